@@ -1,0 +1,141 @@
+/**
+ * Every error a user can cause or meet derives from LabbookError. The code is stable
+ * (documented in docs/errors.md, checked by a test) so scripts and the Python client can
+ * match on it; the message says what to do.
+ */
+export const EXIT_OK = 0;
+export const EXIT_FAILED_RUNS = 1;
+export const EXIT_USAGE = 2;
+
+export abstract class LabbookError extends Error {
+  abstract readonly code: string;
+  /** Exit status of the CLI when this error ends a command. */
+  readonly exitCode: number = EXIT_USAGE;
+  /** HTTP status when this error answers an API request. */
+  readonly httpStatus: number = 400;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** One problem in a spec or override, with where it is. */
+export interface SpecIssue {
+  /** Dotted key path, e.g. `parameters.lr`. Empty for the document itself. */
+  key: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+function formatIssue(issue: SpecIssue): string {
+  const where = issue.file ? `${issue.file}${issue.line ? `:${issue.line}:${issue.column ?? 1}` : ''}: ` : '';
+  const key = issue.key ? `${issue.key}: ` : '';
+  return `${where}${key}${issue.message}`;
+}
+
+export class SpecError extends LabbookError {
+  readonly code = 'LB_SPEC_INVALID';
+  constructor(readonly issues: SpecIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+  }
+}
+
+export class SpecNotFoundError extends LabbookError {
+  readonly code = 'LB_SPEC_NOT_FOUND';
+  constructor(readonly file: string) {
+    super(`${file}: no such spec file. Give the path of a YAML spec, e.g. labbook add sweep.yaml`);
+  }
+}
+
+export class OverrideError extends LabbookError {
+  readonly code = 'LB_OVERRIDE_INVALID';
+  constructor(
+    readonly override: string,
+    detail: string,
+  ) {
+    super(`override '${override}': ${detail}`);
+  }
+}
+
+export class UsageError extends LabbookError {
+  readonly code = 'LB_USAGE';
+}
+
+export class StoreNotFoundError extends LabbookError {
+  readonly code = 'LB_STORE_NOT_FOUND';
+  constructor(readonly location: string) {
+    super(`no labbook store at ${location}. Run 'labbook init' in your project directory, or pass --store PATH.`);
+  }
+}
+
+export class StoreSchemaNewerError extends LabbookError {
+  readonly code = 'LB_STORE_SCHEMA_NEWER';
+  constructor(
+    readonly location: string,
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `the store at ${location} has schema version ${found}, but this labbook knows versions up to ${known}. ` +
+        'A newer labbook wrote it: upgrade labbook (npm install -g labbook@latest) to open it. Nothing was changed.',
+    );
+  }
+}
+
+export class StoreBusyError extends LabbookError {
+  readonly code = 'LB_STORE_BUSY';
+  override readonly exitCode = 1;
+  override readonly httpStatus = 503;
+  constructor(location: string, options?: { cause?: unknown }) {
+    super(
+      `the store at ${location} stayed locked by another process for too long. ` +
+        'Retry; if it persists, look for a hung labbook process holding a transaction.',
+      options,
+    );
+  }
+}
+
+export class ExperimentNotFoundError extends LabbookError {
+  readonly code = 'LB_EXPERIMENT_NOT_FOUND';
+  override readonly httpStatus = 404;
+  constructor(
+    readonly experiment: string,
+    known: readonly string[],
+  ) {
+    super(
+      `no experiment named '${experiment}'. ${known.length ? `Known experiments: ${known.join(', ')}.` : "The store has no experiments yet: add one with 'labbook add SPEC'."}`,
+    );
+  }
+}
+
+export class RunNotFoundError extends LabbookError {
+  readonly code = 'LB_RUN_NOT_FOUND';
+  override readonly httpStatus = 404;
+  constructor(readonly ref: string) {
+    super(`no run '${ref}'. Give a run id (as shown by 'labbook ls') or at least 6 characters of its hash.`);
+  }
+}
+
+export class RunAmbiguousError extends LabbookError {
+  readonly code = 'LB_RUN_AMBIGUOUS';
+  constructor(
+    readonly ref: string,
+    candidates: readonly string[],
+  ) {
+    super(`'${ref}' matches several runs (${candidates.join(', ')}). Give more characters of the hash or the run id.`);
+  }
+}
+
+export class LeaseLostError extends LabbookError {
+  readonly code = 'LB_QUEUE_LEASE_LOST';
+  override readonly exitCode = 1;
+  override readonly httpStatus = 409;
+  constructor(readonly runId: number) {
+    super(
+      `run ${runId} is no longer leased to this worker (its lease expired, or it was cancelled or reset); its outcome was not recorded.`,
+    );
+  }
+}

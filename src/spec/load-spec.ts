@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type SpecIssue, SpecError, SpecNotFoundError } from '../errors.js';
+import { normalizeSpec } from './normalize-spec.js';
+import { applyOverrides, parseOverride } from './overrides.js';
+import type { RawSpec, RawSpecInput } from './raw-spec-schema.js';
+import { formatPath, type PathIssue } from './spec-issue.js';
+import type { ExperimentSpec } from './types.js';
+
+export interface LoadedSpec {
+  spec: ExperimentSpec;
+  /** The raw spec with overrides applied: what the store keeps, re-normalised on load. */
+  raw: RawSpec;
+}
+
+/**
+ * Reads a YAML spec, applies Hydra-style overrides and validates it. The file as written
+ * is checked first, so that its problems are reported at file:line:column; the result of
+ * the overrides is then checked again (overrides may legitimately make an exclude moot).
+ */
+export function loadSpecFile(file: string, overrideTexts: readonly string[] = []): LoadedSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') throw new SpecNotFoundError(file);
+    throw error;
+  }
+  return loadSpecText(text, file, overrideTexts);
+}
+
+export function loadSpecText(text: string, file: string, overrideTexts: readonly string[] = []): LoadedSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SpecError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { file, line: pos.line, column: pos.col, key: '', message: `invalid YAML: ${firstLine(e.message)}` };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS();
+  const asWritten = normalizeSpec(data);
+  if (!asWritten.ok) {
+    throw new SpecError(
+      asWritten.issues.map((issue) => {
+        const pos = positionOf(doc, issue.path, lineCounter);
+        return { file, key: formatPath(issue.path), message: issue.message, ...pos };
+      }),
+    );
+  }
+  if (overrideTexts.length === 0) return { spec: asWritten.spec, raw: asWritten.raw };
+  const overrides = overrideTexts.map(parseOverride);
+  const result = normalizeSpec(applyOverrides(data as Record<string, unknown>, overrides));
+  if (!result.ok) throw new SpecError(result.issues.map((issue) => overrideIssue(issue, file)));
+  return { spec: result.spec, raw: result.raw };
+}
+
+/** Validates a spec given as a TS object (no positions: the key path says where). */
+export function defineExperiment(input: RawSpecInput): LoadedSpec {
+  const result = normalizeSpec(input);
+  if (!result.ok) throw new SpecError(result.issues.map((issue) => ({ key: formatPath(issue.path), message: issue.message })));
+  return { spec: result.spec, raw: result.raw };
+}
+
+/** Re-normalises a raw spec read back from the store (it was valid when written). */
+export function specFromRaw(raw: unknown): LoadedSpec {
+  return defineExperiment(raw as RawSpecInput);
+}
+
+function overrideIssue(issue: PathIssue, file: string): SpecIssue {
+  return { file: `${file} (with overrides)`, key: formatPath(issue.path), message: issue.message };
+}
+
+function positionOf(doc: ReturnType<typeof parseDocument>, path: Array<string | number>, lineCounter: LineCounter): { line?: number; column?: number } {
+  // A missing key has no node: fall back to the closest ancestor that exists.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) {
+      // For a key that exists, point at the key rather than its value.
+      const offset = depth === path.length && depth > 0 ? (keyOffset(doc, path) ?? range[0]) : range[0];
+      const pos = lineCounter.linePos(offset);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return {};
+}
+
+function keyOffset(doc: ReturnType<typeof parseDocument>, path: Array<string | number>): number | undefined {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const key = path[path.length - 1];
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+  return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] as string;
+}

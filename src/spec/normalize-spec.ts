@@ -1,0 +1,108 @@
+import { didYouMean } from '../util/closest-matches.js';
+import { BUILTIN_PLACEHOLDERS, placeholdersOf, splitCommandLine } from './command-template.js';
+import { parseDuration } from './duration.js';
+import { jsonProblem } from './json-value.js';
+import { gridPaths, parseParameterGrid } from './parameter-grid.js';
+import { parsePartialAssignment } from './partial-assignment.js';
+import { type RawSpec, rawSpecSchema, SPEC_KEYS } from './raw-spec-schema.js';
+import type { PathIssue } from './spec-issue.js';
+import type { ExperimentSpec, JsonObject, PartialAssignment } from './types.js';
+
+export type NormalizeResult = { ok: true; spec: ExperimentSpec; raw: RawSpec } | { ok: false; issues: PathIssue[] };
+
+/** Validates a raw spec (parsed YAML or a TS object) and normalises it; never throws. */
+export function normalizeSpec(input: unknown): NormalizeResult {
+  const parsed = rawSpecSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(toPathIssue) };
+  const raw = parsed.data;
+  const issues: PathIssue[] = [];
+
+  const parameters = parseParameterGrid(raw.parameters, ['parameters'], issues);
+  if (raw.seeds !== undefined) {
+    if (parameters.has('seed')) {
+      issues.push({ path: ['seeds'], message: "the parameters already have a 'seed'; remove either seeds or parameters.seed" });
+    } else {
+      const seeds = typeof raw.seeds === 'number' ? Array.from({ length: raw.seeds }, (_, i) => i) : raw.seeds;
+      parameters.set('seed', { kind: 'values', values: seeds });
+    }
+  }
+  if (parameters.size === 0 && issues.length === 0) {
+    issues.push({ path: ['parameters'], message: 'no parameters: give at least one, e.g. parameters: {lr: [0.1, 0.01]}' });
+  }
+
+  const settings = raw.settings as JsonObject;
+  for (const [name, value] of Object.entries(raw.settings)) {
+    const problem = jsonProblem(value);
+    if (problem) issues.push({ path: ['settings', name], message: `${problem}; settings must be JSON values` });
+    if (parameters.has(name)) issues.push({ path: ['settings', name], message: `'${name}' is both a parameter and a setting; keep one` });
+  }
+
+  const assignments = (kind: 'exclude' | 'include'): PartialAssignment[] =>
+    raw[kind].flatMap((entry, i) => parsePartialAssignment(entry, parameters, kind, [kind, i], issues) ?? []);
+  const exclude = assignments('exclude');
+  const include = assignments('include');
+
+  let command: string[] | undefined;
+  if (raw.command !== undefined) {
+    if (raw.function !== undefined) issues.push({ path: ['function'], message: 'give either command or function, not both' });
+    const split = typeof raw.command === 'string' ? splitCommandLine(raw.command) : { argv: raw.command };
+    if ('error' in split) issues.push({ path: ['command'], message: split.error });
+    else {
+      command = split.argv;
+      checkPlaceholders(command, [...gridPaths(parameters), ...Object.keys(settings)], issues);
+    }
+  }
+
+  if (issues.length > 0) return { ok: false, issues };
+  const spec: ExperimentSpec = {
+    name: raw.name,
+    parameters,
+    settings,
+    exclude,
+    include,
+    retries: raw.retries,
+    tags: raw.tags,
+    ...(raw.description !== undefined && { description: raw.description }),
+    ...(command && { command }),
+    ...(raw.function !== undefined && { function: raw.function }),
+    ...(raw.timeout !== undefined && { timeout: typeof raw.timeout === 'number' ? raw.timeout : (parseDuration(raw.timeout) as number) }),
+    ...(raw.resources && { resources: raw.resources }),
+  };
+  return { ok: true, spec, raw };
+}
+
+function checkPlaceholders(argv: string[], names: string[], issues: PathIssue[]): void {
+  const known = new Set([...names, ...names.map((n) => `settings.${n}`), ...BUILTIN_PLACEHOLDERS]);
+  for (const name of argv.flatMap(placeholdersOf)) {
+    if (!known.has(name)) {
+      issues.push({
+        path: ['command'],
+        message: `placeholder {${name}} names no parameter or setting${didYouMean(name, known)} (built-ins: ${BUILTIN_PLACEHOLDERS.map((b) => `{${b}}`).join(', ')}; write {{ and }} for literal braces)`,
+      });
+    }
+  }
+}
+
+interface ZodIssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+  input?: unknown;
+}
+
+function toPathIssue(issue: ZodIssueLike): PathIssue {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    const known = path.length === 0 ? SPEC_KEYS : path[0] === 'resources' ? ['cpus', 'gpus', 'memory', 'time'] : [];
+    const key = issue.keys[0] as string;
+    return { path: [...path, key], message: `unknown key '${key}'${didYouMean(key, known)} (known keys: ${known.join(', ')})` };
+  }
+  if (path.length === 0 && issue.code === 'invalid_type') {
+    return { path, message: 'a spec must be a mapping with at least a name and parameters, e.g. name: sweep / parameters: {lr: [0.1, 0.01]}' };
+  }
+  if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) {
+    return { path, message: `is missing: ${issue.message}` };
+  }
+  return { path, message: issue.message };
+}

@@ -1,0 +1,172 @@
+import { parse as parseYaml } from 'yaml';
+import { OverrideError } from '../errors.js';
+import { didYouMean } from '../util/closest-matches.js';
+import { describeValue, isPlainObject, jsonProblem } from './json-value.js';
+import { looksLikeRange, parseRange } from './range.js';
+import type { JsonValue } from './types.js';
+
+/**
+ * Hydra-style command-line overrides, applied to a raw spec before validation:
+ *   lr=0.1,0.01      sweep these values (replaces the parameter's values)
+ *   seed=range(5)    sweep 0..4
+ *   model=svc        one value
+ *   x=[1,2]          one value that is a list (brackets and quotes group)
+ *   +model.depth=3   add a parameter that does not exist yet
+ *   ++lr=0.5         add or replace
+ *   ~lr              remove a parameter
+ *   n_fold=10, settings.n_fold=10   replace a setting (settings take one value)
+ */
+export interface Override {
+  text: string;
+  mode: 'set' | 'add' | 'upsert' | 'delete';
+  path: string[];
+  values: JsonValue[];
+}
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+
+export function parseOverride(text: string): Override {
+  const match = /^(\+\+|\+|~)?([^=]*)(?:=(.*))?$/s.exec(text) as RegExpExecArray;
+  const prefix = match[1];
+  const key = (match[2] ?? '').trim();
+  const valueText = match[3];
+  const mode = prefix === '++' ? 'upsert' : prefix === '+' ? 'add' : prefix === '~' ? 'delete' : 'set';
+  if (!KEY.test(key)) {
+    const hint = key === '' ? 'the key is missing' : `'${key}' is not a key`;
+    throw new OverrideError(text, `${hint}; write key=value, e.g. lr=0.1,0.01 or optimizer.lr=0.1`);
+  }
+  if (mode === 'delete') {
+    if (valueText !== undefined) throw new OverrideError(text, `~ removes a key and takes no value; write ~${key}`);
+    return { text, mode, path: key.split('.'), values: [] };
+  }
+  if (valueText === undefined) throw new OverrideError(text, `no '='; write ${key}=VALUE, e.g. ${key}=0.1 or ${key}=1,2,3`);
+  if (valueText.trim() === '') throw new OverrideError(text, `no value after '='; write ${key}=VALUE (quote it, ${key}='', for empty text)`);
+  return { text, mode, path: key.split('.'), values: parseValues(text, valueText) };
+}
+
+/** Splits at top-level commas and parses each element as a YAML flow value. */
+function parseValues(text: string, valueText: string): JsonValue[] {
+  const values: JsonValue[] = [];
+  for (const element of splitTopLevel(text, valueText)) {
+    const trimmed = element.trim();
+    if (trimmed === '') throw new OverrideError(text, 'an empty value between commas; remove the extra comma');
+    if (looksLikeRange(trimmed)) {
+      const range = parseRange(trimmed);
+      if ('error' in range) throw new OverrideError(text, range.error);
+      values.push(...range.values);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = parseYaml(trimmed);
+    } catch {
+      throw new OverrideError(text, `'${trimmed}' is not a value; quote text with special characters, e.g. '${trimmed.replaceAll("'", '')}'`);
+    }
+    const problem = jsonProblem(value);
+    if (problem) throw new OverrideError(text, problem);
+    values.push(value as JsonValue);
+  }
+  return values;
+}
+
+function splitTopLevel(text: string, valueText: string): string[] {
+  const parts: string[] = [];
+  const closers: string[] = [];
+  let quote: string | undefined;
+  let current = '';
+  for (const ch of valueText) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '{' || ch === '(') closers.push(ch === '[' ? ']' : ch === '{' ? '}' : ')');
+    else if (ch === ']' || ch === '}' || ch === ')') {
+      if (closers.pop() !== ch) throw new OverrideError(text, `'${ch}' closes nothing; check the brackets`);
+    } else if (ch === ',' && closers.length === 0) {
+      parts.push(current);
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  if (quote) throw new OverrideError(text, `the quote ${quote} is never closed`);
+  if (closers.length > 0) throw new OverrideError(text, `'${closers[closers.length - 1]}' is missing; check the brackets`);
+  parts.push(current);
+  return parts;
+}
+
+/** Applies overrides to a raw spec object (not modified); the result is validated as a whole afterwards. */
+export function applyOverrides(raw: Record<string, unknown>, overrides: readonly Override[]): Record<string, unknown> {
+  const result = structuredClone(raw);
+  const parameters = (result.parameters = isPlainObject(result.parameters) ? result.parameters : {});
+  const settings = (result.settings = isPlainObject(result.settings) ? result.settings : {});
+  for (const override of overrides) {
+    const [first, ...rest] = override.path as [string, ...string[]];
+    if (first === 'settings' && rest.length > 0) applyToSetting(settings, rest, override);
+    else if (rest.length === 0 && first in settings && !(first in parameters)) applyToSetting(settings, [first], override);
+    else applyToParameter(parameters, override, settings);
+  }
+  return result;
+}
+
+function applyToSetting(settings: Record<string, unknown>, path: string[], override: Override): void {
+  const { parent, name } = walk(settings, path, override, 'setting', true);
+  if (override.mode === 'delete') {
+    delete parent[name];
+    return;
+  }
+  if (override.values.length !== 1) {
+    throw new OverrideError(override.text, `'${path.join('.')}' is a setting, which takes one value; to sweep it, move it from settings to parameters in the spec`);
+  }
+  if (override.mode === 'add' && name in parent) {
+    throw new OverrideError(override.text, `setting '${path.join('.')}' exists already; to replace it write ${override.text.slice(1)}`);
+  }
+  parent[name] = override.values[0];
+}
+
+function applyToParameter(parameters: Record<string, unknown>, override: Override, settings: Record<string, unknown>): void {
+  const dotted = override.path.join('.');
+  const creating = override.mode === 'add' || override.mode === 'upsert';
+  const { parent, name } = walk(parameters, override.path, override, 'parameter', creating);
+  const exists = name in parent;
+  if (override.mode === 'delete') {
+    if (!exists) throw new OverrideError(override.text, `there is no parameter '${dotted}' to remove${didYouMean(dotted, keyPaths(parameters))}`);
+    delete parent[name];
+    return;
+  }
+  if (override.mode === 'add' && exists) {
+    throw new OverrideError(override.text, `'${dotted}' exists already; to replace its values write ${override.text.slice(1)}`);
+  }
+  if (override.mode === 'set' && !exists) {
+    const known = [...keyPaths(parameters), ...Object.keys(settings)];
+    throw new OverrideError(override.text, `'${dotted}' is not a parameter or setting${didYouMean(dotted, known)}; to add a new parameter write +${override.text}`);
+  }
+  if (exists && isPlainObject(parent[name])) {
+    const members = Object.keys(parent[name] as object).join(', ');
+    throw new OverrideError(override.text, `'${dotted}' is a group of parameters (${members}); set one of them, e.g. ${dotted}.${Object.keys(parent[name] as object)[0]}=…`);
+  }
+  parent[name] = override.values;
+}
+
+/** Finds (or, when allowed, creates) the mapping that holds the last key of `path`. */
+function walk(root: Record<string, unknown>, path: string[], override: Override, what: string, create: boolean) {
+  let parent = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i] as string;
+    const next = parent[segment];
+    if (next === undefined && create) parent = parent[segment] = {};
+    else if (isPlainObject(next)) parent = next;
+    else {
+      const at = path.slice(0, i + 1).join('.');
+      const why = next === undefined ? `there is no ${what} group '${at}'${didYouMean(at, keyPaths(root))}` : `'${at}' is ${describeValue(next)}, not a group`;
+      throw new OverrideError(override.text, why);
+    }
+  }
+  return { parent, name: path[path.length - 1] as string };
+}
+
+function keyPaths(object: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(object).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return isPlainObject(value) ? [path, ...keyPaths(value, path)] : [path];
+  });
+}
