@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { Queue } from '../../queue/queue.js';
+import { RUN_STATES, type RunState, type StateCount } from '../../store/types.js';
+import { bindAction, examples, parseList } from '../command-kit.js';
+import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
+import { textTable } from '../output/text-table.js';
+
+export function defineStatus(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('status')
+    .description('count runs by state, per experiment (exit status 1 if any run FAILED)')
+    .option('-e, --experiment <names>', 'only these experiments (comma-separated)')
+    .addHelpText('after', examples('labbook status', 'labbook status -e cv-sweep --json'));
+  bindAction(command, ctx, async (ctx, options: GlobalOptions & { experiment?: string }) => {
+    const counts = await withStore(ctx, options, async (store) => {
+      await new Queue(store, { clock: ctx.clock }).reapExpired();
+      return store.countRuns(options.experiment ? { experiments: parseList(options.experiment) } : {});
+    });
+    const table = countsByExperiment(counts);
+    if (options.json) printJson(ctx, table);
+    else if (table.length === 0) print(ctx, "No runs yet. Add some with 'labbook add SPEC'.");
+    else print(ctx, renderCounts(table));
+    return table.some((row) => row.FAILED > 0) ? 1 : 0;
+  });
+}
+
+type CountRow = { experiment: string; total: number } & Record<RunState, number>;
+
+function countsByExperiment(counts: StateCount[]): CountRow[] {
+  const rows = new Map<string, CountRow>();
+  for (const { experiment, state, count } of counts) {
+    let row = rows.get(experiment);
+    if (!row) {
+      row = { experiment, total: 0, ...(Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>) };
+      rows.set(experiment, row);
+    }
+    row[state] += count;
+    row.total += count;
+  }
+  return [...rows.values()];
+}
+
+function renderCounts(rows: CountRow[]): string {
+  const header = ['experiment', ...RUN_STATES.map((s) => s.toLowerCase()), 'total'];
+  return textTable(header, rows.map((row) => [row.experiment, ...RUN_STATES.map((s) => row[s]), row.total]));
+}

@@ -1,0 +1,42 @@
+import type { Store } from '../store/types.js';
+import { openStore } from '../store/open-store.js';
+import { type Clock, systemClock } from '../queue/clock.js';
+
+/** What a command needs from its surroundings; tests pass their own. */
+export interface CliContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream;
+  clock: Clock;
+}
+
+/** Options every command accepts (commander's optsWithGlobals). */
+export interface GlobalOptions {
+  store?: string;
+  json?: boolean;
+  debug?: boolean;
+  verbose?: boolean;
+}
+
+export function processContext(): CliContext {
+  return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, clock: systemClock };
+}
+
+export function print(ctx: CliContext, text: string): void {
+  ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Opens the store the options point at, runs `work`, and always closes it. */
+export async function withStore<T>(ctx: CliContext, options: GlobalOptions, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,101 @@
+import { LeaseLostError } from '../errors.js';
+import { expandGrid } from '../spec/expand-grid.js';
+import type { LoadedSpec } from '../spec/load-spec.js';
+import type { JsonValue } from '../spec/types.js';
+import type { EnqueueCounts, ExperimentRecord, Lease, ReapedRun, RunFilter, RunRecord, RunState, Store } from '../store/types.js';
+import { type Clock, systemClock } from './clock.js';
+import { MAX_WORKER_LOSSES } from './run-state.js';
+
+export interface QueueOptions {
+  clock?: Clock;
+  /** How long a claim holds without a heartbeat. */
+  leaseMs?: number;
+  maxWorkerLosses?: number;
+}
+
+export interface EnqueueResult {
+  experiment: ExperimentRecord;
+  counts: EnqueueCounts;
+}
+
+export const DEFAULT_LEASE_MS = 30_000;
+
+/**
+ * Queue semantics over a Store: leases are timed from an injectable clock, outcomes are
+ * fenced by the lease, and expired leases are reaped before anything is claimed.
+ */
+export class Queue {
+  readonly clock: Clock;
+  readonly leaseMs: number;
+  private readonly maxWorkerLosses: number;
+
+  constructor(
+    readonly store: Store,
+    options: QueueOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.maxWorkerLosses = options.maxWorkerLosses ?? MAX_WORKER_LOSSES;
+  }
+
+  /**
+   * Saves the experiment and adds its runs. Idempotent: runs already in the store are left
+   * alone (COMPLETED ones are the cache) unless their state is in `requeueStates`.
+   */
+  async enqueue(loaded: LoadedSpec, options: { requeueStates?: readonly RunState[]; priority?: number } = {}): Promise<EnqueueResult> {
+    const now = this.clock.now();
+    const experiment = await this.store.saveExperiment(loaded.spec.name, loaded.raw as unknown as JsonValue, now);
+    const runs = expandGrid(loaded.spec);
+    const counts = await this.store.enqueueRuns(experiment.id, runs, {
+      now,
+      retries: loaded.spec.retries,
+      ...(options.priority !== undefined && { priority: options.priority }),
+      ...(options.requeueStates && { requeueStates: options.requeueStates }),
+    });
+    return { experiment, counts };
+  }
+
+  async claim(workerId: string, limit: number, experiments?: readonly string[]): Promise<RunRecord[]> {
+    await this.reapExpired();
+    const now = this.clock.now();
+    return this.store.claimRuns({ workerId, limit, now, leaseExpiresAt: now + this.leaseMs, ...(experiments && { experiments }) });
+  }
+
+  /** Extends the worker's leases; returns the runs it lost (cancelled, reset or reaped). */
+  async heartbeat(workerId: string, runIds: readonly number[]): Promise<number[]> {
+    const now = this.clock.now();
+    const kept = new Set(await this.store.renewLeases(workerId, runIds, now + this.leaseMs, now));
+    return runIds.filter((id) => !kept.has(id));
+  }
+
+  async complete(lease: Lease, result: JsonValue | null, exitCode: number | null = null): Promise<RunState> {
+    return this.finish(lease, await this.store.finishRun(lease, { kind: 'completed', result, exitCode }, this.clock.now()));
+  }
+
+  /** Records a failure of the run itself; returns PENDING if it will be retried, else FAILED. */
+  async fail(lease: Lease, reason: string, error: string, exitCode: number | null = null): Promise<RunState> {
+    return this.finish(lease, await this.store.finishRun(lease, { kind: 'failed', reason, error, exitCode }, this.clock.now()));
+  }
+
+  /** Gives the run back without counting a failure (the worker was interrupted). */
+  async release(lease: Lease, reason = 'interrupted'): Promise<RunState> {
+    return this.finish(lease, await this.store.finishRun(lease, { kind: 'released', reason }, this.clock.now()));
+  }
+
+  async reapExpired(): Promise<ReapedRun[]> {
+    return this.store.reapExpiredLeases(this.clock.now(), this.maxWorkerLosses);
+  }
+
+  async cancel(filter: RunFilter): Promise<number> {
+    return this.store.cancelRuns(filter, this.clock.now());
+  }
+
+  async reset(filter: RunFilter & { states: readonly RunState[] }): Promise<number> {
+    return this.store.resetRuns(filter, this.clock.now());
+  }
+
+  private finish(lease: Lease, state: RunState | undefined): RunState {
+    if (state === undefined) throw new LeaseLostError(lease.runId);
+    return state;
+  }
+}

@@ -1,0 +1,25 @@
+import type Database from 'better-sqlite3';
+import { StoreSchemaNewerError } from '../../errors.js';
+import { latestVersion, type Migration } from '../migration.js';
+
+/**
+ * Brings the database to the newest schema. Each migration runs in an IMMEDIATE
+ * transaction that records it in the ledger first, so two processes opening a fresh store
+ * at once serialise on the write lock and the second finds the work done. A database
+ * written by a newer labbook is refused before anything is touched.
+ */
+export function migrateSqlite(db: Database.Database, migrations: readonly Migration[], location: string): void {
+  db.exec('CREATE TABLE IF NOT EXISTS labbook_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const known = latestVersion(migrations);
+  const current = (): number => (db.prepare('SELECT coalesce(max(version), 0) AS v FROM labbook_migrations').get() as { v: number }).v;
+  const found = current();
+  if (found > known) throw new StoreSchemaNewerError(location, found, known);
+  if (found === known) return;
+  for (const migration of migrations) {
+    db.transaction(() => {
+      if (current() >= migration.version) return;
+      db.prepare('INSERT INTO labbook_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, Date.now());
+      db.exec(migration.sql);
+    }).immediate();
+  }
+}

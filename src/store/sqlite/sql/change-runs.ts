@@ -1,0 +1,42 @@
+import type Database from 'better-sqlite3';
+import type { RunFilter, RunState } from '../../types.js';
+import type { StatementCache } from '../statement-cache.js';
+import { INSERT_EVENT } from './run-row.js';
+import { runFilterSql } from './run-filter.js';
+
+/**
+ * Cancel and reset change only the runs their filter selects, each with an audit event, in
+ * one transaction. A RUNNING run loses its lease here; its worker sees that at its next
+ * heartbeat and stops the process.
+ */
+export function cancelRuns(db: Database.Database, sql: StatementCache, filter: RunFilter, now: number): number {
+  return changeRuns(db, sql, { ...filter, states: intersect(filter.states, ['PENDING', 'RUNNING']) }, now, 'CANCELLED', 'cancelled',
+    `state = 'CANCELLED', failure_reason = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL`);
+}
+
+export function resetRuns(db: Database.Database, sql: StatementCache, filter: RunFilter & { states: readonly RunState[] }, now: number): number {
+  return changeRuns(db, sql, filter, now, 'PENDING', 'reset',
+    `state = 'PENDING', queued_at = ?, failures = 0, losses = 0, lease_owner = NULL, lease_expires_at = NULL,
+     started_at = NULL, finished_at = NULL, exit_code = NULL, failure_reason = NULL, error = NULL, result = NULL`);
+}
+
+function changeRuns(db: Database.Database, sql: StatementCache, filter: RunFilter, now: number, to: RunState, reason: string, assignments: string): number {
+  if (filter.states?.length === 0) return 0;
+  const { where, params } = runFilterSql(filter);
+  const select = sql.get(`SELECT r.id, r.state, r.attempt, r.lease_owner FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}`);
+  const update = sql.get(`UPDATE runs SET ${assignments} WHERE id IN (SELECT value FROM json_each(?))`);
+  const event = sql.get(INSERT_EVENT);
+  return db
+    .transaction(() => {
+      const rows = select.all(...params) as Array<{ id: number; state: RunState; attempt: number; lease_owner: string | null }>;
+      if (rows.length === 0) return 0;
+      update.run(now, JSON.stringify(rows.map((r) => r.id)));
+      for (const row of rows) event.run(row.id, now, row.state, to, row.attempt, row.lease_owner, reason);
+      return rows.length;
+    })
+    .immediate();
+}
+
+function intersect(states: readonly RunState[] | undefined, allowed: RunState[]): RunState[] {
+  return states ? allowed.filter((s) => states.includes(s)) : allowed;
+}

@@ -1,0 +1,39 @@
+import type Database from 'better-sqlite3';
+import type { ClaimRequest, RunRecord } from '../../types.js';
+import type { StatementCache } from '../statement-cache.js';
+import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.js';
+
+/**
+ * Claims up to `limit` pending runs for one worker. SQLite has one writer at a time, so an
+ * IMMEDIATE transaction (the write lock taken up front, waiting under busy_timeout) makes
+ * the select-then-update atomic: two workers can never claim the same run. The partial
+ * index runs_pending serves the ORDER BY without scanning finished runs.
+ */
+const PICK_ANY = `SELECT id FROM runs WHERE state = 'PENDING' ORDER BY priority DESC, id LIMIT ?`;
+const PICK_FROM = `SELECT r.id FROM runs r WHERE r.state = 'PENDING'
+  AND r.experiment_id IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(?)))
+  ORDER BY r.priority DESC, r.id LIMIT ?`;
+
+export function claimRuns(db: Database.Database, sql: StatementCache, request: ClaimRequest): RunRecord[] {
+  const pick = request.experiments ? sql.get(PICK_FROM) : sql.get(PICK_ANY);
+  const pickArgs = request.experiments ? [JSON.stringify(request.experiments), request.limit] : [request.limit];
+  const update = sql.get(
+    `UPDATE runs SET state = 'RUNNING', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?, worker_id = ?,
+       started_at = ?, finished_at = NULL
+     WHERE id IN (SELECT value FROM json_each(?)) AND state = 'PENDING'`,
+  );
+  const read = sql.get(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
+    WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id`);
+  const event = sql.get(INSERT_EVENT);
+  return db
+    .transaction(() => {
+      const ids = (pick.all(...pickArgs) as Array<{ id: number }>).map((row) => row.id);
+      if (ids.length === 0) return [];
+      const idList = JSON.stringify(ids);
+      update.run(request.workerId, request.leaseExpiresAt, request.workerId, request.now, idList);
+      const runs = (read.all(idList) as RunRow[]).map(toRunRecord);
+      for (const run of runs) event.run(run.id, request.now, 'PENDING', 'RUNNING', run.attempt, request.workerId, 'claimed');
+      return runs;
+    })
+    .immediate();
+}

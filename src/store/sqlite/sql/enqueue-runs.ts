@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import type { EnqueueCounts, EnqueueOptions, NewRun, RunState } from '../../types.js';
+import type { StatementCache } from '../statement-cache.js';
+import { INSERT_EVENT } from './run-row.js';
+
+/**
+ * Adds the runs an experiment does not have yet, in one IMMEDIATE transaction. Existing
+ * runs (same experiment and hash) are left alone, except those in `requeueStates`, which
+ * go back to PENDING with a fresh retry budget. COMPLETED runs are the cache.
+ */
+export function enqueueRuns(db: Database.Database, sql: StatementCache, experimentId: number, runs: readonly NewRun[], options: EnqueueOptions): EnqueueCounts {
+  const insert = sql.get(
+    `INSERT INTO runs (experiment_id, hash, params, retries, priority, created_at, queued_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (experiment_id, hash) DO NOTHING`,
+  );
+  const event = sql.get(INSERT_EVENT);
+  const existing = sql.get('SELECT id, state, attempt FROM runs WHERE experiment_id = ? AND hash = ?');
+  const requeue = sql.get(
+    `UPDATE runs SET state = 'PENDING', failures = 0, losses = 0, retries = ?, queued_at = ?, lease_owner = NULL,
+       lease_expires_at = NULL, started_at = NULL, finished_at = NULL, exit_code = NULL, failure_reason = NULL,
+       error = NULL, result = NULL
+     WHERE id = ?`,
+  );
+  const requeueStates = new Set<RunState>(options.requeueStates ?? []);
+  const priority = options.priority ?? 0;
+  const { now } = options;
+  const counts: EnqueueCounts = { planned: runs.length, added: 0, requeued: 0, unchanged: {} };
+  db.transaction(() => {
+    for (const run of runs) {
+      const info = insert.run(experimentId, run.hash, JSON.stringify(run.params), options.retries, priority, now, now);
+      if (info.changes === 1) {
+        counts.added++;
+        event.run(info.lastInsertRowid, now, null, 'PENDING', 0, null, 'enqueued');
+        continue;
+      }
+      const row = existing.get(experimentId, run.hash) as { id: number; state: RunState; attempt: number };
+      if (requeueStates.has(row.state)) {
+        requeue.run(options.retries, now, row.id);
+        event.run(row.id, now, row.state, 'PENDING', row.attempt, null, 'requeued');
+        counts.requeued++;
+      } else {
+        counts.unchanged[row.state] = (counts.unchanged[row.state] ?? 0) + 1;
+      }
+    }
+  }).immediate();
+  return counts;
+}

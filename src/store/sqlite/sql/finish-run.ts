@@ -1,0 +1,55 @@
+import type Database from 'better-sqlite3';
+import type { Lease, RunOutcome, RunState } from '../../types.js';
+import type { StatementCache } from '../statement-cache.js';
+import { INSERT_EVENT } from './run-row.js';
+
+/**
+ * Records an attempt's outcome, fenced by the lease: the UPDATE matches only while the run
+ * is RUNNING under this worker and attempt. A worker whose lease expired (and whose run may
+ * be running elsewhere now) writes nothing — that is what makes completion exactly-once.
+ * The result is written in the same statement that marks the run COMPLETED.
+ */
+const FENCE = `WHERE id = ? AND state = 'RUNNING' AND lease_owner = ? AND attempt = ?`;
+
+const COMPLETE = `UPDATE runs SET state = 'COMPLETED', result = ?, exit_code = ?, finished_at = ?, failure_reason = NULL,
+  error = NULL, lease_owner = NULL, lease_expires_at = NULL ${FENCE} RETURNING state`;
+
+// SET expressions see the old row, so `failures + 1` is this failure's count.
+const FAIL = `UPDATE runs SET failures = failures + 1,
+  state = CASE WHEN failures + 1 > retries THEN 'FAILED' ELSE 'PENDING' END,
+  failure_reason = ?, error = ?, exit_code = ?, finished_at = ?, queued_at = ?, lease_owner = NULL, lease_expires_at = NULL
+  ${FENCE} RETURNING state`;
+
+const RELEASE = `UPDATE runs SET state = 'PENDING', failure_reason = ?, queued_at = ?, finished_at = NULL,
+  lease_owner = NULL, lease_expires_at = NULL ${FENCE} RETURNING state`;
+
+export function finishRun(db: Database.Database, sql: StatementCache, lease: Lease, outcome: RunOutcome, now: number): RunState | undefined {
+  const fence = [lease.runId, lease.workerId, lease.attempt];
+  const event = sql.get(INSERT_EVENT);
+  return db
+    .transaction(() => {
+      let row: { state: RunState } | undefined;
+      let reason: string;
+      if (outcome.kind === 'completed') {
+        const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
+        row = sql.get(COMPLETE).get(result, outcome.exitCode ?? null, now, ...fence) as typeof row;
+        reason = 'completed';
+      } else if (outcome.kind === 'failed') {
+        row = sql.get(FAIL).get(outcome.reason, outcome.error, outcome.exitCode ?? null, now, now, ...fence) as typeof row;
+        reason = `${outcome.reason}: ${errorHeadline(outcome.error)}`;
+      } else {
+        row = sql.get(RELEASE).get(outcome.reason, now, ...fence) as typeof row;
+        reason = outcome.reason;
+      }
+      if (!row) return undefined;
+      event.run(lease.runId, now, 'RUNNING', row.state, lease.attempt, lease.workerId, reason);
+      return row.state;
+    })
+    .immediate();
+}
+
+/** The last non-empty line: for a traceback, the exception itself. */
+function errorHeadline(text: string): string {
+  const line = text.trim().split('\n').pop() ?? '';
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}

@@ -1,0 +1,139 @@
+import Database from 'better-sqlite3';
+import { StoreBusyError } from '../../errors.js';
+import type { JsonValue } from '../../spec/types.js';
+import type {
+  ClaimRequest,
+  EnqueueOptions,
+  Lease,
+  ListOptions,
+  NewRun,
+  RunFilter,
+  RunOutcome,
+  RunState,
+  Store,
+  WorkerRecord,
+} from '../types.js';
+import { migrateSqlite } from './migrate.js';
+import { MIGRATIONS } from './migrations.generated.js';
+import { cancelRuns, resetRuns } from './sql/change-runs.js';
+import { claimRuns } from './sql/claim-runs.js';
+import { enqueueRuns } from './sql/enqueue-runs.js';
+import { getExperiment, getExperimentById, listExperiments, saveExperiment } from './sql/experiments.js';
+import { finishRun } from './sql/finish-run.js';
+import { reapExpiredLeases, renewLeases } from './sql/leases.js';
+import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
+import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
+import { StatementCache } from './statement-cache.js';
+
+export interface SqliteStoreOptions {
+  /** How long a statement waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode, so readers never block the writer and
+ * many worker processes on one machine share it. synchronous=NORMAL keeps every committed
+ * transaction across a process crash (the WAL is on disk); only an OS crash or power loss
+ * could drop the last few, never corrupt the store.
+ */
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly sql: StatementCache;
+
+  constructor(
+    readonly location: string,
+    readonly dataDir: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.db = new Database(location);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
+    this.guard(() => {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      migrateSqlite(this.db, MIGRATIONS, location);
+    });
+    this.sql = new StatementCache(this.db);
+  }
+
+  /** The connection, for components that add their own tables (tracking, query). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async saveExperiment(name: string, spec: JsonValue, now: number) {
+    return this.guard(() => saveExperiment(this.sql, name, spec, now));
+  }
+  async getExperiment(name: string) {
+    return this.guard(() => getExperiment(this.sql, name));
+  }
+  async getExperimentById(id: number) {
+    return this.guard(() => getExperimentById(this.sql, id));
+  }
+  async listExperiments() {
+    return this.guard(() => listExperiments(this.sql));
+  }
+
+  async enqueueRuns(experimentId: number, runs: readonly NewRun[], options: EnqueueOptions) {
+    return this.guard(() => enqueueRuns(this.db, this.sql, experimentId, runs, options));
+  }
+  async claimRuns(request: ClaimRequest) {
+    return this.guard(() => claimRuns(this.db, this.sql, request));
+  }
+  async renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number) {
+    return this.guard(() => renewLeases(this.db, this.sql, workerId, runIds, leaseExpiresAt, now));
+  }
+  async finishRun(lease: Lease, outcome: RunOutcome, now: number) {
+    return this.guard(() => finishRun(this.db, this.sql, lease, outcome, now));
+  }
+  async reapExpiredLeases(now: number, maxLosses: number) {
+    return this.guard(() => reapExpiredLeases(this.db, this.sql, now, maxLosses));
+  }
+  async cancelRuns(filter: RunFilter, now: number) {
+    return this.guard(() => cancelRuns(this.db, this.sql, filter, now));
+  }
+  async resetRuns(filter: RunFilter & { states: readonly RunState[] }, now: number) {
+    return this.guard(() => resetRuns(this.db, this.sql, filter, now));
+  }
+
+  async getRun(id: number) {
+    return this.guard(() => getRun(this.sql, id));
+  }
+  async findRunsByHashPrefix(prefix: string, limit: number) {
+    return this.guard(() => findRunsByHashPrefix(this.sql, prefix, limit));
+  }
+  async listRuns(filter: RunFilter, options?: ListOptions) {
+    return this.guard(() => listRuns(this.sql, filter, options));
+  }
+  async countRuns(filter: RunFilter) {
+    return this.guard(() => countRuns(this.sql, filter));
+  }
+  async listRunEvents(runId: number) {
+    return this.guard(() => listRunEvents(this.sql, runId));
+  }
+
+  async registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>) {
+    return this.guard(() => registerWorker(this.sql, worker));
+  }
+  async stopWorker(id: string, now: number) {
+    return this.guard(() => stopWorker(this.sql, id, now));
+  }
+  async listWorkers() {
+    return this.guard(() => listWorkers(this.sql));
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw new StoreBusyError(this.location, { cause: error });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import type { JsonValue, Params } from '../spec/types.js';
+
+/**
+ * The store is the single source of truth: experiments, the run queue with its leases,
+ * the audit trail of state changes and the workers. Backends (sqlite/, later postgres/)
+ * implement this interface and pass the same conformance suite (test/integration/store).
+ * Every method that changes state is one transaction.
+ */
+
+/** See src/queue/run-state.ts for the state machine. */
+export const RUN_STATES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export interface ExperimentRecord {
+  id: number;
+  name: string;
+  /** The raw spec (overrides applied) as last added; re-normalise with specFromRaw. */
+  spec: JsonValue;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RunRecord {
+  id: number;
+  experimentId: number;
+  experiment: string;
+  hash: string;
+  params: Params;
+  state: RunState;
+  priority: number;
+  /** Times the run was claimed; the current or last attempt's number. */
+  attempt: number;
+  failures: number;
+  losses: number;
+  retries: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  workerId: string | null;
+  createdAt: number;
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  exitCode: number | null;
+  failureReason: string | null;
+  error: string | null;
+  result: JsonValue | null;
+}
+
+export interface RunEvent {
+  id: number;
+  runId: number;
+  at: number;
+  fromState: RunState | null;
+  toState: RunState;
+  attempt: number;
+  workerId: string | null;
+  reason: string | null;
+}
+
+export interface NewRun {
+  hash: string;
+  params: Params;
+}
+
+export interface EnqueueOptions {
+  now: number;
+  retries: number;
+  priority?: number;
+  /** Existing runs in these states go back to PENDING (e.g. FAILED on `labbook run`). */
+  requeueStates?: readonly RunState[];
+}
+
+export interface EnqueueCounts {
+  planned: number;
+  added: number;
+  requeued: number;
+  /** Existing runs left as they were, by state (COMPLETED ones are the cache). */
+  unchanged: Partial<Record<RunState, number>>;
+}
+
+export interface ClaimRequest {
+  workerId: string;
+  limit: number;
+  now: number;
+  leaseExpiresAt: number;
+  /** Only runs of these experiments (all when absent). */
+  experiments?: readonly string[];
+}
+
+/** The fencing token of one attempt: an outcome is recorded only while it still holds. */
+export interface Lease {
+  runId: number;
+  workerId: string;
+  attempt: number;
+}
+
+export type RunOutcome =
+  | { kind: 'completed'; result: JsonValue | null; exitCode?: number | null }
+  | { kind: 'failed'; reason: string; error: string; exitCode?: number | null }
+  /** Stopped by the worker (e.g. Ctrl-C): back to PENDING, no failure counted. */
+  | { kind: 'released'; reason: string };
+
+export interface ReapedRun {
+  id: number;
+  state: RunState;
+  attempt: number;
+  workerId: string | null;
+}
+
+export interface RunFilter {
+  experiments?: readonly string[];
+  states?: readonly RunState[];
+  ids?: readonly number[];
+}
+
+export interface ListOptions {
+  limit?: number;
+  offset?: number;
+}
+
+export interface StateCount {
+  experiment: string;
+  state: RunState;
+  count: number;
+}
+
+export interface WorkerRecord {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: number;
+  heartbeatAt: number;
+  stoppedAt: number | null;
+  info: JsonValue;
+}
+
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Where the store is, for messages (a path, or a URL without its password). */
+  readonly location: string;
+  /** Directory for files beside the database: objects, run directories. */
+  readonly dataDir: string;
+  close(): Promise<void>;
+
+  saveExperiment(name: string, spec: JsonValue, now: number): Promise<ExperimentRecord>;
+  getExperiment(name: string): Promise<ExperimentRecord | undefined>;
+  getExperimentById(id: number): Promise<ExperimentRecord | undefined>;
+  listExperiments(): Promise<ExperimentRecord[]>;
+
+  enqueueRuns(experimentId: number, runs: readonly NewRun[], options: EnqueueOptions): Promise<EnqueueCounts>;
+  claimRuns(request: ClaimRequest): Promise<RunRecord[]>;
+  /** Extends the leases still held by the worker; returns the ids it still holds. */
+  renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number): Promise<number[]>;
+  /** Records an attempt's outcome; undefined when the lease no longer holds (nothing written). */
+  finishRun(lease: Lease, outcome: RunOutcome, now: number): Promise<RunState | undefined>;
+  /** Runs whose lease expired go back to PENDING (or FAILED after `maxLosses` lost workers). */
+  reapExpiredLeases(now: number, maxLosses: number): Promise<ReapedRun[]>;
+  /** PENDING or RUNNING runs matching the filter become CANCELLED; returns how many. */
+  cancelRuns(filter: RunFilter, now: number): Promise<number>;
+  /** Runs matching the filter (its states are required) go back to PENDING with a fresh retry budget. */
+  resetRuns(filter: RunFilter & { states: readonly RunState[] }, now: number): Promise<number>;
+
+  getRun(id: number): Promise<RunRecord | undefined>;
+  findRunsByHashPrefix(prefix: string, limit: number): Promise<RunRecord[]>;
+  listRuns(filter: RunFilter, options?: ListOptions): Promise<RunRecord[]>;
+  countRuns(filter: RunFilter): Promise<StateCount[]>;
+  listRunEvents(runId: number): Promise<RunEvent[]>;
+
+  registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): Promise<void>;
+  stopWorker(id: string, now: number): Promise<void>;
+  listWorkers(): Promise<WorkerRecord[]>;
+}
