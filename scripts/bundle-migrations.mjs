@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles src/store/<backend>/migrations/NNNN_name.sql into migrations.generated.ts so the
 // compiled package needs no .sql files at run time. `--check` fails if the bundle is stale.
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const check = process.argv.includes('--check');
@@ -9,7 +9,9 @@ let stale = false;
 for (const backend of ['sqlite', 'postgres']) {
   const dir = join('src', 'store', backend, 'migrations');
   if (!existsSync(dir)) continue;
-  const files = readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
   const entries = files.map((file, i) => {
     const version = Number(file.slice(0, 4));
     if (version !== i + 1) throw new Error(`${dir}/${file}: expected version ${i + 1}; migrations are numbered without gaps`);

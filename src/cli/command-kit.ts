@@ -7,7 +7,11 @@ import type { CliContext, GlobalOptions } from './context.js';
 export type Action<A extends unknown[], O extends GlobalOptions> = (ctx: CliContext, options: O, ...args: A) => Promise<number>;
 
 /** Wires an action to commander; the exit status lands in `ctx.exitCode`. */
-export function bindAction<A extends unknown[], O extends GlobalOptions>(command: Command, ctx: CliContext & { exitCode?: number }, action: Action<A, O>): Command {
+export function bindAction<A extends unknown[], O extends GlobalOptions>(
+  command: Command,
+  ctx: CliContext & { exitCode?: number },
+  action: Action<A, O>,
+): Command {
   return command.action(async (...received: unknown[]) => {
     const cmd = received[received.length - 1] as Command;
     const args = received.slice(0, -2) as A;
@@ -39,5 +43,8 @@ export function examples(...lines: string[]): string {
 
 /** Comma-separated names, for --experiment. */
 export function parseList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -1,6 +1,6 @@
-import type { Store } from '../store/types.js';
-import { openStore } from '../store/open-store.js';
 import { type Clock, systemClock } from '../queue/clock.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/types.js';
 
 /** What a command needs from its surroundings; tests pass their own. */
 export interface CliContext {

@@ -16,7 +16,10 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('labbook')
     .description('Run, track and analyse machine-learning experiments.')
     .version(VERSION)
-    .option('--store <path>', 'store to use: a .labbook directory (default: the nearest one above the working directory, or $LABBOOK_STORE)')
+    .option(
+      '--store <path>',
+      'store to use: a .labbook directory (default: the nearest one above the working directory, or $LABBOOK_STORE)',
+    )
     .option('--json', 'machine-readable output')
     .option('--debug', 'show stack traces of errors')
     .option('-v, --verbose', 'more log output')
@@ -46,7 +49,11 @@ export async function runCli(argv: readonly string[], ctx: CliContext = processC
       return error.exitCode;
     }
     ctx.stderr.write(`labbook: internal error: ${(error as Error).message ?? error}\n`);
-    ctx.stderr.write(debug ? `${(error as Error).stack}\n` : 'This is a bug in labbook; please report it with the output of the same command run with --debug.\n');
+    ctx.stderr.write(
+      debug
+        ? `${(error as Error).stack}\n`
+        : 'This is a bug in labbook; please report it with the output of the same command run with --debug.\n',
+    );
     return 1;
   }
 }

@@ -11,7 +11,11 @@ export async function resolveRun(store: Store, ref: string): Promise<RunRecord> 
   if (/^[0-9a-f]{6,64}$/i.test(trimmed)) {
     const matches = await store.findRunsByHashPrefix(trimmed.toLowerCase(), 5);
     if (matches.length === 1) return matches[0] as RunRecord;
-    if (matches.length > 1) throw new RunAmbiguousError(trimmed, matches.map((r) => `${r.id} (${r.experiment})`));
+    if (matches.length > 1)
+      throw new RunAmbiguousError(
+        trimmed,
+        matches.map((r) => `${r.id} (${r.experiment})`),
+      );
   }
   throw new RunNotFoundError(trimmed);
 }

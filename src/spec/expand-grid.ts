@@ -1,6 +1,7 @@
 import { canonicalJson } from './canonical-json.js';
+import { compileCanonicalLayout } from './canonical-layout.js';
 import { type GridLeaf, gridLeaves } from './parameter-grid.js';
-import { runHash } from './run-hash.js';
+import { sha256Hex } from './run-hash.js';
 import type { ExperimentSpec, JsonObject, JsonValue, Params, PartialAssignment } from './types.js';
 
 export interface PlannedRun {
@@ -17,29 +18,34 @@ export interface PlannedRun {
 export function expandGrid(spec: ExperimentSpec): PlannedRun[] {
   const leaves = gridLeaves(spec.parameters);
   const canonical = leaves.map((leaf) => leaf.values.map(canonicalJson));
+  // Canonical JSON is assembled from per-value fragments in a key order sorted once, which
+  // is what makes expanding and hashing 100,000 runs take milliseconds, not seconds.
+  const layout = compileCanonicalLayout(spec.parameters);
   const excludes = spec.exclude.map((entry) => compileExclude(entry, leaves, canonical));
-  const seen = new Set<string>();
   const runs: PlannedRun[] = [];
-  const add = (params: Params): void => {
-    const hash = runHash(params);
-    if (seen.has(hash)) return;
-    seen.add(hash);
-    runs.push({ params, hash });
-  };
+  // Values within a parameter are distinct (checked when the spec is read), so the product
+  // has no duplicates; only includes can repeat a run.
   forEachCombination(
     leaves.map((l) => l.values.length),
     (index) => {
       if (excludes.some((matches) => matches(index))) return;
-      add(buildParams(leaves, (i) => leaves[i]?.values[index[i] as number] as JsonValue));
+      const params = buildParams(leaves, (i) => leaves[i]?.values[index[i] as number] as JsonValue);
+      runs.push({ params, hash: sha256Hex(layout((i) => canonical[i]?.[index[i] as number] as string)) });
     },
   );
+  if (spec.include.length === 0) return runs;
+  const seen = new Set(runs.map((r) => r.hash));
   for (const entry of spec.include) {
     const free = leaves.map((leaf) => (entry.has(leaf.path) ? 1 : leaf.values.length));
     forEachCombination(free, (index) => {
-      add(buildParams(leaves, (i) => {
+      const valueAt = (i: number): JsonValue => {
         const leaf = leaves[i] as GridLeaf;
         return entry.has(leaf.path) ? (entry.get(leaf.path) as JsonValue) : (leaf.values[index[i] as number] as JsonValue);
-      }));
+      };
+      const hash = sha256Hex(layout((i) => canonicalJson(valueAt(i))));
+      if (seen.has(hash)) return;
+      seen.add(hash);
+      runs.push({ params: buildParams(leaves, valueAt), hash });
     });
   }
   return runs;
@@ -75,12 +81,15 @@ function forEachCombination(sizes: number[], visit: (index: number[]) => void): 
   }
 }
 
-function buildParams(leaves: GridLeaf[], valueOf: (leafIndex: number) => JsonValue): Params {
+function buildParams(leaves: GridLeaf[], valueAt: (leafIndex: number) => JsonValue): Params {
   const params: Params = {};
   leaves.forEach((leaf, i) => {
     let target: JsonObject = params;
-    for (const segment of leaf.segments.slice(0, -1)) target = (target[segment] ??= {}) as JsonObject;
-    target[leaf.segments[leaf.segments.length - 1] as string] = valueOf(i);
+    for (const segment of leaf.segments.slice(0, -1)) {
+      target[segment] ??= {};
+      target = target[segment] as JsonObject;
+    }
+    target[leaf.segments[leaf.segments.length - 1] as string] = valueAt(i);
   });
   return params;
 }

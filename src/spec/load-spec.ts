@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { type SpecIssue, SpecError, SpecNotFoundError } from '../errors.js';
-import { normalizeSpec } from './normalize-spec.js';
+import { SpecError, type SpecIssue, SpecNotFoundError } from '../errors.js';
+import { type NormalizeOptions, normalizeSpec } from './normalize-spec.js';
 import { applyOverrides, parseOverride } from './overrides.js';
 import type { RawSpec, RawSpecInput } from './raw-spec-schema.js';
 import { formatPath, type PathIssue } from './spec-issue.js';
@@ -18,12 +19,14 @@ export interface LoadedSpec {
  * is checked first, so that its problems are reported at file:line:column; the result of
  * the overrides is then checked again (overrides may legitimately make an exclude moot).
  */
-export function loadSpecFile(file: string, overrideTexts: readonly string[] = []): LoadedSpec {
+export function loadSpecFile(file: string, overrideTexts: readonly string[] = [], cwd = process.cwd()): LoadedSpec {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Messages name the file as the user wrote it; it is read relative to their directory.
+    text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') throw new SpecNotFoundError(file);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new SpecNotFoundError(file);
     throw error;
   }
   return loadSpecText(text, file, overrideTexts);
@@ -52,28 +55,32 @@ export function loadSpecText(text: string, file: string, overrideTexts: readonly
   }
   if (overrideTexts.length === 0) return { spec: asWritten.spec, raw: asWritten.raw };
   const overrides = overrideTexts.map(parseOverride);
-  const result = normalizeSpec(applyOverrides(data as Record<string, unknown>, overrides));
+  const result = normalizeSpec(applyOverrides(data as Record<string, unknown>, overrides), { strictExcludes: false });
   if (!result.ok) throw new SpecError(result.issues.map((issue) => overrideIssue(issue, file)));
   return { spec: result.spec, raw: result.raw };
 }
 
 /** Validates a spec given as a TS object (no positions: the key path says where). */
-export function defineExperiment(input: RawSpecInput): LoadedSpec {
-  const result = normalizeSpec(input);
+export function defineExperiment(input: RawSpecInput, options: NormalizeOptions = {}): LoadedSpec {
+  const result = normalizeSpec(input, options);
   if (!result.ok) throw new SpecError(result.issues.map((issue) => ({ key: formatPath(issue.path), message: issue.message })));
   return { spec: result.spec, raw: result.raw };
 }
 
 /** Re-normalises a raw spec read back from the store (it was valid when written). */
 export function specFromRaw(raw: unknown): LoadedSpec {
-  return defineExperiment(raw as RawSpecInput);
+  return defineExperiment(raw as RawSpecInput, { strictExcludes: false });
 }
 
 function overrideIssue(issue: PathIssue, file: string): SpecIssue {
   return { file: `${file} (with overrides)`, key: formatPath(issue.path), message: issue.message };
 }
 
-function positionOf(doc: ReturnType<typeof parseDocument>, path: Array<string | number>, lineCounter: LineCounter): { line?: number; column?: number } {
+function positionOf(
+  doc: ReturnType<typeof parseDocument>,
+  path: Array<string | number>,
+  lineCounter: LineCounter,
+): { line?: number; column?: number } {
   // A missing key has no node: fall back to the closest ancestor that exists.
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);

@@ -10,8 +10,17 @@ import type { ExperimentSpec, JsonObject, PartialAssignment } from './types.js';
 
 export type NormalizeResult = { ok: true; spec: ExperimentSpec; raw: RawSpec } | { ok: false; issues: PathIssue[] };
 
+export interface NormalizeOptions {
+  /**
+   * Refuse exclude entries that match no value of the grid (a typo would otherwise exclude
+   * nothing, silently). Off once overrides have changed the grid: they may make an exclude moot.
+   */
+  strictExcludes?: boolean;
+}
+
 /** Validates a raw spec (parsed YAML or a TS object) and normalises it; never throws. */
-export function normalizeSpec(input: unknown): NormalizeResult {
+export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): NormalizeResult {
+  const strictExcludes = options.strictExcludes ?? true;
   const parsed = rawSpecSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(toPathIssue) };
   const raw = parsed.data;
@@ -23,7 +32,9 @@ export function normalizeSpec(input: unknown): NormalizeResult {
       issues.push({ path: ['seeds'], message: "the parameters already have a 'seed'; remove either seeds or parameters.seed" });
     } else {
       const seeds = typeof raw.seeds === 'number' ? Array.from({ length: raw.seeds }, (_, i) => i) : raw.seeds;
-      parameters.set('seed', { kind: 'values', values: seeds });
+      if (new Set(seeds).size < seeds.length)
+        issues.push({ path: ['seeds'], message: 'a seed is listed twice; each seed must appear once' });
+      else parameters.set('seed', { kind: 'values', values: seeds });
     }
   }
   if (parameters.size === 0 && issues.length === 0) {
@@ -38,7 +49,9 @@ export function normalizeSpec(input: unknown): NormalizeResult {
   }
 
   const assignments = (kind: 'exclude' | 'include'): PartialAssignment[] =>
-    raw[kind].flatMap((entry, i) => parsePartialAssignment(entry, parameters, kind, [kind, i], issues) ?? []);
+    raw[kind].flatMap(
+      (entry, i) => parsePartialAssignment(entry, parameters, kind, [kind, i], issues, kind === 'exclude' && strictExcludes) ?? [],
+    );
   const exclude = assignments('exclude');
   const include = assignments('include');
 
@@ -99,7 +112,10 @@ function toPathIssue(issue: ZodIssueLike): PathIssue {
     return { path: [...path, key], message: `unknown key '${key}'${didYouMean(key, known)} (known keys: ${known.join(', ')})` };
   }
   if (path.length === 0 && issue.code === 'invalid_type') {
-    return { path, message: 'a spec must be a mapping with at least a name and parameters, e.g. name: sweep / parameters: {lr: [0.1, 0.01]}' };
+    return {
+      path,
+      message: 'a spec must be a mapping with at least a name and parameters, e.g. name: sweep / parameters: {lr: [0.1, 0.01]}',
+    };
   }
   if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) {
     return { path, message: `is missing: ${issue.message}` };

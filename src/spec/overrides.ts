@@ -40,7 +40,8 @@ export function parseOverride(text: string): Override {
     return { text, mode, path: key.split('.'), values: [] };
   }
   if (valueText === undefined) throw new OverrideError(text, `no '='; write ${key}=VALUE, e.g. ${key}=0.1 or ${key}=1,2,3`);
-  if (valueText.trim() === '') throw new OverrideError(text, `no value after '='; write ${key}=VALUE (quote it, ${key}='', for empty text)`);
+  if (valueText.trim() === '')
+    throw new OverrideError(text, `no value after '='; write ${key}=VALUE (quote it, ${key}='', for empty text)`);
   return { text, mode, path: key.split('.'), values: parseValues(text, valueText) };
 }
 
@@ -60,7 +61,10 @@ function parseValues(text: string, valueText: string): JsonValue[] {
     try {
       value = parseYaml(trimmed);
     } catch {
-      throw new OverrideError(text, `'${trimmed}' is not a value; quote text with special characters, e.g. '${trimmed.replaceAll("'", '')}'`);
+      throw new OverrideError(
+        text,
+        `'${trimmed}' is not a value; quote text with special characters, e.g. '${trimmed.replaceAll("'", '')}'`,
+      );
     }
     const problem = jsonProblem(value);
     if (problem) throw new OverrideError(text, problem);
@@ -97,8 +101,10 @@ function splitTopLevel(text: string, valueText: string): string[] {
 /** Applies overrides to a raw spec object (not modified); the result is validated as a whole afterwards. */
 export function applyOverrides(raw: Record<string, unknown>, overrides: readonly Override[]): Record<string, unknown> {
   const result = structuredClone(raw);
-  const parameters = (result.parameters = isPlainObject(result.parameters) ? result.parameters : {});
-  const settings = (result.settings = isPlainObject(result.settings) ? result.settings : {});
+  const parameters = isPlainObject(result.parameters) ? result.parameters : {};
+  const settings = isPlainObject(result.settings) ? result.settings : {};
+  result.parameters = parameters;
+  result.settings = settings;
   for (const override of overrides) {
     const [first, ...rest] = override.path as [string, ...string[]];
     if (first === 'settings' && rest.length > 0) applyToSetting(settings, rest, override);
@@ -115,7 +121,10 @@ function applyToSetting(settings: Record<string, unknown>, path: string[], overr
     return;
   }
   if (override.values.length !== 1) {
-    throw new OverrideError(override.text, `'${path.join('.')}' is a setting, which takes one value; to sweep it, move it from settings to parameters in the spec`);
+    throw new OverrideError(
+      override.text,
+      `'${path.join('.')}' is a setting, which takes one value; to sweep it, move it from settings to parameters in the spec`,
+    );
   }
   if (override.mode === 'add' && name in parent) {
     throw new OverrideError(override.text, `setting '${path.join('.')}' exists already; to replace it write ${override.text.slice(1)}`);
@@ -129,7 +138,8 @@ function applyToParameter(parameters: Record<string, unknown>, override: Overrid
   const { parent, name } = walk(parameters, override.path, override, 'parameter', creating);
   const exists = name in parent;
   if (override.mode === 'delete') {
-    if (!exists) throw new OverrideError(override.text, `there is no parameter '${dotted}' to remove${didYouMean(dotted, keyPaths(parameters))}`);
+    if (!exists)
+      throw new OverrideError(override.text, `there is no parameter '${dotted}' to remove${didYouMean(dotted, keyPaths(parameters))}`);
     delete parent[name];
     return;
   }
@@ -138,11 +148,17 @@ function applyToParameter(parameters: Record<string, unknown>, override: Overrid
   }
   if (override.mode === 'set' && !exists) {
     const known = [...keyPaths(parameters), ...Object.keys(settings)];
-    throw new OverrideError(override.text, `'${dotted}' is not a parameter or setting${didYouMean(dotted, known)}; to add a new parameter write +${override.text}`);
+    throw new OverrideError(
+      override.text,
+      `'${dotted}' is not a parameter or setting${didYouMean(dotted, known)}; to add a new parameter write +${override.text}`,
+    );
   }
   if (exists && isPlainObject(parent[name])) {
     const members = Object.keys(parent[name] as object).join(', ');
-    throw new OverrideError(override.text, `'${dotted}' is a group of parameters (${members}); set one of them, e.g. ${dotted}.${Object.keys(parent[name] as object)[0]}=…`);
+    throw new OverrideError(
+      override.text,
+      `'${dotted}' is a group of parameters (${members}); set one of them, e.g. ${dotted}.${Object.keys(parent[name] as object)[0]}=…`,
+    );
   }
   parent[name] = override.values;
 }
@@ -153,11 +169,17 @@ function walk(root: Record<string, unknown>, path: string[], override: Override,
   for (let i = 0; i < path.length - 1; i++) {
     const segment = path[i] as string;
     const next = parent[segment];
-    if (next === undefined && create) parent = parent[segment] = {};
-    else if (isPlainObject(next)) parent = next;
+    if (next === undefined && create) {
+      const group: Record<string, unknown> = {};
+      parent[segment] = group;
+      parent = group;
+    } else if (isPlainObject(next)) parent = next;
     else {
       const at = path.slice(0, i + 1).join('.');
-      const why = next === undefined ? `there is no ${what} group '${at}'${didYouMean(at, keyPaths(root))}` : `'${at}' is ${describeValue(next)}, not a group`;
+      const why =
+        next === undefined
+          ? `there is no ${what} group '${at}'${didYouMean(at, keyPaths(root))}`
+          : `'${at}' is ${describeValue(next)}, not a group`;
       throw new OverrideError(override.text, why);
     }
   }

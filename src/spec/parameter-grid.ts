@@ -1,3 +1,4 @@
+import { canonicalJson } from './canonical-json.js';
 import { describeValue, isPlainObject, jsonProblem } from './json-value.js';
 import { looksLikeRange, parseRange } from './range.js';
 import type { PathIssue } from './spec-issue.js';
@@ -11,7 +12,10 @@ export function parseParameterGrid(raw: Record<string, unknown>, path: Array<str
   for (const [name, value] of Object.entries(raw)) {
     const at = [...path, name];
     if (!PARAMETER_NAME.test(name)) {
-      issues.push({ path: at, message: `'${name}' is not a valid parameter name: use letters, digits, '_' or '-', starting with a letter (dots separate nested groups)` });
+      issues.push({
+        path: at,
+        message: `'${name}' is not a valid parameter name: use letters, digits, '_' or '-', starting with a letter (dots separate nested groups)`,
+      });
       continue;
     }
     const domain = parseDomain(value, at, issues);
@@ -29,6 +33,11 @@ function parseDomain(value: unknown, at: Array<string | number>, issues: PathIss
     const problem = jsonProblem(value);
     if (problem) {
       issues.push({ path: at, message: `${problem}; parameter values must be numbers, text, true/false, null, lists or mappings` });
+      return undefined;
+    }
+    const duplicate = firstDuplicate(value as JsonValue[]);
+    if (duplicate !== undefined) {
+      issues.push({ path: at, message: `${duplicate} is listed twice; each value must appear once` });
       return undefined;
     }
     return { kind: 'values', values: value as JsonValue[] };
@@ -54,6 +63,16 @@ function parseDomain(value: unknown, at: Array<string | number>, issues: PathIss
     return undefined;
   }
   return { kind: 'values', values: [value as JsonValue] };
+}
+
+function firstDuplicate(values: JsonValue[]): string | undefined {
+  const seen = new Set<string>();
+  for (const value of values) {
+    const text = canonicalJson(value);
+    if (seen.has(text)) return text;
+    seen.add(text);
+  }
+  return undefined;
 }
 
 /** A leaf of the grid: a parameter that takes values, addressed by its dotted path. */

@@ -5,10 +5,18 @@ import { gridPaths } from './parameter-grid.js';
 import type { PathIssue } from './spec-issue.js';
 import type { JsonValue, ParameterGrid, PartialAssignment } from './types.js';
 
+interface Walk {
+  kind: 'exclude' | 'include';
+  /** Excluded values must be values of the grid; anything else would silently exclude nothing. */
+  valuesMustExist: boolean;
+  root: ParameterGrid;
+  issues: PathIssue[];
+  out: PartialAssignment;
+}
+
 /**
  * Reads one `exclude` / `include` entry: keys are parameter paths, written dotted
- * (`optimizer.lr: 0.1`) or nested (`optimizer: {lr: 0.1}`). Excluded values must be values
- * of the grid (anything else would silently exclude nothing); included ones may be new.
+ * (`optimizer.lr: 0.1`) or nested (`optimizer: {lr: 0.1}`). Included values may be new.
  */
 export function parsePartialAssignment(
   entry: Record<string, unknown>,
@@ -16,29 +24,21 @@ export function parsePartialAssignment(
   kind: 'exclude' | 'include',
   at: Array<string | number>,
   issues: PathIssue[],
+  valuesMustExist = kind === 'exclude',
 ): PartialAssignment | undefined {
-  const assignment: PartialAssignment = new Map();
+  const walk: Walk = { kind, valuesMustExist, root: grid, issues, out: new Map() };
   const before = issues.length;
-  collect(entry, grid, [], kind, at, issues, assignment, grid);
+  collect(walk, entry, grid, [], at);
   if (issues.length > before) return undefined;
-  if (assignment.size === 0) {
+  if (walk.out.size === 0) {
     const effect = kind === 'exclude' ? 'would exclude every run' : 'would add nothing';
     issues.push({ path: at, message: `is empty and ${effect}; name at least one parameter, e.g. {dataset: digits}` });
     return undefined;
   }
-  return assignment;
+  return walk.out;
 }
 
-function collect(
-  entry: Record<string, unknown>,
-  grid: ParameterGrid,
-  prefix: string[],
-  kind: 'exclude' | 'include',
-  at: Array<string | number>,
-  issues: PathIssue[],
-  out: PartialAssignment,
-  root: ParameterGrid,
-): void {
+function collect(walk: Walk, entry: Record<string, unknown>, grid: ParameterGrid, prefix: string[], at: Array<string | number>): void {
   for (const [key, value] of Object.entries(entry)) {
     const keyAt = [...at, key];
     const segments = key.split('.');
@@ -50,23 +50,30 @@ function collect(
       walked.push(segment);
       const path = walked.join('.');
       if (!domain) {
-        issues.push({ path: keyAt, message: `'${path}' is not a parameter${didYouMean(path, gridPaths(root))} (${kind} entries name parameters of the grid)` });
+        const hint = didYouMean(path, gridPaths(walk.root));
+        walk.issues.push({
+          path: keyAt,
+          message: `'${path}' is not a parameter${hint} (${walk.kind} entries name parameters of the grid)`,
+        });
         return;
       }
       const last = i === segments.length - 1;
       if (domain.kind === 'values') {
         if (!last) {
-          issues.push({ path: keyAt, message: `'${path}' is a parameter with values, not a group; it has no '${segments[i + 1]}'` });
+          walk.issues.push({ path: keyAt, message: `'${path}' is a parameter with values, not a group; it has no '${segments[i + 1]}'` });
           return;
         }
-        addLeaf(path, value, domain.values, kind, keyAt, issues, out);
+        addLeaf(walk, path, value, domain.values, keyAt);
       } else if (last) {
         if (!isPlainObject(value)) {
-          const names = [...domain.parameters.keys()].join(', ');
-          issues.push({ path: keyAt, message: `'${path}' is a group of parameters (${names}); give a mapping such as {${[...domain.parameters.keys()][0]}: …}, got ${describeValue(value)}` });
+          const names = [...domain.parameters.keys()];
+          walk.issues.push({
+            path: keyAt,
+            message: `'${path}' is a group of parameters (${names.join(', ')}); give a mapping such as {${names[0]}: …}, got ${describeValue(value)}`,
+          });
           return;
         }
-        collect(value, domain.parameters, walked, kind, keyAt, issues, out, root);
+        collect(walk, value, domain.parameters, walked, keyAt);
       } else {
         domainGrid = domain.parameters;
       }
@@ -74,34 +81,29 @@ function collect(
   }
 }
 
-function addLeaf(
-  path: string,
-  value: unknown,
-  values: JsonValue[],
-  kind: 'exclude' | 'include',
-  at: Array<string | number>,
-  issues: PathIssue[],
-  out: PartialAssignment,
-): void {
+function addLeaf(walk: Walk, path: string, value: unknown, values: JsonValue[], at: Array<string | number>): void {
   const problem = jsonProblem(value);
   if (problem) {
-    issues.push({ path: at, message: `${problem}; give a single value of '${path}'` });
+    walk.issues.push({ path: at, message: `${problem}; give a single value of '${path}'` });
     return;
   }
-  if (out.has(path)) {
-    issues.push({ path: at, message: `'${path}' is given twice in this entry` });
+  if (walk.out.has(path)) {
+    walk.issues.push({ path: at, message: `'${path}' is given twice in this entry` });
     return;
   }
-  if (kind === 'exclude') {
+  if (walk.valuesMustExist) {
     const wanted = canonicalJson(value as JsonValue);
     if (!values.some((v) => canonicalJson(v) === wanted)) {
-      const shown = values.slice(0, 8).map((v) => JSON.stringify(v)).join(', ');
-      issues.push({
+      const shown = values
+        .slice(0, 8)
+        .map((v) => JSON.stringify(v))
+        .join(', ');
+      walk.issues.push({
         path: at,
         message: `${JSON.stringify(value)} is not a value of '${path}' (${shown}${values.length > 8 ? ', …' : ''}), so this entry would exclude nothing; fix the value or remove the entry`,
       });
       return;
     }
   }
-  out.set(path, value as JsonValue);
+  walk.out.set(path, value as JsonValue);
 }

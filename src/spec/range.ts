@@ -21,12 +21,15 @@ export function parseRange(text: string): { values: number[] } | { error: string
   const numbers = parts.map(Number);
   const bad = parts.find((_, i) => !Number.isFinite(numbers[i]));
   if (bad !== undefined) return { error: `'${bad}' in ${text.trim()} is not a number` };
-  const [start, stop, step] = numbers.length === 1 ? [0, numbers[0] as number, 1] : [numbers[0] as number, numbers[1] as number, numbers[2] ?? 1];
+  const [start, stop, step] =
+    numbers.length === 1 ? [0, numbers[0] as number, 1] : [numbers[0] as number, numbers[1] as number, numbers[2] ?? 1];
   if (step === 0) return { error: `${text.trim()} has a step of 0; use a positive step, or a negative one to count down` };
   // Rounding the quotient first keeps float noise ((1.1 - 1) / 0.1 = 1.0000000000000009) from adding a value.
   const count = Math.ceil(Number(((stop - start) / step).toPrecision(12)));
   if (!(count > 0)) {
-    return { error: `${text.trim()} is empty: with step ${step} it must go from a start ${step > 0 ? 'below' : 'above'} its stop (the stop is excluded)` };
+    return {
+      error: `${text.trim()} is empty: with step ${step} it must go from a start ${step > 0 ? 'below' : 'above'} its stop (the stop is excluded)`,
+    };
   }
   if (count > MAX_RANGE_VALUES) return { error: `${text.trim()} has ${count} values; at most ${MAX_RANGE_VALUES} are allowed` };
   const values: number[] = [];

@@ -8,8 +8,7 @@ import { parseDuration } from './duration.js';
  */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const jsonRecord = (what: string) =>
-  z.record(z.string(), z.unknown(), { error: `expected a mapping of ${what}, e.g. {n_fold: 5}` });
+const jsonRecord = (what: string) => z.record(z.string(), z.unknown(), { error: `expected a mapping of ${what}, e.g. {n_fold: 5}` });
 
 const partialAssignments = (key: 'exclude' | 'include') =>
   z.array(
@@ -50,9 +49,15 @@ export const rawSpecSchema = z
       })
       .optional(),
     seeds: z
-      .union([z.number().int().min(1), z.array(z.number().int()).min(1)], {
-        error: 'expected a number of seeds (seeds: 5 → seed 0..4) or a list of seeds (seeds: [1, 7, 42])',
-      })
+      .union(
+        [
+          z.number().int().min(1, 'expected a number of seeds ≥ 1 (seeds: 5 → seed 0..4) or a list of seeds'),
+          z.array(z.number().int()).min(1),
+        ],
+        {
+          error: 'expected a number of seeds (seeds: 5 → seed 0..4) or a list of seeds (seeds: [1, 7, 42])',
+        },
+      )
       .optional(),
     resources: z
       .object(

@@ -12,9 +12,12 @@ export function defineAdd(program: Command, ctx: CliContext): void {
     .argument('<spec>', 'YAML experiment spec')
     .argument('[overrides...]', 'Hydra-style overrides: lr=0.1,0.01 seed=range(5) +model.depth=3 ~dropout')
     .option('--retry-failed', 'also put FAILED and CANCELLED runs of this grid back in the queue')
-    .addHelpText('after', examples('labbook add sweep.yaml', 'labbook add sweep.yaml lr=0.1,0.01 seed=range(3)', 'labbook add sweep.yaml --retry-failed'));
+    .addHelpText(
+      'after',
+      examples('labbook add sweep.yaml', 'labbook add sweep.yaml lr=0.1,0.01 seed=range(3)', 'labbook add sweep.yaml --retry-failed'),
+    );
   bindAction(command, ctx, async (ctx, options: GlobalOptions & { retryFailed?: boolean }, file: string, overrides: string[]) => {
-    const loaded = loadSpecFile(file, overrides);
+    const loaded = loadSpecFile(file, overrides, ctx.cwd);
     const { experiment, counts } = await withStore(ctx, options, (store) =>
       new Queue(store, { clock: ctx.clock }).enqueue(loaded, options.retryFailed ? { requeueStates: ['FAILED', 'CANCELLED'] } : {}),
     );

@@ -25,7 +25,8 @@ export function defineCancel(program: Command, ctx: CliContext): void {
     };
     const count = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).cancel(filter));
     if (options.json) printJson(ctx, { cancelled: count });
-    else print(ctx, count === 0 ? 'No pending or running runs matched; nothing changed.' : `Cancelled ${count} run${count === 1 ? '' : 's'}.`);
+    else
+      print(ctx, count === 0 ? 'No pending or running runs matched; nothing changed.' : `Cancelled ${count} run${count === 1 ? '' : 's'}.`);
     return 0;
   });
 }

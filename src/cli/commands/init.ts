@@ -9,10 +9,20 @@ export function defineInit(program: Command, ctx: CliContext): void {
     .description('create the store (.labbook/ with an SQLite database) in this directory')
     .addHelpText('after', examples('labbook init', 'labbook init --store /scratch/me/project'));
   bindAction(command, ctx, async (ctx, options) => {
-    const { store, created } = await initStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
+    const { store, created } = await initStore({
+      cwd: ctx.cwd,
+      env: ctx.env,
+      ...(options.store !== undefined && { store: options.store }),
+    });
     await store.close();
     if (options.json) printJson(ctx, { store: store.dataDir, created });
-    else print(ctx, created ? `Initialised an empty labbook store in ${store.dataDir}` : `A labbook store already exists in ${store.dataDir}; nothing changed`);
+    else
+      print(
+        ctx,
+        created
+          ? `Initialised an empty labbook store in ${store.dataDir}`
+          : `A labbook store already exists in ${store.dataDir}; nothing changed`,
+      );
     return 0;
   });
 }

@@ -12,7 +12,10 @@ export function defineReset(program: Command, ctx: CliContext): void {
     .argument('[runs...]', 'run ids (any state)')
     .option('-s, --state <states>', 'runs in these states, e.g. FAILED,RUNNING')
     .option('-e, --experiment <names>', 'only these experiments (comma-separated)')
-    .addHelpText('after', examples('labbook reset --state FAILED', 'labbook reset --state FAILED,RUNNING -e cv-sweep', 'labbook reset 12 13'));
+    .addHelpText(
+      'after',
+      examples('labbook reset --state FAILED', 'labbook reset --state FAILED,RUNNING -e cv-sweep', 'labbook reset 12 13'),
+    );
   bindAction(command, ctx, async (ctx, options: GlobalOptions & { state?: string; experiment?: string }, refs: string[]) => {
     if (!options.state && refs.length === 0) {
       throw new UsageError('say which runs to reset: --state FAILED (or FAILED,RUNNING, …) or run ids, e.g. labbook reset --state FAILED');

@@ -42,12 +42,21 @@ function renderRun(run: RunRecord, events: RunEvent[]): string {
   ];
   if (run.result !== null) lines.push('result', indent(JSON.stringify(run.result, null, 2)));
   if (run.error) lines.push('error', indent(run.error.trimEnd()));
-  lines.push('history', indent(textTable(['at', 'from', 'to', 'attempt', 'worker', 'reason'], events.map((e) => [
-    formatTime(e.at), e.fromState ?? '-', e.toState, e.attempt, e.workerId ?? '-', e.reason ?? '',
-  ])).trimEnd()));
+  lines.push(
+    'history',
+    indent(
+      textTable(
+        ['at', 'from', 'to', 'attempt', 'worker', 'reason'],
+        events.map((e) => [formatTime(e.at), e.fromState ?? '-', e.toState, e.attempt, e.workerId ?? '-', e.reason ?? '']),
+      ).trimEnd(),
+    ),
+  );
   return lines.join('\n');
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((line) => `  ${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

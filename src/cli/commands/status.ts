@@ -42,5 +42,8 @@ function countsByExperiment(counts: StateCount[]): CountRow[] {
 
 function renderCounts(rows: CountRow[]): string {
   const header = ['experiment', ...RUN_STATES.map((s) => s.toLowerCase()), 'total'];
-  return textTable(header, rows.map((row) => [row.experiment, ...RUN_STATES.map((s) => row[s]), row.total]));
+  return textTable(
+    header,
+    rows.map((row) => [row.experiment, ...RUN_STATES.map((s) => row[s]), row.total]),
+  );
 }

@@ -5,7 +5,9 @@ export function formatParams(params: Params, prefix = ''): string {
   return Object.entries(params)
     .map(([key, value]) => {
       const path = prefix ? `${prefix}.${key}` : key;
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? formatParams(value, path) : `${path}=${formatValue(value)}`;
+      return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? formatParams(value, path)
+        : `${path}=${formatValue(value)}`;
     })
     .join(' ');
 }

@@ -18,7 +18,11 @@ export function migrateSqlite(db: Database.Database, migrations: readonly Migrat
   for (const migration of migrations) {
     db.transaction(() => {
       if (current() >= migration.version) return;
-      db.prepare('INSERT INTO labbook_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, Date.now());
+      db.prepare('INSERT INTO labbook_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
       db.exec(migration.sql);
     }).immediate();
   }

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RunFilter, RunState } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
-import { INSERT_EVENT } from './run-row.js';
 import { runFilterSql } from './run-filter.js';
+import { INSERT_EVENT } from './run-row.js';
 
 /**
  * Cancel and reset change only the runs their filter selects, each with an audit event, in
@@ -10,20 +10,49 @@ import { runFilterSql } from './run-filter.js';
  * heartbeat and stops the process.
  */
 export function cancelRuns(db: Database.Database, sql: StatementCache, filter: RunFilter, now: number): number {
-  return changeRuns(db, sql, { ...filter, states: intersect(filter.states, ['PENDING', 'RUNNING']) }, now, 'CANCELLED', 'cancelled',
-    `state = 'CANCELLED', failure_reason = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL`);
+  return changeRuns(
+    db,
+    sql,
+    { ...filter, states: intersect(filter.states, ['PENDING', 'RUNNING']) },
+    now,
+    'CANCELLED',
+    'cancelled',
+    `state = 'CANCELLED', failure_reason = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL`,
+  );
 }
 
-export function resetRuns(db: Database.Database, sql: StatementCache, filter: RunFilter & { states: readonly RunState[] }, now: number): number {
-  return changeRuns(db, sql, filter, now, 'PENDING', 'reset',
+export function resetRuns(
+  db: Database.Database,
+  sql: StatementCache,
+  filter: RunFilter & { states: readonly RunState[] },
+  now: number,
+): number {
+  return changeRuns(
+    db,
+    sql,
+    filter,
+    now,
+    'PENDING',
+    'reset',
     `state = 'PENDING', queued_at = ?, failures = 0, losses = 0, lease_owner = NULL, lease_expires_at = NULL,
-     started_at = NULL, finished_at = NULL, exit_code = NULL, failure_reason = NULL, error = NULL, result = NULL`);
+     started_at = NULL, finished_at = NULL, exit_code = NULL, failure_reason = NULL, error = NULL, result = NULL`,
+  );
 }
 
-function changeRuns(db: Database.Database, sql: StatementCache, filter: RunFilter, now: number, to: RunState, reason: string, assignments: string): number {
+function changeRuns(
+  db: Database.Database,
+  sql: StatementCache,
+  filter: RunFilter,
+  now: number,
+  to: RunState,
+  reason: string,
+  assignments: string,
+): number {
   if (filter.states?.length === 0) return 0;
   const { where, params } = runFilterSql(filter);
-  const select = sql.get(`SELECT r.id, r.state, r.attempt, r.lease_owner FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}`);
+  const select = sql.get(
+    `SELECT r.id, r.state, r.attempt, r.lease_owner FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}`,
+  );
   const update = sql.get(`UPDATE runs SET ${assignments} WHERE id IN (SELECT value FROM json_each(?))`);
   const event = sql.get(INSERT_EVENT);
   return db

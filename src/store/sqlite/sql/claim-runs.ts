@@ -23,7 +23,7 @@ export function claimRuns(db: Database.Database, sql: StatementCache, request: C
      WHERE id IN (SELECT value FROM json_each(?)) AND state = 'PENDING'`,
   );
   const read = sql.get(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
-    WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id`);
+    WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.priority DESC, r.id`);
   const event = sql.get(INSERT_EVENT);
   return db
     .transaction(() => {

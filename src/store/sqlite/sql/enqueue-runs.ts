@@ -8,12 +8,24 @@ import { INSERT_EVENT } from './run-row.js';
  * runs (same experiment and hash) are left alone, except those in `requeueStates`, which
  * go back to PENDING with a fresh retry budget. COMPLETED runs are the cache.
  */
-export function enqueueRuns(db: Database.Database, sql: StatementCache, experimentId: number, runs: readonly NewRun[], options: EnqueueOptions): EnqueueCounts {
+export function enqueueRuns(
+  db: Database.Database,
+  sql: StatementCache,
+  experimentId: number,
+  runs: readonly NewRun[],
+  options: EnqueueOptions,
+): EnqueueCounts {
   const insert = sql.get(
     `INSERT INTO runs (experiment_id, hash, params, retries, priority, created_at, queued_at)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (experiment_id, hash) DO NOTHING`,
   );
   const event = sql.get(INSERT_EVENT);
+  // One set-based insert writes the creation events of all new runs (ids above the old max).
+  const maxId = sql.get('SELECT coalesce(max(id), 0) AS id FROM runs');
+  const creationEvents = sql.get(
+    `INSERT INTO run_events (run_id, at, from_state, to_state, attempt, reason)
+     SELECT id, ?, NULL, 'PENDING', 0, 'enqueued' FROM runs WHERE id > ? AND experiment_id = ?`,
+  );
   const existing = sql.get('SELECT id, state, attempt FROM runs WHERE experiment_id = ? AND hash = ?');
   const requeue = sql.get(
     `UPDATE runs SET state = 'PENDING', failures = 0, losses = 0, retries = ?, queued_at = ?, lease_owner = NULL,
@@ -26,11 +38,11 @@ export function enqueueRuns(db: Database.Database, sql: StatementCache, experime
   const { now } = options;
   const counts: EnqueueCounts = { planned: runs.length, added: 0, requeued: 0, unchanged: {} };
   db.transaction(() => {
+    const firstNew = (maxId.get() as { id: number }).id;
     for (const run of runs) {
       const info = insert.run(experimentId, run.hash, JSON.stringify(run.params), options.retries, priority, now, now);
       if (info.changes === 1) {
         counts.added++;
-        event.run(info.lastInsertRowid, now, null, 'PENDING', 0, null, 'enqueued');
         continue;
       }
       const row = existing.get(experimentId, run.hash) as { id: number; state: RunState; attempt: number };
@@ -42,6 +54,7 @@ export function enqueueRuns(db: Database.Database, sql: StatementCache, experime
         counts.unchanged[row.state] = (counts.unchanged[row.state] ?? 0) + 1;
       }
     }
+    if (counts.added > 0) creationEvents.run(now, firstNew, experimentId);
   }).immediate();
   return counts;
 }

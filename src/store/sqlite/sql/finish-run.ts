@@ -23,7 +23,13 @@ const FAIL = `UPDATE runs SET failures = failures + 1,
 const RELEASE = `UPDATE runs SET state = 'PENDING', failure_reason = ?, queued_at = ?, finished_at = NULL,
   lease_owner = NULL, lease_expires_at = NULL ${FENCE} RETURNING state`;
 
-export function finishRun(db: Database.Database, sql: StatementCache, lease: Lease, outcome: RunOutcome, now: number): RunState | undefined {
+export function finishRun(
+  db: Database.Database,
+  sql: StatementCache,
+  lease: Lease,
+  outcome: RunOutcome,
+  now: number,
+): RunState | undefined {
   const fence = [lease.runId, lease.workerId, lease.attempt];
   const event = sql.get(INSERT_EVENT);
   return db

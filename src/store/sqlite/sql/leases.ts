@@ -7,7 +7,14 @@ import { INSERT_EVENT } from './run-row.js';
  * Heartbeat: extends the leases the worker still holds. A run that was cancelled, reset or
  * reaped in the meantime is not returned, which tells the worker to stop it.
  */
-export function renewLeases(db: Database.Database, sql: StatementCache, workerId: string, runIds: readonly number[], expiresAt: number, now: number): number[] {
+export function renewLeases(
+  db: Database.Database,
+  sql: StatementCache,
+  workerId: string,
+  runIds: readonly number[],
+  expiresAt: number,
+  now: number,
+): number[] {
   const renew = sql.get(
     `UPDATE runs SET lease_expires_at = ?
      WHERE id IN (SELECT value FROM json_each(?)) AND state = 'RUNNING' AND lease_owner = ? RETURNING id`,
@@ -44,9 +51,9 @@ export function reapExpiredLeases(db: Database.Database, sql: StatementCache, no
   if (!sql.get(`SELECT 1 FROM runs WHERE state = 'RUNNING' AND lease_expires_at < ? LIMIT 1`).get(now)) return [];
   return db
     .transaction(() => {
-      const reaped = (reap.all(maxLosses, maxLosses, now, now, now) as Array<{ id: number; state: RunState; attempt: number; worker_id: string | null }>).map(
-        (row) => ({ id: row.id, state: row.state, attempt: row.attempt, workerId: row.worker_id }),
-      );
+      const reaped = (
+        reap.all(maxLosses, maxLosses, now, now, now) as Array<{ id: number; state: RunState; attempt: number; worker_id: string | null }>
+      ).map((row) => ({ id: row.id, state: row.state, attempt: row.attempt, workerId: row.worker_id }));
       for (const run of reaped) event.run(run.id, now, 'RUNNING', run.state, run.attempt, run.workerId, 'worker lost');
       return reaped.sort((a, b) => a.id - b.id);
     })

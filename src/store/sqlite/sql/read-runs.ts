@@ -1,7 +1,7 @@
 import type { ListOptions, RunEvent, RunFilter, RunRecord, StateCount } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
-import { RUN_COLUMNS, type RunEventRow, type RunRow, toRunEvent, toRunRecord } from './run-row.js';
 import { runFilterSql } from './run-filter.js';
+import { RUN_COLUMNS, type RunEventRow, type RunRow, toRunEvent, toRunRecord } from './run-row.js';
 
 const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
 
@@ -12,18 +12,24 @@ export function getRun(sql: StatementCache, id: number): RunRecord | undefined {
 
 export function findRunsByHashPrefix(sql: StatementCache, prefix: string, limit: number): RunRecord[] {
   // GLOB is case-sensitive and uses no escapes; the prefix was checked to be hex by the caller.
-  return (sql.get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.hash GLOB ? ORDER BY r.id LIMIT ?`).all(`${prefix}*`, limit) as RunRow[]).map(toRunRecord);
+  return (sql.get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.hash GLOB ? ORDER BY r.id LIMIT ?`).all(`${prefix}*`, limit) as RunRow[]).map(
+    toRunRecord,
+  );
 }
 
 export function listRuns(sql: StatementCache, filter: RunFilter, options: ListOptions = {}): RunRecord[] {
   const { where, params } = runFilterSql(filter);
-  const rows = sql.get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY r.id LIMIT ? OFFSET ?`).all(...params, options.limit ?? -1, options.offset ?? 0) as RunRow[];
+  const rows = sql
+    .get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY r.id LIMIT ? OFFSET ?`)
+    .all(...params, options.limit ?? -1, options.offset ?? 0) as RunRow[];
   return rows.map(toRunRecord);
 }
 
 export function countRuns(sql: StatementCache, filter: RunFilter): StateCount[] {
   const { where, params } = runFilterSql(filter);
-  return sql.get(`SELECT e.name AS experiment, r.state, count(*) AS count ${FROM} WHERE ${where} GROUP BY e.name, r.state ORDER BY e.name`).all(...params) as StateCount[];
+  return sql
+    .get(`SELECT e.name AS experiment, r.state, count(*) AS count ${FROM} WHERE ${where} GROUP BY e.name, r.state ORDER BY e.name`)
+    .all(...params) as StateCount[];
 }
 
 export function listRunEvents(sql: StatementCache, runId: number): RunEvent[] {

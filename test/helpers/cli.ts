@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../src/cli/main.js';
+import { type Clock, systemClock } from '../../src/queue/clock.js';
+import { labbookBin } from './paths.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in this process (fast); `cwd` is the project directory. */
+export async function cli(cwd: string, args: string[], options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (b: Buffer) => out.push(b));
+  stderr.on('data', (b: Buffer) => err.push(b));
+  const code = await runCli(args, { cwd, env: options.env ?? {}, stdout, stderr, clock: options.clock ?? systemClock });
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+/** Runs the real binary in a child process, as a user would. */
+export function cliProcess(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const result = spawnSync(process.execPath, [labbookBin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { StoreSchemaNewerError } from '../../../src/errors.js';
+import { migrateSqlite } from '../../../src/store/sqlite/migrate.js';
+import { MIGRATIONS } from '../../../src/store/sqlite/migrations.generated.js';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { describeStoreConformance } from './store-conformance.js';
+
+describeStoreConformance('sqlite', async (t) => {
+  const dir = tempDir(t);
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
+  t.after(() => store.close());
+  return store;
+});
+
+test('the database is in WAL mode with the schema of this version', (t) => {
+  const dir = tempDir(t);
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
+  t.after(() => store.close());
+  assert.equal(store.database.pragma('journal_mode', { simple: true }), 'wal');
+  const versions = store.database.prepare('SELECT version FROM labbook_migrations ORDER BY version').all() as Array<{ version: number }>;
+  assert.deepEqual(
+    versions.map((v) => v.version),
+    MIGRATIONS.map((m) => m.version),
+  );
+});
+
+test('a store written by a newer labbook is refused and left untouched', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'labbook.db');
+  new SqliteStore(file, dir).close();
+  const db = new Database(file);
+  db.prepare('INSERT INTO labbook_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'future', 0);
+  db.close();
+  assert.throws(
+    () => new SqliteStore(file, dir),
+    (error: unknown) => {
+      assert.ok(error instanceof StoreSchemaNewerError);
+      assert.match(
+        error.message,
+        /schema version 999, but this labbook knows versions up to \d+\. A newer labbook wrote it: upgrade labbook/,
+      );
+      return true;
+    },
+  );
+  const check = new Database(file, { readonly: true });
+  assert.equal((check.prepare('SELECT max(version) AS v FROM labbook_migrations').get() as { v: number }).v, 999);
+  check.close();
+});
+
+test('an older store is migrated forward and keeps its data', (t) => {
+  const dir = tempDir(t);
+  const db = new Database(join(dir, 'old.db'));
+  const v1 = [{ version: 1, name: 'one', sql: 'CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7);' }];
+  migrateSqlite(db, v1, 'old.db');
+  const v2 = [...v1, { version: 2, name: 'two', sql: 'ALTER TABLE t ADD COLUMN y INTEGER DEFAULT 1;' }];
+  migrateSqlite(db, v2, 'old.db');
+  migrateSqlite(db, v2, 'old.db');
+  assert.deepEqual(db.prepare('SELECT x, y FROM t').all(), [{ x: 7, y: 1 }]);
+  assert.deepEqual(
+    (db.prepare('SELECT version FROM labbook_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+    [1, 2],
+  );
+  db.close();
+});
+
+test('a failing migration leaves the store at its previous version', (t) => {
+  const dir = tempDir(t);
+  const db = new Database(join(dir, 'x.db'));
+  const good = { version: 1, name: 'one', sql: 'CREATE TABLE t (x INTEGER);' };
+  assert.throws(() =>
+    migrateSqlite(db, [good, { version: 2, name: 'bad', sql: 'CREATE TABLE u (x); SELECT nonsense FROM nowhere;' }], 'x.db'),
+  );
+  assert.deepEqual(
+    (db.prepare('SELECT version FROM labbook_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+    [1],
+  );
+  assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'u'").get() as { n: number }).n, 0);
+  db.close();
+});

@@ -1,0 +1,316 @@
+import assert from 'node:assert/strict';
+import { describe, type TestContext, test } from 'node:test';
+import { runHash } from '../../../src/spec/run-hash.js';
+import type { Params } from '../../../src/spec/types.js';
+import type { Lease, RunRecord, Store } from '../../../src/store/types.js';
+
+/**
+ * The behaviour every Store backend must have. Each backend's test file calls this with a
+ * factory that gives a fresh, empty, migrated store per test.
+ */
+export type StoreFactory = (t: TestContext) => Promise<Store>;
+
+const T0 = Date.UTC(2026, 0, 1);
+const LEASE = 30_000;
+
+const newRuns = (...params: Params[]) => params.map((p) => ({ params: p, hash: runHash(p) }));
+
+async function experimentWithRuns(store: Store, count: number, options: { retries?: number; name?: string } = {}) {
+  const experiment = await store.saveExperiment(options.name ?? 'exp', { name: options.name ?? 'exp' }, T0);
+  const runs = newRuns(...Array.from({ length: count }, (_, i) => ({ i })));
+  await store.enqueueRuns(experiment.id, runs, { now: T0, retries: options.retries ?? 0 });
+  return experiment;
+}
+
+const leaseOf = (run: RunRecord, workerId = 'w1'): Lease => ({ runId: run.id, workerId, attempt: run.attempt });
+
+async function claimOne(store: Store, workerId = 'w1', now = T0): Promise<RunRecord> {
+  const [run] = await store.claimRuns({ workerId, limit: 1, now, leaseExpiresAt: now + LEASE });
+  assert.ok(run, 'a run was claimed');
+  return run;
+}
+
+export function describeStoreConformance(backend: string, makeStore: StoreFactory): void {
+  describe(`Store conformance: ${backend}`, () => {
+    test('experiments are saved once by name and their spec is replaced on save', async (t) => {
+      const store = await makeStore(t);
+      const first = await store.saveExperiment('cv', { v: 1 }, T0);
+      const second = await store.saveExperiment('cv', { v: 2 }, T0 + 5);
+      assert.equal(second.id, first.id);
+      assert.deepEqual((await store.getExperiment('cv'))?.spec, { v: 2 });
+      assert.equal((await store.getExperimentById(first.id))?.name, 'cv');
+      assert.deepEqual(
+        (await store.listExperiments()).map((e) => e.name),
+        ['cv'],
+      );
+      assert.equal(await store.getExperiment('nope'), undefined);
+    });
+
+    test('enqueue adds runs as PENDING in grid order with an audit event each', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 3);
+      const runs = await store.listRuns({});
+      assert.deepEqual(
+        runs.map((r) => [r.params.i, r.state, r.attempt]),
+        [
+          [0, 'PENDING', 0],
+          [1, 'PENDING', 0],
+          [2, 'PENDING', 0],
+        ],
+      );
+      const events = await store.listRunEvents(runs[0]!.id);
+      assert.deepEqual(
+        events.map((e) => [e.fromState, e.toState, e.reason]),
+        [[null, 'PENDING', 'enqueued']],
+      );
+    });
+
+    test('re-enqueueing is idempotent: only new runs are added, completed ones are the cache', async (t) => {
+      const store = await makeStore(t);
+      const experiment = await experimentWithRuns(store, 2);
+      const run = await claimOne(store);
+      await store.finishRun(leaseOf(run), { kind: 'completed', result: { score: 1 } }, T0 + 1);
+      const counts = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }, { i: 1 }, { i: 2 }), { now: T0 + 2, retries: 0 });
+      assert.deepEqual(counts, { planned: 3, added: 1, requeued: 0, unchanged: { COMPLETED: 1, PENDING: 1 } });
+      assert.equal((await store.listRuns({})).length, 3);
+      assert.deepEqual((await store.getRun(run.id))?.result, { score: 1 });
+    });
+
+    test('enqueue can requeue failed runs of the grid and leaves the others alone', async (t) => {
+      const store = await makeStore(t);
+      const experiment = await experimentWithRuns(store, 2);
+      const run = await claimOne(store);
+      await store.finishRun(leaseOf(run), { kind: 'failed', reason: 'error', error: 'boom' }, T0 + 1);
+      const counts = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }, { i: 1 }), {
+        now: T0 + 2,
+        retries: 0,
+        requeueStates: ['FAILED'],
+      });
+      assert.deepEqual(counts, { planned: 2, added: 0, requeued: 1, unchanged: { PENDING: 1 } });
+      const requeued = await store.getRun(run.id);
+      assert.equal(requeued?.state, 'PENDING');
+      assert.equal(requeued?.error, null);
+      assert.equal(requeued?.failures, 0);
+    });
+
+    test('claim leases runs in priority then insertion order, never the same run twice', async (t) => {
+      const store = await makeStore(t);
+      const experiment = await experimentWithRuns(store, 5);
+      await store.enqueueRuns(experiment.id, newRuns({ urgent: true }), { now: T0, retries: 0, priority: 10 });
+      const first = await store.claimRuns({ workerId: 'w1', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE });
+      const second = await store.claimRuns({ workerId: 'w2', limit: 10, now: T0, leaseExpiresAt: T0 + LEASE });
+      assert.deepEqual(
+        first.map((r) => r.params),
+        [{ urgent: true }, { i: 0 }],
+      );
+      assert.deepEqual(
+        second.map((r) => r.params.i),
+        [1, 2, 3, 4],
+      );
+      assert.ok(first.every((r) => r.state === 'RUNNING' && r.attempt === 1 && r.leaseOwner === 'w1' && r.leaseExpiresAt === T0 + LEASE));
+      assert.deepEqual(await store.claimRuns({ workerId: 'w3', limit: 1, now: T0, leaseExpiresAt: T0 + LEASE }), []);
+    });
+
+    test('claim can be limited to some experiments', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 2, { name: 'a' });
+      await experimentWithRuns(store, 2, { name: 'b' });
+      const claimed = await store.claimRuns({ workerId: 'w', limit: 10, now: T0, leaseExpiresAt: T0 + LEASE, experiments: ['b'] });
+      assert.deepEqual(
+        claimed.map((r) => r.experiment),
+        ['b', 'b'],
+      );
+    });
+
+    test('complete writes the result with the state change, once', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      assert.equal(await store.finishRun(leaseOf(run), { kind: 'completed', result: { acc: 0.9 }, exitCode: 0 }, T0 + 100), 'COMPLETED');
+      const done = await store.getRun(run.id);
+      assert.equal(done?.state, 'COMPLETED');
+      assert.deepEqual(done?.result, { acc: 0.9 });
+      assert.equal(done?.exitCode, 0);
+      assert.equal(done?.finishedAt, T0 + 100);
+      assert.equal(done?.leaseOwner, null);
+      assert.equal(await store.finishRun(leaseOf(run), { kind: 'completed', result: { acc: 0.1 } }, T0 + 200), undefined);
+      assert.deepEqual((await store.getRun(run.id))?.result, { acc: 0.9 });
+    });
+
+    test('an outcome from another worker or attempt is refused (fencing)', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      assert.equal(await store.finishRun({ ...leaseOf(run), workerId: 'intruder' }, { kind: 'completed', result: 1 }, T0), undefined);
+      assert.equal(await store.finishRun({ ...leaseOf(run), attempt: 7 }, { kind: 'completed', result: 1 }, T0), undefined);
+      assert.equal((await store.getRun(run.id))?.state, 'RUNNING');
+    });
+
+    test('a failure is retried while retries remain, then the run is FAILED with its error', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1, { retries: 1 });
+      const attempt1 = await claimOne(store);
+      assert.equal(
+        await store.finishRun(
+          leaseOf(attempt1),
+          { kind: 'failed', reason: 'error', error: 'Traceback\nValueError: x', exitCode: 1 },
+          T0 + 1,
+        ),
+        'PENDING',
+      );
+      const attempt2 = await claimOne(store, 'w1', T0 + 2);
+      assert.equal(attempt2.attempt, 2);
+      assert.equal(
+        await store.finishRun(leaseOf(attempt2), { kind: 'failed', reason: 'timeout', error: 'killed after 10s' }, T0 + 3),
+        'FAILED',
+      );
+      const failed = await store.getRun(attempt1.id);
+      assert.equal(failed?.failures, 2);
+      assert.equal(failed?.failureReason, 'timeout');
+      assert.equal(failed?.error, 'killed after 10s');
+      const reasons = (await store.listRunEvents(attempt1.id)).map((e) => `${e.fromState}>${e.toState}:${e.reason}`);
+      assert.deepEqual(reasons, [
+        'null>PENDING:enqueued',
+        'PENDING>RUNNING:claimed',
+        'RUNNING>PENDING:error: ValueError: x',
+        'PENDING>RUNNING:claimed',
+        'RUNNING>FAILED:timeout: killed after 10s',
+      ]);
+    });
+
+    test('a released run goes back to PENDING without spending a retry', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      assert.equal(await store.finishRun(leaseOf(run), { kind: 'released', reason: 'interrupted' }, T0 + 1), 'PENDING');
+      const back = await store.getRun(run.id);
+      assert.equal(back?.failures, 0);
+      assert.equal(back?.failureReason, 'interrupted');
+    });
+
+    test('heartbeats extend held leases and report lost ones', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 2);
+      await store.registerWorker({ id: 'w1', host: 'h', pid: 1, startedAt: T0, info: {} });
+      const [a, b] = await store.claimRuns({ workerId: 'w1', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE });
+      await store.cancelRuns({ ids: [b!.id] }, T0 + 1);
+      assert.deepEqual(await store.renewLeases('w1', [a!.id, b!.id], T0 + 2 * LEASE, T0 + 10), [a!.id]);
+      assert.equal((await store.getRun(a!.id))?.leaseExpiresAt, T0 + 2 * LEASE);
+      assert.equal((await store.listWorkers())[0]?.heartbeatAt, T0 + 10);
+      assert.deepEqual(await store.renewLeases('w2', [a!.id], T0 + 3 * LEASE, T0 + 10), []);
+    });
+
+    test('an expired lease puts the run back as "worker lost", and its late outcome is refused', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 2);
+      const lost = await claimOne(store, 'w1', T0);
+      const alive = await claimOne(store, 'w2', T0 + LEASE);
+      assert.deepEqual(await store.reapExpiredLeases(T0 + LEASE - 1, 3), []);
+      const reaped = await store.reapExpiredLeases(T0 + LEASE + 1, 3);
+      assert.deepEqual(reaped, [{ id: lost.id, state: 'PENDING', attempt: 1, workerId: 'w1' }]);
+      const back = await store.getRun(lost.id);
+      assert.equal(back?.state, 'PENDING');
+      assert.equal(back?.failureReason, 'worker lost');
+      assert.equal(back?.losses, 1);
+      assert.equal(back?.failures, 0);
+      assert.equal((await store.getRun(alive.id))?.state, 'RUNNING');
+      assert.equal(await store.finishRun(leaseOf(lost), { kind: 'completed', result: 1 }, T0 + LEASE + 2), undefined);
+    });
+
+    test('a run that loses its worker too often is FAILED', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      let now = T0;
+      for (let loss = 1; loss <= 2; loss++) {
+        await claimOne(store, `w${loss}`, now);
+        now += LEASE + 1;
+        assert.equal((await store.reapExpiredLeases(now, 2))[0]?.state, loss < 2 ? 'PENDING' : 'FAILED');
+      }
+      const run = (await store.listRuns({}))[0];
+      assert.equal(run?.state, 'FAILED');
+      assert.equal(run?.failureReason, 'worker lost');
+      assert.match(run?.error ?? '', /worker w2 stopped sending heartbeats/);
+    });
+
+    test('cancel stops pending and running runs and leaves finished ones', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 3);
+      const done = await claimOne(store);
+      await store.finishRun(leaseOf(done), { kind: 'completed', result: null }, T0);
+      await claimOne(store);
+      assert.equal(await store.cancelRuns({}, T0 + 1), 2);
+      assert.deepEqual(
+        (await store.listRuns({})).map((r) => r.state),
+        ['COMPLETED', 'CANCELLED', 'CANCELLED'],
+      );
+      assert.equal(await store.cancelRuns({}, T0 + 2), 0);
+    });
+
+    test('reset by state touches only runs in those states', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 4);
+      const [ok, bad, running] = await store.claimRuns({ workerId: 'w', limit: 3, now: T0, leaseExpiresAt: T0 + LEASE });
+      await store.finishRun(leaseOf(ok!, 'w'), { kind: 'completed', result: 1 }, T0);
+      await store.finishRun(leaseOf(bad!, 'w'), { kind: 'failed', reason: 'error', error: 'x' }, T0);
+      const before = await store.listRuns({});
+      assert.equal(await store.resetRuns({ states: ['FAILED'] }, T0 + 5), 1);
+      const after = await store.listRuns({});
+      assert.equal(after[1]?.state, 'PENDING');
+      assert.equal(after[1]?.error, null);
+      assert.deepEqual([after[0], after[2], after[3]], [before[0], before[2], before[3]]);
+      assert.equal(running?.state, 'RUNNING');
+    });
+
+    test('reset of a running run takes its lease away', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      assert.equal(await store.resetRuns({ states: ['RUNNING'], ids: [run.id] }, T0 + 1), 1);
+      assert.deepEqual(await store.renewLeases('w1', [run.id], T0 + LEASE, T0 + 2), []);
+      assert.equal(await store.finishRun(leaseOf(run), { kind: 'completed', result: 1 }, T0 + 3), undefined);
+    });
+
+    test('reset and cancel can be limited to an experiment and to run ids', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 2, { name: 'a' });
+      await experimentWithRuns(store, 2, { name: 'b' });
+      assert.equal(await store.cancelRuns({ experiments: ['a'] }, T0), 2);
+      const b = await store.listRuns({ experiments: ['b'] });
+      assert.equal(await store.cancelRuns({ ids: [b[0]!.id] }, T0), 1);
+      assert.equal(await store.resetRuns({ states: ['CANCELLED'], experiments: ['a'] }, T0), 2);
+      assert.deepEqual(
+        (await store.countRuns({})).map((c) => [c.experiment, c.state, c.count]),
+        [
+          ['a', 'PENDING', 2],
+          ['b', 'CANCELLED', 1],
+          ['b', 'PENDING', 1],
+        ],
+      );
+    });
+
+    test('runs are listed with filters and pages, and found by hash prefix', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 5);
+      assert.deepEqual(
+        (await store.listRuns({}, { limit: 2, offset: 1 })).map((r) => r.params.i),
+        [1, 2],
+      );
+      assert.deepEqual((await store.listRuns({ states: ['RUNNING'] })).length, 0);
+      const hash = runHash({ i: 3 });
+      assert.deepEqual(
+        (await store.findRunsByHashPrefix(hash.slice(0, 8), 5)).map((r) => r.params.i),
+        [3],
+      );
+      assert.equal(await store.getRun(9999), undefined);
+    });
+
+    test('workers are registered and marked stopped', async (t) => {
+      const store = await makeStore(t);
+      await store.registerWorker({ id: 'w1', host: 'node1', pid: 42, startedAt: T0, info: { slurm: null } });
+      await store.stopWorker('w1', T0 + 9);
+      assert.deepEqual(await store.listWorkers(), [
+        { id: 'w1', host: 'node1', pid: 42, startedAt: T0, heartbeatAt: T0 + 9, stoppedAt: T0 + 9, info: { slurm: null } },
+      ]);
+    });
+  });
+}
