@@ -134,6 +134,47 @@ export interface WorkerRecord {
   info: JsonValue;
 }
 
+/** One point of a metric series. `value` is null for a non-finite number. */
+export interface MetricPoint {
+  key: string;
+  step: number | null;
+  value: number | null;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+/** Per run and key: what queries read instead of the series (of the latest attempt). */
+export interface MetricSummary {
+  key: string;
+  attempt: number;
+  first: number | null;
+  last: number | null;
+  min: number | null;
+  max: number | null;
+  count: number;
+  lastStep: number | null;
+}
+
+/** A blob in the content-addressed object directory. */
+export interface StoredObject {
+  sha256: string;
+  size: number;
+}
+
+export interface CheckpointRecord extends StoredObject {
+  runId: number;
+  attempt: number;
+  createdAt: number;
+}
+
+export interface ArtifactRecord extends StoredObject {
+  runId: number;
+  name: string;
+  attempt: number;
+  mediaType: string;
+  createdAt: number;
+}
+
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
   /** Where the store is, for messages (a path, or a URL without its password). */
@@ -165,6 +206,23 @@ export interface Store {
   listRuns(filter: RunFilter, options?: ListOptions): Promise<RunRecord[]>;
   countRuns(filter: RunFilter): Promise<StateCount[]>;
   listRunEvents(runId: number): Promise<RunEvent[]>;
+
+  /** Records a blob whose file is already durable in the object directory (idempotent). */
+  recordObject(object: StoredObject, now: number): Promise<void>;
+  /** Makes `object` the run's latest checkpoint. */
+  saveCheckpoint(runId: number, attempt: number, object: StoredObject, now: number): Promise<void>;
+  getCheckpoint(runId: number): Promise<CheckpointRecord | undefined>;
+  /** Appends points (one transaction) and folds them into the run's metric summaries. */
+  appendMetrics(runId: number, attempt: number, points: readonly MetricPoint[]): Promise<void>;
+  /** A series in logging order, of the given attempt (default: the latest that logged the key). */
+  readMetrics(runId: number, key: string, attempt?: number): Promise<MetricPoint[]>;
+  listMetricSummaries(runId: number): Promise<MetricSummary[]>;
+  /** Lists a blob under the run by name (a later artifact of the same name replaces it). */
+  addArtifact(artifact: Omit<ArtifactRecord, 'createdAt'>, now: number): Promise<void>;
+  listArtifacts(runId: number): Promise<ArtifactRecord[]>;
+  saveEnvironment(runId: number, attempt: number, data: JsonValue): Promise<void>;
+  /** The environment of the given attempt (default: the latest recorded). */
+  getEnvironment(runId: number, attempt?: number): Promise<JsonValue | undefined>;
 
   registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): Promise<void>;
   stopWorker(id: string, now: number): Promise<void>;

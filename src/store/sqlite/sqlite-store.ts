@@ -2,15 +2,18 @@ import Database from 'better-sqlite3';
 import { StoreBusyError } from '../../errors.js';
 import type { JsonValue } from '../../spec/types.js';
 import type {
+  ArtifactRecord,
   ClaimRequest,
   EnqueueOptions,
   Lease,
   ListOptions,
+  MetricPoint,
   NewRun,
   RunFilter,
   RunOutcome,
   RunState,
   Store,
+  StoredObject,
   WorkerRecord,
 } from '../types.js';
 import { migrateSqlite } from './migrate.js';
@@ -18,9 +21,12 @@ import { MIGRATIONS } from './migrations.generated.js';
 import { cancelRuns, resetRuns } from './sql/change-runs.js';
 import { claimRuns } from './sql/claim-runs.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
+import { getEnvironment, saveEnvironment } from './sql/environments.js';
 import { getExperiment, getExperimentById, listExperiments, saveExperiment } from './sql/experiments.js';
 import { finishRun } from './sql/finish-run.js';
 import { reapExpiredLeases, renewLeases } from './sql/leases.js';
+import { appendMetrics, listMetricSummaries, readMetrics } from './sql/metrics.js';
+import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint } from './sql/objects.js';
 import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
 import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
 import { StatementCache } from './statement-cache.js';
@@ -115,6 +121,40 @@ export class SqliteStore implements Store {
   }
   async listRunEvents(runId: number) {
     return this.guard(() => listRunEvents(this.sql, runId));
+  }
+
+  async recordObject(object: StoredObject, now: number) {
+    return this.guard(() => recordObject(this.sql, object, now));
+  }
+  async saveCheckpoint(runId: number, attempt: number, object: StoredObject, now: number) {
+    return this.guard(() => saveCheckpoint(this.db, this.sql, runId, attempt, object, now));
+  }
+  async getCheckpoint(runId: number) {
+    return this.guard(() => getCheckpoint(this.sql, runId));
+  }
+  async appendMetrics(runId: number, attempt: number, points: readonly MetricPoint[]) {
+    return this.guard(() => appendMetrics(this.db, this.sql, runId, attempt, points));
+  }
+  async readMetrics(runId: number, key: string, attempt?: number) {
+    return this.guard(() => readMetrics(this.sql, runId, key, attempt));
+  }
+  async listMetricSummaries(runId: number) {
+    return this.guard(() => listMetricSummaries(this.sql, runId));
+  }
+  async addArtifact(artifact: Omit<ArtifactRecord, 'createdAt'>, now: number) {
+    return this.guard(() => addArtifact(this.db, this.sql, artifact, now));
+  }
+  async listArtifacts(runId: number) {
+    return this.guard(() => listArtifacts(this.sql, runId));
+  }
+  async saveEnvironment(runId: number, attempt: number, data: JsonValue) {
+    return this.guard(() => saveEnvironment(this.sql, runId, attempt, JSON.stringify(data)));
+  }
+  async getEnvironment(runId: number, attempt?: number) {
+    return this.guard(() => {
+      const data = getEnvironment(this.sql, runId, attempt);
+      return data === undefined ? undefined : (JSON.parse(data) as JsonValue);
+    });
   }
 
   async registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>) {

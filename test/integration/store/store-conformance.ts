@@ -312,5 +312,98 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
         { id: 'w1', host: 'node1', pid: 42, startedAt: T0, heartbeatAt: T0 + 9, stoppedAt: T0 + 9, info: { slurm: null } },
       ]);
     });
+
+    test('a checkpoint is replaced by the next one and survives a retry', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1, { retries: 1 });
+      const run = await claimOne(store);
+      await store.saveCheckpoint(run.id, 1, { sha256: 'a'.repeat(64), size: 3 }, T0);
+      await store.saveCheckpoint(run.id, 1, { sha256: 'b'.repeat(64), size: 4 }, T0 + 1);
+      await store.finishRun(leaseOf(run), { kind: 'failed', reason: 'error', error: 'x' }, T0 + 2);
+      assert.deepEqual(await store.getCheckpoint(run.id), {
+        runId: run.id,
+        attempt: 1,
+        sha256: 'b'.repeat(64),
+        size: 4,
+        createdAt: T0 + 1,
+      });
+      assert.equal(await store.getCheckpoint(run.id + 1), undefined);
+    });
+
+    test('metrics are appended in order and summarised per key', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      await store.appendMetrics(run.id, 1, [
+        { key: 'loss', step: 0, value: 2, at: T0 },
+        { key: 'loss', step: 1, value: null, at: T0 + 1 },
+        { key: 'val.acc', step: 1, value: 0.5, at: T0 + 1 },
+      ]);
+      await store.appendMetrics(run.id, 1, [
+        { key: 'loss', step: 2, value: 0.5, at: T0 + 2 },
+        { key: 'loss', step: 3, value: 1, at: T0 + 3 },
+      ]);
+      assert.deepEqual(
+        (await store.readMetrics(run.id, 'loss')).map((p) => [p.step, p.value]),
+        [
+          [0, 2],
+          [1, null],
+          [2, 0.5],
+          [3, 1],
+        ],
+      );
+      assert.deepEqual(await store.listMetricSummaries(run.id), [
+        { key: 'loss', attempt: 1, first: 2, last: 1, min: 0.5, max: 2, count: 4, lastStep: 3 },
+        { key: 'val.acc', attempt: 1, first: 0.5, last: 0.5, min: 0.5, max: 0.5, count: 1, lastStep: 1 },
+      ]);
+    });
+
+    test('a new attempt starts its metric summaries afresh; late points of an old attempt are kept apart', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      await store.appendMetrics(run.id, 1, [{ key: 'loss', step: 0, value: 9, at: T0 }]);
+      await store.appendMetrics(run.id, 2, [{ key: 'loss', step: 0, value: 3, at: T0 + 1 }]);
+      await store.appendMetrics(run.id, 1, [{ key: 'loss', step: 1, value: 1, at: T0 + 2 }]);
+      assert.deepEqual(await store.listMetricSummaries(run.id), [
+        { key: 'loss', attempt: 2, first: 3, last: 3, min: 3, max: 3, count: 1, lastStep: 0 },
+      ]);
+      assert.deepEqual(
+        (await store.readMetrics(run.id, 'loss')).map((p) => p.value),
+        [3],
+      );
+      assert.deepEqual(
+        (await store.readMetrics(run.id, 'loss', 1)).map((p) => p.value),
+        [9, 1],
+      );
+    });
+
+    test('artifacts are listed by name; a later one of the same name replaces it', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      const artifact = { runId: run.id, attempt: 1, mediaType: 'text/plain', sha256: 'c'.repeat(64), size: 1 };
+      await store.addArtifact({ ...artifact, name: 'b.txt' }, T0);
+      await store.addArtifact({ ...artifact, name: 'a.txt' }, T0);
+      await store.addArtifact({ ...artifact, name: 'a.txt', sha256: 'd'.repeat(64), size: 2 }, T0 + 1);
+      assert.deepEqual(
+        (await store.listArtifacts(run.id)).map((a) => [a.name, a.sha256[0], a.size]),
+        [
+          ['a.txt', 'd', 2],
+          ['b.txt', 'c', 1],
+        ],
+      );
+    });
+
+    test('environments are kept per attempt', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      await store.saveEnvironment(run.id, 1, { host: 'a' });
+      await store.saveEnvironment(run.id, 2, { host: 'b' });
+      assert.deepEqual(await store.getEnvironment(run.id), { host: 'b' });
+      assert.deepEqual(await store.getEnvironment(run.id, 1), { host: 'a' });
+      assert.equal(await store.getEnvironment(run.id + 1), undefined);
+    });
   });
 }
