@@ -114,6 +114,11 @@ class Context:
         self._send_points()
         return self._backend.should_prune(int(step), float(value))
 
+    @property
+    def has_result(self) -> bool:
+        """True once set_result was called."""
+        return self._result is not _UNSET
+
     def set_result(self, value: Any) -> None:
         """The run's result, written when the run completes (the last one set wins)."""
         self._result = value
