@@ -4,7 +4,10 @@ run by hand), Memento-, MLXP- and PyExperimenter-style drivers, and a reader.
 See clients/python/README.md and docs/python.md."""
 
 from ._canonical import canonical_json, run_hash
+from ._config import Config
 from ._context import Context
+from ._decorator import experiment
+from ._driver import run
 from ._errors import (
     ChannelClosedError,
     CliError,
@@ -17,12 +20,20 @@ from ._errors import (
 )
 from ._identity import IdentityError, identity, qualified_name
 from ._open_context import context
+from ._reader import Reader, RunTable
+from ._results import RunResult
 
 __version__ = "0.1.0"
 
 __all__ = [
     "context",
     "Context",
+    "Config",
+    "run",
+    "experiment",
+    "Reader",
+    "RunTable",
+    "RunResult",
     "canonical_json",
     "run_hash",
     "identity",

@@ -9,7 +9,7 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ._canonical import run_hash
 from ._cli import Cli
@@ -22,7 +22,7 @@ from ._results import RunResult, results_of
 from ._runner import run_in_context
 from ._store_location import find_store
 
-__all__ = ["drive", "run", "ensure_store", "experiment_name"]
+__all__ = ["drive", "drive_grid", "run", "ensure_store", "experiment_name"]
 
 # Given a run's parameters as objects, the call that executes it.
 CallFactory = Callable[[Dict[str, Any]], Callable[[Context], Any]]
@@ -51,25 +51,34 @@ def experiment_name(func: Callable[..., Any]) -> str:
 
 
 def drive(
-    grid: Grid,
-    make_call: CallFactory,
+    spec: Dict[str, Any],
+    handler: Callable[[Mapping[str, str]], int],
     engine_args: Sequence[str] = (),
     notify: Any = None,
     cli: Optional[Cli] = None,
-) -> List[RunResult]:
-    """Adds the grid's runs and executes the pending ones through ``labbook run``, each run
-    in a process forked from this one; returns the grid's runs as the store has them."""
+) -> Tuple[List[Dict[str, Any]], set]:
+    """Adds the spec's runs and executes the pending ones through ``labbook run``, each run
+    in a process forked from this one (`handler` executes it). Returns the experiment's run
+    records as the store has them afterwards, and the ids that had COMPLETED before."""
     cli = cli or Cli()
-    store_dir = ensure_store(cli)
-    by_hash = grid.by_hash()
-    completed_before = {r["id"] for r in cli.json(["ls", "-e", grid.name]) if r["state"] == "COMPLETED"}
-    handler = _handler(by_hash, make_call)
+    ensure_store(cli)
+    completed_before = {r["id"] for r in cli.json(["ls", "-e", spec["name"]]) if r["state"] == "COMPLETED"}
+    spec = {**spec, "command": stub_command()}
     with tempfile.TemporaryDirectory(prefix="labbook-spec-") as directory, Notifier(notify) as notifier:
-        spec_path = write_spec(grid.spec(stub_command()), Path(directory))
+        spec_path = write_spec(spec, Path(directory))
         run_engine(cli, ["run", str(spec_path), *engine_args], handler, notifier.on_exit)
-    results = results_of(cli.json(["ls", "-e", grid.name]), by_hash, completed_before, store_dir)
+    runs = cli.json(["ls", "-e", spec["name"]])
     notifier.finished()
-    return results
+    return runs, completed_before
+
+
+def drive_grid(grid: Grid, make_call: CallFactory, engine_args: Sequence[str] = (), notify: Any = None, cli: Optional[Cli] = None) -> List[RunResult]:
+    """`drive` for a grid of Python objects: each run calls ``make_call(config)(ctx)`` with
+    its parameters as the objects; returns one RunResult per run, in grid order."""
+    cli = cli or Cli()
+    by_hash = grid.by_hash()
+    runs, completed_before = drive(grid.spec(stub_command()), _handler(by_hash, make_call), engine_args, notify, cli)
+    return results_of(runs, completed_before, ensure_store(cli), by_hash)
 
 
 def _handler(by_hash: Mapping[str, Dict[str, Any]], make_call: CallFactory) -> Callable[[Mapping[str, str]], int]:
@@ -110,4 +119,4 @@ def run(
         return lambda ctx: exp_func(ctx, Config(config, grid.settings))
 
     jobs = ["-j", str(workers or os.cpu_count() or 1)]
-    return drive(grid, make_call, jobs, notify, Cli(store=store) if store else None)
+    return drive_grid(grid, make_call, jobs, notify, Cli(store=store) if store else None)

@@ -36,30 +36,30 @@ class RunResult:
 
 def results_of(
     runs: List[Mapping[str, Any]],
-    by_hash: Mapping[str, Dict[str, Any]],
     completed_before: set,
     store_dir: Path,
+    by_hash: Optional[Mapping[str, Dict[str, Any]]] = None,
 ) -> List[RunResult]:
-    """The grid's runs (`by_hash`, in grid order) matched with the store's records."""
-    records = {run["hash"]: run for run in runs}
-    results = []
-    for digest, config in by_hash.items():
-        run = records.get(digest)
-        if run is None:
-            continue
-        results.append(
-            RunResult(
-                config=config,
-                params=run["params"],
-                run_id=run["id"],
-                state=run["state"],
-                value=_value(run, store_dir),
-                error=run.get("error"),
-                attempt=run.get("attempt", 0),
-                was_cached=run["id"] in completed_before,
-            )
+    """RunResults of the store's run records. With `by_hash` (a grid's objects by run hash,
+    in grid order): only the grid's runs, in grid order, with their objects as `config`."""
+    if by_hash is None:
+        pairs = [(run, run["params"]) for run in runs]
+    else:
+        records = {run["hash"]: run for run in runs}
+        pairs = [(records[digest], config) for digest, config in by_hash.items() if digest in records]
+    return [
+        RunResult(
+            config=config,
+            params=run["params"],
+            run_id=run["id"],
+            state=run["state"],
+            value=_value(run, store_dir),
+            error=run.get("error"),
+            attempt=run.get("attempt", 0),
+            was_cached=run["id"] in completed_before,
         )
-    return results
+        for run, config in pairs
+    ]
 
 
 def _value(run: Mapping[str, Any], store_dir: Path) -> Any:
