@@ -1,0 +1,49 @@
+"""1,000 trivial Python runs through labbook.run with 2 workers (every run persisted in the
+store) beside the same function over a bare concurrent.futures process pool. Prints one JSON
+line: {"name", "value", "unit", "baseline", "ratio"} (seconds; ratio = labbook / baseline).
+
+    .venv/bin/python bench/python-driver.bench.py      (needs the engine: labbook run)
+"""
+
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 1000
+WORKERS = 2
+REPO = Path(__file__).resolve().parents[1]
+
+
+def trivial(ctx, config):
+    return config.i * 2
+
+
+def bare(i):
+    return i * 2
+
+
+def main():
+    import labbook
+
+    os.environ.setdefault("LABBOOK_CLI", str(REPO / "bin" / "labbook"))
+    with tempfile.TemporaryDirectory(prefix="labbook-bench-") as directory:
+        subprocess.run([os.environ["LABBOOK_CLI"], "init"], cwd=directory, check=True, capture_output=True)
+        os.chdir(directory)
+        start = time.perf_counter()
+        results = labbook.run(trivial, {"parameters": {"i": list(range(RUNS))}}, workers=WORKERS, experiment="bench-driver")
+        driver = time.perf_counter() - start
+        assert sum(r.ok for r in results) == RUNS, "every run must complete"
+    start = time.perf_counter()
+    with concurrent.futures.ProcessPoolExecutor(WORKERS) as pool:
+        assert sum(pool.map(bare, range(RUNS))) == RUNS * (RUNS - 1)
+    baseline = time.perf_counter() - start
+    print(json.dumps({"name": f"python driver: {RUNS} trivial runs, {WORKERS} workers (vs concurrent.futures)", "value": round(driver, 3), "unit": "s", "baseline": round(baseline, 3), "ratio": round(driver / baseline, 2)}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

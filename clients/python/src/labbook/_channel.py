@@ -1,0 +1,77 @@
+"""The run's end of the fd-3 channel: lines out, answers in."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, List
+
+from ._errors import ChannelClosedError, ProtocolError
+from ._protocol import Reply, decode_reply, encode_request
+
+__all__ = ["Channel"]
+
+
+class Channel:
+    """Writes protocol lines to a file descriptor and reads the worker's answers from it.
+
+    Messages are queued and written together (one system call for many lines); a request
+    writes everything queued before it, so the worker handles them first, then blocks until
+    its answer arrives."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._pending: List[bytes] = []
+        self._pending_bytes = 0
+        self._inbox = b""
+        self._next_id = 1
+
+    def send(self, line: bytes) -> None:
+        """Queues one line; it is written by the next flush or request."""
+        self._pending.append(line)
+        self._pending_bytes += len(line)
+        if self._pending_bytes >= 1 << 20:
+            self.flush_writes()
+
+    def flush_writes(self) -> None:
+        """Writes every queued line (does not wait for the worker to store them)."""
+        if not self._pending:
+            return
+        data = b"".join(self._pending)
+        self._pending.clear()
+        self._pending_bytes = 0
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(self.fd, view)
+            except BrokenPipeError as error:
+                raise ChannelClosedError("the labbook worker closed the run's channel (fd 3)") from error
+            view = view[written:]
+
+    def request(self, kind: str, **fields: Any) -> Any:
+        """Sends a request and returns the worker's answer value; raises ProtocolError when
+        the worker refuses it."""
+        request_id = self._next_id
+        self._next_id += 1
+        self.send(encode_request(request_id, kind, **fields))
+        self.flush_writes()
+        reply = self._read_reply(request_id)
+        if not reply.ok:
+            raise ProtocolError(f"{kind}: {reply.message}", reply.code)
+        return reply.value
+
+    def _read_reply(self, request_id: int) -> Reply:
+        while True:
+            newline = self._inbox.find(b"\n")
+            if newline < 0:
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    raise ChannelClosedError(f"the labbook worker closed the channel before answering request {request_id}")
+                self._inbox += chunk
+                continue
+            line, self._inbox = self._inbox[:newline], self._inbox[newline + 1 :]
+            if not line.strip():
+                continue
+            reply = decode_reply(line)
+            # Requests are answered in order; an older id is a late answer nobody waits for.
+            if reply.id == request_id:
+                return reply

@@ -1,0 +1,88 @@
+"""Running the ``labbook`` command line: the Python client drives the engine and reads the
+store through it (never around it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any, List, Mapping, Optional, Sequence
+
+from ._errors import CliNotFoundError, error_for_code
+
+__all__ = ["cli_command", "run_cli", "cli_json", "Cli"]
+
+
+def cli_command(env: Optional[Mapping[str, str]] = None) -> List[str]:
+    """The argv prefix that runs labbook: $LABBOOK_CLI (a command line), else `labbook` on
+    PATH, else the `bin/labbook` of the source checkout this package is installed from."""
+    env = os.environ if env is None else env
+    if env.get("LABBOOK_CLI"):
+        return shlex.split(env["LABBOOK_CLI"])
+    found = shutil.which("labbook", path=env.get("PATH"))
+    if found:
+        return [found]
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "bin" / "labbook"
+        if candidate.is_file() and (parent / "package.json").is_file():
+            return [str(candidate)]
+    raise CliNotFoundError(
+        "cannot find the labbook command: install it (npm install -g labbook), put it on PATH, "
+        "or set LABBOOK_CLI to its path"
+    )
+
+
+class Cli:
+    """The labbook CLI bound to a working directory and a store."""
+
+    def __init__(self, cwd: Optional[os.PathLike] = None, store: Optional[os.PathLike] = None, env: Optional[Mapping[str, str]] = None) -> None:
+        self.cwd = Path(cwd or os.getcwd())
+        self.store = Path(store) if store else None
+        self.env = dict(os.environ if env is None else env)
+        self.argv0 = cli_command(self.env)
+
+    def argv(self, args: Sequence[str], json_output: bool = False) -> List[str]:
+        argv = list(self.argv0)
+        if self.store is not None:
+            argv += ["--store", str(self.store)]
+        if json_output:
+            argv.append("--json")
+        return argv + list(args)
+
+    def run(self, args: Sequence[str], json_output: bool = False, check: bool = True) -> subprocess.CompletedProcess:
+        """Runs a command to completion, capturing its output; raises the CliError subclass
+        for the CLI's error code when it fails and `check` is set."""
+        done = subprocess.run(self.argv(args, json_output), cwd=self.cwd, env=self.env, capture_output=True, text=True)
+        if check and done.returncode != 0:
+            raise _cli_failure(done)
+        return done
+
+    def json(self, args: Sequence[str]) -> Any:
+        """Runs a command with --json and returns its parsed output."""
+        return json.loads(self.run(args, json_output=True).stdout)
+
+
+def run_cli(args: Sequence[str], cwd: Optional[os.PathLike] = None, store: Optional[os.PathLike] = None) -> subprocess.CompletedProcess:
+    return Cli(cwd, store).run(args)
+
+
+def cli_json(args: Sequence[str], cwd: Optional[os.PathLike] = None, store: Optional[os.PathLike] = None) -> Any:
+    return Cli(cwd, store).json(args)
+
+
+def _cli_failure(done: subprocess.CompletedProcess) -> Exception:
+    text = (done.stderr or "").strip()
+    code = None
+    # With --json, errors may come as {"code": …, "message": …}; else "labbook: message".
+    try:
+        data = json.loads(text.splitlines()[-1]) if text else None
+        if isinstance(data, dict) and "message" in data:
+            code, text = data.get("code"), data["message"]
+    except ValueError:
+        pass
+    if text.startswith("labbook: "):
+        text = text[len("labbook: ") :]
+    return error_for_code(code, text or f"labbook exited with status {done.returncode}", done.returncode)

@@ -1,0 +1,61 @@
+"""``@labbook.experiment``: a script whose function is the run, launched MLXP-style with
+Hydra overrides from the command line (``python train.py lr=0.1,0.01 seed=1,2``)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from ._cli import Cli
+from ._context import Context
+from ._driver import drive, ensure_store, experiment_name
+from ._results import RunResult, results_of
+from ._runner import run_in_context
+from ._yaml import load_yaml
+
+__all__ = ["experiment", "load_spec"]
+
+
+def load_spec(path: os.PathLike) -> Dict[str, Any]:
+    """A labbook spec file as a dict (its `command`/`function` are replaced by the driver's)."""
+    path = Path(path)
+    data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a spec is a mapping with name, parameters, settings, … (see docs/spec.md)")
+    data.pop("command", None)
+    data.pop("function", None)
+    return data
+
+
+def experiment(
+    spec: Optional[os.PathLike] = None,
+    *,
+    name: Optional[str] = None,
+    workers: int = 1,
+    store: Optional[os.PathLike] = None,
+) -> Callable[[Callable[[Context], Any]], Callable[..., Any]]:
+    """Makes ``def train(ctx): ...`` a labbook experiment over the grid of `spec` (a YAML
+    spec; see docs/spec.md). Calling ``train()`` applies the overrides in ``sys.argv[1:]``
+    (or ``train(argv=[...])``), adds the runs, executes the pending ones on `workers`
+    processes forked from this script, and returns one RunResult per run. Called with a
+    context, ``train(ctx)`` is just the function."""
+
+    def decorate(func: Callable[[Context], Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def launch(*args: Any, argv: Optional[Sequence[str]] = None) -> Any:
+            if args and isinstance(args[0], Context):
+                return func(*args)
+            overrides: List[str] = list(sys.argv[1:] if argv is None else argv)
+            data = load_spec(spec) if spec else {"parameters": {}}
+            data["name"] = name or data.get("name") or experiment_name(func)
+            cli = Cli(store=store) if store else Cli()
+            runs, before = drive(data, lambda env: run_in_context(env, func), [*overrides, "-j", str(workers)], cli=cli)
+            return results_of(runs, before, cli.store or ensure_store(cli))
+
+        launch.__wrapped__ = func  # type: ignore[attr-defined]
+        return launch
+
+    return decorate

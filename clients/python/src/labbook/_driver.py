@@ -1,0 +1,122 @@
+"""Driving a grid of Python objects through the engine and reading back its results: what
+``labbook.run`` and the compat layers share."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from ._canonical import run_hash
+from ._cli import Cli
+from ._config import Config
+from ._context import Context
+from ._engine import run_engine, stub_command, write_spec
+from ._grid import Grid
+from ._notify import Notifier
+from ._results import RunResult, results_of
+from ._runner import run_in_context
+from ._store_location import find_store
+
+__all__ = ["drive", "drive_grid", "run", "ensure_store", "experiment_name"]
+
+# Given a run's parameters as objects, the call that executes it.
+CallFactory = Callable[[Dict[str, Any]], Callable[[Context], Any]]
+
+
+def ensure_store(cli: Cli) -> Path:
+    """The store the CLI will use; one is made in the working directory if there is none."""
+    if cli.store is not None:
+        return cli.store
+    found = find_store(cli.cwd, cli.env)
+    if found is None:
+        cli.run(["init"])
+        found = find_store(cli.cwd, cli.env)
+    assert found is not None
+    return found
+
+
+def experiment_name(func: Callable[..., Any]) -> str:
+    """A default experiment name for a function: ``<script or module>.<function>``."""
+    module = getattr(func, "__module__", "") or ""
+    if module == "__main__":
+        main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+        module = Path(main_file).stem if main_file else "main"
+    name = f"{module.rsplit('.', 1)[-1]}.{getattr(func, '__name__', 'experiment')}"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip("._-") or "experiment"
+
+
+def drive(
+    spec: Dict[str, Any],
+    handler: Callable[[Mapping[str, str]], int],
+    engine_args: Sequence[str] = (),
+    notify: Any = None,
+    cli: Optional[Cli] = None,
+) -> Tuple[List[Dict[str, Any]], set]:
+    """Adds the spec's runs and executes the pending ones through ``labbook run``, each run
+    in a process forked from this one (`handler` executes it). Returns the experiment's run
+    records as the store has them afterwards, and the ids that had COMPLETED before."""
+    cli = cli or Cli()
+    ensure_store(cli)
+    completed_before = {r["id"] for r in cli.json(["ls", "-e", spec["name"]]) if r["state"] == "COMPLETED"}
+    spec = {**spec, "command": stub_command()}
+    with tempfile.TemporaryDirectory(prefix="labbook-spec-") as directory, Notifier(notify) as notifier:
+        spec_path = write_spec(spec, Path(directory))
+        run_engine(cli, ["run", str(spec_path), *engine_args], handler, notifier.on_exit)
+    runs = cli.json(["ls", "-e", spec["name"]])
+    notifier.finished()
+    return runs, completed_before
+
+
+def drive_grid(grid: Grid, make_call: CallFactory, engine_args: Sequence[str] = (), notify: Any = None, cli: Optional[Cli] = None) -> List[RunResult]:
+    """`drive` for a grid of Python objects: each run calls ``make_call(config)(ctx)`` with
+    its parameters as the objects; returns one RunResult per run, in grid order."""
+    cli = cli or Cli()
+    by_hash = grid.by_hash()
+    runs, completed_before = drive(grid.spec(stub_command()), _handler(by_hash, make_call), engine_args, notify, cli)
+    return results_of(runs, completed_before, ensure_store(cli), by_hash)
+
+
+def _handler(by_hash: Mapping[str, Dict[str, Any]], make_call: CallFactory) -> Callable[[Mapping[str, str]], int]:
+    def handle(env: Mapping[str, str]) -> int:
+        params = json.loads(env.get("LABBOOK_PARAMS") or "{}")
+        config = by_hash.get(run_hash(params))
+        if config is None:
+            sys.stderr.write(
+                f"labbook: run {env.get('LABBOOK_RUN_ID')} has parameters {params} that are not in the grid this script "
+                "gave; run the script that added it, or cancel it (labbook cancel)\n"
+            )
+            return 2
+        return run_in_context(env, make_call(config))
+
+    return handle
+
+
+def run(
+    exp_func: Callable[[Context, Config], Any],
+    config_matrix: Mapping[str, Any],
+    workers: Optional[int] = None,
+    notify: Any = None,
+    experiment: Optional[str] = None,
+    store: Optional[os.PathLike] = None,
+    retries: int = 0,
+) -> List[RunResult]:
+    """Runs ``exp_func(ctx, config)`` for every configuration of a Memento-style matrix
+    ``{"parameters": {...}, "settings": {...}, "exclude": [...]}`` on `workers` processes
+    (default: one per CPU), through the engine: runs are added to the store, COMPLETED ones
+    are the cache, a failing run fails alone (its traceback stored). Parameter values may be
+    callables and classes (identified by qualified name). Returns one RunResult per run, in
+    grid order; `notify` is told as runs finish (see labbook._notify)."""
+    grid = Grid.from_matrix(experiment or experiment_name(exp_func), config_matrix)
+    if retries:
+        grid.extra = {"retries": retries}
+
+    def make_call(config: Dict[str, Any]) -> Callable[[Context], Any]:
+        return lambda ctx: exp_func(ctx, Config(config, grid.settings))
+
+    jobs = ["-j", str(workers or os.cpu_count() or 1)]
+    return drive_grid(grid, make_call, jobs, notify, Cli(store=store) if store else None)

@@ -1,0 +1,59 @@
+"""Executing a grid through the real engine: the spec goes to ``labbook run`` (or the runs
+already in the store to ``labbook worker``), whose command for every run is the stub, and
+this process's fork server executes them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+
+from ._cli import Cli
+from ._forkserver import ForkServer, RunHandler
+
+__all__ = ["stub_command", "write_spec", "run_engine", "ExitListener"]
+
+ExitListener = Callable[[Mapping[str, str], int], None]
+
+
+def stub_command() -> List[str]:
+    """The command of every run of a Python driver (see _stub.py): this interpreter, without
+    site-packages, on the stub file of this installation."""
+    return [sys.executable, "-S", "-I", str(Path(__file__).with_name("_stub.py"))]
+
+
+def write_spec(spec: Dict[str, Any], directory: Path) -> Path:
+    """Writes the spec as JSON (which the CLI reads as YAML) and returns its path."""
+    path = directory / f"{spec['name']}.json"
+    path.write_text(json.dumps(spec, indent=2, allow_nan=False), encoding="utf-8")
+    return path
+
+
+def run_engine(cli: Cli, args: Sequence[str], handler: RunHandler, on_exit: Optional[ExitListener] = None) -> int:
+    """Runs `labbook ARGS` with a fork server executing the runs; the engine's progress goes
+    to this process's terminal. Returns the engine's exit status."""
+    server = ForkServer(handler, on_exit)
+    server.start()
+    try:
+        engine = subprocess.Popen(cli.argv(args), cwd=cli.cwd, env={**cli.env, **server.env()})
+        return _wait_through_interrupts(engine)
+    finally:
+        server.stop()
+
+
+def _wait_through_interrupts(engine: "subprocess.Popen[bytes]") -> int:
+    """Waits for the engine. Ctrl-C reaches it too (same process group) and it knows what
+    to do (stop claiming, requeue, summarise): wait for that, then re-raise."""
+    interrupted = False
+    while True:
+        try:
+            code = engine.wait()
+            break
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
+    return code
+

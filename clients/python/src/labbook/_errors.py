@@ -1,0 +1,89 @@
+"""Errors of the Python client. Each has the stable ``code`` of docs/errors.md, so scripts
+match on ``error.code``, never on the message."""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Type
+
+__all__ = [
+    "LabbookError",
+    "ProtocolError",
+    "ChannelClosedError",
+    "CliNotFoundError",
+    "CliError",
+    "SpecError",
+    "StoreNotFoundError",
+    "RunFailedError",
+    "error_for_code",
+]
+
+
+class LabbookError(Exception):
+    """Base of every error labbook raises on purpose."""
+
+    code = "LB_ERROR"
+
+    def __init__(self, message: str, code: Optional[str] = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+
+class ProtocolError(LabbookError):
+    """The worker refused a request on the fd-3 channel."""
+
+    code = "LB_PROTOCOL_BAD_REQUEST"
+
+
+class ChannelClosedError(LabbookError):
+    """The worker's end of the fd-3 channel closed while a request waited for its answer."""
+
+    code = "LB_PROTOCOL_CHANNEL_CLOSED"
+
+
+class CliNotFoundError(LabbookError):
+    """No ``labbook`` command could be found to drive the engine."""
+
+    code = "LB_CLI_NOT_FOUND"
+
+
+class CliError(LabbookError):
+    """A ``labbook`` command failed; ``exit_status`` and the CLI's message are kept."""
+
+    code = "LB_CLI_FAILED"
+
+    def __init__(self, message: str, code: Optional[str] = None, exit_status: int = 1) -> None:
+        super().__init__(message, code)
+        self.exit_status = exit_status
+
+
+class SpecError(CliError):
+    code = "LB_SPEC_INVALID"
+
+
+class StoreNotFoundError(CliError):
+    code = "LB_STORE_NOT_FOUND"
+
+
+class RunFailedError(LabbookError):
+    """Raised by drivers asked to fail when some runs failed; ``failures`` lists them."""
+
+    code = "LB_RUNS_FAILED"
+
+    def __init__(self, message: str, failures: list) -> None:
+        super().__init__(message)
+        self.failures = failures
+
+
+_BY_CODE: Dict[str, Type[CliError]] = {
+    "LB_SPEC_INVALID": SpecError,
+    "LB_OVERRIDE_INVALID": SpecError,
+    "LB_SPEC_NOT_FOUND": SpecError,
+    "LB_STORE_NOT_FOUND": StoreNotFoundError,
+}
+
+
+def error_for_code(code: Optional[str], message: str, exit_status: int) -> CliError:
+    """The exception for an error the CLI reported with `code`."""
+    cls = _BY_CODE.get(code or "", CliError)
+    return cls(message, code, exit_status)

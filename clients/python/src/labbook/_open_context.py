@@ -1,0 +1,92 @@
+"""Choosing how a run records, from its environment, and the process's current context."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import re
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from ._backends import Backend, NullBackend
+from ._channel import Channel
+from ._context import Context
+from ._identity import identity
+from ._local_backend import LocalBackend
+from ._store_location import find_store
+from ._worker_backend import WorkerBackend
+
+__all__ = ["context", "open_context", "MANUAL_EXPERIMENT"]
+
+# The experiment of runs recorded by scripts run by hand (unless LABBOOK_EXPERIMENT names one).
+MANUAL_EXPERIMENT = "manual"
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+_current: Optional[Context] = None
+_uncaught: Optional[str] = None
+
+
+def open_context(
+    env: Mapping[str, str],
+    params: Optional[Mapping[str, Any]] = None,
+    settings: Optional[Mapping[str, Any]] = None,
+    experiment: Optional[str] = None,
+) -> Context:
+    """A new context for the run described by `env` (the LABBOOK_* variables of
+    docs/protocol.md). Under a worker (LABBOOK_CHANNEL_FD set), the worker's parameters and
+    settings win over the arguments; by hand, the arguments are the run's identity."""
+    if env.get("LABBOOK_CHANNEL_FD"):
+        backend: Backend = WorkerBackend(
+            Channel(int(env["LABBOOK_CHANNEL_FD"])),
+            int(env["LABBOOK_RUN_ID"]),
+            Path(env["LABBOOK_RUN_DIR"]),
+            int(env.get("LABBOOK_ATTEMPT", "1")),
+        )
+        return Context(
+            backend,
+            json.loads(env.get("LABBOOK_PARAMS") or "{}"),
+            json.loads(env.get("LABBOOK_SETTINGS") or "{}"),
+            env.get("LABBOOK_EXPERIMENT"),
+        )
+    name = experiment or env.get("LABBOOK_EXPERIMENT") or MANUAL_EXPERIMENT
+    if not _NAME.match(name):
+        raise ValueError(f"experiment name {name!r}: use letters, digits, '.', '_' or '-' (starting with a letter or digit)")
+    run_params = identity(dict(params or {}))
+    store = find_store(env=env)
+    backend = LocalBackend(store, name, run_params) if store else NullBackend()
+    return Context(backend, run_params, identity(dict(settings or {})), name)
+
+
+def context(
+    params: Optional[Mapping[str, Any]] = None,
+    settings: Optional[Mapping[str, Any]] = None,
+    experiment: Optional[str] = None,
+) -> Context:
+    """The context of the run this process is (created on first call, closed at exit).
+
+    Started by a labbook worker, it speaks the fd-3 protocol. Run by hand in a project with a
+    store, the run records itself in the store (experiment `experiment`, or
+    $LABBOOK_EXPERIMENT, or "manual"; identity = `params`). With neither, nothing is kept and
+    a warning says so."""
+    global _current
+    if _current is None:
+        _current = open_context(os.environ, params, settings, experiment)
+        atexit.register(_close_at_exit)
+        previous_hook = sys.excepthook
+
+        def remember_uncaught(kind, value, tb):  # type: ignore[no-untyped-def]
+            global _uncaught
+            _uncaught = "".join(traceback.format_exception(kind, value, tb))
+            previous_hook(kind, value, tb)
+
+        sys.excepthook = remember_uncaught
+    return _current
+
+
+def _close_at_exit() -> None:
+    if _current is not None:
+        _current.close(error=_uncaught)

@@ -1,0 +1,170 @@
+"""Reading results: ``labbook.Reader(store).filter('model == "svc"').to_pandas()``.
+
+Runs come from the CLI (``labbook ls [QUERY] --json``: the query language is the CLI's, so
+Python and the command line agree). Metric series are read lazily, only when asked for,
+from the store's metric tables (read-only) until the CLI has ``labbook metrics``."""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import statistics
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from ._cli import Cli
+from ._store_location import DB_FILE, find_store, store_dir_of
+
+__all__ = ["Reader", "RunTable", "flatten", "series"]
+
+AGGREGATES: Dict[str, Callable[[List[float]], float]] = {
+    "mean": statistics.fmean,
+    "std": lambda v: statistics.stdev(v) if len(v) > 1 else 0.0,
+    "min": min,
+    "max": max,
+    "median": statistics.median,
+    "count": len,
+    "first": lambda v: v[0],
+    "last": lambda v: v[-1],
+}
+
+
+def flatten(value: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
+    """``{"optimizer": {"lr": 0.1}}`` → ``{"optimizer.lr": 0.1}``."""
+    flat: Dict[str, Any] = {}
+    for key, item in value.items():
+        name = f"{prefix}{key}"
+        if isinstance(item, Mapping) and item:
+            flat.update(flatten(item, name + "."))
+        else:
+            flat[name] = item
+    return flat
+
+
+def series(store_dir: Path, run_id: int, key: str) -> List[Optional[float]]:
+    """A metric's values in logging order (latest attempt that logged it)."""
+    db = sqlite3.connect(f"file:{store_dir / DB_FILE}?mode=ro", uri=True)
+    try:
+        rows = db.execute(
+            """SELECT value FROM metrics WHERE run_id = ? AND key = ?
+               AND attempt = (SELECT attempt FROM metric_summaries WHERE run_id = ? AND key = ?) ORDER BY rowid""",
+            (run_id, key, run_id, key),
+        ).fetchall()
+    finally:
+        db.close()
+    return [row[0] for row in rows]
+
+
+def summaries(store_dir: Path, run_ids: Sequence[int]) -> Dict[int, Dict[str, float]]:
+    """Per run: each metric's last value."""
+    if not run_ids:
+        return {}
+    db = sqlite3.connect(f"file:{store_dir / DB_FILE}?mode=ro", uri=True)
+    try:
+        marks = ",".join("?" * len(run_ids))
+        rows = db.execute(f"SELECT run_id, key, last FROM metric_summaries WHERE run_id IN ({marks})", list(run_ids)).fetchall()
+    finally:
+        db.close()
+    found: Dict[int, Dict[str, float]] = {}
+    for run_id, key, last in rows:
+        found.setdefault(run_id, {})[key] = last
+    return found
+
+
+class Reader:
+    """The runs of a store (`store`: a .labbook directory or a project containing one;
+    default: found like the CLI finds it), optionally of some experiments only."""
+
+    def __init__(self, store: Optional[os.PathLike] = None, experiments: Optional[Sequence[str]] = None) -> None:
+        found = store_dir_of(store) if store else find_store()
+        if found is None or not (found / DB_FILE).exists():
+            raise FileNotFoundError(f"no labbook store at {store or os.getcwd()}; run 'labbook init' or give the store's path")
+        self.store_dir = found
+        self.experiments = list(experiments or [])
+        self._cli = Cli(store=found)
+
+    def runs(self, query: str = "") -> List[Dict[str, Any]]:
+        """The run records (as ``labbook ls --json`` gives them) matching `query`."""
+        args = ["ls"] + (["-e", ",".join(self.experiments)] if self.experiments else []) + ([query] if query.strip() else [])
+        return self._cli.json(args)
+
+    def filter(self, query: str = "") -> "RunTable":
+        """Runs matching `query` in labbook's query language (e.g. ``'model == "svc" & score > 0.9'``)."""
+        runs = self.runs(query)
+        metrics = summaries(self.store_dir, [r["id"] for r in runs])
+        return RunTable([_record(run, metrics.get(run["id"], {})) for run in runs])
+
+
+def _record(run: Mapping[str, Any], metrics: Mapping[str, float]) -> Dict[str, Any]:
+    record: Dict[str, Any] = {"id": run["id"], "experiment": run["experiment"], "state": run["state"], "attempt": run.get("attempt")}
+    record.update(flatten(run.get("params") or {}))
+    for key, value in metrics.items():
+        record.setdefault(key, value)
+    result = run.get("result")
+    if isinstance(result, Mapping):
+        for key, value in flatten(result).items():
+            record.setdefault(key, value)
+    else:
+        record["result"] = result
+    return record
+
+
+class RunTable:
+    """Rows of runs: parameters (dotted), the last value of each metric, result fields."""
+
+    def __init__(self, records: List[Dict[str, Any]]) -> None:
+        self.records = records
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.records)
+
+    def __getitem__(self, index: int) -> Dict[str, Any]:
+        return self.records[index]
+
+    def to_records(self) -> List[Dict[str, Any]]:
+        return [dict(r) for r in self.records]
+
+    def to_pandas(self):  # type: ignore[no-untyped-def]
+        import pandas as pd  # only when a DataFrame is asked for
+
+        return pd.DataFrame(self.to_records())
+
+    def groupby(self, keys: Sequence[str]) -> "GroupedRuns":
+        return GroupedRuns(list(keys), _groups(self.records, keys))
+
+
+class GroupedRuns:
+    def __init__(self, keys: List[str], groups: Dict[Tuple[Any, ...], List[Dict[str, Any]]]) -> None:
+        self.keys = keys
+        self.groups = groups
+
+    def aggregate(self, spec: Mapping[str, Iterable[str]]) -> RunTable:
+        """``{"score": ["mean", "std"]}`` → one row per group with ``score_mean``, ``score_std``."""
+        rows = []
+        for values, members in self.groups.items():
+            row: Dict[str, Any] = dict(zip(self.keys, values))
+            row["count"] = len(members)
+            for column, functions in spec.items():
+                numbers = [float(m[column]) for m in members if isinstance(m.get(column), (int, float)) and not isinstance(m.get(column), bool)]
+                numbers = [n for n in numbers if not math.isnan(n)]
+                for name in [functions] if isinstance(functions, str) else functions:
+                    if name not in AGGREGATES:
+                        raise ValueError(f"unknown aggregate {name!r}; use one of {', '.join(AGGREGATES)}")
+                    row[f"{column}_{name}"] = AGGREGATES[name](numbers) if numbers else None
+            rows.append(row)
+        return RunTable(rows)
+
+
+def _groups(records: Iterable[Dict[str, Any]], keys: Sequence[str]) -> Dict[Tuple[Any, ...], List[Dict[str, Any]]]:
+    groups: Dict[Tuple[Any, ...], List[Dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(tuple(_hashable(record.get(k)) for k in keys), []).append(record)
+    return groups
+
+
+def _hashable(value: Any) -> Any:
+    return repr(value) if isinstance(value, (list, dict)) else value

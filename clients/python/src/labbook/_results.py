@@ -1,0 +1,72 @@
+"""What a driver returns: one RunResult per run of its grid, read back from the store."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+from ._context import PICKLED_RESULT
+
+__all__ = ["RunResult", "results_of"]
+
+
+@dataclass
+class RunResult:
+    """A run of a driver's grid as the store has it after the drive."""
+
+    config: Dict[str, Any]
+    """The run's parameters as the objects given to the driver."""
+    params: Dict[str, Any]
+    """The same as JSON (callables as qualified names): the run's identity."""
+    run_id: int
+    state: str
+    value: Any
+    """The result (a pickled one unpickled); None unless COMPLETED."""
+    error: Optional[str]
+    attempt: int
+    was_cached: bool
+    """True if the run had COMPLETED before this drive (it was not run again)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "COMPLETED"
+
+
+def results_of(
+    runs: List[Mapping[str, Any]],
+    completed_before: set,
+    store_dir: Path,
+    by_hash: Optional[Mapping[str, Dict[str, Any]]] = None,
+) -> List[RunResult]:
+    """RunResults of the store's run records. With `by_hash` (a grid's objects by run hash,
+    in grid order): only the grid's runs, in grid order, with their objects as `config`."""
+    if by_hash is None:
+        pairs = [(run, run["params"]) for run in runs]
+    else:
+        records = {run["hash"]: run for run in runs}
+        pairs = [(records[digest], config) for digest, config in by_hash.items() if digest in records]
+    return [
+        RunResult(
+            config=config,
+            params=run["params"],
+            run_id=run["id"],
+            state=run["state"],
+            value=_value(run, store_dir),
+            error=run.get("error"),
+            attempt=run.get("attempt", 0),
+            was_cached=run["id"] in completed_before,
+        )
+        for run, config in pairs
+    ]
+
+
+def _value(run: Mapping[str, Any], store_dir: Path) -> Any:
+    result = run.get("result")
+    if run["state"] != "COMPLETED":
+        return None
+    if isinstance(result, dict) and result.get("$pickle") == PICKLED_RESULT:
+        with open(store_dir / "runs" / str(run["id"]) / "artifacts" / PICKLED_RESULT, "rb") as f:
+            return pickle.load(f)
+    return result

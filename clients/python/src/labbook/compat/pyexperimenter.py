@@ -1,0 +1,160 @@
+"""PyExperimenter's API on labbook: ``from labbook.compat.pyexperimenter import
+PyExperimenter, ResultProcessor`` and a script written for py_experimenter runs unchanged.
+
+The experiment configuration file (keyfields with values, resultfields, n_jobs, Custom)
+becomes a labbook experiment named after the table; ``execute`` runs a ``labbook worker``
+on this machine (start it on as many machines as share the store) whose runs call the
+experiment function in processes forked from this one. Results and errors are written
+back to the store; ``get_table()`` shows them as PyExperimenter's table. A thin layer: no
+engine of its own. See docs/migrating.md."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional
+
+from .._cli import Cli
+from .._context import Context as _LabbookContext
+from .._driver import ensure_store
+from .._engine import run_engine, stub_command, write_spec
+from .._runner import run_in_context
+from .._yaml import load_yaml
+
+__all__ = ["PyExperimenter", "ResultProcessor", "ExperimentStatus"]
+
+# PyExperimenter's status names ↔ labbook's run states.
+ExperimentStatus = {"created": "PENDING", "running": "RUNNING", "done": "COMPLETED", "error": "FAILED", "cancelled": "CANCELLED"}
+_STATUS_OF = {state: status for status, state in ExperimentStatus.items()}
+
+
+class ResultProcessor:
+    """``process_results({...})`` fills result fields (kept when the run completes);
+    ``process_logs({table: {...}})`` records numeric log entries as metrics ``table.key``."""
+
+    def __init__(self, ctx: _LabbookContext) -> None:
+        self._ctx = ctx
+        self._results: Dict[str, Any] = {}
+        self.experiment_id = ctx.run_id
+
+    def process_results(self, results: Mapping[str, Any]) -> None:
+        self._results.update(results)
+        self._ctx.set_result(dict(self._results))
+
+    def process_logs(self, logs: Mapping[str, Mapping[str, Any]]) -> None:
+        for table, entry in logs.items():
+            self._ctx.log_metrics({f"{table}.{k}": v for k, v in entry.items() if isinstance(v, (int, float))})
+
+
+class PyExperimenter:
+    def __init__(
+        self,
+        experiment_configuration_file_path: str = os.path.join("config", "experiment_configuration.yml"),
+        database_credential_file_path: Optional[str] = None,
+        use_ssh_tunnel: Optional[bool] = None,
+        database_name: Optional[str] = None,
+        table_name: Optional[str] = None,
+        use_codecarbon: bool = True,
+        name: str = "PyExperimenter",
+        logger_name: str = "py-experimenter",
+        log_level: Any = None,
+        log_file: Optional[str] = None,
+    ) -> None:
+        path = Path(experiment_configuration_file_path)
+        root = (load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}).get("PY_EXPERIMENTER") or {}
+        table = (root.get("Database") or {}).get("table") or {}
+        self.name = name
+        self.table_name = table_name or table.get("name") or "experiments"
+        self.n_jobs = int(root.get("n_jobs", 1))
+        self.keyfields: Dict[str, Any] = table.get("keyfields") or {}
+        self.resultfields: List[str] = list((table.get("resultfields") or {}).keys())
+        self.custom_config: Dict[str, Any] = dict(root.get("Custom") or {})
+        self._cli = Cli()
+        ensure_store(self._cli)
+
+    def _spec(self, parameters: Dict[str, List[Any]], include: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+        spec: Dict[str, Any] = {"name": self.table_name, "parameters": parameters, "settings": self.custom_config, "command": stub_command()}
+        if include:
+            spec["include"] = include
+        return spec
+
+    def _add(self, spec: Dict[str, Any], command: str = "add", extra: Optional[List[str]] = None, function: Optional[Callable[..., Any]] = None) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="labbook-pyexp-") as directory:
+            path = write_spec(spec, Path(directory))
+            if function is None:
+                self._cli.run([command, str(path), *(extra or [])])
+            else:
+                run_engine(self._cli, [command, str(path), *(extra or [])], self._handler(function))
+
+    def fill_table_from_config(self) -> None:
+        """Adds the cartesian product of the keyfields' values (runs already there are kept)."""
+        self._add(self._spec({k: _values(v) for k, v in self.keyfields.items()}))
+
+    def fill_table_with_rows(self, rows: List[Dict[str, Any]]) -> None:
+        """Adds one run per row; each row gives a value for every keyfield."""
+        if rows:
+            self._add(self._spec({k: [v] for k, v in rows[0].items()}, include=list(rows)))
+
+    def execute(self, experiment_function: Callable[..., Any], max_experiments: int = -1, random_order: bool = False) -> None:
+        """Executes open experiments on ``n_jobs`` processes until none are left (or
+        `max_experiments` ran): ``experiment_function(keyfields, result_processor, custom_config)``."""
+        args = ["worker", "-e", self.table_name, "-j", str(self.n_jobs)]
+        if max_experiments >= 0:
+            args += ["--max-runs", str(max_experiments)]
+        run_engine(self._cli, args, self._handler(experiment_function))
+
+    def add_experiment_and_execute(self, keyfields: Dict[str, Any], experiment_function: Callable[..., Any]) -> None:
+        """Adds one experiment and executes just that one."""
+        self._add(self._spec({k: [v] for k, v in keyfields.items()}), "run", ["-j", "1"], experiment_function)
+
+    def _handler(self, function: Callable[..., Any]) -> Callable[[Mapping[str, str]], int]:
+        custom = self.custom_config
+
+        def call(ctx: _LabbookContext) -> Any:
+            processor = ResultProcessor(ctx)
+            function(dict(ctx.params), processor, dict(custom))
+            return None
+
+        return lambda env: run_in_context(env, call)
+
+    def reset_experiments(self, *states: str) -> None:
+        """Puts experiments with these statuses ('error', 'done', 'running', 'all') back to 'created'."""
+        wanted = ["PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"] if "all" in states else [ExperimentStatus[s] for s in states]
+        self._cli.run(["reset", "-e", self.table_name, "--state", ",".join(wanted)])
+
+    def get_table(self):  # type: ignore[no-untyped-def]
+        """PyExperimenter's table as a pandas DataFrame: ID, keyfields, status, dates,
+        result fields and error."""
+        import pandas as pd
+
+        rows = []
+        for run in self._cli.json(["ls", "-e", self.table_name]):
+            result = run.get("result") if isinstance(run.get("result"), dict) else {}
+            row: Dict[str, Any] = {"ID": run["id"], **run["params"]}
+            row.update(creation_date=_date(run.get("createdAt")), status=_STATUS_OF.get(run["state"], run["state"].lower()))
+            row.update(start_date=_date(run.get("startedAt")), name=self.name, machine=run.get("workerId"))
+            row.update({field: result.get(field) for field in self.resultfields})
+            row.update(end_date=_date(run.get("finishedAt")), error=run.get("error"))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def get_codecarbon_table(self):  # type: ignore[no-untyped-def]
+        raise NotImplementedError("labbook does not run CodeCarbon; the run environment is kept instead (labbook show RUN)")
+
+
+def _values(field: Mapping[str, Any]) -> List[Any]:
+    values = field.get("values") if isinstance(field, Mapping) else field
+    if isinstance(values, Mapping):
+        start, stop, step = values["start"], values["stop"], values.get("step", 1)
+        count = int(-(-(stop - start) // step))
+        return [json.loads(json.dumps(start + i * step)) for i in range(count)]
+    return list(values or [])
+
+
+def _date(ms: Optional[int]) -> Any:
+    import pandas as pd
+
+    return pd.to_datetime(ms, unit="ms") if ms else None

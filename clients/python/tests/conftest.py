@@ -1,0 +1,31 @@
+"""Shared fixtures: a real labbook store per test (made by the real CLI), and the CLI of
+this checkout."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import LABBOOK_BIN, REPO_ROOT
+
+
+def pytest_configure(config):
+    if not (REPO_ROOT / "dist" / "src" / "cli" / "main.js").exists():
+        raise pytest.UsageError("the TypeScript CLI is not built: run `make build` (or npx tsc -p .) at the repo root first")
+
+
+@pytest.fixture(autouse=True)
+def labbook_env(monkeypatch):
+    """Every test uses this checkout's CLI and no store it did not make."""
+    monkeypatch.setenv("LABBOOK_CLI", str(LABBOOK_BIN))
+    for name in ("LABBOOK_STORE", "LABBOOK_CHANNEL_FD", "LABBOOK_EXPERIMENT", "LABBOOK_RUN_ID"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project directory with an initialised store, as the working directory."""
+    subprocess.run([str(LABBOOK_BIN), "init"], cwd=tmp_path, check=True, capture_output=True)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+

@@ -1,0 +1,43 @@
+"""@labbook.experiment with Hydra-style overrides from the command line."""
+
+import textwrap
+
+from helpers import labbook_json, requires_engine, run_python
+
+SPEC = textwrap.dedent(
+    """
+    name: sgd
+    parameters:
+      lr: [0.1]
+      seed: [0]
+    settings:
+      epochs: 3
+    """
+)
+
+SCRIPT = textwrap.dedent(
+    """
+    import labbook
+
+    @labbook.experiment(spec="sweep.yaml")
+    def train(ctx):
+        for epoch in range(ctx.settings["epochs"]):
+            ctx.log_metrics({"loss": ctx.params["lr"] / (epoch + 1)}, step=epoch)
+        return {"final": ctx.params["lr"] / ctx.settings["epochs"]}
+
+    if __name__ == "__main__":
+        for r in train():
+            print(r.params, r.state, r.value)
+    """
+)
+
+
+@requires_engine
+def test_overrides_from_argv_sweep_the_grid(project):
+    (project / "sweep.yaml").write_text(SPEC)
+    (project / "train.py").write_text(SCRIPT)
+    done = run_python("import runpy, sys; sys.argv = ['train.py', 'lr=0.1,0.01', 'seed=1,2']; runpy.run_path('train.py', run_name='__main__')", cwd=project)
+    assert len(done.stdout.splitlines()) == 4
+    runs = labbook_json(project, "ls", "-e", "sgd")
+    assert sorted((r["params"]["lr"], r["params"]["seed"]) for r in runs) == [(0.01, 1), (0.01, 2), (0.1, 1), (0.1, 2)]
+    assert all(r["state"] == "COMPLETED" and r["result"]["final"] == r["params"]["lr"] / 3 for r in runs)

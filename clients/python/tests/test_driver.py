@@ -1,0 +1,58 @@
+"""labbook.run through the real engine: runs in processes forked from the driver, results
+read back, a broken run fails alone with its traceback, completed runs are the cache."""
+
+import textwrap
+
+from helpers import labbook_json, requires_engine, run_python
+
+SCRIPT = textwrap.dedent(
+    """
+    import labbook
+
+    def square(x):
+        return x * x
+
+    def cube(x):
+        return x ** 3
+
+    def exp_func(ctx, config):
+        if config.x == 3 and config.f is cube:
+            raise ValueError("three is broken")
+        ctx.log_metrics({"value": config.f(config.x)}, step=0)
+        return {"y": config.f(config.x) + config.settings["offset"]}
+
+    events = []
+    results = labbook.run(exp_func, {"parameters": {"f": [square, cube], "x": [1, 2, 3]}, "settings": {"offset": 10}},
+                          workers=2, notify=events.append)
+    for r in results:
+        print(r.config["f"].__name__, r.config["x"], r.state, r.value, r.was_cached)
+    print(sorted(events))
+    """
+)
+
+
+@requires_engine
+def test_every_run_executes_once_and_a_failure_stays_alone(project):
+    (project / "driver.py").write_text(SCRIPT)
+    out = run_python("exec(open('driver.py').read())", cwd=project).stdout.splitlines()
+    assert out[:6] == [
+        "square 1 COMPLETED {'y': 11} False",
+        "square 2 COMPLETED {'y': 14} False",
+        "square 3 COMPLETED {'y': 19} False",
+        "cube 1 COMPLETED {'y': 11} False",
+        "cube 2 COMPLETED {'y': 18} False",
+        "cube 3 FAILED None False",
+    ]
+    assert out[6] == str(sorted(["completed"] * 5 + ["failed", "all_completed"]))
+    [failed] = [r for r in labbook_json(project, "ls") if r["state"] == "FAILED"]
+    assert "ValueError: three is broken" in failed["error"]
+    assert failed["params"]["x"] == 3 and failed["params"]["f"].endswith(".cube")
+
+
+@requires_engine
+def test_a_second_drive_takes_completed_runs_from_the_cache(project):
+    (project / "driver.py").write_text(SCRIPT)
+    run_python("exec(open('driver.py').read())", cwd=project)
+    out = run_python("exec(open('driver.py').read())", cwd=project).stdout.splitlines()
+    assert out[0] == "square 1 COMPLETED {'y': 11} True"
+    assert out[5].startswith("cube 3 FAILED")  # failed runs are tried again, and fail again

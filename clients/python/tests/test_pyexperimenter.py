@@ -1,0 +1,109 @@
+"""PyExperimenter's documented example on labbook (the notebook 'General Usage')."""
+
+import textwrap
+
+import pytest
+
+from helpers import labbook_json, requires_engine
+from labbook.compat.pyexperimenter import PyExperimenter
+
+CONFIG = textwrap.dedent(
+    """
+    PY_EXPERIMENTER:
+      n_jobs: 1
+
+      Database:
+        provider: sqlite
+        database: py_experimenter
+        table:
+          name: example_general_usage
+          keyfields:
+            dataset:
+              type: VARCHAR(255)
+              values: ['iris']
+            cross_validation_splits:
+              type: INT
+              values: [5]
+            seed:
+              type: int
+              values:
+                start: 2
+                stop: 7
+                step: 2
+            kernel:
+              type: VARCHAR(255)
+              values: ['linear', 'poly', 'rbf', 'sigmoid']
+          result_timestamps: False
+          resultfields:
+            pipeline: LONGTEXT
+            train_f1: DECIMAL
+            train_accuracy: DECIMAL
+            test_f1: DECIMAL
+            test_accuracy: DECIMAL
+
+      Custom:
+        datapath: sample_data
+    """
+)
+
+
+@pytest.fixture
+def experimenter(project):
+    (project / "config").mkdir()
+    path = project / "config" / "example_general_usage.yml"
+    path.write_text(CONFIG)
+    return PyExperimenter(experiment_configuration_file_path=str(path), name="example_notebook")
+
+
+def test_filling_the_table_from_the_config_and_with_rows(experimenter, project):
+    experimenter.fill_table_from_config()
+    experimenter.fill_table_with_rows(rows=[{"dataset": "error_dataset", "cross_validation_splits": 3, "seed": 42, "kernel": "linear"}])
+    table = experimenter.get_table()
+    assert len(table) == 13
+    assert sorted(set(table["seed"])) == [2, 4, 6, 42]
+    assert set(table["status"]) == {"created"}
+    assert list(table.columns[:5]) == ["ID", "dataset", "cross_validation_splits", "seed", "kernel"]
+    assert {"test_f1", "error", "start_date", "end_date"} <= set(table.columns)
+
+
+def test_filling_twice_adds_nothing(experimenter, project):
+    experimenter.fill_table_from_config()
+    experimenter.fill_table_from_config()
+    assert len(labbook_json(project, "ls")) == 12
+
+
+def test_custom_section_is_the_experiments_settings(experimenter):
+    assert experimenter.custom_config == {"datapath": "sample_data"}
+    assert experimenter.table_name == "example_general_usage"
+
+
+def run_ml(parameters, result_processor, custom_config):
+    import numpy as np
+    from sklearn.datasets import load_iris
+    from sklearn.model_selection import cross_validate
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    data = load_iris()
+    model = make_pipeline(StandardScaler(), SVC(kernel=parameters["kernel"], gamma="auto"))
+    result_processor.process_results({"pipeline": str(model)})
+    if parameters["dataset"] != "iris":
+        raise ValueError("Example error")
+    scores = cross_validate(model, data.data, data.target, cv=parameters["cross_validation_splits"], scoring=("accuracy", "f1_micro"), return_train_score=True)
+    result_processor.process_results({"train_f1": np.mean(scores["train_f1_micro"]), "train_accuracy": np.mean(scores["train_accuracy"])})
+    result_processor.process_results({"test_f1": np.mean(scores["test_f1_micro"]), "test_accuracy": np.mean(scores["test_accuracy"])})
+
+
+@requires_engine
+def test_the_documented_example_runs(experimenter):
+    experimenter.fill_table_from_config()
+    experimenter.fill_table_with_rows(rows=[{"dataset": "error_dataset", "cross_validation_splits": 3, "seed": 42, "kernel": "linear"}])
+    experimenter.execute(run_ml, max_experiments=-1)
+    table = experimenter.get_table()
+    assert list(table["status"]).count("done") == 12 and list(table["status"]).count("error") == 1
+    assert "ValueError: Example error" in table[table["status"] == "error"]["error"].iloc[0]
+    experimenter.reset_experiments("error")
+    assert list(experimenter.get_table()["status"]).count("created") == 1
+    aggregated = experimenter.get_table().groupby(["dataset"]).mean(numeric_only=True)
+    assert 0.5 < aggregated.loc["iris", "test_f1"] <= 1.0
