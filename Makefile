@@ -7,6 +7,7 @@ export npm_config_nodedir := /usr
 
 NPM_STAMP := node_modules/.install-stamp
 BUILD_STAMP := dist/.build-stamp
+SPAWNER := dist/bin/lb-spawn
 SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) $(wildcard src/store/*/migrations/*.sql) tsconfig.json
 TEST_FILES = $(shell find dist/test -name '*.test.js' | sort)
 DEMO_DIR := .demo
@@ -24,7 +25,12 @@ $(BUILD_STAMP): $(NPM_STAMP) $(SOURCES)
 	npx tsc -p tsconfig.json
 	@touch $@
 
-build: $(BUILD_STAMP)
+# The process launcher of workers (see src/runner/spawner/lb-spawn.c).
+$(SPAWNER): src/runner/spawner/lb-spawn.c
+	@mkdir -p $(dir $@)
+	cc -O2 -Wall -Wextra -std=c11 -o $@ $<
+
+build: $(BUILD_STAMP) $(SPAWNER)
 
 test: build lint test-ts
 

@@ -4,13 +4,27 @@ import { VERSION } from '../version.js';
 import { defineAdd } from './commands/add.js';
 import { defineCancel } from './commands/cancel.js';
 import { defineInit } from './commands/init.js';
+import { defineLogs } from './commands/logs.js';
 import { defineLs } from './commands/ls.js';
 import { defineReset } from './commands/reset.js';
+import { defineRun } from './commands/run.js';
 import { defineShow } from './commands/show.js';
 import { defineStatus } from './commands/status.js';
+import { defineWorker } from './commands/worker.js';
 import { type CliContext, processContext } from './context.js';
 
-const COMMANDS = [defineInit, defineAdd, defineStatus, defineLs, defineShow, defineReset, defineCancel];
+const COMMANDS = [
+  defineInit,
+  defineAdd,
+  defineRun,
+  defineWorker,
+  defineStatus,
+  defineLs,
+  defineShow,
+  defineLogs,
+  defineReset,
+  defineCancel,
+];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('labbook')
