@@ -5,12 +5,13 @@ import type { Channel, Notice } from './types.js';
 export function consoleChannel(stream: Pick<NodeJS.WritableStream, 'write'>): Channel {
   return {
     label: 'console',
-    async deliver(notice: Notice): Promise<void> {
+    deliver(notice: Notice): undefined {
       const line =
         notice.event === 'failed'
           ? failedText(notice.run, notice.suppressed)
           : `${finishedHeadline(notice.summary)} in ${formatDuration(notice.summary.durationMs)}${suppressedNote(notice.suppressed, ' (', ')')}`;
       stream.write(`labbook: ${line}\n`);
+      return undefined;
     },
     async close(): Promise<void> {},
   };

@@ -15,7 +15,7 @@ export function failedHeadline(run: RunNotice): string {
 
 /** The headline with the error's first line and the count of notices held back before it. */
 export function failedText(run: RunNotice, suppressed: number): string {
-  const error = firstLine(run.error);
+  const error = errorLine(run.error);
   return `${failedHeadline(run)}${error ? `: ${error}` : ''}${suppressedNote(suppressed, ' (', ')')}`;
 }
 
@@ -52,11 +52,17 @@ export function suppressedNote(suppressed: number, before: string, after: string
   return `${before}${notices} held back by min_interval${after}`;
 }
 
-/** The first non-empty line, shortened: error texts can be whole tracebacks. */
-export function firstLine(text: string): string {
-  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
-  const trimmed = line.trim();
-  return trimmed.length > MAX_LINE ? `${trimmed.slice(0, MAX_LINE - 1)}…` : trimmed;
+/**
+ * The line of an error text that says what went wrong, shortened: the first non-empty one,
+ * except for a Python traceback, whose message is its last line.
+ */
+export function errorLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const line = (lines[0]?.startsWith('Traceback (most recent call last)') ? lines.at(-1) : lines[0]) ?? '';
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
 }
 
 /** `850ms`, `12s`, `3m 4s`, `2h 5m` */

@@ -14,7 +14,7 @@ export interface NotifierOptions {
   stream?: Pick<NodeJS.WritableStream, 'write'>;
   /** Source of LABBOOK_SMTP_URL and LABBOOK_MAIL_FROM for e-mail configs that name none. */
   env?: NodeJS.ProcessEnv;
-  /** Per-delivery limit in milliseconds: 5 s for webhooks and 15 s for e-mail unless given. */
+  /** Limit of one delivery in milliseconds: 5 s for webhooks and 15 s for e-mail unless given. */
   timeoutMs?: number;
 }
 
@@ -22,6 +22,8 @@ const WEBHOOK_TIMEOUT_MS = 5_000;
 const EMAIL_TIMEOUT_MS = 15_000;
 /** Slack for a channel that overruns its own timeout, before `finished` stops waiting for it. */
 const GRACE_MS = 1_000;
+/** Failure notices per channel in flight or waiting; with `finished` after them, at most three deliveries to wait for. */
+const MAX_QUEUED = 2;
 
 interface Route {
   config: NotifyConfig;
@@ -29,6 +31,9 @@ interface Route {
   timeoutMs: number;
   lastFailureSentAt: number | undefined;
   suppressed: number;
+  /** Deliveries in flight or waiting for the one before. */
+  queued: number;
+  tail: Promise<void>;
 }
 
 export function createNotifier(configs: readonly NotifyConfig[], options: NotifierOptions): Notifier {
@@ -36,15 +41,38 @@ export function createNotifier(configs: readonly NotifyConfig[], options: Notifi
   const routes = configs.map((config) => openRoute(config, options));
   const pending = new Set<Promise<void>>();
   let closed = false;
+  const warn = (message: string): void => {
+    try {
+      options.warn(message);
+    } catch {
+      // A broken warning sink must not break the delivery chain of a channel.
+    }
+  };
 
+  const failed = (route: Route) => (error: unknown) => warn(`notify: ${route.channel.label} failed: ${messageOf(error)}; continuing`);
+
+  /** Starts one delivery; undefined once done already (the console writes synchronously). */
+  const start = (route: Route, notice: Notice): Promise<void> | undefined => {
+    try {
+      const result = route.channel.deliver(notice);
+      return result && withDeadline(result, route.timeoutMs + GRACE_MS).catch(failed(route));
+    } catch (error) {
+      failed(route)(error);
+      return undefined;
+    }
+  };
+
+  // Deliveries to one channel go one after the other, so that a chat shows them in order.
   const send = (route: Route, notice: Notice): void => {
-    const delivery = withDeadline(
-      Promise.resolve().then(() => route.channel.deliver(notice)),
-      route.timeoutMs + GRACE_MS,
-    )
-      .catch((error: unknown) => options.warn(`notify: ${route.channel.label} failed: ${messageOf(error)}; continuing`))
-      .finally(() => pending.delete(delivery));
-    pending.add(delivery);
+    const delivery = route.queued === 0 ? start(route, notice) : route.tail.then(() => start(route, notice));
+    if (!delivery) return;
+    route.queued++;
+    const tracked = delivery.finally(() => {
+      route.queued--;
+      pending.delete(tracked);
+    });
+    route.tail = tracked;
+    pending.add(tracked);
   };
   const settle = async (): Promise<void> => {
     while (pending.size > 0) await Promise.allSettled([...pending]);
@@ -56,7 +84,9 @@ export function createNotifier(configs: readonly NotifyConfig[], options: Notifi
       const at = now();
       for (const route of routes) {
         if (!route.config.on.includes('failed')) continue;
-        if (route.lastFailureSentAt !== undefined && at - route.lastFailureSentAt < route.config.minInterval * 1000) {
+        const tooSoon = route.lastFailureSentAt !== undefined && at - route.lastFailureSentAt < route.config.minInterval * 1000;
+        // A slow channel gets no backlog: what cannot be sent next is counted like a rate-limited notice.
+        if (tooSoon || route.queued >= MAX_QUEUED) {
           route.suppressed++;
           continue;
         }
@@ -79,7 +109,8 @@ export function createNotifier(configs: readonly NotifyConfig[], options: Notifi
       if (closed) return;
       closed = true;
       await settle();
-      for (const route of routes) await route.channel.close().catch((error: unknown) => options.warn(`notify: ${messageOf(error)}`));
+      for (const route of routes)
+        await route.channel.close().catch((error: unknown) => warn(`notify: closing ${route.channel.label}: ${messageOf(error)}`));
     },
   };
 }
@@ -91,6 +122,8 @@ function openRoute(config: NotifyConfig, options: NotifierOptions): Route {
     timeoutMs,
     lastFailureSentAt: undefined,
     suppressed: 0,
+    queued: 0,
+    tail: Promise.resolve(),
   });
   switch (config.channel) {
     case 'console':

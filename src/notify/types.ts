@@ -45,6 +45,7 @@ export type Notice =
 export interface Channel {
   /** Names the channel in warnings, without secrets: `webhook https://hooks.slack.com/…`. */
   readonly label: string;
-  deliver(notice: Notice): Promise<void>;
+  /** Rejects (or throws) when the notice did not arrive; returns nothing when done synchronously. */
+  deliver(notice: Notice): Promise<void> | undefined;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { failedText, finishedText, firstLine, redactUrl } from './format.js';
+import { errorLine, failedText, finishedText, redactUrl } from './format.js';
 import type { Channel, Notice } from './types.js';
 
 /**
@@ -35,7 +35,7 @@ export function webhookBody(notice: Notice): Record<string, unknown> {
       text: `labbook: ${failedText(run, notice.suppressed)}`,
       event: 'failed',
       experiment: run.experiment,
-      run: { id: run.runId, hash: run.hash, params: run.params, attempt: run.attempt, reason: run.reason, error: firstLine(run.error) },
+      run: { id: run.runId, hash: run.hash, params: run.params, attempt: run.attempt, reason: run.reason, error: errorLine(run.error) },
       suppressed: notice.suppressed,
     };
   }
@@ -54,7 +54,7 @@ export function webhookBody(notice: Notice): Record<string, unknown> {
       hash: run.hash,
       attempt: run.attempt,
       reason: run.reason,
-      error: firstLine(run.error),
+      error: errorLine(run.error),
     })),
     suppressed: notice.suppressed,
     store: summary.store,
