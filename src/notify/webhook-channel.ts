@@ -2,8 +2,8 @@ import { errorLine, failedText, finishedText, redactUrl } from './format.js';
 import type { Channel, Notice } from './types.js';
 
 /**
- * POSTs JSON to a URL. `text` is what Slack (and Mattermost, Discord's /slack endpoint,
- * Teams workflows) display; the other fields are for programs that receive the hook.
+ * POSTs JSON to a URL. `text` is what Slack (and Mattermost, Discord's /slack endpoint)
+ * display; the other fields are for programs that receive the hook.
  */
 export function webhookChannel(url: string, timeoutMs: number): Channel {
   return {
