@@ -10,15 +10,15 @@ export interface WebhookSink {
   bodies: Array<Record<string, unknown>>;
 }
 
-/** Answers every POST with `status` (or never, for `status: 'hang'`) and keeps its JSON body. */
-export async function webhookSink(t: TestContext, status: number | 'hang' = 200): Promise<WebhookSink> {
+/** Answers every POST with `status` after `delayMs` (or never, for `status: 'hang'`) and keeps its JSON body. */
+export async function webhookSink(t: TestContext, status: number | 'hang' = 200, delayMs = 0): Promise<WebhookSink> {
   const bodies: Array<Record<string, unknown>> = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       bodies.push({ ...JSON.parse(Buffer.concat(chunks).toString('utf8')), contentType: request.headers['content-type'] });
-      if (status !== 'hang') response.writeHead(status).end('ok');
+      if (status !== 'hang') setTimeout(() => response.writeHead(status).end('ok'), delayMs);
     });
   });
   const port = await listen(server);
