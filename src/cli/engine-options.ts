@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { SessionResult } from '../runner/session.js';
 import { parseDuration } from '../spec/duration.js';
+import { parseNotifyOption } from '../spec/notify-config.js';
+import type { NotifyConfig } from '../spec/types.js';
 import { type CliContext, print, printJson } from './context.js';
 import { formatParams } from './output/format-values.js';
 
@@ -12,6 +14,7 @@ export interface EngineOptions {
   lease?: string;
   killOnInterrupt?: boolean;
   maxRuns?: string;
+  notify: string[];
 }
 
 export function addEngineOptions(command: Command): Command {
@@ -19,7 +22,18 @@ export function addEngineOptions(command: Command): Command {
     .option('-j, --jobs <n>', `runs at a time (default: the number of CPUs, ${availableParallelism()} here)`)
     .option('--kill-on-interrupt', 'on Ctrl-C, stop running runs at once (default: let them finish; a second Ctrl-C stops them)')
     .option('--max-runs <n>', 'stop after starting this many runs')
-    .option('--lease <duration>', 'how long a run stays claimed without a heartbeat before another worker may take it over', '30s');
+    .option('--lease <duration>', 'how long a run stays claimed without a heartbeat before another worker may take it over', '30s')
+    .option(
+      '--notify <channel>',
+      "announce failed runs and the end: console, webhook=URL or email=ADDR[,ADDR] (repeatable; replaces the spec's notify:)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    );
+}
+
+/** `--notify` values, or `fallback` (the spec's notify:, console by default) when none is given. */
+export function parseNotify(values: readonly string[], env: NodeJS.ProcessEnv, fallback: readonly NotifyConfig[]): NotifyConfig[] {
+  return values.length > 0 ? values.map((value) => parseNotifyOption(value, env)) : [...fallback];
 }
 
 export function parseJobs(text: string | undefined): number {

@@ -1,5 +1,7 @@
+import { createNotifier, type RunNotice } from '../notify/index.js';
 import type { Clock } from '../queue/clock.js';
 import { Queue } from '../queue/queue.js';
+import type { NotifyConfig } from '../spec/types.js';
 import { RUN_STATES, type RunRecord, type Store } from '../store/types.js';
 import { Executors } from './executors.js';
 import { Progress, type StateCounts } from './progress.js';
@@ -22,6 +24,8 @@ export interface SessionOptions {
   killOnInterrupt: boolean;
   /** Where progress goes (stderr) and whether it is a terminal. */
   progress: { tty: boolean; write: (text: string) => void; intervalMs?: number };
+  /** Where failures and the end of the session are announced (console, webhook, e-mail). */
+  notify: readonly NotifyConfig[];
   onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -49,6 +53,12 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     return totals;
   };
   const progress = new Progress({ ...options.progress, counts, now: () => clock.now() });
+  const startedAt = clock.now();
+  const notifier = createNotifier(options.notify, {
+    warn: (message) => progress.print(`labbook: warning: ${message}`),
+    stream: { write: (text: string) => (progress.print(text), true) },
+    env: options.env,
+  });
   const executors = new Executors({ cwd: options.cwd, env: options.env, storeDir: store.dataDir, now: () => clock.now() });
   const worker = new Worker(queue, executors, {
     slots: options.slots,
@@ -64,7 +74,9 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     onEvent: (event) => {
       if (event.type === 'finished') {
         progress.runFinished();
-        if (!event.end.ok && !event.stop) progress.print(`run ${event.run.id} ${describeFailure(event)}`);
+        if (!event.end.ok && event.state === 'FAILED') notifier.runFailed(noticeOf(event.run, event.end));
+        else if (!event.end.ok && !event.stop)
+          progress.print(`labbook: run ${event.run.id} failed, will be retried: ${firstLine(event.end.error)}`);
       }
       options.onEvent?.(event);
     },
@@ -86,22 +98,30 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   progress.start();
   try {
     const report = await worker.run();
-    return {
-      report,
-      interrupted: interrupts > 0,
-      counts: await counts(),
-      failures: await store.listRuns({ ...filter, states: ['FAILED'] }),
-    };
+    const failures = await store.listRuns({ ...filter, states: ['FAILED'] });
+    const result = { report, interrupted: interrupts > 0, counts: await counts(), failures };
+    await progress.stop();
+    await notifier.finished({
+      experiments: [...(options.experiments ?? new Set(failures.map((run) => run.experiment)))],
+      counts: result.counts,
+      durationMs: clock.now() - startedAt,
+      failures: failures.map((run) => noticeOf(run, { error: run.error ?? '', reason: run.failureReason ?? '' })),
+      interrupted: result.interrupted,
+      store: store.location,
+    });
+    return result;
   } finally {
     for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
     await progress.stop();
-    await executors.close();
+    await Promise.all([executors.close(), notifier.close()]);
   }
 }
 
-function describeFailure(event: Extract<WorkerEvent, { type: 'finished' }>): string {
-  const end = event.end;
-  const firstLine = end.ok ? '' : (end.error.split('\n')[0] ?? '');
-  const retry = event.state === 'PENDING' ? ' (will be retried)' : '';
-  return `failed${retry}: ${firstLine}`;
+function noticeOf(run: RunRecord, failure: { reason: string; error: string }): RunNotice {
+  const { experiment, id: runId, hash, params, attempt } = run;
+  return { experiment, runId, hash, params, attempt, reason: failure.reason, error: failure.error };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
 }

@@ -6,7 +6,15 @@ import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import type { RunState } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, withStore } from '../context.js';
-import { addEngineOptions, type EngineOptions, parseJobs, parseLeaseMs, parseMaxRuns, reportSession } from '../engine-options.js';
+import {
+  addEngineOptions,
+  type EngineOptions,
+  parseJobs,
+  parseLeaseMs,
+  parseMaxRuns,
+  parseNotify,
+  reportSession,
+} from '../engine-options.js';
 import { describeEnqueue } from './add.js';
 
 interface RunOptions extends GlobalOptions, EngineOptions {
@@ -35,6 +43,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
     const slots = parseJobs(options.jobs);
     const leaseMs = parseLeaseMs(options.lease);
     const maxRuns = parseMaxRuns(options.maxRuns);
+    const notify = parseNotify(options.notify, ctx.env, loaded.spec.notify);
     const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
     return withStore(ctx, options, async (store) => {
       const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
@@ -50,6 +59,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
         waitForOthers: true,
         leaseMs,
         killOnInterrupt: options.killOnInterrupt ?? false,
+        notify,
         ...(maxRuns !== undefined && { maxRuns }),
         progress: { tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY), write: (text) => ctx.stderr.write(text) },
       });

@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
 import { runSession } from '../../runner/session.js';
+import { parseNotifyOption } from '../../spec/notify-config.js';
 import { bindAction, examples, parseList } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, withStore } from '../context.js';
-import { addEngineOptions, type EngineOptions, parseJobs, parseLeaseMs, parseMaxRuns, reportSession } from '../engine-options.js';
+import {
+  addEngineOptions,
+  type EngineOptions,
+  parseJobs,
+  parseLeaseMs,
+  parseMaxRuns,
+  parseNotify,
+  reportSession,
+} from '../engine-options.js';
 
 interface WorkerCommandOptions extends GlobalOptions, EngineOptions {
   experiment?: string;
@@ -21,6 +30,7 @@ export function defineWorker(program: Command, ctx: CliContext): void {
     const slots = parseJobs(options.jobs);
     const leaseMs = parseLeaseMs(options.lease);
     const maxRuns = parseMaxRuns(options.maxRuns);
+    const notify = parseNotify(options.notify, ctx.env, [parseNotifyOption('console', ctx.env)]);
     const experiments = options.experiment ? parseList(options.experiment) : undefined;
     return withStore(ctx, options, async (store) => {
       const result = await runSession({
@@ -33,6 +43,7 @@ export function defineWorker(program: Command, ctx: CliContext): void {
         waitForOthers: false,
         leaseMs,
         killOnInterrupt: options.killOnInterrupt ?? false,
+        notify,
         ...(experiments && { experiments }),
         ...(maxRuns !== undefined && { maxRuns }),
         progress: { tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY), write: (text) => ctx.stderr.write(text) },
