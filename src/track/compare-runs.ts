@@ -28,9 +28,19 @@ export interface RunComparison {
 export function compareRuns(a: RunFacts, b: RunFacts): RunComparison {
   return {
     params: sideBySide(flatten(a.params), flatten(b.params)),
-    environment: sideBySide(flattenEnvironment(a.environment), flattenEnvironment(b.environment)),
+    environment: compareEnvironments(a.environment, b.environment),
     metrics: sideBySide(finalValues(a.summaries), finalValues(b.summaries)),
   };
+}
+
+/** A run without a recorded environment (e.g. never started) differs once, not in every field. */
+function compareEnvironments(a: JsonValue | undefined, b: JsonValue | undefined): Difference[] {
+  if (a === undefined && b === undefined) return [];
+  if (a === undefined || b === undefined) {
+    const recorded = (env: JsonValue | undefined) => (env === undefined ? 'not recorded' : 'recorded');
+    return [{ key: '(environment)', a: recorded(a), b: recorded(b), same: false }];
+  }
+  return sideBySide(flattenEnvironment(a), flattenEnvironment(b));
 }
 
 function sideBySide(a: Map<string, JsonValue>, b: Map<string, JsonValue>): Difference[] {
@@ -56,7 +66,7 @@ function flatten(value: JsonValue | undefined, prefix = '', into = new Map<strin
  * The environment, flattened for comparison: the git diff becomes its size and hash (the
  * patch itself is in `labbook show`), the package list one key per package.
  */
-function flattenEnvironment(environment: JsonValue | undefined): Map<string, JsonValue> {
+function flattenEnvironment(environment: JsonValue): Map<string, JsonValue> {
   const flat = flatten(environment);
   const diff = flat.get('git.diff');
   if (typeof diff === 'string') {

@@ -72,7 +72,7 @@ function steps(points: readonly MetricPoint[]): Array<[number, number]> {
 }
 
 /** Per group and step: mean and sample standard deviation over the group's runs. */
-export function bands(series: readonly RunSeries[]): Band[] {
+function bands(series: readonly RunSeries[]): Band[] {
   const byGroup = new Map<string, Map<number, number[]>>();
   for (const s of series) {
     const group = typeof s.group === 'string' ? s.group : JSON.stringify(s.group ?? null);
