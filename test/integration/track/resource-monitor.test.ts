@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { MetricPoint } from '../../../src/store/types.js';
 import { ResourceMonitor } from '../../../src/track/resource-monitor.js';
 
-test('samples CPU and memory of a whole busy process group', { skip: process.platform !== 'linux' }, async (t) => {
+test('samples CPU and memory of a whole busy process group', { skip: process.platform !== 'linux', timeout: 20_000 }, async (t) => {
   // The leader only waits; the CPU is burnt by its two children, in the same group.
   const child = spawn('sh', ['-c', '(while :; do :; done) & (while :; do :; done) & wait'], { detached: true, stdio: 'ignore' });
   t.after(() => process.kill(-child.pid!, 'SIGKILL'));
