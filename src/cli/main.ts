@@ -2,10 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, LabbookError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { defineAdd } from './commands/add.js';
+import { defineArtifacts } from './commands/artifacts.js';
 import { defineCancel } from './commands/cancel.js';
+import { defineDiff } from './commands/diff.js';
+import { defineGet } from './commands/get.js';
 import { defineInit } from './commands/init.js';
 import { defineLogs } from './commands/logs.js';
 import { defineLs } from './commands/ls.js';
+import { defineMetrics } from './commands/metrics.js';
+import { definePlot } from './commands/plot.js';
 import { defineReset } from './commands/reset.js';
 import { defineRun } from './commands/run.js';
 import { defineShow } from './commands/show.js';
@@ -24,6 +29,11 @@ const COMMANDS = [
   defineLogs,
   defineReset,
   defineCancel,
+  defineArtifacts,
+  defineGet,
+  defineMetrics,
+  defineDiff,
+  definePlot,
 ];
 
 export function buildProgram(ctx: CliContext): Command {

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { ResourceMonitor } from '../track/resource-monitor.js';
 import { runArgv, runEnvironment } from './command-line.js';
 import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
 import { serveChannel } from './run-channel.js';
@@ -21,6 +22,8 @@ export interface CommandExecutorOptions {
 const CHANNEL_DRAIN_MS = 2_000;
 const STDERR_TAIL_BYTES = 4_096;
 const STDERR_TAIL_LINES = 20;
+/** How often a run's CPU and memory are sampled (as sys.* metrics). */
+const MONITOR_INTERVAL_MS = 2_000;
 
 /**
  * Runs a spec's `command` as a process in its own process group, with stdout and stderr
@@ -76,8 +79,13 @@ export class CommandExecutor implements Executor {
       }
       pid = spawned.pid;
       if (stopped) terminate();
+      // Sampling starts after one interval: short runs never pay for a /proc scan.
+      const monitor = new ResourceMonitor({ pid, intervalMs: MONITOR_INTERVAL_MS, onSample: (points) => recorder.metrics(points) });
+      const monitorStart = setTimeout(() => monitor.start(), MONITOR_INTERVAL_MS).unref();
       const channel = serveChannel(spawned.connection, recorder, { now: this.options.now });
       const status = await spawned.exited;
+      clearTimeout(monitorStart);
+      monitor.stop();
       signalGroup('SIGKILL'); // what the run left behind in its group goes with it
       const drained = await Promise.race([channel.then(() => true), delay(CHANNEL_DRAIN_MS, false, { ref: false })]);
       if (!drained) {

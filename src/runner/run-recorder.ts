@@ -4,6 +4,7 @@ import type { Clock } from '../queue/clock.js';
 import type { JsonValue } from '../spec/types.js';
 import type { MetricPoint, Store, StoredObject } from '../store/types.js';
 import type { ObjectStore } from '../track/object-store.js';
+import { recordArtifact } from '../track/record-artifact.js';
 import type { MetricBatcher } from './metric-batcher.js';
 
 /** What a worker shares between the runs it records. */

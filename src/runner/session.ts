@@ -62,6 +62,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   const executors = new Executors({ cwd: options.cwd, env: options.env, storeDir: store.dataDir, now: () => clock.now() });
   const worker = new Worker(queue, executors, {
     slots: options.slots,
+    cwd: options.cwd,
     wait: options.wait,
     ...(options.experiments && { experiments: options.experiments }),
     ...(options.maxRuns !== undefined && { maxRuns: options.maxRuns }),

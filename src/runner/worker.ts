@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { LeaseLostError } from '../errors.js';
 import type { Queue } from '../queue/queue.js';
 import { specFromRaw } from '../spec/load-spec.js';
-import type { ExperimentSpec } from '../spec/types.js';
+import type { ExperimentSpec, JsonObject, JsonValue } from '../spec/types.js';
 import type { RunRecord, RunState } from '../store/types.js';
-import { ObjectStore } from '../track/object-store.js';
+import { EnvironmentCapture } from '../track/environment.js';
+import { objectsOf } from '../track/store-objects.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import { MetricBatcher } from './metric-batcher.js';
 import { RunRecorder } from './run-recorder.js';
@@ -29,6 +30,8 @@ export interface ExecutorFactory {
 
 export interface WorkerOptions {
   slots: number;
+  /** The project directory (runs start there; its git state is recorded). */
+  cwd: string;
   /** Only runs of these experiments. */
   experiments?: readonly string[];
   /** Keep polling for new runs when the queue is empty (else stop). */
@@ -69,7 +72,10 @@ export class Worker {
   private readonly active = new Map<number, ActiveRun>();
   private readonly specs = new Map<number, Promise<ExperimentSpec>>();
   private readonly metrics: MetricBatcher;
-  private readonly objects: ObjectStore;
+  private readonly objects: ReturnType<typeof objectsOf>;
+  private readonly environment = new EnvironmentCapture();
+  /** Per experiment: the environment of this worker, captured at its first run of it. */
+  private readonly environments = new Map<number, Promise<JsonValue>>();
   private draining = false;
   private killing = false;
   private wake: (() => void) | undefined;
@@ -81,7 +87,7 @@ export class Worker {
     private readonly options: WorkerOptions,
   ) {
     this.metrics = new MetricBatcher(queue.store, { onError: (error) => this.warn(`writing metrics failed: ${(error as Error).message}`) });
-    this.objects = new ObjectStore(join(queue.store.dataDir, 'objects'));
+    this.objects = objectsOf(queue.store);
   }
 
   /** Stops claiming; with `kill`, also stops running runs (they are requeued). */
@@ -155,6 +161,7 @@ export class Worker {
       const spec = await this.specOf(run);
       const runDir = join(this.queue.store.dataDir, 'runs', String(run.id));
       await mkdir(runDir, { recursive: true });
+      await this.queue.store.saveEnvironment(run.id, run.attempt, await this.environmentOf(run, spec));
       const executor = await this.executors.forSpec(spec);
       const recorder = new RunRecorder(
         { store: this.queue.store, objects: this.objects, metrics: this.metrics, clock: this.queue.clock },
@@ -226,6 +233,25 @@ export class Worker {
     } catch (error) {
       this.warn(`heartbeat failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * The environment is captured once per worker and experiment (git state, machine, Python
+   * packages), not per run: runs of one worker session share their code, and a git probe
+   * per run would cost more than a short run. The run's own seed is set per run.
+   */
+  private async environmentOf(run: RunRecord, spec: ExperimentSpec): Promise<JsonValue> {
+    let captured = this.environments.get(run.experimentId);
+    if (!captured) {
+      captured = this.environment.capture({
+        cwd: this.options.cwd,
+        argv: spec.command ?? [spec.function ?? ''],
+        params: {},
+      }) as Promise<JsonValue>;
+      this.environments.set(run.experimentId, captured);
+    }
+    const seed = run.params.seed;
+    return { ...((await captured) as JsonObject), seed: seed === undefined ? null : seed };
   }
 
   private specOf(run: RunRecord): Promise<ExperimentSpec> {
