@@ -1,4 +1,4 @@
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { failedHeadline, failedText, finishedHeadline, finishedText, redactUrl } from './format.js';
 import type { Channel, Notice, RunNotice } from './types.js';
 
@@ -16,16 +16,18 @@ function failedBody(run: RunNotice, suppressed: number): string {
 
 /** Plain-text mail over SMTP (nodemailer); one connection per message, as notices are rare. */
 export function emailChannel(target: EmailTarget, timeoutMs: number): Channel {
-  const transport = createTransport({
-    url: target.smtp,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  });
+  // nodemailer loads when the first mail goes out, not with every CLI command.
+  let transport: Promise<Transporter> | undefined;
+  const open = (): Promise<Transporter> => {
+    transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({ url: target.smtp, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }),
+    );
+    return transport;
+  };
   return {
     label: `email to ${target.to.join(', ')} via ${redactUrl(target.smtp)}`,
     async deliver(notice: Notice): Promise<void> {
-      await transport.sendMail({
+      await (await open()).sendMail({
         from: target.from,
         to: target.to,
         subject: `labbook: ${notice.event === 'failed' ? failedHeadline(notice.run) : finishedHeadline(notice.summary)}`,
@@ -33,7 +35,7 @@ export function emailChannel(target: EmailTarget, timeoutMs: number): Channel {
       });
     },
     async close(): Promise<void> {
-      transport.close();
+      if (transport) (await transport).close();
     },
   };
 }

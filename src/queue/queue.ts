@@ -11,6 +11,8 @@ export interface QueueOptions {
   /** How long a claim holds without a heartbeat. */
   leaseMs?: number;
   maxWorkerLosses?: number;
+  /** Reap expired leases before a claim at most this often (0: before every claim). */
+  reapIntervalMs?: number;
 }
 
 export interface EnqueueResult {
@@ -28,6 +30,8 @@ export class Queue {
   readonly clock: Clock;
   readonly leaseMs: number;
   private readonly maxWorkerLosses: number;
+  private readonly reapIntervalMs: number;
+  private lastReapAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly store: Store,
@@ -36,6 +40,7 @@ export class Queue {
     this.clock = options.clock ?? systemClock;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.maxWorkerLosses = options.maxWorkerLosses ?? MAX_WORKER_LOSSES;
+    this.reapIntervalMs = options.reapIntervalMs ?? 0;
   }
 
   /**
@@ -56,7 +61,7 @@ export class Queue {
   }
 
   async claim(workerId: string, limit: number, experiments?: readonly string[]): Promise<RunRecord[]> {
-    await this.reapExpired();
+    if (this.clock.now() - this.lastReapAt >= this.reapIntervalMs) await this.reapExpired();
     const now = this.clock.now();
     return this.store.claimRuns({ workerId, limit, now, leaseExpiresAt: now + this.leaseMs, ...(experiments && { experiments }) });
   }
@@ -83,7 +88,8 @@ export class Queue {
   }
 
   async reapExpired(): Promise<ReapedRun[]> {
-    return this.store.reapExpiredLeases(this.clock.now(), this.maxWorkerLosses);
+    this.lastReapAt = this.clock.now();
+    return this.store.reapExpiredLeases(this.lastReapAt, this.maxWorkerLosses);
   }
 
   async cancel(filter: RunFilter): Promise<number> {

@@ -1,4 +1,5 @@
-import { open, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ResourceMonitor } from '../track/resource-monitor.js';
@@ -63,7 +64,7 @@ export class CommandExecutor implements Executor {
       const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
       const argv = runArgv(spec.command ?? [], run.params, spec.settings, builtins);
       const stderrPath = join(runDir, 'stderr.log');
-      const stderrStart = await sizeOf(stderrPath);
+      const stderrStart = sizeOf(stderrPath);
       let spawned: Awaited<ReturnType<Spawner['spawn']>>;
       try {
         spawned = await this.spawner.spawn({
@@ -113,12 +114,8 @@ export class CommandExecutor implements Executor {
   }
 }
 
-async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return 0;
-  }
+function sizeOf(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /** The last lines the run wrote to stderr in this attempt (where a traceback lands). */

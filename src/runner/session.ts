@@ -45,7 +45,8 @@ const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 export async function runSession(options: SessionOptions): Promise<SessionResult> {
   const { store, clock } = options;
-  const queue = new Queue(store, { clock, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) });
+  // A worker claims after every run: reaping dead workers' leases once a second is plenty.
+  const queue = new Queue(store, { clock, reapIntervalMs: 1_000, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) });
   const filter = options.experiments ? { experiments: options.experiments } : {};
   const counts = async (): Promise<StateCounts> => {
     const totals = Object.fromEntries(RUN_STATES.map((state) => [state, 0])) as StateCounts;

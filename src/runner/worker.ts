@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LeaseLostError } from '../errors.js';
@@ -160,7 +160,8 @@ export class Worker {
     try {
       const spec = await this.specOf(run);
       const runDir = join(this.queue.store.dataDir, 'runs', String(run.id));
-      await mkdir(runDir, { recursive: true });
+      // Synchronous: a microsecond syscall, cheaper than a thread-pool round trip per run.
+      mkdirSync(runDir, { recursive: true });
       await this.queue.store.saveEnvironment(run.id, run.attempt, await this.environmentOf(run, spec));
       const executor = await this.executors.forSpec(spec);
       const recorder = new RunRecorder(

@@ -44,7 +44,7 @@ export function definePlot(program: Command, ctx: CliContext): void {
     if (missing.length > 0) ctx.stderr.write(`labbook: left out runs that logged no '${options.key}': ${missing.join(', ')}\n`);
     const svg = await renderSvg(metricChartSpec(options.key, series, options.group ? { grouped: options.group } : {}));
     const path = resolve(ctx.cwd, options.output);
-    await writeFile(path, format === '.svg' ? svg : svgToPng(svg));
+    await writeFile(path, format === '.svg' ? svg : await svgToPng(svg));
     if (options.json) printJson(ctx, { output: path, runs: series.length, missing });
     else print(ctx, `Wrote ${options.output} (${series.length} run${series.length === 1 ? '' : 's'}).`);
     return 0;

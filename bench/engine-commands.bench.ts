@@ -1,0 +1,41 @@
+/**
+ * 1,000 runs of `true` with 2 at a time, end to end: `labbook run` as a process (start-up,
+ * enqueue, claim, spawn with its fd-3 channel and log files, environment, outcome in the
+ * store). Baseline: `xargs -P 2 -n 1 true` on the same 1,000 items, which persists nothing.
+ * Target: within 1.3× of xargs.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bestSeconds, report } from './report.js';
+
+const RUNS = 1_000;
+const LABBOOK = fileURLToPath(new URL('../../bin/labbook', import.meta.url));
+
+function labbookRun(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  writeFileSync(join(dir, 'sweep.yaml'), `name: trues\nparameters:\n  i: range(${RUNS})\ncommand: ["true"]\n`);
+  execFileSync(LABBOOK, ['init'], { cwd: dir });
+  const out = execFileSync(LABBOOK, ['--json', 'run', 'sweep.yaml', '-j', '2'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+  const completed = (JSON.parse(out.toString()) as { completed: number }).completed;
+  if (completed !== RUNS) throw new Error(`expected ${RUNS} completed runs, got ${completed}`);
+  rmSync(dir, { recursive: true });
+}
+
+function xargs(): void {
+  execFileSync('sh', ['-c', `seq ${RUNS} | xargs -P 2 -n 1 true`]);
+}
+
+const baseline = await bestSeconds(3, xargs);
+const labbook = await bestSeconds(3, labbookRun);
+report({
+  name: 'engine: 1,000 runs of `true`, -j 2, wall time',
+  value: labbook,
+  unit: 's',
+  baseline,
+  baselineLabel: 'xargs -P 2 -n 1 true',
+  ratio: labbook / baseline,
+  target: 'ratio <= 1.3',
+});

@@ -1,0 +1,64 @@
+/**
+ * 10,000 no-op function runs (a module's export run in worker threads) with 2 threads,
+ * through the whole engine: claim, thread round trip, outcome fenced by the lease.
+ * Baseline: the same 10,000 calls of the function in a plain loop in this thread, which
+ * persists nothing. Target: ≥ 2,000 runs/s.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { systemClock } from '../src/queue/clock.js';
+import { Queue } from '../src/queue/queue.js';
+import { runSession } from '../src/runner/session.js';
+import { defineExperiment } from '../src/spec/load-spec.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { bestSeconds, report } from './report.js';
+
+const RUNS = 10_000;
+
+async function labbookFunctions(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const module = join(dir, 'noop.mjs');
+  writeFileSync(module, 'export async function noop(ctx, config) { return { x: config.i }; }\n');
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
+  const spec = defineExperiment({ name: 'noop', parameters: { i: `range(${RUNS})` }, function: `${module}#noop` });
+  await new Queue(store).enqueue(spec);
+  const result = await runSession({
+    store,
+    clock: systemClock,
+    cwd: dir,
+    env: process.env,
+    slots: 2,
+    experiments: ['noop'],
+    wait: false,
+    waitForOthers: false,
+    killOnInterrupt: false,
+    notify: [],
+    progress: { tty: false, write: () => {} },
+  });
+  if (result.report.completed !== RUNS) throw new Error(`expected ${RUNS} completed runs, got ${result.report.completed}`);
+  await store.close();
+  rmSync(dir, { recursive: true });
+}
+
+async function bareLoop(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const module = join(dir, 'noop.mjs');
+  writeFileSync(module, 'export async function noop(ctx, config) { return { x: config.i }; }\n');
+  const { noop } = (await import(pathToFileURL(module).href)) as { noop: (ctx: unknown, config: unknown) => Promise<unknown> };
+  for (let i = 0; i < RUNS; i++) await noop({}, { i });
+  rmSync(dir, { recursive: true });
+}
+
+const labbook = await bestSeconds(2, labbookFunctions);
+const baseline = await bestSeconds(2, bareLoop);
+report({
+  name: 'engine: 10,000 no-op function runs, 2 worker threads',
+  value: RUNS / labbook,
+  unit: 'runs/s',
+  baseline: RUNS / baseline,
+  baselineLabel: 'the same calls in a plain loop, nothing persisted',
+  ratio: baseline / labbook,
+  target: '>= 2000 runs/s',
+});
