@@ -3,14 +3,16 @@ import { EXIT_USAGE, LabbookError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { defineAdd } from './commands/add.js';
 import { defineCancel } from './commands/cancel.js';
+import { defineExport } from './commands/export.js';
 import { defineInit } from './commands/init.js';
 import { defineLs } from './commands/ls.js';
 import { defineReset } from './commands/reset.js';
 import { defineShow } from './commands/show.js';
 import { defineStatus } from './commands/status.js';
+import { defineTable } from './commands/table.js';
 import { type CliContext, processContext } from './context.js';
 
-const COMMANDS = [defineInit, defineAdd, defineStatus, defineLs, defineShow, defineReset, defineCancel];
+const COMMANDS = [defineInit, defineAdd, defineStatus, defineLs, defineShow, defineReset, defineCancel, defineTable, defineExport];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('labbook')

@@ -71,7 +71,8 @@ export function knownKeys(catalog: KeyCatalog): string[] {
 
 /**
  * `lr`, `params.model.name`, `settings.n_fold`, `metrics.val.loss.min` (a metric key may hold
- * dots: the longest known key wins, then a trailing statistic), `state`, `result.acc`.
+ * dots: the whole key first, then a trailing statistic), `state`, `result.acc`. A bare name is
+ * a run field, else a parameter, else a metric (`acc`, `val.loss.min`).
  */
 export function resolveKey(operand: KeyOperand, lookup: KeyLookup, query: string): ResolvedKey {
   const [head, ...rest] = operand.segments as [string, ...string[]];
@@ -89,16 +90,23 @@ export function resolveKey(operand: KeyOperand, lookup: KeyLookup, query: string
     if (!lookup.hasSetting(rest)) throw unknown();
     return { kind: 'json', source: 'settings', path: rest };
   }
-  if (head === 'metrics' && rest.length > 0) {
-    const whole = rest.join('.');
-    if (lookup.hasMetric(whole)) return { kind: 'metric', key: whole, stat: 'last' };
-    const stat = rest[rest.length - 1] as MetricStat;
-    const key = rest.slice(0, -1).join('.');
-    if (rest.length > 1 && METRIC_STATS.includes(stat) && lookup.hasMetric(key)) return { kind: 'metric', key, stat };
-    throw unknown();
-  }
+  if (head === 'metrics' && rest.length > 0) return resolveMetric(rest, lookup) ?? fail(unknown());
   if (lookup.hasParam(operand.segments)) return { kind: 'json', source: 'params', path: operand.segments };
-  throw unknown();
+  return resolveMetric(operand.segments, lookup) ?? fail(unknown());
+}
+
+/** The longest known metric key wins (`val.loss` before `val`), then a trailing statistic. */
+function resolveMetric(segments: readonly string[], lookup: KeyLookup): ResolvedKey | undefined {
+  const whole = segments.join('.');
+  if (lookup.hasMetric(whole)) return { kind: 'metric', key: whole, stat: 'last' };
+  const stat = segments[segments.length - 1] as MetricStat;
+  const key = segments.slice(0, -1).join('.');
+  if (segments.length > 1 && METRIC_STATS.includes(stat) && lookup.hasMetric(key)) return { kind: 'metric', key, stat };
+  return undefined;
+}
+
+function fail(error: Error): never {
+  throw error;
 }
 
 /** The name a resolved key is shown under in tables and exports. */
