@@ -81,12 +81,12 @@ class Parser {
       };
     }
     if (token.kind === 'in') return { kind: 'in', negated: false, operand: left, values: this.list(), column: token.column };
-    if (token.kind === 'not') {
+    if (token.kind === 'not' && token.text === 'not') {
       if (this.peek().kind !== 'in') this.fail(this.peek(), "'in' after 'not' (as in: model not in [\"svc\"])");
       this.next();
       return { kind: 'in', negated: true, operand: left, values: this.list(), column: token.column };
     }
-    return this.fail(token, `${OPERATOR} after ${describe(this.tokens[this.position - 2] as Token)}`);
+    return this.fail(token, `${OPERATOR} after ${left.kind === 'key' ? `key '${left.text}'` : 'the value'}`);
   }
 
   private operand(expected: string): Operand {
