@@ -22,8 +22,8 @@ export function writeExport(table: ExportTable, format: ExportFormat, file: stri
 
 /**
  * One typed column per export column: INT64 when every value is an integer, DOUBLE when every
- * value is a number, BOOLEAN when
- * every value is a boolean, otherwise STRING (arrays and mixed values as JSON text).
+ * value is a number, BOOLEAN or STRING when every value is one, otherwise JSON text for every
+ * value (so 0.1 and "0.1" in one column stay apart).
  */
 export function parquetColumns(table: ExportTable): ColumnSource[] {
   return table.columns.map((name, c) => {
@@ -34,11 +34,7 @@ export function parquetColumns(table: ExportTable): ColumnSource[] {
     }
     if (present.length > 0 && present.every((v) => typeof v === 'number')) return { name, data: values, type: 'DOUBLE' };
     if (present.length > 0 && present.every((v) => typeof v === 'boolean')) return { name, data: values, type: 'BOOLEAN' };
-    return { name, data: values.map(asText), type: 'STRING' };
+    if (present.every((v) => typeof v === 'string')) return { name, data: values, type: 'STRING' };
+    return { name, data: values.map((v) => (v === null ? null : JSON.stringify(v))), type: 'JSON' };
   });
-}
-
-function asText(value: JsonValue): string | null {
-  if (value === null) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
