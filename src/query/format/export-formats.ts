@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { type ColumnSource, parquetWriteFile } from 'hyparquet-writer';
-import type { JsonValue } from '../../spec/types.js';
 import type { ExportTable } from '../export.js';
 import { csvLine } from './csv.js';
 
