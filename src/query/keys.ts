@@ -42,6 +42,7 @@ export interface KeyLookup {
   hasParam(path: readonly string[]): boolean;
   hasSetting(path: readonly string[]): boolean;
   hasMetric(key: string): boolean;
+  hasResult(path: readonly string[]): boolean;
   catalog(): KeyCatalog;
 }
 
@@ -55,6 +56,7 @@ export function catalogLookup(catalog: KeyCatalog): KeyLookup {
     hasParam: (path) => has(catalog.params, path),
     hasSetting: (path) => has(catalog.settings, path),
     hasMetric: (key) => catalog.metrics.includes(key),
+    hasResult: (path) => has(catalog.results, path),
     catalog: () => catalog,
   };
 }
@@ -65,6 +67,7 @@ export function knownKeys(catalog: KeyCatalog): string[] {
     ...catalog.params,
     ...catalog.settings.map((k) => `settings.${k}`),
     ...catalog.metrics.map((k) => `metrics.${k}`),
+    ...catalog.results.map((k) => `result.${k}`),
     ...Object.keys(RUN_FIELDS),
   ];
 }
@@ -72,7 +75,7 @@ export function knownKeys(catalog: KeyCatalog): string[] {
 /**
  * `lr`, `params.model.name`, `settings.n_fold`, `metrics.val.loss.min` (a metric key may hold
  * dots: the whole key first, then a trailing statistic), `state`, `result.acc`. A bare name is
- * a run field, else a parameter, else a metric (`acc`, `val.loss.min`).
+ * a run field, else a parameter, else a metric (`acc`, `val.loss.min`), else a result field.
  */
 export function resolveKey(operand: KeyOperand, lookup: KeyLookup, query: string): ResolvedKey {
   const [head, ...rest] = operand.segments as [string, ...string[]];
@@ -92,7 +95,10 @@ export function resolveKey(operand: KeyOperand, lookup: KeyLookup, query: string
   }
   if (head === 'metrics' && rest.length > 0) return resolveMetric(rest, lookup) ?? fail(unknown());
   if (lookup.hasParam(operand.segments)) return { kind: 'json', source: 'params', path: operand.segments };
-  return resolveMetric(operand.segments, lookup) ?? fail(unknown());
+  const metric = resolveMetric(operand.segments, lookup);
+  if (metric) return metric;
+  if (lookup.hasResult(operand.segments)) return { kind: 'json', source: 'result', path: operand.segments };
+  throw unknown();
 }
 
 /** The longest known metric key wins (`val.loss` before `val`), then a trailing statistic. */

@@ -115,11 +115,12 @@ export interface RunFilter {
   query?: string;
 }
 
-/** Known keys of the runs a filter selects: dotted parameter and setting paths, metric keys. */
+/** Known keys of the runs a filter selects: dotted parameter, setting and result paths, metric keys. */
 export interface KeyCatalog {
   params: string[];
   settings: string[];
   metrics: string[];
+  results: string[];
 }
 
 export const AGGREGATE_FNS = ['mean', 'std', 'count', 'median', 'min', 'max', 'first', 'last'] as const;

@@ -64,7 +64,7 @@ test('a malformed query or unknown key exits 2 with the column marked', async (t
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown key 'modle' at column 1: did you mean 'model'\?/);
   const keys = (await cli(dir, ['ls', '--keys'])).stdout.split('\n');
-  assert.deepEqual(keys.slice(0, 6), ['dataset', 'model', 'seed', 'settings.n_fold', 'metrics.acc', 'id']);
+  assert.deepEqual(keys.slice(0, 7), ['dataset', 'model', 'seed', 'settings.n_fold', 'metrics.acc', 'result.score', 'id']);
 });
 
 test('status, reset --where and cancel --where select runs by query', async (t) => {
@@ -84,11 +84,11 @@ test('table groups by two keys and aggregates, as Markdown, LaTeX and CSV', asyn
   assert.equal(
     md.stdout,
     [
-      '| dataset | model | acc | n |',
-      '| --- | --- | ---: | ---: |',
-      '| digits | rf | 0.350 ± 0.071 | 2 |',
-      '| digits | svc | 0.150 ± 0.071 | 2 |',
-      '| wine | svc | **0.550 ± 0.071** | 2 |',
+      '| dataset | model |               acc |   n |',
+      '| ------- | ----- | ----------------: | --: |',
+      '| digits  | rf    |     0.350 ± 0.071 |   2 |',
+      '| digits  | svc   |     0.150 ± 0.071 |   2 |',
+      '| wine    | svc   | **0.550 ± 0.071** |   2 |',
       '',
     ].join('\n'),
   );

@@ -23,13 +23,16 @@ export function formatTable(table: ResultTable, format: TableFormat, options: Ce
   }
 }
 
-/** GitHub-flavoured Markdown; numbers right-aligned, the best value per column in bold. */
+/** GitHub-flavoured Markdown, aligned for reading as text; numbers right-aligned, the best value per column in bold. */
 export function markdownTable(table: ResultTable, options: CellOptions): string {
-  const cells = tableCells(table, options);
   const header = table.columns.map((c) => escapeMarkdown(c.title));
-  const align = table.columns.map((c) => (c.kind === 'group' ? '---' : '---:'));
-  const body = cells.map((row) => row.map((cell) => (cell.best ? `**${cell.text}**` : escapeMarkdown(cell.text))));
-  return `${[header, align, ...body].map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`;
+  const body = tableCells(table, options).map((row) => row.map((cell) => (cell.best ? `**${cell.text}**` : escapeMarkdown(cell.text))));
+  const right = table.columns.map((c) => c.kind !== 'group');
+  const widths = header.map((h, i) => Math.max(3, h.length, ...body.map((row) => (row[i] as string).length)));
+  const pad = (text: string, i: number) => (right[i] ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number));
+  const rule = widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
+  const line = (row: string[]) => `| ${row.join(' | ')} |`;
+  return `${[line(header.map(pad)), line(rule), ...body.map((row) => line(row.map(pad)))].join('\n')}\n`;
 }
 
 /** A booktabs tabular as papers print it: `$0.912 \pm 0.010$`, the best per column in bold. */

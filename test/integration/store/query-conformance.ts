@@ -39,6 +39,7 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
         ['settings.n_fold == 5', [1, 2, 3, 4, 5]],
         ['result.score >= 0.8', [1, 2]],
         ['result.score == null', [4, 5]],
+        ['score >= 0.8', [1, 2]],
       ];
       for (const [query, expected] of cases) assert.deepEqual(await ids(store, query), expected, query);
     });
@@ -154,6 +155,7 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
         params: ['dataset', 'flag', 'lr', 'model', 'note', 'opt.m', 'seed'],
         settings: ['n_fold'],
         metrics: ['acc', 'val.loss'],
+        results: ['score'],
       });
       assert.deepEqual((await store.keyCatalog({ experiments: ['other'] })).params, ['dataset', 'lr', 'model']);
     });

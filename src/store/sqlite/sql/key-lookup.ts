@@ -16,6 +16,7 @@ export function sqliteKeyLookup(sql: StatementCache, scope: { where: string; par
     hasParam: (segments) => exists('json_type(r.params, ?) IS NOT NULL', path('$', segments)),
     hasSetting: (segments) => exists('json_type(e.spec, ?) IS NOT NULL', path('$.settings', segments)),
     hasMetric: (key) => exists('EXISTS (SELECT 1 FROM metric_summaries m WHERE m.run_id = r.id AND m.key = ?)', key),
+    hasResult: (segments) => exists('json_type(r.result, ?) IS NOT NULL', path('$', segments)),
     catalog: () => {
       catalog ??= keyCatalog(sql, scope);
       return catalog;
@@ -35,7 +36,8 @@ export function keyCatalog(sql: StatementCache, scope: { where: string; params: 
     )
       .map((row) => row.key)
       .filter((key) => !key.includes('['))
-      .map((key) => key.slice(root.length + 1).replace(/"/g, ''));
+      .map((key) => key.slice(root.length + 1).replace(/"/g, ''))
+      .filter((key) => key !== '');
   const metrics = sql
     .get(`SELECT DISTINCT m.key ${FROM} JOIN metric_summaries m ON m.run_id = r.id WHERE ${scope.where} ORDER BY 1`)
     .all(...scope.params) as Array<{ key: string }>;
@@ -43,5 +45,6 @@ export function keyCatalog(sql: StatementCache, scope: { where: string; params: 
     params: leaves('r.params', '$'),
     settings: leaves('e.spec', '$.settings'),
     metrics: metrics.map((row) => row.key),
+    results: leaves('r.result', '$'),
   };
 }
