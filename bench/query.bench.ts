@@ -2,7 +2,8 @@
  * Filter + group (2 keys) + aggregate (mean, std) over 100,000 runs with 10 summary metrics
  * each, in a SQLite store: `lr < 0.5 & state == "COMPLETED"`, grouped by dataset and model,
  * mean and std of two metrics. Beside it, the same with pandas on a CSV export of the same
- * data (read first, not timed; the read time is reported apart). Target: ≤ 200 ms.
+ * data: the in-memory operation is the baseline; reading the CSV is reported apart, and the
+ * ratio of labbook to pandas read + operation last. Target: ≤ 200 ms.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -125,8 +126,13 @@ try {
     target: '<= 200 ms',
   });
   const name = 'query_filter_group_aggregate_100k_runs_pandas';
-  if (pandas) report({ name, value: pandas.seconds * 1000, unit: 'ms', readCsvMs: pandas.read_seconds * 1000 });
-  else process.stdout.write(`${JSON.stringify({ name, skipped: 'pandas not installed' })}\n`);
+  if (pandas) {
+    const withRead = pandas.seconds + pandas.read_seconds;
+    report({ name, value: pandas.seconds * 1000, unit: 'ms', readCsvMs: pandas.read_seconds * 1000, withReadMs: withRead * 1000 });
+    report({ name: 'query_filter_group_aggregate_100k_runs_vs_pandas_from_csv', value: labbook / withRead, unit: 'ratio' });
+  } else {
+    process.stdout.write(`${JSON.stringify({ name, skipped: 'pandas not installed' })}\n`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
