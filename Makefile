@@ -7,11 +7,15 @@ export npm_config_nodedir := /usr
 
 NPM_STAMP := node_modules/.install-stamp
 BUILD_STAMP := dist/.build-stamp
+SPAWNER := dist/bin/lb-spawn
 SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) $(wildcard src/store/*/migrations/*.sql) tsconfig.json
 TEST_FILES = $(shell find dist/test -name '*.test.js' | sort)
 DEMO_DIR := .demo
+# The Python client's tests and the demo run in a project-local virtual environment.
+VENV := .venv
+VENV_STAMP := $(VENV)/.install-stamp
 
-.PHONY: all build test test-ts lint bench demo clean
+.PHONY: all build test test-ts test-py lint bench demo clean
 
 all: build
 
@@ -24,12 +28,25 @@ $(BUILD_STAMP): $(NPM_STAMP) $(SOURCES)
 	npx tsc -p tsconfig.json
 	@touch $@
 
-build: $(BUILD_STAMP)
+# The process launcher of workers (see src/runner/spawner/lb-spawn.c).
+$(SPAWNER): src/runner/spawner/lb-spawn.c
+	@mkdir -p $(dir $@)
+	cc -O2 -Wall -Wextra -std=c11 -o $@ $<
 
-test: build lint test-ts
+build: $(BUILD_STAMP) $(SPAWNER)
+
+$(VENV_STAMP): requirements-dev.txt clients/python/pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e clients/python
+	@touch $@
+
+test: build lint test-ts test-py
 
 test-ts: build
 	node --test --test-reporter=spec --test-concurrency=2 $(TEST_FILES)
+
+test-py: build $(VENV_STAMP)
+	LABBOOK_CLI=$(CURDIR)/bin/labbook $(VENV)/bin/pytest clients/python/tests -q -rs
 
 lint: $(NPM_STAMP)
 	node scripts/bundle-migrations.mjs --check
@@ -38,11 +55,11 @@ lint: $(NPM_STAMP)
 bench: build
 	@for f in $$(find dist/bench -name '*.bench.js' | sort); do node $$f; done
 
-demo: build
+# The Memento paper's example for real: 45 scikit-learn cross-validations, then their table.
+demo: build $(VENV_STAMP)
 	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	@cd $(DEMO_DIR) && ../bin/labbook init >/dev/null
-	@cd $(DEMO_DIR) && ../bin/labbook add ../examples/memento-grid/sweep.yaml
-	@cd $(DEMO_DIR) && ../bin/labbook status || true
+	@cd $(DEMO_DIR) && LABBOOK_CLI=$(CURDIR)/bin/labbook ../$(VENV)/bin/python ../examples/sklearn-grid/grid.py
 
 clean:
 	rm -rf dist $(DEMO_DIR)

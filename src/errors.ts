@@ -140,6 +140,33 @@ export class LeaseLostError extends LabbookError {
   }
 }
 
+export class ArtifactNotFoundError extends LabbookError {
+  readonly code = 'LB_ARTIFACT_NOT_FOUND';
+  override readonly httpStatus = 404;
+  constructor(
+    readonly runId: number,
+    readonly artifact: string,
+    known: readonly string[],
+  ) {
+    super(`run ${runId} has no artifact '${artifact}'. ${known.length ? `Its artifacts: ${known.join(', ')}.` : 'It has no artifacts.'}`);
+  }
+}
+
+export class MetricNotFoundError extends LabbookError {
+  readonly code = 'LB_METRIC_NOT_FOUND';
+  override readonly httpStatus = 404;
+  /** `where`: who did not log it, e.g. `run 42` or `none of the 12 selected runs`. */
+  constructor(
+    readonly key: string,
+    where: string,
+    suggestions: readonly string[],
+  ) {
+    super(
+      `${where} logged no metric '${key}'. ${suggestions.length ? `Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}? ` : ''}'labbook metrics RUN' lists a run's metrics.`,
+    );
+  }
+}
+
 /** The query as written, with a caret under the column where it went wrong. */
 function pointAt(query: string, column: number): string {
   return `\n  ${query}\n  ${' '.repeat(Math.max(0, column - 1))}^`;

@@ -2,17 +2,43 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, LabbookError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { defineAdd } from './commands/add.js';
+import { defineArtifacts } from './commands/artifacts.js';
 import { defineCancel } from './commands/cancel.js';
+import { defineDiff } from './commands/diff.js';
 import { defineExport } from './commands/export.js';
+import { defineGet } from './commands/get.js';
 import { defineInit } from './commands/init.js';
+import { defineLogs } from './commands/logs.js';
 import { defineLs } from './commands/ls.js';
+import { defineMetrics } from './commands/metrics.js';
+import { definePlot } from './commands/plot.js';
 import { defineReset } from './commands/reset.js';
+import { defineRun } from './commands/run.js';
 import { defineShow } from './commands/show.js';
 import { defineStatus } from './commands/status.js';
 import { defineTable } from './commands/table.js';
+import { defineWorker } from './commands/worker.js';
 import { type CliContext, processContext } from './context.js';
 
-const COMMANDS = [defineInit, defineAdd, defineStatus, defineLs, defineShow, defineReset, defineCancel, defineTable, defineExport];
+const COMMANDS = [
+  defineInit,
+  defineAdd,
+  defineRun,
+  defineWorker,
+  defineStatus,
+  defineLs,
+  defineShow,
+  defineLogs,
+  defineReset,
+  defineCancel,
+  defineArtifacts,
+  defineGet,
+  defineMetrics,
+  defineDiff,
+  definePlot,
+  defineTable,
+  defineExport,
+];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('labbook')

@@ -2,6 +2,7 @@ import { didYouMean } from '../util/closest-matches.js';
 import { BUILTIN_PLACEHOLDERS, placeholdersOf, splitCommandLine } from './command-template.js';
 import { parseDuration } from './duration.js';
 import { jsonProblem } from './json-value.js';
+import { parseNotify } from './notify-config.js';
 import { gridPaths, parseParameterGrid } from './parameter-grid.js';
 import { parsePartialAssignment } from './partial-assignment.js';
 import { type RawSpec, rawSpecSchema, SPEC_KEYS } from './raw-spec-schema.js';
@@ -66,6 +67,8 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     }
   }
 
+  const notify = parseNotify(raw.notify, issues);
+
   if (issues.length > 0) return { ok: false, issues };
   const spec: ExperimentSpec = {
     name: raw.name,
@@ -75,6 +78,7 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     include,
     retries: raw.retries,
     tags: raw.tags,
+    notify,
     ...(raw.description !== undefined && { description: raw.description }),
     ...(command && { command }),
     ...(raw.function !== undefined && { function: raw.function }),

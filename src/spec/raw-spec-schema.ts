@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import type { RawNotifyEntry } from './notify-config.js';
 
 /**
  * The spec as a user writes it (YAML or a TS object), before normalisation. Each field's
@@ -75,6 +76,13 @@ export const rawSpecSchema = z
       .strict()
       .optional(),
     tags: z.array(z.string(), { error: 'expected a list of tags, e.g. tags: [baseline, v2]' }).default([]),
+    // Entries are checked in notify-config.ts, where each gets a message of its own.
+    notify: z
+      .array(
+        z.custom<RawNotifyEntry>(() => true),
+        { error: 'expected a list of channels, e.g. notify: [console, {webhook: https://hooks.slack.com/services/…}]' },
+      )
+      .optional(),
   })
   .strict();
 

@@ -41,7 +41,24 @@ export interface ExperimentSpec {
   timeout?: number;
   resources?: Resources;
   tags: string[];
+  /** Where failed runs and the end of a sweep are announced; `[console]` unless the spec says otherwise. */
+  notify: NotifyConfig[];
 }
+
+/** `failed`: a run failed (rate-limited by minInterval); `finished`: the sweep ended. */
+export type NotifyEvent = 'finished' | 'failed';
+
+/** One notification channel, validated (spec `notify:` entry or `--notify` value). */
+export type NotifyConfig = {
+  on: NotifyEvent[];
+  /** Seconds between two failure notices of this channel; those in between are counted. */
+  minInterval: number;
+} & (
+  | { channel: 'console' }
+  | { channel: 'webhook'; url: string }
+  /** Missing from / smtp come from LABBOOK_MAIL_FROM / LABBOOK_SMTP_URL when sending. */
+  | { channel: 'email'; to: string[]; from?: string; smtp?: string }
+);
 
 /** A partial assignment as a list of (parameter path, value) pairs, paths in grid order. */
 export type PartialAssignment = Map<string, JsonValue>;

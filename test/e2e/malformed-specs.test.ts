@@ -109,6 +109,36 @@ const BAD_SPECS: Array<[string, string, RegExp]> = [
   ['value listed twice', 'name: x\nparameters:\n  lr: [0.1, 0.1]\n', /parameters\.lr: 0\.1 is listed twice; each value must appear once/],
   ['seed listed twice', 'name: x\nparameters: {a: [1]}\nseeds: [3, 3]\n', /seeds: a seed is listed twice/],
   ['tags not a list', 'name: x\nparameters: {a: [1]}\ntags: baseline\n', /tags: expected a list of tags/],
+  [
+    'unknown notify channel',
+    'name: x\nparameters: {a: [1]}\nnotify:\n  - consle\n',
+    /sweep\.yaml:4:5: notify\[0\]: unknown channel 'consle'; did you mean 'console'\? \(channels: console, webhook, email\)/,
+  ],
+  [
+    'webhook that is not a URL',
+    'name: x\nparameters: {a: [1]}\nnotify:\n  - webhook: hooks.slack.com/services/T/B/X\n',
+    /sweep\.yaml:4:5: notify\[0\]\.webhook: 'hooks\.slack\.com\/services\/T\/B\/X' is not an http\(s\) URL; give the full address/,
+  ],
+  [
+    'e-mail recipient without a domain',
+    'name: x\nparameters: {a: [1]}\nnotify:\n  - email:\n      to: [me@lab.org, you]\n',
+    /sweep\.yaml:5:24: notify\[0\]\.email\.to\[1\]: 'you' is not an e-mail address, e\.g\. me@lab\.org/,
+  ],
+  [
+    'notify event misspelt',
+    'name: x\nparameters: {a: [1]}\nnotify:\n  - console: true\n    on: [finish]\n',
+    /sweep\.yaml:5:5: notify\[0\]\.on: unknown event 'finish'; did you mean 'finished'\? \(events: finished, failed\)/,
+  ],
+  [
+    'two channels in one notify entry',
+    'name: x\nparameters: {a: [1]}\nnotify:\n  - webhook: https://x.org/hook\n    email: me@lab.org\n',
+    /sweep\.yaml:4:5: notify\[0\]: names webhook and email: give one channel per entry/,
+  ],
+  [
+    'bad min_interval',
+    'name: x\nparameters: {a: [1]}\nnotify:\n  - console: true\n    min_interval: often\n',
+    /notify\[0\]\.min_interval: expected a duration ≥ 0 such as 30s/,
+  ],
 ];
 
 const BAD_OVERRIDES: Array<[string, RegExp]> = [

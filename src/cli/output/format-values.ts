@@ -30,3 +30,15 @@ export function formatTime(ms: number | null): string {
   if (ms === null) return '-';
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
+
+/** `512 B`, `1.5 KiB`, `23.0 MiB`: sizes as people read them. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

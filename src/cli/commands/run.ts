@@ -1,0 +1,77 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Queue } from '../../queue/queue.js';
+import { runSession } from '../../runner/session.js';
+import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
+import type { RunState } from '../../store/types.js';
+import { bindAction, examples } from '../command-kit.js';
+import { type CliContext, type GlobalOptions, withStore } from '../context.js';
+import {
+  addEngineOptions,
+  type EngineOptions,
+  parseJobs,
+  parseLeaseMs,
+  parseMaxRuns,
+  parseNotify,
+  reportSession,
+} from '../engine-options.js';
+import { describeEnqueue } from './add.js';
+
+interface RunOptions extends GlobalOptions, EngineOptions {
+  rerun?: boolean;
+}
+
+export function defineRun(program: Command, ctx: CliContext): void {
+  const command = addEngineOptions(
+    program
+      .command('run')
+      .description("add a spec's runs to the queue and execute them here; completed runs are kept (the cache) and skipped")
+      .argument('<spec>', 'YAML experiment spec')
+      .argument('[overrides...]', 'Hydra-style overrides: lr=0.1,0.01 seed=range(5)')
+      .option('--rerun', 'run again the runs that already COMPLETED'),
+  ).addHelpText(
+    'after',
+    examples(
+      'labbook run sweep.yaml -j 4',
+      'labbook run sweep.yaml lr=0.1,0.01 seed=range(3)',
+      'labbook run sweep.yaml --rerun --kill-on-interrupt',
+    ) +
+      '\nCtrl-C once stops claiming and lets running runs finish; twice stops them. Stopped runs go back to the queue:\nrun the same command again to resume. Exit status: 0 all completed, 1 some failed, 130 interrupted.\n',
+  );
+  bindAction(command, ctx, async (ctx, options: RunOptions, file: string, overrides: string[]) => {
+    const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
+    const slots = parseJobs(options.jobs);
+    const leaseMs = parseLeaseMs(options.lease);
+    const maxRuns = parseMaxRuns(options.maxRuns);
+    const notify = parseNotify(options.notify, ctx.env, loaded.spec.notify);
+    const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
+    return withStore(ctx, options, async (store) => {
+      const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
+      if (!options.json) ctx.stderr.write(`${describeEnqueue(experiment.name, counts)}\n`);
+      const result = await runSession({
+        store,
+        clock: ctx.clock,
+        cwd: ctx.cwd,
+        env: ctx.env,
+        slots,
+        experiments: [experiment.name],
+        wait: false,
+        waitForOthers: true,
+        leaseMs,
+        killOnInterrupt: options.killOnInterrupt ?? false,
+        notify,
+        ...(maxRuns !== undefined && { maxRuns }),
+        progress: { tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY), write: (text) => ctx.stderr.write(text) },
+      });
+      return reportSession(ctx, options.json, result);
+    });
+  });
+}
+
+/** A spec's `function: ./train.ts#train` is relative to the spec file; workers elsewhere need it absolute. */
+function withAbsoluteFunction(loaded: LoadedSpec, specFile: string): LoadedSpec {
+  const reference = loaded.spec.function;
+  if (reference === undefined || isAbsolute(reference)) return loaded;
+  const absolute = resolve(dirname(specFile), reference);
+  return { spec: { ...loaded.spec, function: absolute }, raw: { ...loaded.raw, function: absolute } };
+}

@@ -1,0 +1,86 @@
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { SessionResult } from '../runner/session.js';
+import { parseDuration } from '../spec/duration.js';
+import { parseNotifyOption } from '../spec/notify-config.js';
+import type { NotifyConfig } from '../spec/types.js';
+import { type CliContext, print, printJson } from './context.js';
+import { formatParams } from './output/format-values.js';
+
+/** Options shared by `labbook run` and `labbook worker`. */
+export interface EngineOptions {
+  jobs?: string;
+  lease?: string;
+  killOnInterrupt?: boolean;
+  maxRuns?: string;
+  notify: string[];
+}
+
+export function addEngineOptions(command: Command): Command {
+  return command
+    .option('-j, --jobs <n>', `runs at a time (default: the number of CPUs, ${availableParallelism()} here)`)
+    .option('--kill-on-interrupt', 'on Ctrl-C, stop running runs at once (default: let them finish; a second Ctrl-C stops them)')
+    .option('--max-runs <n>', 'stop after starting this many runs')
+    .option('--lease <duration>', 'how long a run stays claimed without a heartbeat before another worker may take it over', '30s')
+    .option(
+      '--notify <channel>',
+      "announce failed runs and the end: console, webhook=URL or email=ADDR[,ADDR] (repeatable; replaces the spec's notify:)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    );
+}
+
+/** `--notify` values, or `fallback` (the spec's notify:, console by default) when none is given. */
+export function parseNotify(values: readonly string[], env: NodeJS.ProcessEnv, fallback: readonly NotifyConfig[]): NotifyConfig[] {
+  return values.length > 0 ? values.map((value) => parseNotifyOption(value, env)) : [...fallback];
+}
+
+export function parseJobs(text: string | undefined): number {
+  if (text === undefined) return availableParallelism();
+  return positiveInteger(text, '--jobs', 'labbook run sweep.yaml -j 4');
+}
+
+export function parseMaxRuns(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : positiveInteger(text, '--max-runs', 'labbook worker --max-runs 100');
+}
+
+export function parseLeaseMs(text: string | undefined): number {
+  const seconds = parseDuration(text ?? '30s');
+  if (seconds === undefined || seconds < 1) {
+    throw new UsageError(`--lease '${text}' is not a duration of at least 1s; write e.g. --lease 30s, --lease 2m`);
+  }
+  return seconds * 1000;
+}
+
+function positiveInteger(text: string, option: string, example: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${option} '${text}' is not a positive whole number, e.g. ${example}`);
+  return Number(text);
+}
+
+/** The end of a session: counts, failures with their first error line, and the exit status. */
+export function reportSession(ctx: CliContext, json: boolean | undefined, result: SessionResult): number {
+  const { counts, failures, report, interrupted } = result;
+  const status = interrupted ? 130 : failures.length > 0 ? 1 : 0;
+  if (json) {
+    printJson(ctx, {
+      ...report,
+      interrupted,
+      counts,
+      failures: failures.map((run) => ({ id: run.id, params: run.params, error: run.error })),
+    });
+    return status;
+  }
+  const lines = [
+    `${report.completed} completed, ${report.failed} failed, ${report.requeued} requeued by this worker` +
+      ` — ${counts.COMPLETED} completed, ${counts.FAILED} failed, ${counts.PENDING} pending, ${counts.RUNNING} running in all`,
+  ];
+  for (const run of failures.slice(0, 10)) {
+    lines.push(`  ✗ run ${run.id} (${formatParams(run.params)}): ${(run.error ?? run.failureReason ?? '').split('\n')[0]}`);
+  }
+  if (failures.length > 10) lines.push(`  … and ${failures.length - 10} more: labbook ls --state FAILED`);
+  if (failures.length > 0) lines.push("See a run's error with: labbook show RUN, its output with: labbook logs RUN");
+  if (interrupted) lines.push('Interrupted: run the same command again to resume (completed runs are kept).');
+  print(ctx, lines.join('\n'));
+  return status;
+}

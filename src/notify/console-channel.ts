@@ -1,0 +1,18 @@
+import { failedText, finishedHeadline, formatDuration, suppressedNote } from './format.js';
+import type { Channel, Notice } from './types.js';
+
+/** One line per notice; the engine prints the full summary itself, so `finished` stays short. */
+export function consoleChannel(stream: Pick<NodeJS.WritableStream, 'write'>): Channel {
+  return {
+    label: 'console',
+    deliver(notice: Notice): undefined {
+      const line =
+        notice.event === 'failed'
+          ? failedText(notice.run, notice.suppressed)
+          : `${finishedHeadline(notice.summary)} in ${formatDuration(notice.summary.durationMs)}${suppressedNote(notice.suppressed, ' (', ')')}`;
+      stream.write(`labbook: ${line}\n`);
+      return undefined;
+    },
+    async close(): Promise<void> {},
+  };
+}

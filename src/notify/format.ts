@@ -1,0 +1,82 @@
+import type { RunState } from '../store/types.js';
+import type { RunNotice, RunSummary } from './types.js';
+
+/** Wording shared by the channels, so that console, chat and mail say the same thing. */
+
+const MAX_LISTED_FAILURES = 20;
+const MAX_LINE = 200;
+const STATE_ORDER: readonly RunState[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'RUNNING', 'PENDING'];
+
+/** `sweep: run 12 failed (attempt 2, TIMED_OUT)` */
+export function failedHeadline(run: RunNotice): string {
+  const details = [`attempt ${run.attempt}`, ...(run.reason ? [run.reason] : [])].join(', ');
+  return `${run.experiment}: run ${run.runId} failed (${details})`;
+}
+
+/** The headline with the error's first line and the count of notices held back before it. */
+export function failedText(run: RunNotice, suppressed: number): string {
+  const error = errorLine(run.error);
+  return `${failedHeadline(run)}${error ? `: ${error}` : ''}${suppressedNote(suppressed, ' (', ')')}`;
+}
+
+/** `sweep finished — 43 completed, 2 failed` */
+export function finishedHeadline(summary: RunSummary): string {
+  const names = summary.experiments.length > 0 ? summary.experiments.join(', ') : 'labbook';
+  return `${names} ${summary.interrupted ? 'interrupted' : 'finished'} — ${countsText(summary.counts)}`;
+}
+
+/** The headline, then duration and store, then the failures with their error's first line. */
+export function finishedText(summary: RunSummary, suppressed: number): string {
+  const lines = [finishedHeadline(summary), `Took ${formatDuration(summary.durationMs)}; store: ${summary.store}`];
+  if (summary.failures.length > 0) {
+    lines.push('', 'Failures:');
+    for (const run of summary.failures.slice(0, MAX_LISTED_FAILURES)) lines.push(`- ${failedText(run, 0)}`);
+    const more = summary.failures.length - MAX_LISTED_FAILURES;
+    if (more > 0) lines.push(`- … and ${more} more (labbook ls 'state == "FAILED"')`);
+  }
+  const note = suppressedNote(suppressed, '', '.');
+  if (note) lines.push('', note.charAt(0).toUpperCase() + note.slice(1));
+  return lines.join('\n');
+}
+
+/** `43 completed, 2 failed`, plus the other states that are not empty. */
+export function countsText(counts: Readonly<Record<RunState, number>>): string {
+  return STATE_ORDER.filter((s) => s === 'COMPLETED' || s === 'FAILED' || (counts[s] ?? 0) > 0)
+    .map((s) => `${counts[s] ?? 0} ${s.toLowerCase()}`)
+    .join(', ');
+}
+
+export function suppressedNote(suppressed: number, before: string, after: string): string {
+  if (suppressed === 0) return '';
+  const notices = suppressed === 1 ? '1 earlier failure notice was' : `${suppressed} earlier failure notices were`;
+  return `${before}${notices} held back by min_interval${after}`;
+}
+
+/**
+ * The line of an error text that says what went wrong, shortened: the first non-empty one,
+ * except for a Python traceback, whose message is its last line.
+ */
+export function errorLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const line = (lines[0]?.startsWith('Traceback (most recent call last)') ? lines.at(-1) : lines[0]) ?? '';
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
+}
+
+/** `850ms`, `12s`, `3m 4s`, `2h 5m` */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+/** A URL for messages: scheme and host only, as paths and logins of hooks are secrets. */
+export function redactUrl(text: string): string {
+  const url = new URL(text);
+  return `${url.protocol}//${url.host}${url.pathname.length > 1 || url.search ? '/…' : ''}`;
+}

@@ -1,0 +1,51 @@
+import type { Params } from '../spec/types.js';
+import type { RunState } from '../store/types.js';
+
+/** A run that failed, as the engine reports it to the notifier. */
+export interface RunNotice {
+  experiment: string;
+  runId: number;
+  hash: string;
+  params: Params;
+  attempt: number;
+  /** Failure reason as stored, e.g. `exit code 1`, `TIMED_OUT`. */
+  reason: string;
+  /** Error text (stderr tail, traceback); only its first line is shown in most messages. */
+  error: string;
+}
+
+/** The end of a `labbook run` or `labbook worker` session. */
+export interface RunSummary {
+  experiments: string[];
+  counts: Record<RunState, number>;
+  durationMs: number;
+  failures: RunNotice[];
+  /** Ctrl-C stopped the session before the queue was empty. */
+  interrupted: boolean;
+  /** Where the store is, so that a reader knows where to look (`labbook ls` there). */
+  store: string;
+}
+
+/**
+ * What the engine calls. `runFailed` returns at once and never throws: deliveries happen in
+ * the background and their errors become warnings. `finished` waits for every delivery
+ * (each bounded by its timeout), `close` releases connections.
+ */
+export interface Notifier {
+  runFailed(notice: RunNotice): void;
+  finished(summary: RunSummary): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One message to one channel; `suppressed` failure notices were held back by min_interval before it. */
+export type Notice =
+  | { event: 'failed'; run: RunNotice; suppressed: number }
+  | { event: 'finished'; summary: RunSummary; suppressed: number };
+
+export interface Channel {
+  /** Names the channel in warnings, without secrets: `webhook https://hooks.slack.com/…`. */
+  readonly label: string;
+  /** Rejects (or throws) when the notice did not arrive; returns nothing when done synchronously. */
+  deliver(notice: Notice): Promise<void> | undefined;
+  close(): Promise<void>;
+}

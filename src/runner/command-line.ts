@@ -1,0 +1,52 @@
+import { fillTemplate } from '../spec/command-template.js';
+import type { JsonObject, JsonValue } from '../spec/types.js';
+
+/** What the built-in placeholders ({run_id}, {run_dir}, {experiment}, {attempt}) stand for. */
+export interface RunBuiltins {
+  run_id: number;
+  run_dir: string;
+  experiment: string;
+  attempt: number;
+}
+
+/**
+ * The argv of one run: each `{name}` filled from the built-ins, the parameters (dotted
+ * paths reach into groups) or the settings (`{settings.x}` or `{x}`). Strings go in as they
+ * are, other values as JSON (`0.1`, `true`, `[1,2]`).
+ */
+export function runArgv(template: readonly string[], params: JsonObject, settings: JsonObject, builtins: RunBuiltins): string[] {
+  const lookup = (name: string): string => {
+    if (name in builtins) return String(builtins[name as keyof RunBuiltins]);
+    const value = name.startsWith('settings.') ? valueAt(settings, name.slice(9)) : (valueAt(params, name) ?? valueAt(settings, name));
+    // The spec validator rejected unknown placeholders; a missing one is a parameter absent from this run.
+    return value === undefined ? '' : asArgument(value);
+  };
+  return template.map((part) => fillTemplate(part, lookup));
+}
+
+/** The environment a run gets on top of the worker's. */
+export function runEnvironment(params: JsonObject, settings: JsonObject, builtins: RunBuiltins, storeDir: string): Record<string, string> {
+  return {
+    LABBOOK_RUN_ID: String(builtins.run_id),
+    LABBOOK_RUN_DIR: builtins.run_dir,
+    LABBOOK_EXPERIMENT: builtins.experiment,
+    LABBOOK_ATTEMPT: String(builtins.attempt),
+    LABBOOK_PARAMS: JSON.stringify(params),
+    LABBOOK_SETTINGS: JSON.stringify(settings),
+    LABBOOK_STORE: storeDir,
+    LABBOOK_CHANNEL_FD: '3',
+  };
+}
+
+function valueAt(object: JsonObject, path: string): JsonValue | undefined {
+  let current: JsonValue | undefined = object;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    current = current[part];
+  }
+  return current;
+}
+
+function asArgument(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

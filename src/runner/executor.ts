@@ -1,0 +1,32 @@
+import type { ExperimentSpec, JsonValue } from '../spec/types.js';
+import type { RunRecord } from '../store/types.js';
+import type { RunRecorder } from './run-recorder.js';
+
+/** Why a worker stops a run before it ends by itself. */
+export type StopReason = 'timeout' | 'interrupt' | 'lease-lost';
+
+/** How a run ended, as its executor saw it (the worker turns this into the store's outcome). */
+export type RunEnd =
+  | { ok: true; result: JsonValue | null; exitCode: number | null }
+  | { ok: false; reason: string; error: string; exitCode: number | null };
+
+export interface RunTask {
+  run: RunRecord;
+  spec: ExperimentSpec;
+  /** `<store>/runs/<id>`, created before the run starts. */
+  runDir: string;
+  recorder: RunRecorder;
+}
+
+export interface Execution {
+  /** Resolves when the run has ended and everything it sent is recorded. */
+  ended: Promise<RunEnd>;
+  /** Ends the run early: politely first, then by force after a grace period. */
+  stop(reason: StopReason): void;
+}
+
+/** Runs claimed runs of one kind (commands, functions). */
+export interface Executor {
+  start(task: RunTask): Execution;
+  close(): Promise<void>;
+}

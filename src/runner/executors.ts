@@ -1,0 +1,26 @@
+import type { ExperimentSpec } from '../spec/types.js';
+import { CommandExecutor, type CommandExecutorOptions } from './command-executor.js';
+import type { Executor } from './executor.js';
+import { FunctionExecutor } from './function-executor.js';
+import type { ExecutorFactory } from './worker.js';
+
+/** A worker's executors, each started the first time a run needs it. */
+export class Executors implements ExecutorFactory {
+  private commands: Promise<CommandExecutor> | undefined;
+  private functions: FunctionExecutor | undefined;
+
+  constructor(private readonly options: CommandExecutorOptions) {}
+
+  async forSpec(spec: ExperimentSpec): Promise<Executor> {
+    if (spec.command) {
+      this.commands ??= CommandExecutor.create(this.options);
+      return this.commands;
+    }
+    this.functions ??= new FunctionExecutor(this.options.cwd);
+    return this.functions;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.commands?.then((executor) => executor.close()), this.functions?.close()]);
+  }
+}

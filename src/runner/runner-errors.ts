@@ -1,0 +1,32 @@
+import { LabbookError } from '../errors.js';
+
+/** lb-spawn, the compiled process launcher, is not where the build puts it. */
+export class SpawnerMissingError extends LabbookError {
+  readonly code = 'LB_SPAWNER_MISSING';
+  override readonly exitCode = 1;
+  constructor(readonly path: string) {
+    super(
+      `the process launcher ${path} is missing: labbook's build compiles it with the C compiler (cc). ` +
+        "Run 'make build' in the labbook checkout (install gcc first if it is absent), or set LABBOOK_SPAWNER to its path.",
+    );
+  }
+}
+
+/** An experiment in the store that no worker can execute (no command and no function). */
+export class NotRunnableError extends LabbookError {
+  readonly code = 'LB_EXPERIMENT_NOT_RUNNABLE';
+  constructor(
+    readonly experiment: string,
+    detail: string,
+  ) {
+    super(`experiment '${experiment}' cannot be run by a worker: ${detail}`);
+  }
+}
+
+/** A spec's `function:` module could not be loaded or does not export a function. */
+export class FunctionLoadError extends LabbookError {
+  readonly code = 'LB_FUNCTION_INVALID';
+  constructor(reference: string, detail: string) {
+    super(`function '${reference}': ${detail}. Give it as path/to/module.ts#exportName, exporting async (ctx, config) => result.`);
+  }
+}

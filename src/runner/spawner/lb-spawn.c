@@ -1,0 +1,291 @@
+/*
+ * lb-spawn: the process launcher of a labbook worker.
+ *
+ * Node forks its whole (large) address space for every child; this small process forks
+ * cheaply, so a worker that runs thousands of short commands is not bound by spawn cost.
+ * It also guards the runs: when its parent (the worker) dies, even by SIGKILL, its stdin
+ * reaches end-of-file and it kills every run's process group before exiting, so no run
+ * outlives the worker that started it.
+ *
+ * Usage: lb-spawn SOCKET_NAME   (an abstract Unix socket the worker listens on)
+ *
+ * Requests on stdin, one per frame: "<length>\n" then <length> bytes of NUL-terminated fields
+ *   spawn ID CWD STDOUT_PATH STDERR_PATH TOKEN ARGC ARG... ENVC ENV...
+ * Each child gets its own session (setsid), /dev/null as stdin, the two files (appended)
+ * as stdout and stderr, and, when TOKEN is not empty, fd 3 connected to SOCKET_NAME; the
+ * first line it carries is TOKEN, so the worker knows which run the connection belongs to.
+ *
+ * Replies on stdout, one line each:
+ *   started ID PID | exited ID CODE SIGNAL | error ID ERRNO
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct child {
+  pid_t pid;
+  char id[32];
+};
+
+static struct child *children;
+static size_t child_count, child_capacity;
+static int wake_pipe[2];
+static const char *socket_name;
+
+static void on_sigchld(int sig) {
+  (void)sig;
+  int saved = errno;
+  ssize_t ignored = write(wake_pipe[1], "c", 1);
+  (void)ignored;
+  errno = saved;
+}
+
+static void reply(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static void reply(const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vprintf(format, args);
+  va_end(args);
+  fflush(stdout);
+}
+
+static void remember(pid_t pid, const char *id) {
+  if (child_count == child_capacity) {
+    child_capacity = child_capacity ? child_capacity * 2 : 16;
+    children = realloc(children, child_capacity * sizeof *children);
+    if (!children) abort();
+  }
+  children[child_count].pid = pid;
+  snprintf(children[child_count].id, sizeof children[child_count].id, "%s", id);
+  child_count++;
+}
+
+static void reap(void) {
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    for (size_t i = 0; i < child_count; i++) {
+      if (children[i].pid != pid) continue;
+      int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+      reply("exited %s %d %d\n", children[i].id, code, sig);
+      children[i] = children[--child_count];
+      break;
+    }
+  }
+}
+
+static int connect_channel(const char *token) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  struct sockaddr_un address = {.sun_family = AF_UNIX};
+  size_t name_length = strlen(socket_name);
+  if (name_length + 1 > sizeof address.sun_path) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  /* Abstract name: a leading NUL, padded with NULs to the full size, as Node binds it. */
+  memcpy(address.sun_path + 1, socket_name, name_length);
+  if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0) return -1;
+  size_t token_length = strlen(token);
+  char line[256];
+  if (token_length + 1 > sizeof line) {
+    errno = EINVAL;
+    return -1;
+  }
+  memcpy(line, token, token_length);
+  line[token_length] = '\n';
+  if (write(fd, line, token_length + 1) != (ssize_t)(token_length + 1)) return -1;
+  return fd;
+}
+
+static int open_output(const char *path) { return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); }
+
+/* In the child, after fork: set up descriptors and exec; on failure report errno and exit. */
+static void become_run(int report_fd, const char *cwd, const char *out, const char *err, const char *token, char **argv, char **envp) {
+  signal(SIGINT, SIG_DFL);
+  signal(SIGQUIT, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
+  signal(SIGCHLD, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  setsid();
+  int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int out_fd = open_output(out);
+  int err_fd = open_output(err);
+  int channel_fd = token[0] ? connect_channel(token) : -2;
+  if (in_fd < 0 || out_fd < 0 || err_fd < 0 || channel_fd == -1 || chdir(cwd) < 0) goto fail;
+  /* dup2 clears close-on-exec on the copies; fd 3 is the channel or closed. */
+  if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) goto fail;
+  if (channel_fd >= 0) {
+    if (dup2(channel_fd, 3) < 0) goto fail;
+  } else {
+    close(3);
+  }
+  environ = envp;
+  execvp(argv[0], argv);
+fail:;
+  int error = errno;
+  ssize_t ignored = write(report_fd, &error, sizeof error);
+  (void)ignored;
+  _exit(127);
+}
+
+static void spawn(char **fields, size_t count) {
+  /* spawn ID CWD STDOUT STDERR TOKEN ARGC ARG... ENVC ENV... */
+  if (count < 7) return;
+  const char *id = fields[1];
+  size_t argc = strtoul(fields[6], NULL, 10);
+  if (argc == 0 || 7 + argc >= count) {
+    reply("error %s %d\n", id, EINVAL);
+    return;
+  }
+  size_t envc = strtoul(fields[7 + argc], NULL, 10);
+  if (8 + argc + envc > count) {
+    reply("error %s %d\n", id, EINVAL);
+    return;
+  }
+  char **argv = calloc(argc + 1, sizeof *argv);
+  char **envp = calloc(envc + 1, sizeof *envp);
+  if (!argv || !envp) abort();
+  for (size_t i = 0; i < argc; i++) argv[i] = fields[7 + i];
+  for (size_t i = 0; i < envc; i++) envp[i] = fields[8 + argc + i];
+
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) < 0) {
+    reply("error %s %d\n", id, errno);
+    free(argv);
+    free(envp);
+    return;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(report[0]);
+    become_run(report[1], fields[2], fields[3], fields[4], fields[5], argv, envp);
+  }
+  int error = pid < 0 ? errno : 0;
+  close(report[1]);
+  if (pid > 0) {
+    int child_error;
+    ssize_t n;
+    do n = read(report[0], &child_error, sizeof child_error);
+    while (n < 0 && errno == EINTR);
+    if (n == sizeof child_error) {
+      error = child_error;
+      while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    }
+  }
+  close(report[0]);
+  free(argv);
+  free(envp);
+  if (error) {
+    reply("error %s %d\n", id, error);
+    return;
+  }
+  remember(pid, id);
+  reply("started %s %d\n", id, (int)pid);
+}
+
+/* A frame is NUL-terminated fields; its last byte is a NUL. */
+static void handle_frame(char *frame, size_t length) {
+  if (length == 0 || frame[length - 1] != '\0') return;
+  size_t count = 0;
+  for (size_t i = 0; i < length; i++) count += frame[i] == '\0';
+  char **fields = calloc(count, sizeof *fields);
+  if (!fields) abort();
+  for (size_t start = 0, i = 0; start < length; i++) {
+    fields[i] = frame + start;
+    start += strlen(frame + start) + 1;
+  }
+  if (strcmp(fields[0], "spawn") == 0) spawn(fields, count);
+  free(fields);
+}
+
+/* The worker is gone: stop every run's process group, politely first. */
+static void stop_all_and_exit(void) {
+  for (size_t i = 0; i < child_count; i++) kill(-children[i].pid, SIGTERM);
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (child_count > 0) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - start.tv_sec >= 3) break;
+    struct pollfd wake = {.fd = wake_pipe[0], .events = POLLIN};
+    if (poll(&wake, 1, 100) > 0) {
+      char drain[64];
+      while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
+    }
+    reap();
+  }
+  for (size_t i = 0; i < child_count; i++) kill(-children[i].pid, SIGKILL);
+  exit(0);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: lb-spawn SOCKET_NAME (started by a labbook worker, not by hand)\n");
+    return 2;
+  }
+  socket_name = argv[1];
+  signal(SIGINT, SIG_IGN); /* Ctrl-C is the worker's to handle */
+  signal(SIGQUIT, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
+  if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0) return 1;
+  struct sigaction action = {.sa_handler = on_sigchld, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
+  sigaction(SIGCHLD, &action, NULL);
+
+  size_t capacity = 1 << 16, used = 0;
+  char *buffer = malloc(capacity);
+  if (!buffer) return 1;
+  for (;;) {
+    struct pollfd fds[2] = {{.fd = 0, .events = POLLIN}, {.fd = wake_pipe[0], .events = POLLIN}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return 1;
+    }
+    if (fds[1].revents & POLLIN) {
+      char drain[64];
+      while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
+      reap();
+    }
+    if (!(fds[0].revents & (POLLIN | POLLHUP))) continue;
+    if (used == capacity) {
+      capacity *= 2;
+      buffer = realloc(buffer, capacity);
+      if (!buffer) abort();
+    }
+    ssize_t n = read(0, buffer + used, capacity - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) stop_all_and_exit();
+    used += (size_t)n;
+    for (;;) {
+      char *newline = memchr(buffer, '\n', used);
+      if (!newline) break;
+      size_t header = (size_t)(newline - buffer) + 1;
+      size_t length = strtoul(buffer, NULL, 10);
+      if (used < header + length) {
+        while (capacity < header + length) capacity *= 2;
+        buffer = realloc(buffer, capacity);
+        if (!buffer) abort();
+        break;
+      }
+      handle_frame(buffer + header, length);
+      memmove(buffer, buffer + header + length, used - header - length);
+      used -= header + length;
+    }
+  }
+}

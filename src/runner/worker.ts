@@ -1,0 +1,294 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { LeaseLostError } from '../errors.js';
+import type { Queue } from '../queue/queue.js';
+import { specFromRaw } from '../spec/load-spec.js';
+import type { ExperimentSpec, JsonObject, JsonValue } from '../spec/types.js';
+import type { RunRecord, RunState } from '../store/types.js';
+import { EnvironmentCapture } from '../track/environment.js';
+import { objectsOf } from '../track/store-objects.js';
+import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
+import { MetricBatcher } from './metric-batcher.js';
+import { RunRecorder } from './run-recorder.js';
+import { NotRunnableError } from './runner-errors.js';
+
+/** What a worker reports as runs go (for progress lines, summaries and notifications). */
+export type WorkerEvent =
+  | { type: 'started'; run: RunRecord }
+  /** `state` is where the run went: COMPLETED, PENDING (to be retried or requeued) or FAILED. */
+  | { type: 'finished'; run: RunRecord; end: RunEnd; state: RunState; stop?: StopReason }
+  /** The run's lease was lost (cancelled, reset, or expired): nothing of this attempt was recorded. */
+  | { type: 'lost'; run: RunRecord };
+
+/** Creates the executor for a kind of run, once per worker (commands, functions). */
+export interface ExecutorFactory {
+  forSpec(spec: ExperimentSpec): Promise<Executor>;
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  slots: number;
+  /** The project directory (runs start there; its git state is recorded). */
+  cwd: string;
+  /** Only runs of these experiments. */
+  experiments?: readonly string[];
+  /** Keep polling for new runs when the queue is empty (else stop). */
+  wait?: boolean;
+  pollMs?: number;
+  /** Stop after claiming this many runs. */
+  maxRuns?: number;
+  /** Asked when there is nothing to claim: true keeps the worker polling (runs held by others may come back). */
+  waitWhile?: () => Promise<boolean>;
+  onEvent?: (event: WorkerEvent) => void;
+  /** Something went wrong outside any run (a store write that failed); the worker goes on. */
+  onWarning?: (message: string) => void;
+}
+
+export interface WorkerReport {
+  claimed: number;
+  completed: number;
+  failed: number;
+  requeued: number;
+  lost: number;
+}
+
+interface ActiveRun {
+  run: RunRecord;
+  execution?: Execution;
+  stop?: StopReason;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Claims runs and executes them, `slots` at a time: heartbeats keep their leases, a lost
+ * lease stops the run, timeouts stop it as TIMED_OUT, and every outcome is written fenced
+ * by the lease. `interrupt()` stops claiming; with `kill` it also stops the running runs,
+ * which go back to PENDING.
+ */
+export class Worker {
+  readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private readonly active = new Map<number, ActiveRun>();
+  private readonly specs = new Map<number, Promise<ExperimentSpec>>();
+  private readonly metrics: MetricBatcher;
+  private readonly objects: ReturnType<typeof objectsOf>;
+  private readonly environment = new EnvironmentCapture();
+  /** Per experiment: the environment of this worker, captured at its first run of it. */
+  private readonly environments = new Map<number, Promise<JsonValue>>();
+  private draining = false;
+  private killing = false;
+  private wake: (() => void) | undefined;
+  private readonly report: WorkerReport = { claimed: 0, completed: 0, failed: 0, requeued: 0, lost: 0 };
+
+  constructor(
+    private readonly queue: Queue,
+    private readonly executors: ExecutorFactory,
+    private readonly options: WorkerOptions,
+  ) {
+    this.metrics = new MetricBatcher(queue.store, { onError: (error) => this.warn(`writing metrics failed: ${(error as Error).message}`) });
+    this.objects = objectsOf(queue.store);
+  }
+
+  /** Stops claiming; with `kill`, also stops running runs (they are requeued). */
+  interrupt(kill: boolean): void {
+    this.draining = true;
+    if (kill && !this.killing) {
+      this.killing = true;
+      for (const active of this.active.values()) this.stopRun(active, 'interrupt');
+    }
+    this.wake?.();
+  }
+
+  get runningCount(): number {
+    return this.active.size;
+  }
+
+  async run(): Promise<WorkerReport> {
+    const store = this.queue.store;
+    const clock = this.queue.clock;
+    await store.registerWorker({
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      startedAt: clock.now(),
+      info: { slots: this.options.slots },
+    });
+    const heartbeat = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.queue.leaseMs / 3)));
+    const running = new Set<Promise<void>>();
+    try {
+      for (;;) {
+        let claimed: RunRecord[] = [];
+        const free = this.options.slots - this.active.size;
+        const budget = (this.options.maxRuns ?? Number.POSITIVE_INFINITY) - this.report.claimed;
+        if (!this.draining && free > 0 && budget > 0) {
+          claimed = await this.queue.claim(this.id, Math.min(free, budget), this.options.experiments);
+          this.report.claimed += claimed.length;
+        }
+        for (const run of claimed) {
+          const job = this.execute(run).finally(() => {
+            running.delete(job);
+            this.wake?.();
+          });
+          running.add(job);
+        }
+        if (claimed.length > 0 && this.active.size < this.options.slots) continue;
+        if (running.size === 0) {
+          const canClaimMore = !this.draining && budget - claimed.length > 0;
+          if (!canClaimMore) break;
+          if (!this.options.wait && !(await this.options.waitWhile?.())) break;
+          await this.sleep(this.options.pollMs ?? 1_000);
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+      }
+    } finally {
+      clearInterval(heartbeat);
+      await Promise.allSettled(running);
+      await this.metrics.flushAll();
+      await store.stopWorker(this.id, clock.now());
+    }
+    return { ...this.report };
+  }
+
+  private async execute(run: RunRecord): Promise<void> {
+    const active: ActiveRun = { run };
+    this.active.set(run.id, active);
+    try {
+      const spec = await this.specOf(run);
+      const runDir = join(this.queue.store.dataDir, 'runs', String(run.id));
+      await mkdir(runDir, { recursive: true });
+      await this.queue.store.saveEnvironment(run.id, run.attempt, await this.environmentOf(run, spec));
+      const executor = await this.executors.forSpec(spec);
+      const recorder = new RunRecorder(
+        { store: this.queue.store, objects: this.objects, metrics: this.metrics, clock: this.queue.clock },
+        run.id,
+        run.attempt,
+        runDir,
+      );
+      this.options.onEvent?.({ type: 'started', run });
+      active.execution = executor.start({ run, spec, runDir, recorder });
+      if (active.stop) active.execution.stop(active.stop);
+      if (spec.timeout !== undefined) active.timer = setTimeout(() => this.stopRun(active, 'timeout'), spec.timeout * 1000);
+      const end = await active.execution.ended;
+      clearTimeout(active.timer);
+      await recorder.close();
+      await this.record(active, this.describeEnd(end, active.stop, spec));
+    } catch (error) {
+      clearTimeout(active.timer);
+      const end: RunEnd =
+        error instanceof NotRunnableError
+          ? { ok: false, reason: 'not runnable', error: error.message, exitCode: null }
+          : { ok: false, reason: 'worker error', error: `labbook could not execute the run: ${(error as Error).message}`, exitCode: null };
+      await this.record(active, end);
+    } finally {
+      this.active.delete(run.id);
+    }
+  }
+
+  /** A run stopped by the worker ends as that stop says, unless it succeeded anyway. */
+  private describeEnd(end: RunEnd, stop: StopReason | undefined, spec: ExperimentSpec): RunEnd {
+    if (end.ok || stop !== 'timeout') return end;
+    const tail = end.error.split('\n').slice(1).join('\n');
+    const error = `timed out after ${spec.timeout}s${tail ? `\n${tail}` : ''}`;
+    return { ok: false, reason: 'TIMED_OUT', error, exitCode: end.exitCode };
+  }
+
+  private async record(active: ActiveRun, end: RunEnd): Promise<void> {
+    const { run, stop } = active;
+    const lease = { runId: run.id, workerId: this.id, attempt: run.attempt };
+    try {
+      let state: RunState;
+      if (end.ok) state = await this.queue.complete(lease, end.result, end.exitCode);
+      else if (stop === 'lease-lost') throw new LeaseLostError(run.id);
+      else if (stop === 'interrupt') state = await this.queue.release(lease, 'interrupted');
+      else state = await this.queue.fail(lease, end.reason, end.error, end.exitCode);
+      if (state === 'COMPLETED') this.report.completed++;
+      else if (state === 'FAILED') this.report.failed++;
+      else this.report.requeued++;
+      this.options.onEvent?.({ type: 'finished', run, end, state, ...(stop && { stop }) });
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error;
+      this.report.lost++;
+      this.options.onEvent?.({ type: 'lost', run });
+    }
+  }
+
+  private stopRun(active: ActiveRun, reason: StopReason): void {
+    if (active.stop) return;
+    active.stop = reason;
+    active.execution?.stop(reason);
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      const lost = await this.queue.heartbeat(this.id, [...this.active.keys()]);
+      for (const runId of lost) {
+        const active = this.active.get(runId);
+        if (active) this.stopRun(active, 'lease-lost');
+      }
+    } catch (error) {
+      this.warn(`heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The environment is captured once per worker and experiment (git state, machine, Python
+   * packages), not per run: runs of one worker session share their code, and a git probe
+   * per run would cost more than a short run. The run's own seed is set per run.
+   */
+  private async environmentOf(run: RunRecord, spec: ExperimentSpec): Promise<JsonValue> {
+    let captured = this.environments.get(run.experimentId);
+    if (!captured) {
+      captured = this.environment.capture({
+        cwd: this.options.cwd,
+        argv: spec.command ?? [spec.function ?? ''],
+        params: {},
+      }) as Promise<JsonValue>;
+      this.environments.set(run.experimentId, captured);
+    }
+    const seed = run.params.seed;
+    return { ...((await captured) as JsonObject), seed: seed === undefined ? null : seed };
+  }
+
+  private specOf(run: RunRecord): Promise<ExperimentSpec> {
+    let spec = this.specs.get(run.experimentId);
+    if (!spec) {
+      spec = this.loadSpec(run);
+      this.specs.set(run.experimentId, spec);
+    }
+    return spec;
+  }
+
+  private async loadSpec(run: RunRecord): Promise<ExperimentSpec> {
+    const experiment = await this.queue.store.getExperimentById(run.experimentId);
+    if (!experiment) throw new NotRunnableError(run.experiment, 'it is not in the store any more');
+    let spec: ExperimentSpec;
+    try {
+      spec = specFromRaw(experiment.spec).spec;
+    } catch (error) {
+      throw new NotRunnableError(run.experiment, `its stored spec is not valid (${(error as Error).message})`);
+    }
+    if (!spec.command && !spec.function) {
+      throw new NotRunnableError(run.experiment, 'it has no command or function (its runs were recorded by hand, not queued from a spec)');
+    }
+    return spec;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private warn(message: string): void {
+    this.options.onWarning?.(message);
+  }
+}

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+
+export interface ExecTextOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  /** Output beyond this many bytes is dropped (the child is stopped) and `truncated` is set. */
+  maxBytes?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ExecTextResult {
+  stdout: string;
+  truncated: boolean;
+}
+
+/**
+ * Runs a program (no shell) and returns its stdout, or null when it is missing, fails, or
+ * times out: probes of the environment must never fail a run.
+ */
+export function execText(file: string, args: readonly string[], options: ExecTextOptions = {}): Promise<ExecTextResult | null> {
+  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  return new Promise((resolve) => {
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(file, args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: options.timeoutMs ?? 5_000,
+      });
+    } catch {
+      resolve(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (truncated) return;
+      const room = maxBytes - size;
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, room));
+        size = maxBytes;
+        truncated = true;
+        child.kill();
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => {
+      if (code !== 0 && !truncated) resolve(null);
+      else resolve({ stdout: Buffer.concat(chunks).toString('utf8'), truncated });
+    });
+  });
+}

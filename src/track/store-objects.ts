@@ -1,0 +1,8 @@
+import { join } from 'node:path';
+import type { Store } from '../store/types.js';
+import { ObjectStore } from './object-store.js';
+
+/** The store's blob directory, `<store>/objects/`. */
+export function objectsOf(store: Store): ObjectStore {
+  return new ObjectStore(join(store.dataDir, 'objects'));
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EnvironmentCapture, MAX_DIFF_BYTES, pythonExecutable } from '../../../src/track/environment.js';
+import { VERSION } from '../../../src/version.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' });
+}
+
+/** A real repository with one commit of train.py on branch `main`. */
+function repository(t: import('node:test').TestContext): string {
+  const dir = tempDir(t);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'test@example.com');
+  git(dir, 'config', 'user.name', 'Test');
+  git(dir, 'remote', 'add', 'origin', 'https://alice:s3cret@example.com/lab/project.git');
+  writeFileSync(join(dir, 'train.py'), 'lr = 0.1\n');
+  git(dir, 'add', 'train.py');
+  git(dir, 'commit', '-q', '-m', 'first');
+  return dir;
+}
+
+test('a dirty tree records the commit, the branch and the diff of tracked files', async (t) => {
+  const dir = repository(t);
+  writeFileSync(join(dir, 'train.py'), 'lr = 0.01\n');
+  writeFileSync(join(dir, 'untracked.txt'), 'not in the diff\n');
+  const env = await new EnvironmentCapture().capture({ cwd: dir, argv: ['sh', 'run.sh'], params: { seed: 7 } });
+  assert.equal(env.git.commit, git(dir, 'rev-parse', 'HEAD').trim());
+  assert.equal(env.git.branch, 'main');
+  assert.equal(env.git.dirty, true);
+  assert.match(env.git.diff ?? '', /^-lr = 0\.1$/m);
+  assert.match(env.git.diff ?? '', /^\+lr = 0\.01$/m);
+  assert.doesNotMatch(env.git.diff ?? '', /untracked/);
+  assert.equal(env.git.diffTruncated, false);
+  assert.equal(env.git.remote, 'https://example.com/lab/project.git', 'credentials are stripped');
+  assert.deepEqual(env.command, ['sh', 'run.sh']);
+  assert.equal(env.seed, 7);
+  assert.equal(env.python, null, 'not a Python command');
+  assert.equal(env.versions.labbook, VERSION);
+  assert.equal(env.versions.node, process.version);
+  assert.ok(env.cpu.count >= 1);
+  assert.ok(env.memoryBytes > 0);
+  assert.ok(Array.isArray(env.gpus));
+});
+
+test('a clean tree is not dirty and has an empty diff', async (t) => {
+  const dir = repository(t);
+  const env = await new EnvironmentCapture().capture({ cwd: dir, argv: ['true'], params: {} });
+  assert.equal(env.git.dirty, false);
+  assert.equal(env.git.diff, '');
+  assert.equal(env.seed, null);
+});
+
+test('a huge diff is cut at the cap and flagged', async (t) => {
+  const dir = repository(t);
+  writeFileSync(join(dir, 'train.py'), 'x = 1\n'.repeat(400_000));
+  const env = await new EnvironmentCapture().capture({ cwd: dir, argv: ['true'], params: {} });
+  assert.equal(env.git.dirty, true);
+  assert.equal(env.git.diffTruncated, true);
+  assert.equal(Buffer.byteLength(env.git.diff ?? ''), MAX_DIFF_BYTES);
+});
+
+test('outside a repository the git fields are null', async (t) => {
+  const dir = tempDir(t);
+  const env = await new EnvironmentCapture().capture({ cwd: dir, argv: ['true'], params: {} });
+  assert.deepEqual(env.git, { commit: null, branch: null, dirty: null, diff: null, diffTruncated: false, remote: null });
+});
+
+test('a Python command gets its interpreter version and packages, probed once', async (t) => {
+  const dir = tempDir(t);
+  const capture = new EnvironmentCapture();
+  const first = await capture.capture({ cwd: dir, argv: ['python3', 'train.py'], params: {} });
+  const second = await capture.capture({ cwd: dir, argv: ['python3', 'other.py'], params: {} });
+  assert.match(first.python?.version ?? '', /^3\.\d+\.\d+/);
+  assert.ok(Array.isArray(first.python?.packages));
+  assert.deepEqual(second.python, first.python);
+});
+
+test('Python commands are recognised by the interpreter name', () => {
+  assert.equal(pythonExecutable(['python3', 'x.py'], '/p'), 'python3');
+  assert.equal(pythonExecutable(['.venv/bin/python', '-m', 'x'], '/p'), '/p/.venv/bin/python');
+  assert.equal(pythonExecutable(['python3.11'], '/p'), 'python3.11');
+  assert.equal(pythonExecutable(['sh', '-c', 'python x.py'], '/p'), undefined);
+  assert.equal(pythonExecutable([], '/p'), undefined);
+});
