@@ -5,7 +5,7 @@ import type { SessionResult } from '../runner/session.js';
 import { parseDuration } from '../spec/duration.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
-import { type CliContext, print, printJson } from './context.js';
+import { type CliContext, printJson } from './context.js';
 import { formatParams } from './output/format-values.js';
 
 /** Options shared by `labbook run` and `labbook worker`. */
@@ -81,6 +81,7 @@ export function reportSession(ctx: CliContext, json: boolean | undefined, result
   if (failures.length > 10) lines.push(`  … and ${failures.length - 10} more: labbook ls --state FAILED`);
   if (failures.length > 0) lines.push("See a run's error with: labbook show RUN, its output with: labbook logs RUN");
   if (interrupted) lines.push('Interrupted: run the same command again to resume (completed runs are kept).');
-  print(ctx, lines.join('\n'));
+  // A summary, not a result: stdout stays for --json (and for the output of a Python driver that runs the engine).
+  ctx.stderr.write(`${lines.join('\n')}\n`);
   return status;
 }

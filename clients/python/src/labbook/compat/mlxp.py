@@ -176,7 +176,12 @@ class DataFrame(list):
         return [k for k in columns if len({repr(dict.get(row, k)) for row in self}) > 1]
 
     def groupby(self, keys: Sequence[str]) -> "GroupedDataFrame":
-        return GroupedDataFrame(list(keys), {k: DataFrame(v) for k, v in _groups(self, keys).items()})
+        groups = _groups(self, keys)
+        try:  # in key order, as MLXP's pandas-backed groupby gives them
+            ordered = sorted(groups.items(), key=lambda item: item[0])
+        except TypeError:  # keys of mixed types keep the order runs were listed in
+            ordered = list(groups.items())
+        return GroupedDataFrame(list(keys), {k: DataFrame(v) for k, v in ordered})
 
     groupBy = groupby  # noqa: N815 - the name MLXP's paper uses
 
