@@ -166,3 +166,49 @@ export class MetricNotFoundError extends LabbookError {
     );
   }
 }
+
+/** The query as written, with a caret under the column where it went wrong. */
+function pointAt(query: string, column: number): string {
+  return `\n  ${query}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
+}
+
+export class QuerySyntaxError extends LabbookError {
+  readonly code = 'LB_QUERY_SYNTAX';
+  constructor(
+    readonly query: string,
+    readonly column: number,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`query syntax error at column ${column}: expected ${expected}, found ${found}${pointAt(query, column)}`);
+  }
+}
+
+export class QueryUnknownKeyError extends LabbookError {
+  readonly code = 'LB_QUERY_UNKNOWN_KEY';
+  constructor(
+    readonly query: string,
+    readonly column: number,
+    readonly key: string,
+    readonly suggestions: readonly string[],
+    known: readonly string[],
+  ) {
+    const hint = suggestions.length
+      ? `did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?`
+      : known.length
+        ? `no run has it; known keys include ${known.slice(0, 8).join(', ')} (all of them: labbook ls --keys)`
+        : 'no run in scope has parameters, settings or metrics yet';
+    super(`unknown key '${key}' at column ${column}: ${hint}${pointAt(query, column)}`);
+  }
+}
+
+export class QueryInvalidError extends LabbookError {
+  readonly code = 'LB_QUERY_INVALID';
+  constructor(
+    readonly query: string,
+    readonly column: number,
+    detail: string,
+  ) {
+    super(`invalid query at column ${column}: ${detail}${pointAt(query, column)}`);
+  }
+}

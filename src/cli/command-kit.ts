@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { RUN_STATES, type RunState } from '../store/types.js';
+import { RUN_STATES, type RunFilter, type RunState } from '../store/types.js';
 import type { CliContext, GlobalOptions } from './context.js';
 
 /** A command's action: returns the exit status. Only main.ts ends the process. */
@@ -47,4 +47,14 @@ export function parseList(text: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** -e / --state / query words as a RunFilter; the words of a query are joined with spaces. */
+export function runFilter(options: { experiment?: string; state?: string }, queryWords: readonly string[] = []): RunFilter {
+  const query = queryWords.join(' ').trim();
+  return {
+    ...(options.experiment && { experiments: parseList(options.experiment) }),
+    ...(options.state && { states: parseStates(options.state) }),
+    ...(query && { query }),
+  };
 }

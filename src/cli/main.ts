@@ -5,6 +5,7 @@ import { defineAdd } from './commands/add.js';
 import { defineArtifacts } from './commands/artifacts.js';
 import { defineCancel } from './commands/cancel.js';
 import { defineDiff } from './commands/diff.js';
+import { defineExport } from './commands/export.js';
 import { defineGet } from './commands/get.js';
 import { defineInit } from './commands/init.js';
 import { defineLogs } from './commands/logs.js';
@@ -15,6 +16,7 @@ import { defineReset } from './commands/reset.js';
 import { defineRun } from './commands/run.js';
 import { defineShow } from './commands/show.js';
 import { defineStatus } from './commands/status.js';
+import { defineTable } from './commands/table.js';
 import { defineWorker } from './commands/worker.js';
 import { type CliContext, processContext } from './context.js';
 
@@ -34,6 +36,8 @@ const COMMANDS = [
   defineMetrics,
   defineDiff,
   definePlot,
+  defineTable,
+  defineExport,
 ];
 
 export function buildProgram(ctx: CliContext): Command {

@@ -111,6 +111,45 @@ export interface RunFilter {
   experiments?: readonly string[];
   states?: readonly RunState[];
   ids?: readonly number[];
+  /** A query (docs/query.md), e.g. `lr < 0.1 & metrics.val.loss.min < 0.3`; keys resolve among the runs the other fields select. */
+  query?: string;
+}
+
+/** Known keys of the runs a filter selects: dotted parameter, setting and result paths, metric keys. */
+export interface KeyCatalog {
+  params: string[];
+  settings: string[];
+  metrics: string[];
+  results: string[];
+}
+
+export const AGGREGATE_FNS = ['mean', 'std', 'count', 'median', 'min', 'max', 'first', 'last'] as const;
+export type AggregateFn = (typeof AGGREGATE_FNS)[number];
+
+/** `mean(score)`; `count()` has no key. `first` / `last` are in run order. `std` is the sample deviation. */
+export interface AggregateSpec {
+  fn: AggregateFn;
+  key?: string;
+}
+
+export interface AggregateRequest {
+  /** Keys as a query writes them (`dataset`, `metrics.val.loss.min`); none → one row for all runs. */
+  groupBy: readonly string[];
+  aggregates: readonly AggregateSpec[];
+}
+
+export interface AggregateRow {
+  /** The group's key values, in groupBy order. */
+  group: JsonValue[];
+  /** One per aggregate, in request order; null over no values. */
+  values: Array<number | null>;
+}
+
+/** Rows sorted by group values. */
+export interface AggregateResult {
+  groupBy: string[];
+  aggregates: AggregateSpec[];
+  rows: AggregateRow[];
 }
 
 export interface ListOptions {
@@ -206,6 +245,10 @@ export interface Store {
   listRuns(filter: RunFilter, options?: ListOptions): Promise<RunRecord[]>;
   countRuns(filter: RunFilter): Promise<StateCount[]>;
   listRunEvents(runId: number): Promise<RunEvent[]>;
+  /** Keys a query over these runs can name (for suggestions, `ls --keys` and default tables). */
+  keyCatalog(filter: RunFilter): Promise<KeyCatalog>;
+  /** Groups the runs the filter selects and aggregates keys per group, in the database. */
+  aggregateRuns(filter: RunFilter, request: AggregateRequest): Promise<AggregateResult>;
 
   /** Records a blob whose file is already durable in the object directory (idempotent). */
   recordObject(object: StoredObject, now: number): Promise<void>;
@@ -217,6 +260,8 @@ export interface Store {
   /** A series in logging order, of the given attempt (default: the latest that logged the key). */
   readMetrics(runId: number, key: string, attempt?: number): Promise<MetricPoint[]>;
   listMetricSummaries(runId: number): Promise<MetricSummary[]>;
+  /** The metric summaries of every run the filter selects, by run id then key (for exports). */
+  listRunsMetricSummaries(filter: RunFilter): Promise<Array<MetricSummary & { runId: number }>>;
   /** Lists a blob under the run by name (a later artifact of the same name replaces it). */
   addArtifact(artifact: Omit<ArtifactRecord, 'createdAt'>, now: number): Promise<void>;
   listArtifacts(runId: number): Promise<ArtifactRecord[]>;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { StoreBusyError } from '../../errors.js';
 import type { JsonValue } from '../../spec/types.js';
 import type {
+  AggregateRequest,
   ArtifactRecord,
   ClaimRequest,
   EnqueueOptions,
@@ -18,16 +19,19 @@ import type {
 } from '../types.js';
 import { migrateSqlite } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
+import { aggregateRuns, registerAggregates } from './sql/aggregate-runs.js';
 import { cancelRuns, resetRuns } from './sql/change-runs.js';
 import { claimRuns } from './sql/claim-runs.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
 import { getEnvironment, saveEnvironment } from './sql/environments.js';
 import { getExperiment, getExperimentById, listExperiments, saveExperiment } from './sql/experiments.js';
 import { finishRun } from './sql/finish-run.js';
+import { keyCatalog } from './sql/key-lookup.js';
 import { reapExpiredLeases, renewLeases } from './sql/leases.js';
-import { appendMetrics, listMetricSummaries, readMetrics } from './sql/metrics.js';
+import { appendMetrics, listMetricSummaries, listRunsMetricSummaries, readMetrics } from './sql/metrics.js';
 import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint } from './sql/objects.js';
 import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
+import { scopeSql } from './sql/run-filter.js';
 import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -60,6 +64,7 @@ export class SqliteStore implements Store {
       this.db.pragma('foreign_keys = ON');
       migrateSqlite(this.db, MIGRATIONS, location);
     });
+    registerAggregates(this.db);
     this.sql = new StatementCache(this.db);
   }
 
@@ -122,6 +127,12 @@ export class SqliteStore implements Store {
   async listRunEvents(runId: number) {
     return this.guard(() => listRunEvents(this.sql, runId));
   }
+  async keyCatalog(filter: RunFilter) {
+    return this.guard(() => keyCatalog(this.sql, scopeSql(filter)));
+  }
+  async aggregateRuns(filter: RunFilter, request: AggregateRequest) {
+    return this.guard(() => aggregateRuns(this.sql, filter, request));
+  }
 
   async recordObject(object: StoredObject, now: number) {
     return this.guard(() => recordObject(this.sql, object, now));
@@ -140,6 +151,9 @@ export class SqliteStore implements Store {
   }
   async listMetricSummaries(runId: number) {
     return this.guard(() => listMetricSummaries(this.sql, runId));
+  }
+  async listRunsMetricSummaries(filter: RunFilter) {
+    return this.guard(() => listRunsMetricSummaries(this.sql, filter));
   }
   async addArtifact(artifact: Omit<ArtifactRecord, 'createdAt'>, now: number) {
     return this.guard(() => addArtifact(this.db, this.sql, artifact, now));

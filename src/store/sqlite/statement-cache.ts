@@ -1,17 +1,30 @@
 import type Database from 'better-sqlite3';
 
-/** Prepares each SQL text once per connection; the hot paths reuse their statements. */
+/**
+ * Prepares each SQL text once per connection; the hot paths reuse their statements. Queries
+ * produce many distinct texts, so the cache keeps only the most recently used ones.
+ */
 export class StatementCache {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly capacity = 256,
+  ) {}
 
   get(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
-    if (!statement) {
+    if (statement) {
+      this.statements.delete(sql);
+    } else {
       statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
+      if (this.statements.size >= this.capacity) this.statements.delete(this.statements.keys().next().value as string);
     }
+    this.statements.set(sql, statement);
     return statement;
+  }
+
+  get size(): number {
+    return this.statements.size;
   }
 }

@@ -7,6 +7,7 @@ import { migrateSqlite } from '../../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../../src/store/sqlite/migrations.generated.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { describeQueryConformance } from './query-conformance.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 describeStoreConformance('sqlite', async (t) => {
@@ -80,4 +81,11 @@ test('a failing migration leaves the store at its previous version', (t) => {
   );
   assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'u'").get() as { n: number }).n, 0);
   db.close();
+});
+
+describeQueryConformance('sqlite', async (t) => {
+  const dir = tempDir(t);
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
+  t.after(() => store.close());
+  return store;
 });

@@ -49,7 +49,7 @@ function changeRuns(
   assignments: string,
 ): number {
   if (filter.states?.length === 0) return 0;
-  const { where, params } = runFilterSql(filter);
+  const { where, params } = runFilterSql(sql, filter);
   const select = sql.get(
     `SELECT r.id, r.state, r.attempt, r.lease_owner FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}`,
   );

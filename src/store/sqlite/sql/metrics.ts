@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { MetricPoint, MetricSummary } from '../../types.js';
+import type { MetricPoint, MetricSummary, RunFilter } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
+import { runFilterSql } from './run-filter.js';
 
 /**
  * Points are appended in one transaction per batch; the batch is folded into the per-key
@@ -97,4 +98,15 @@ export function listMetricSummaries(sql: StatementCache, runId: number): MetricS
        WHERE run_id = ? ORDER BY key`,
     )
     .all(runId) as MetricSummary[];
+}
+
+export function listRunsMetricSummaries(sql: StatementCache, filter: RunFilter): Array<MetricSummary & { runId: number }> {
+  const { where, params } = runFilterSql(sql, filter);
+  return sql
+    .get(
+      `SELECT m.run_id AS runId, m.key, m.attempt, m.first, m.last, m.min, m.max, m.count, m.last_step AS lastStep
+       FROM runs r JOIN experiments e ON e.id = r.experiment_id JOIN metric_summaries m ON m.run_id = r.id
+       WHERE ${where} ORDER BY m.run_id, m.key`,
+    )
+    .all(...params) as Array<MetricSummary & { runId: number }>;
 }

@@ -18,7 +18,7 @@ export function findRunsByHashPrefix(sql: StatementCache, prefix: string, limit:
 }
 
 export function listRuns(sql: StatementCache, filter: RunFilter, options: ListOptions = {}): RunRecord[] {
-  const { where, params } = runFilterSql(filter);
+  const { where, params } = runFilterSql(sql, filter);
   const rows = sql
     .get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY r.id LIMIT ? OFFSET ?`)
     .all(...params, options.limit ?? -1, options.offset ?? 0) as RunRow[];
@@ -26,7 +26,7 @@ export function listRuns(sql: StatementCache, filter: RunFilter, options: ListOp
 }
 
 export function countRuns(sql: StatementCache, filter: RunFilter): StateCount[] {
-  const { where, params } = runFilterSql(filter);
+  const { where, params } = runFilterSql(sql, filter);
   return sql
     .get(`SELECT e.name AS experiment, r.state, count(*) AS count ${FROM} WHERE ${where} GROUP BY e.name, r.state ORDER BY e.name`)
     .all(...params) as StateCount[];

@@ -1,10 +1,24 @@
+import { compileQuery } from '../../../query/compile.js';
+import { parseQuery } from '../../../query/parser.js';
 import type { RunFilter } from '../../types.js';
+import type { StatementCache } from '../statement-cache.js';
+import { sqliteKeyLookup } from './key-lookup.js';
+import { sqliteDialect } from './query-dialect.js';
 
 /**
  * A RunFilter as a WHERE clause over `runs r JOIN experiments e`. Lists travel as one JSON
- * parameter read by json_each, so any number of ids fits in one prepared statement.
+ * parameter read by json_each, so any number of ids fits in one prepared statement. The
+ * query, if any, is compiled with its keys resolved among the runs the other fields select.
  */
-export function runFilterSql(filter: RunFilter): { where: string; params: unknown[] } {
+export function runFilterSql(sql: StatementCache, filter: RunFilter): { where: string; params: unknown[] } {
+  const scope = scopeSql(filter);
+  if (filter.query === undefined || filter.query.trim() === '') return scope;
+  const condition = compileQuery(parseQuery(filter.query), sqliteKeyLookup(sql, scope), sqliteDialect, filter.query);
+  return { where: `${scope.where} AND ${condition.sql}`, params: [...scope.params, ...condition.params] };
+}
+
+/** The filter without its query. */
+export function scopeSql(filter: RunFilter): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (filter.experiments) {

@@ -1,0 +1,49 @@
+import type { JsonSource, MetricStat, RunField } from './keys.js';
+
+/** A piece of SQL and the values of its `?` placeholders, in order. */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+export const JSON_TYPES = {
+  number: ['integer', 'real'],
+  string: ['text'],
+} as const;
+
+/**
+ * The few SQL expressions that differ between backends. The compiler assembles everything
+ * else (boolean logic, comparisons with `?` placeholders) itself. Implementations must
+ * never splice a value or key into SQL text: keys travel as bound JSON paths, and the only
+ * identifiers in the text come from fixed whitelists (run fields, metric statistics).
+ */
+export interface QueryDialect {
+  /** The run column or expression of a field (`duration` in seconds). */
+  field(field: RunField): string;
+  /** The SQL value at a JSON path of params / settings / result; NULL when absent or JSON null. */
+  jsonValue(source: JsonSource, path: readonly string[]): SqlFragment;
+  /** The JSON type at a path: one of null, true, false, integer, real, text, array, object; NULL when absent. */
+  jsonType(source: JsonSource, path: readonly string[]): SqlFragment;
+  /** The JSON text at a path (types kept), for grouping. */
+  jsonText(source: JsonSource, path: readonly string[]): SqlFragment;
+  /** A summary statistic of a run's metric; NULL when the run never logged the key. */
+  metric(key: string, stat: MetricStat): SqlFragment;
+  /** 1 when `value` is one of `values` (one bound parameter, whatever the list's length). */
+  inList(value: SqlFragment, values: ReadonlyArray<string | number>): SqlFragment;
+}
+
+export function fragment(sql: string, ...params: unknown[]): SqlFragment {
+  return { sql, params };
+}
+
+/** Joins fragments: `join(' AND ', a, b)`. */
+export function join(separator: string, ...parts: SqlFragment[]): SqlFragment {
+  return { sql: parts.map((p) => p.sql).join(separator), params: parts.flatMap((p) => p.params) };
+}
+
+/** `template` with each `$` replaced by the next part's SQL. */
+export function sqlOf(template: string, ...parts: SqlFragment[]): SqlFragment {
+  let index = 0;
+  const sql = template.replace(/\$/g, () => (parts[index++] as SqlFragment).sql);
+  return { sql, params: parts.flatMap((p) => p.params) };
+}

@@ -1,0 +1,34 @@
+import type { AggregateSpec, KeyCatalog, RunFilter, Store } from '../store/types.js';
+import { type ResultTable, resultTable } from './result-table.js';
+
+export { aggregateLabel, parseAggregates } from './aggregate-spec.js';
+export type { QueryExpr } from './ast.js';
+export { compileQuery, keyValueSql } from './compile.js';
+export type { QueryDialect, SqlFragment } from './dialect.js';
+export { type ExportTable, exportRuns } from './export.js';
+export { EXPORT_FORMATS, type ExportFormat, exportText, writeExport } from './format/export-formats.js';
+export { formatTable, latexTable, markdownTable, TABLE_FORMATS, type TableFormat } from './format/table-formats.js';
+export { catalogLookup, type KeyLookup, knownKeys, type ResolvedKey, resolveKey } from './keys.js';
+export { parseKey, parseQuery } from './parser.js';
+export { type Cell, type CellOptions, type ResultTable, resultTable, type TableColumn, tableCells } from './result-table.js';
+
+/** Without explicit aggregates a table shows how many runs each group has and mean ± std of every metric. */
+export function defaultAggregates(catalog: KeyCatalog): AggregateSpec[] {
+  return [
+    { fn: 'count' },
+    ...catalog.metrics.flatMap((key): AggregateSpec[] => [
+      { fn: 'mean', key: `metrics.${key}` },
+      { fn: 'std', key: `metrics.${key}` },
+    ]),
+  ];
+}
+
+/** Groups and aggregates the runs a filter selects, ready for formatTable. */
+export async function aggregateTable(
+  store: Store,
+  filter: RunFilter,
+  request: { groupBy?: readonly string[]; aggregates?: readonly AggregateSpec[] },
+): Promise<ResultTable> {
+  const aggregates = request.aggregates?.length ? request.aggregates : defaultAggregates(await store.keyCatalog(filter));
+  return resultTable(await store.aggregateRuns(filter, { groupBy: request.groupBy ?? [], aggregates }));
+}

@@ -1,0 +1,154 @@
+import type Database from 'better-sqlite3';
+import { QueryInvalidError } from '../../../errors.js';
+import { keyValueSql } from '../../../query/compile.js';
+import { sqlOf } from '../../../query/dialect.js';
+import { type ResolvedKey, resolveKey } from '../../../query/keys.js';
+import { parseKey } from '../../../query/parser.js';
+import { compareValues } from '../../../query/values.js';
+import type { JsonValue } from '../../../spec/types.js';
+import type { AggregateFn, AggregateRequest, AggregateResult, RunFilter } from '../../types.js';
+import type { StatementCache } from '../statement-cache.js';
+import { sqliteKeyLookup } from './key-lookup.js';
+import { sqliteDialect } from './query-dialect.js';
+import { runFilterSql, scopeSql } from './run-filter.js';
+
+/** SQL for each aggregate over the column `v` of one key (`rid` is the run id, for run order). */
+const AGGREGATE_SQL: Record<AggregateFn, (v: string) => string> = {
+  mean: (v) => `avg(${v})`,
+  std: (v) => `lb_std(${v})`,
+  count: (v) => `count(${v})`,
+  median: (v) => `lb_median(${v})`,
+  min: (v) => `min(${v})`,
+  max: (v) => `max(${v})`,
+  first: (v) => `lb_first(${v}, rid)`,
+  last: (v) => `lb_last(${v}, rid)`,
+};
+
+/** Only numbers are aggregated: a parameter that is sometimes "0.1" (text) counts as missing there. */
+function numericValueSql(key: ResolvedKey) {
+  if (key.kind !== 'json') return keyValueSql(key, sqliteDialect);
+  return sqlOf(
+    "(CASE WHEN $ IN ('integer', 'real') THEN $ END)",
+    sqliteDialect.jsonType(key.source, key.path),
+    sqliteDialect.jsonValue(key.source, key.path),
+  );
+}
+
+/**
+ * One statement: an inner select computes each run's group keys and aggregated values (JSON
+ * keys as JSON text, so 1 and "1" and true stay apart), the outer one groups and aggregates.
+ */
+export function aggregateRuns(sql: StatementCache, filter: RunFilter, request: AggregateRequest): AggregateResult {
+  for (const a of request.aggregates) {
+    if (a.key === undefined && a.fn !== 'count') throw new QueryInvalidError(`${a.fn}()`, 1, `${a.fn} needs a key, e.g. ${a.fn}(score)`);
+  }
+  const { where, params } = runFilterSql(sql, filter);
+  const lookup = sqliteKeyLookup(sql, scopeSql(filter));
+  const resolve = (text: string): ResolvedKey => resolveKey(parseKey(text), lookup, text);
+  const groups = request.groupBy.map(resolve);
+  const valueKeys = [...new Set(request.aggregates.flatMap((a) => (a.key === undefined ? [] : [a.key])))];
+  const columns = [
+    ...groups.map((key, i) =>
+      sqlOf(`$ AS g${i}`, key.kind === 'json' ? sqliteDialect.jsonText(key.source, key.path) : keyValueSql(key, sqliteDialect)),
+    ),
+    ...valueKeys.map((text, i) => sqlOf(`$ AS v${i}`, numericValueSql(resolve(text)))),
+  ];
+  const inner = `SELECT ${[...columns.map((c) => c.sql), 'r.id AS rid'].join(', ')}
+    FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}`;
+  const groupColumns = groups.map((_, i) => `g${i}`);
+  const aggregates = request.aggregates.map((a, i) => {
+    const column = a.key === undefined ? '*' : `v${valueKeys.indexOf(a.key)}`;
+    return `${a.key === undefined ? 'count(*)' : AGGREGATE_SQL[a.fn](column)} AS a${i}`;
+  });
+  const text = `SELECT ${[...groupColumns, ...aggregates].join(', ') || 'count(*)'} FROM (${inner})${
+    groupColumns.length ? ` GROUP BY ${groupColumns.join(', ')}` : ''
+  }`;
+  const rows = sql.get(text).all(...columns.flatMap((c) => c.params), ...params) as Array<Record<string, unknown>>;
+  const result = rows.map((row) => ({
+    group: groups.map((key, i) => {
+      const value = row[`g${i}`] as JsonValue;
+      return key.kind === 'json' && typeof value === 'string' ? (JSON.parse(value) as JsonValue) : value;
+    }),
+    values: request.aggregates.map((_, i) => row[`a${i}`] as number | null),
+  }));
+  result.sort((a, b) => {
+    for (let i = 0; i < a.group.length; i++) {
+      const order = compareValues(a.group[i] as JsonValue, b.group[i] as JsonValue);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+  return { groupBy: [...request.groupBy], aggregates: [...request.aggregates], rows: result };
+}
+
+interface Aggregate<S> {
+  start: () => S;
+  step: (state: S, ...args: never[]) => S;
+  result: (state: S) => unknown;
+}
+
+/** better-sqlite3's typing allows one argument per step; lb_first / lb_last take two. */
+function define<S>(db: Database.Database, name: string, aggregate: Aggregate<S>): void {
+  db.aggregate(name, { ...aggregate, deterministic: true } as unknown as Database.AggregateOptions);
+}
+
+interface Welford {
+  n: number;
+  mean: number;
+  m2: number;
+}
+
+interface Ordered {
+  order: number | null;
+  value: number | null;
+}
+
+/** Sample standard deviation (Welford), median, and first / last in run order. */
+export function registerAggregates(db: Database.Database): void {
+  define<Welford>(db, 'lb_std', {
+    start: () => ({ n: 0, mean: 0, m2: 0 }),
+    step: (s, x: number | null) => {
+      if (x === null) return s;
+      s.n++;
+      const delta = x - s.mean;
+      s.mean += delta / s.n;
+      s.m2 += delta * (x - s.mean);
+      return s;
+    },
+    result: (s) => (s.n > 1 ? Math.sqrt(s.m2 / (s.n - 1)) : null),
+  });
+  define<number[]>(db, 'lb_median', {
+    start: () => [],
+    step: (values, x: number | null) => {
+      if (x !== null) values.push(x);
+      return values;
+    },
+    result: (values) => {
+      if (values.length === 0) return null;
+      values.sort((a, b) => a - b);
+      const mid = values.length >> 1;
+      return values.length % 2 ? values[mid] : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+    },
+  });
+  const ordered = (later: (a: number, b: number) => boolean): Aggregate<Ordered> => ({
+    start: () => ({ order: null, value: null }),
+    step: (s, x: number | null, order: number) => {
+      if (x !== null && (s.order === null || later(order, s.order))) {
+        s.order = order;
+        s.value = x;
+      }
+      return s;
+    },
+    result: (s) => s.value,
+  });
+  define(
+    db,
+    'lb_first',
+    ordered((a, b) => a < b),
+  );
+  define(
+    db,
+    'lb_last',
+    ordered((a, b) => a > b),
+  );
+}
