@@ -52,11 +52,21 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-export function isAlive(pid: number): boolean {
+/** Whether `pid` is a process that has not exited (a zombie waiting for its parent has). */
+export function isRunning(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
+}
+
+/**
+ * A `sleep` argument no other process has (`30.000123456`): sleeps about `seconds` and marks
+ * the processes of one test in the process table.
+ */
+export function uniqueSleep(seconds: number): string {
+  const digits = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+  return `${seconds}.${String(process.pid % 1000).padStart(3, '0')}${digits}`;
 }
