@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RunEvent, RunRecord } from '../../src/store/types.js';
+import { cli } from '../helpers/cli.js';
+import { startLabbook } from '../helpers/labbook-process.js';
+import { isRunning, processesWithArgument, processTree, uniqueSleep } from '../helpers/processes.js';
+import { processEnv, project, projectStore } from '../helpers/project.js';
+import { waitUntil } from '../helpers/wait.js';
+
+const env = processEnv();
+
+/** Four runs whose first attempt sleeps a minute (marked by a unique argument) and whose next one finishes at once. */
+function sleepyGrid(sleep: string, extra = ''): string {
+  return `name: sleepy
+parameters:
+  x: [1, 2, 3, 4]
+command: [sh, -c, '${extra}if [ "$LABBOOK_ATTEMPT" = 1 ]; then sleep ${sleep}; fi; echo done {x}']
+`;
+}
+
+async function showRun(dir: string, id: number): Promise<RunRecord & { events: RunEvent[] }> {
+  const show = await cli(dir, ['show', String(id), '--json'], { env });
+  assert.equal(show.code, 0, show.stderr);
+  return JSON.parse(show.stdout);
+}
+
+function noProcessesWith(marker: string): Promise<true> {
+  return waitUntil(() => processesWithArgument(marker).length === 0, {
+    timeoutMs: 15_000,
+    message: `processes left running: ${JSON.stringify(processesWithArgument(marker))}`,
+  });
+}
+
+test('kill -9 of labbook run leaves no run process behind; its runs are requeued as worker lost once the lease expires', async (t) => {
+  const sleep = uniqueSleep(60);
+  const dir = await project(t, sleepyGrid(sleep));
+  const run = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '2', '--lease', '2s']);
+  await waitUntil(() => processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length === 2, {
+    message: `two runs sleeping (labbook said: ${run.stderr()})`,
+  });
+  const descendants = processTree(run.pid).filter((pid) => pid !== run.pid);
+  assert.ok(descendants.length >= 5, `lb-spawn, two shells and two sleeps: ${descendants}`);
+
+  run.child.kill('SIGKILL');
+  await run.exited;
+  await noProcessesWith(sleep);
+  await waitUntil(() => descendants.every((pid) => !isRunning(pid)), {
+    timeoutMs: 15_000,
+    message: `every descendant of labbook run, lb-spawn included, exits: ${descendants.filter(isRunning)}`,
+  });
+
+  const store = await projectStore(t, dir);
+  const running = await store.listRuns({ states: ['RUNNING'] });
+  assert.deepEqual(
+    running.map((r) => r.id),
+    [1, 2],
+    'the killed worker could not record anything',
+  );
+  // `show` reaps expired leases: wait until the lease (2s) has run out.
+  for (const id of [1, 2]) {
+    const shown = await waitUntil(
+      async () => {
+        const r = await showRun(dir, id);
+        return r.state === 'PENDING' && r;
+      },
+      { message: `run ${id} requeued` },
+    );
+    assert.equal(shown.failureReason, 'worker lost');
+    assert.equal(shown.losses, 1);
+    assert.deepEqual(
+      shown.events.slice(-2).map((e) => [e.fromState, e.toState, e.reason]),
+      [
+        ['PENDING', 'RUNNING', 'claimed'],
+        ['RUNNING', 'PENDING', 'worker lost'],
+      ],
+    );
+  }
+
+  const worker = await cli(dir, ['worker', '-j', '2', '--lease', '2s', '--json'], { env });
+  assert.equal(worker.code, 0, worker.stderr);
+  const runs = await store.listRuns({});
+  assert.deepEqual(
+    runs.map((r) => [r.id, r.state, r.attempt]),
+    [
+      [1, 'COMPLETED', 2],
+      [2, 'COMPLETED', 2],
+      [3, 'COMPLETED', 1],
+      [4, 'COMPLETED', 1],
+    ],
+  );
+});
+
+test('a worker takes over runs of a killed worker by itself once their lease expired', async (t) => {
+  const sleep = uniqueSleep(60);
+  const dir = await project(t, sleepyGrid(sleep));
+  const first = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '4', '--lease', '2s']);
+  await waitUntil(() => processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length === 4, { message: 'four runs sleeping' });
+  first.child.kill('SIGKILL');
+  await first.exited;
+
+  // A second `labbook run` of the same spec resumes: it waits for the lost runs' leases.
+  const second = await cli(dir, ['run', 'sweep.yaml', '--lease', '2s', '--json'], { env });
+  assert.equal(second.code, 0, second.stderr);
+  const store = await projectStore(t, dir);
+  for (const r of await store.listRuns({})) {
+    assert.equal(r.state, 'COMPLETED');
+    assert.equal(r.attempt, 2);
+    const reasons = (await store.listRunEvents(r.id)).map((e) => e.reason);
+    assert.deepEqual(reasons, ['enqueued', 'claimed', 'worker lost', 'claimed', 'completed']);
+  }
+  await noProcessesWith(sleep);
+});
+
+test('a double Ctrl-C stops the runs, even ones that ignore SIGTERM, and requeues them as interrupted', async (t) => {
+  const sleep = uniqueSleep(60);
+  const dir = await project(t, sleepyGrid(sleep, `trap "" TERM; `));
+  const run = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '2', '--lease', '2s']);
+  await waitUntil(() => processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length === 2, { message: 'two runs sleeping' });
+
+  run.child.kill('SIGINT');
+  await waitUntil(() => /waiting for 2 running runs to finish/.test(run.stderr()), { message: `first Ctrl-C noted: ${run.stderr()}` });
+  assert.equal(processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length, 2, 'one Ctrl-C lets runs finish');
+  run.child.kill('SIGINT');
+  const exit = await run.exited;
+  assert.equal(exit.code, 130, run.stderr());
+  assert.match(run.stdout(), /Interrupted: run the same command again to resume/);
+  await noProcessesWith(sleep);
+
+  const store = await projectStore(t, dir);
+  const runs = await store.listRuns({});
+  assert.deepEqual(
+    runs.map((r) => r.state),
+    ['PENDING', 'PENDING', 'PENDING', 'PENDING'],
+    'nothing stays RUNNING',
+  );
+  for (const id of [1, 2]) {
+    const events = await store.listRunEvents(id);
+    assert.deepEqual(
+      events.slice(-1).map((e) => [e.fromState, e.toState, e.reason]),
+      [['RUNNING', 'PENDING', 'interrupted']],
+    );
+    assert.equal(runs[id - 1]?.failures, 0, 'an interruption is not a failure');
+  }
+
+  const resume = await cli(dir, ['run', 'sweep.yaml', '--lease', '2s'], { env });
+  assert.equal(resume.code, 0, resume.stderr);
+  assert.deepEqual(
+    (await store.listRuns({})).map((r) => [r.state, r.attempt]),
+    [
+      ['COMPLETED', 2],
+      ['COMPLETED', 2],
+      ['COMPLETED', 1],
+      ['COMPLETED', 1],
+    ],
+  );
+});
+
+test('one Ctrl-C lets running runs finish and claims nothing more', async (t) => {
+  const dir = await project(
+    t,
+    `name: graceful
+parameters:
+  x: [1, 2, 3, 4]
+command: [sh, -c, 'touch "$LABBOOK_RUN_DIR/started"; while [ ! -e release ]; do sleep 0.05; done; echo done {x}']
+`,
+  );
+  const run = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '2', '--lease', '2s']);
+  const store = await projectStore(t, dir);
+  await waitUntil(async () => (await store.listRuns({ states: ['RUNNING'] })).length === 2, { message: 'two runs started' });
+  run.child.kill('SIGINT');
+  await waitUntil(() => /waiting for 2 running runs to finish/.test(run.stderr()), { message: `Ctrl-C noted: ${run.stderr()}` });
+  writeFileSync(join(dir, 'release'), '');
+  const exit = await run.exited;
+  assert.equal(exit.code, 130);
+  assert.deepEqual(
+    (await store.listRuns({})).map((r) => r.state),
+    ['COMPLETED', 'COMPLETED', 'PENDING', 'PENDING'],
+  );
+});
