@@ -54,8 +54,8 @@ command: [sh, -c, 'echo "working on {x}" >&2; if [ {x} -eq 2 ]; then echo boom >
   );
   const run = await cli(dir, ['run', 'sweep.yaml', '-j', '2'], { env });
   assert.equal(run.code, 1, 'exit status 1 when a run failed');
-  assert.match(run.stdout, /3 completed, 1 failed/);
-  assert.match(run.stdout, /✗ run 2 \(x=2\): exited with status 3/);
+  assert.match(run.stderr, /3 completed, 1 failed/);
+  assert.match(run.stderr, /✗ run 2 \(x=2\): exited with status 3/);
 
   const store = await projectStore(t, dir);
   const runs = await store.listRuns({});

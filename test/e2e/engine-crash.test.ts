@@ -125,7 +125,7 @@ test('a double Ctrl-C stops the runs, even ones that ignore SIGTERM, and requeue
   run.child.kill('SIGINT');
   const exit = await run.exited;
   assert.equal(exit.code, 130, run.stderr());
-  assert.match(run.stdout(), /Interrupted: run the same command again to resume/);
+  assert.match(run.stderr(), /Interrupted: run the same command again to resume/);
   await noProcessesWith(sleep);
 
   const store = await projectStore(t, dir);
