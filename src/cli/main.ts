@@ -72,7 +72,9 @@ export async function runCli(argv: readonly string[], ctx: CliContext = processC
     }
     const debug = argv.includes('--debug');
     if (error instanceof LabbookError) {
-      ctx.stderr.write(`labbook: ${error.message}\n`);
+      // With --json, scripts (and the Python client) get the stable code with the message.
+      if (argv.includes('--json')) ctx.stderr.write(`${JSON.stringify({ code: error.code, message: error.message })}\n`);
+      else ctx.stderr.write(`labbook: ${error.message}\n`);
       if (debug) ctx.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }

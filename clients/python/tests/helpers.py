@@ -33,12 +33,3 @@ def query_store(project, sql, *params):
         return db.execute(sql, params).fetchall()
     finally:
         db.close()
-
-
-def engine_available():
-    """True once the engine (`labbook run`, issue 5) is part of the CLI."""
-    done = subprocess.run([str(LABBOOK_BIN), "run", "--help"], capture_output=True, text=True)
-    return "Usage: labbook run" in done.stdout
-
-
-requires_engine = __import__("pytest").mark.skipif(not engine_available(), reason="waiting on the engine: `labbook run` (issue 5)")

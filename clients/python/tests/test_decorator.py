@@ -2,7 +2,7 @@
 
 import textwrap
 
-from helpers import labbook_json, requires_engine, run_python
+from helpers import labbook_json, run_python
 
 SPEC = textwrap.dedent(
     """
@@ -32,7 +32,6 @@ SCRIPT = textwrap.dedent(
 )
 
 
-@requires_engine
 def test_overrides_from_argv_sweep_the_grid(project):
     (project / "sweep.yaml").write_text(SPEC)
     (project / "train.py").write_text(SCRIPT)

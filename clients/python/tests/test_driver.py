@@ -3,7 +3,7 @@ read back, a broken run fails alone with its traceback, completed runs are the c
 
 import textwrap
 
-from helpers import labbook_json, requires_engine, run_python
+from helpers import labbook_json, run_python
 
 SCRIPT = textwrap.dedent(
     """
@@ -31,7 +31,6 @@ SCRIPT = textwrap.dedent(
 )
 
 
-@requires_engine
 def test_every_run_executes_once_and_a_failure_stays_alone(project):
     (project / "driver.py").write_text(SCRIPT)
     out = run_python("exec(open('driver.py').read())", cwd=project).stdout.splitlines()
@@ -49,7 +48,6 @@ def test_every_run_executes_once_and_a_failure_stays_alone(project):
     assert failed["params"]["x"] == 3 and failed["params"]["f"].endswith(".cube")
 
 
-@requires_engine
 def test_a_second_drive_takes_completed_runs_from_the_cache(project):
     (project / "driver.py").write_text(SCRIPT)
     run_python("exec(open('driver.py').read())", cwd=project)

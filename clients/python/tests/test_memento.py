@@ -2,7 +2,7 @@
 
 import textwrap
 
-from helpers import labbook_json, requires_engine, run_python
+from helpers import labbook_json, run_python
 
 # Names the paper leaves to the reader (its listing is a sketch): defined here, not changed there.
 PREAMBLE = textwrap.dedent(
@@ -63,7 +63,6 @@ LISTINGS = textwrap.dedent(
 )
 
 
-@requires_engine
 def test_the_papers_listing_runs_45_cross_validations(project):
     done = run_python(PREAMBLE + LISTINGS + "\nprint(len(results), len(results[0].inner))\n", cwd=project)
     assert done.stdout.splitlines()[-1] == "45 5"

@@ -2,7 +2,7 @@
 
 import textwrap
 
-from helpers import requires_engine, run_python
+from helpers import run_python
 
 CONFIG = "seed: 0\nlr: 10.\nnum_epoch: 10\nmodel:\n num_units: 100\ndata:\n d_int: 10\n device: 'cpu'\n"
 
@@ -44,7 +44,6 @@ READ = textwrap.dedent(
 )
 
 
-@requires_engine
 def test_launch_with_overrides_then_read_and_aggregate(tmp_path):
     (tmp_path / "configs").mkdir()
     (tmp_path / "configs" / "config.yaml").write_text(CONFIG)

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from helpers import labbook_json, requires_engine
+from helpers import labbook_json
 from labbook.compat.pyexperimenter import PyExperimenter
 
 CONFIG = textwrap.dedent(
@@ -95,7 +95,6 @@ def run_ml(parameters, result_processor, custom_config):
     result_processor.process_results({"test_f1": np.mean(scores["test_f1_micro"]), "test_accuracy": np.mean(scores["test_accuracy"])})
 
 
-@requires_engine
 def test_the_documented_example_runs(experimenter):
     experimenter.fill_table_from_config()
     experimenter.fill_table_with_rows(rows=[{"dataset": "error_dataset", "cross_validation_splits": 3, "seed": 42, "kernel": "linear"}])

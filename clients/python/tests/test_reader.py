@@ -87,14 +87,5 @@ def test_mlxp_queries_are_translated_to_labbook_queries():
 
 
 def test_a_query_is_answered_by_the_cli(runs):
-    if not _cli_has_queries(runs):
-        pytest.skip("waiting on the query language (issue 7): `labbook ls QUERY --json`")
     assert [r["seed"] for r in labbook.Reader(runs).filter("seed == 1")] == [1, 1]
 
-
-def _cli_has_queries(project):
-    try:
-        labbook.Reader(project).runs("seed == 1")
-        return True
-    except labbook.CliError:
-        return False

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from helpers import REPO_ROOT, labbook_json, requires_engine
+from helpers import REPO_ROOT, labbook_json
 
 EXAMPLE = REPO_ROOT / "examples" / "sklearn-grid" / "grid.py"
 
@@ -27,7 +27,6 @@ def completed(project):
     return {r["id"]: r["attempt"] for r in labbook_json(project, "ls") if r["state"] == "COMPLETED"}
 
 
-@requires_engine
 def test_killed_halfway_and_rerun_it_redoes_nothing_that_completed(project):
     first = subprocess.Popen([sys.executable, str(EXAMPLE), "--workers", "2"], cwd=project, start_new_session=True, stdout=subprocess.DEVNULL)
     while len(completed(project)) < 10:
