@@ -57,7 +57,12 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   const startedAt = clock.now();
   const notifier = createNotifier(options.notify, {
     warn: (message) => progress.print(`labbook: warning: ${message}`),
-    stream: { write: (text: string) => (progress.print(text), true) },
+    stream: {
+      write: (text: string) => {
+        progress.print(text);
+        return true;
+      },
+    },
     env: options.env,
   });
   const executors = new Executors({ cwd: options.cwd, env: options.env, storeDir: store.dataDir, now: () => clock.now() });

@@ -1,0 +1,7 @@
+export { CommandExecutor, type CommandExecutorOptions } from './command-executor.js';
+export type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
+export { Executors } from './executors.js';
+export { FunctionExecutor } from './function-executor.js';
+export type { FunctionContext, RunFunction } from './function-thread.js';
+export { runSession, type SessionOptions, type SessionResult } from './session.js';
+export { Worker, type WorkerEvent, type WorkerOptions, type WorkerReport } from './worker.js';
