@@ -47,20 +47,20 @@ command: [sh, -c, 'if [ {x} -eq 2 ]; then python3 -c "raise ValueError(\\"diverg
     assert.equal(r.path, '/hook');
     assert.match(r.contentType ?? '', /^application\/json/);
   }
-  const [failed, finished] = hook.received.map((r) => r.body);
-  assert.equal(failed?.experiment, 'notified');
-  assert.match(String(failed?.text), /notified: run 2 failed \(attempt 1, exit\): ValueError: diverged/);
-  assert.deepEqual((failed?.run as { id: number; params: unknown }).id, 2);
-  assert.deepEqual((failed?.run as { params: unknown }).params, { x: 2 });
+  const [failed, finished] = hook.received.map((r) => r.body) as [Record<string, unknown>, Record<string, unknown>];
+  assert.equal(failed.experiment, 'notified');
+  assert.match(String(failed.text), /notified: run 2 failed \(attempt 1, exit\): ValueError: diverged/);
+  assert.deepEqual((failed.run as { id: number; params: unknown }).id, 2);
+  assert.deepEqual((failed.run as { params: unknown }).params, { x: 2 });
 
-  assert.equal(finished?.interrupted, false);
-  assert.deepEqual(finished?.counts, { PENDING: 0, RUNNING: 0, COMPLETED: 2, FAILED: 1, CANCELLED: 0 });
+  assert.equal(finished.interrupted, false);
+  assert.deepEqual(finished.counts, { PENDING: 0, RUNNING: 0, COMPLETED: 2, FAILED: 1, CANCELLED: 0 });
   assert.deepEqual(
-    (finished?.failures as Array<{ id: number }>).map((f) => f.id),
+    (finished.failures as Array<{ id: number }>).map((f) => f.id),
     [2],
   );
-  assert.match(String(finished?.text), /notified finished — 2 completed, 1 failed/);
-  assert.match(String(finished?.text), /run 2.*ValueError: diverged/, 'a traceback is summed up by its exception');
+  assert.match(String(finished.text), /notified finished — 2 completed, 1 failed/);
+  assert.match(String(finished.text), /run 2.*ValueError: diverged/, 'a traceback is summed up by its exception');
 });
 
 /** A port on 127.0.0.1 nothing listens on (it did a moment ago). */
