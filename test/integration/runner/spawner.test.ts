@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type TestContext, test } from 'node:test';
+import { Spawner, SpawnFailure, type SpawnRequest } from '../../../src/runner/spawner.js';
+import { isRunning, processesWithArgument, uniqueSleep } from '../../helpers/processes.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { waitUntil } from '../../helpers/wait.js';
+
+async function spawner(t: TestContext): Promise<Spawner> {
+  const started = await Spawner.start();
+  t.after(() => started.close());
+  return started;
+}
+
+function request(dir: string, argv: string[]): SpawnRequest {
+  return {
+    argv,
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GREETING: 'hi' },
+    stdoutPath: join(dir, 'out'),
+    stderrPath: join(dir, 'err'),
+  };
+}
+
+/** Process group and session of a process, from /proc/PID/stat. */
+function groupOf(pid: number): { pgid: number; sid: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pgid: Number(fields[2]), sid: Number(fields[3]) };
+}
+
+test('a spawned run has its own session, its output in files, fd 3 connected, and its exit status reported', async (t) => {
+  const dir = tempDir(t);
+  const launcher = await spawner(t);
+  const run = await launcher.spawn(
+    request(dir, [
+      'sh',
+      '-c',
+      'echo "$GREETING out"; echo err >&2; echo \'{"type":"log","message":"x"}\' >&3; read reply <&3; echo "$reply"; exit 7',
+    ]),
+  );
+  assert.deepEqual(groupOf(run.pid), { pgid: run.pid, sid: run.pid });
+  const lines: string[] = [];
+  run.connection.onLine((line) => {
+    lines.push(line);
+    run.connection.socket.write('pong\n');
+  });
+  assert.deepEqual(await run.exited, { code: 7, signal: null });
+  await run.connection.closed;
+  assert.deepEqual(lines, ['{"type":"log","message":"x"}']);
+  assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'hi out\npong\n');
+  assert.equal(readFileSync(join(dir, 'err'), 'utf8'), 'err\n');
+});
+
+test('a run killed by a signal reports the signal; a missing command is a SpawnFailure that says so', async (t) => {
+  const dir = tempDir(t);
+  const launcher = await spawner(t);
+  const killed = await launcher.spawn(request(dir, ['sh', '-c', 'kill -KILL $$']));
+  assert.deepEqual(await killed.exited, { code: null, signal: 'SIGKILL' });
+  await assert.rejects(launcher.spawn(request(dir, ['no-such-command-for-labbook'])), (error: unknown) => {
+    assert.ok(error instanceof SpawnFailure);
+    assert.match(error.message, /cannot start 'no-such-command-for-labbook': no such command/);
+    return true;
+  });
+  await assert.rejects(launcher.spawn({ ...request(dir, ['true']), cwd: join(dir, 'missing') }), SpawnFailure);
+  const after = await launcher.spawn(request(dir, ['true']));
+  assert.deepEqual(await after.exited, { code: 0, signal: null }, 'the launcher goes on after a failure');
+});
+
+test('close() stops the process groups of runs still going, even children that ignore SIGTERM', async (t) => {
+  const dir = tempDir(t);
+  const launcher = await Spawner.start();
+  const sleep = uniqueSleep(60);
+  const run = await launcher.spawn(request(dir, ['sh', '-c', `trap "" TERM; sleep ${sleep} & sleep ${sleep}; wait`]));
+  await waitUntil(() => processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length === 2, { message: 'both sleeps started' });
+  await launcher.close();
+  await waitUntil(() => processesWithArgument(sleep).length === 0 && !isRunning(run.pid), {
+    timeoutMs: 15_000,
+    message: `left running: ${JSON.stringify(processesWithArgument(sleep))}`,
+  });
+});
+
+test('many short runs at once each get their own connection and status', async (t) => {
+  const dir = tempDir(t);
+  const launcher = await spawner(t);
+  const runs = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => launcher.spawn(request(dir, ['sh', '-c', `echo ${i} >&3; exit ${i % 5}`]))),
+  );
+  const results = await Promise.all(
+    runs.map(
+      (run) =>
+        new Promise<[string, number | null]>((resolve) => {
+          const lines: string[] = [];
+          run.connection.onLine((line) => lines.push(line));
+          void Promise.all([run.exited, run.connection.closed]).then(([status]) => resolve([lines.join(','), status.code]));
+        }),
+    ),
+  );
+  assert.deepEqual(
+    results,
+    Array.from({ length: 50 }, (_, i) => [String(i), i % 5]),
+  );
+});
