@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { SessionResult } from '../runner/session.js';
+import { errorLine } from '../notify/format.js';
+import type { SessionOptions, SessionResult } from '../runner/session.js';
 import { parseDuration } from '../spec/duration.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
@@ -32,20 +33,38 @@ export function addEngineOptions(command: Command): Command {
 }
 
 /** `--notify` values, or `fallback` (the spec's notify:, console by default) when none is given. */
-export function parseNotify(values: readonly string[], env: NodeJS.ProcessEnv, fallback: readonly NotifyConfig[]): NotifyConfig[] {
+function parseNotify(values: readonly string[], env: NodeJS.ProcessEnv, fallback: readonly NotifyConfig[]): NotifyConfig[] {
   return values.length > 0 ? values.map((value) => parseNotifyOption(value, env)) : [...fallback];
 }
 
-export function parseJobs(text: string | undefined): number {
+/** What `run` and `worker` take from their flags, checked before the store is opened. */
+export type EngineSettings = Omit<SessionOptions, 'store' | 'experiments' | 'wait' | 'waitForOthers'>;
+
+export function engineSettings(ctx: CliContext, options: EngineOptions, defaultNotify: readonly NotifyConfig[]): EngineSettings {
+  const maxRuns = parseMaxRuns(options.maxRuns);
+  return {
+    clock: ctx.clock,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    slots: parseJobs(options.jobs),
+    leaseMs: parseLeaseMs(options.lease),
+    killOnInterrupt: options.killOnInterrupt ?? false,
+    notify: parseNotify(options.notify, ctx.env, defaultNotify),
+    ...(maxRuns !== undefined && { maxRuns }),
+    progress: { tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY), write: (text) => ctx.stderr.write(text) },
+  };
+}
+
+function parseJobs(text: string | undefined): number {
   if (text === undefined) return availableParallelism();
   return positiveInteger(text, '--jobs', 'labbook run sweep.yaml -j 4');
 }
 
-export function parseMaxRuns(text: string | undefined): number | undefined {
+function parseMaxRuns(text: string | undefined): number | undefined {
   return text === undefined ? undefined : positiveInteger(text, '--max-runs', 'labbook worker --max-runs 100');
 }
 
-export function parseLeaseMs(text: string | undefined): number {
+function parseLeaseMs(text: string | undefined): number {
   const seconds = parseDuration(text ?? '30s');
   if (seconds === undefined || seconds < 1) {
     throw new UsageError(`--lease '${text}' is not a duration of at least 1s; write e.g. --lease 30s, --lease 2m`);
@@ -76,7 +95,7 @@ export function reportSession(ctx: CliContext, json: boolean | undefined, result
       ` — ${counts.COMPLETED} completed, ${counts.FAILED} failed, ${counts.PENDING} pending, ${counts.RUNNING} running in all`,
   ];
   for (const run of failures.slice(0, 10)) {
-    lines.push(`  ✗ run ${run.id} (${formatParams(run.params)}): ${(run.error ?? run.failureReason ?? '').split('\n')[0]}`);
+    lines.push(`  ✗ run ${run.id} (${formatParams(run.params)}): ${errorLine(run.error ?? run.failureReason ?? '')}`);
   }
   if (failures.length > 10) lines.push(`  … and ${failures.length - 10} more: labbook ls --state FAILED`);
   if (failures.length > 0) lines.push("See a run's error with: labbook show RUN, its output with: labbook logs RUN");

@@ -53,15 +53,17 @@ export function suppressedNote(suppressed: number, before: string, after: string
 }
 
 /**
- * The line of an error text that says what went wrong, shortened: the first non-empty one,
- * except for a Python traceback, whose message is its last line.
+ * The line of an error text that says what went wrong, shortened. Errors end with it (a
+ * stderr tail, a Python traceback, labbook's own note), so it is the last non-empty line,
+ * except for a JavaScript stack, whose message comes before its `at …` frames.
  */
 export function errorLine(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  const line = (lines[0]?.startsWith('Traceback (most recent call last)') ? lines.at(-1) : lines[0]) ?? '';
+  const firstFrame = lines.findIndex((l) => /^at /.test(l));
+  const line = (firstFrame > 0 ? lines[firstFrame - 1] : lines.at(-1)) ?? '';
   return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
 }
 

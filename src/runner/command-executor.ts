@@ -95,9 +95,8 @@ export class CommandExecutor implements Executor {
         await channel;
       }
       if (status.code === 0) return { ok: true, result: recorder.result, exitCode: 0 };
-      const tail = await readTail(stderrPath, stderrStart);
-      const how = status.signal ? `killed by ${status.signal}` : `exited with status ${status.code}`;
-      return { ok: false, reason: status.signal ? 'signal' : 'exit', error: tail ? `${how}\n${tail}` : how, exitCode: status.code };
+      const how = status.signal ? `killed by ${status.signal}` : `exit status ${status.code}`;
+      return { ok: false, reason: how, error: await readTail(stderrPath, stderrStart), exitCode: status.code };
     })();
     return {
       ended,

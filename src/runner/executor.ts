@@ -8,6 +8,7 @@ export type StopReason = 'timeout' | 'interrupt' | 'lease-lost';
 /** How a run ended, as its executor saw it (the worker turns this into the store's outcome). */
 export type RunEnd =
   | { ok: true; result: JsonValue | null; exitCode: number | null }
+  /** `reason` says how it ended (`exit status 3`, `killed by SIGSEGV`, `exception`); `error` what it said (stderr tail, stack). */
   | { ok: false; reason: string; error: string; exitCode: number | null };
 
 export interface RunTask {

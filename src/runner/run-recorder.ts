@@ -43,16 +43,9 @@ export class RunRecorder {
   }
 
   async artifact(name: string, path: string, mediaType?: string): Promise<StoredObject> {
-    // TODO(merge): use track/record-artifact.ts (media type by extension) once it lands.
     const { store, objects, clock } = this.services;
-    const object = await objects.putFile(path);
-    const now = clock.now();
-    await store.recordObject(object, now);
-    await store.addArtifact(
-      { runId: this.runId, attempt: this.attempt, name, mediaType: mediaType ?? 'application/octet-stream', ...object },
-      now,
-    );
-    return object;
+    const artifact = await recordArtifact(store, objects, { id: this.runId, attempt: this.attempt }, name, path, mediaType, clock.now());
+    return { sha256: artifact.sha256, size: artifact.size };
   }
 
   async checkpointFile(path: string): Promise<StoredObject> {

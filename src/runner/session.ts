@@ -1,3 +1,4 @@
+import { errorLine } from '../notify/format.js';
 import { createNotifier, type RunNotice } from '../notify/index.js';
 import type { Clock } from '../queue/clock.js';
 import { Queue } from '../queue/queue.js';
@@ -83,7 +84,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
         progress.runFinished();
         if (!event.end.ok && event.state === 'FAILED') notifier.runFailed(noticeOf(event.run, event.end));
         else if (!event.end.ok && !event.stop)
-          progress.print(`labbook: run ${event.run.id} failed, will be retried: ${firstLine(event.end.error)}`);
+          progress.print(`labbook: run ${event.run.id} failed, will be retried: ${errorLine(event.end.error)}`);
       }
       options.onEvent?.(event);
     },
@@ -126,20 +127,5 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
 
 function noticeOf(run: RunRecord, failure: { reason: string; error: string }): RunNotice {
   const { experiment, id: runId, hash, params, attempt } = run;
-  return { experiment, runId, hash, params, attempt, reason: failure.reason, error: withoutEndLine(failure.error) };
-}
-
-/**
- * A command's error starts with how it ended (`exited with status 1`, `killed by SIGKILL`,
- * `timed out after 1s`), which the notice's reason already says; the notifier headlines the
- * first line, so it gets what the run wrote to stderr (a traceback, `ValueError: …`) first.
- */
-function withoutEndLine(error: string): string {
-  const [first = '', ...rest] = error.split('\n');
-  const endLine = /^(exited with status -?\d+|killed by SIG[A-Z0-9]+|timed out after \S+)$/.test(first);
-  return endLine && rest.some((line) => line.trim() !== '') ? rest.join('\n') : error;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? '';
+  return { experiment, runId, hash, params, attempt, reason: failure.reason, error: failure.error };
 }

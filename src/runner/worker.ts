@@ -190,12 +190,17 @@ export class Worker {
     }
   }
 
-  /** A run stopped by the worker ends as that stop says, unless it succeeded anyway. */
+  /**
+   * The outcome to store. A timeout is the reason TIMED_OUT; the error is what the run said
+   * (its stderr tail, its stack) followed by how it ended, so its last line is the headline.
+   */
   private describeEnd(end: RunEnd, stop: StopReason | undefined, spec: ExperimentSpec): RunEnd {
-    if (end.ok || stop !== 'timeout') return end;
-    const tail = end.error.split('\n').slice(1).join('\n');
-    const error = `timed out after ${spec.timeout}s${tail ? `\n${tail}` : ''}`;
-    return { ok: false, reason: 'TIMED_OUT', error, exitCode: end.exitCode };
+    if (end.ok) return end;
+    if (stop === 'timeout') {
+      const note = `[labbook] timed out after ${spec.timeout}s; the run was stopped`;
+      return { ok: false, reason: 'TIMED_OUT', error: end.error ? `${end.error}\n${note}` : note, exitCode: end.exitCode };
+    }
+    return { ...end, error: end.error || `${end.reason} (the run wrote nothing to stderr)` };
   }
 
   private async record(active: ActiveRun, end: RunEnd): Promise<void> {

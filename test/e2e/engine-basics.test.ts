@@ -55,7 +55,7 @@ command: [sh, -c, 'echo "working on {x}" >&2; if [ {x} -eq 2 ]; then echo boom >
   const run = await cli(dir, ['run', 'sweep.yaml', '-j', '2'], { env });
   assert.equal(run.code, 1, 'exit status 1 when a run failed');
   assert.match(run.stderr, /3 completed, 1 failed/);
-  assert.match(run.stderr, /✗ run 2 \(x=2\): exited with status 3/);
+  assert.match(run.stderr, /✗ run 2 \(x=2\): boom/, 'the summary headlines the last line the run wrote to stderr');
 
   const store = await projectStore(t, dir);
   const runs = await store.listRuns({});
@@ -65,13 +65,13 @@ command: [sh, -c, 'echo "working on {x}" >&2; if [ {x} -eq 2 ]; then echo boom >
   );
   const failed = runs[1]!;
   assert.equal(failed.exitCode, 3);
-  assert.equal(failed.failureReason, 'exit');
-  assert.equal(failed.error, 'exited with status 3\nworking on 2\nboom');
+  assert.equal(failed.failureReason, 'exit status 3');
+  assert.equal(failed.error, 'working on 2\nboom');
 
   const show = await cli(dir, ['show', String(failed.id)], { env });
-  assert.match(show.stdout, /state\s+FAILED \(exit\)/);
-  assert.match(show.stdout, /error\n {2}exited with status 3\n {2}working on 2\n {2}boom/);
-  assert.match(show.stdout, /RUNNING\s+FAILED\s+1\s+\S+\s+exit: boom/);
+  assert.match(show.stdout, /FAILED \(exit status 3\)/);
+  assert.match(show.stdout, /error\n {2}working on 2\n {2}boom/);
+  assert.match(show.stdout, /RUNNING\s+FAILED\s+1\s+\S+\s+exit status 3: boom/);
 });
 
 test('a command that does not exist fails its run with a message that says so', async (t) => {

@@ -49,7 +49,7 @@ command: [sh, -c, 'if [ {x} -eq 2 ]; then python3 -c "raise ValueError(\\"diverg
   }
   const [failed, finished] = hook.received.map((r) => r.body) as [Record<string, unknown>, Record<string, unknown>];
   assert.equal(failed.experiment, 'notified');
-  assert.match(String(failed.text), /notified: run 2 failed \(attempt 1, exit\): ValueError: diverged/);
+  assert.match(String(failed.text), /notified: run 2 failed \(attempt 1, exit status 1\): ValueError: diverged/);
   assert.deepEqual((failed.run as { id: number; params: unknown }).id, 2);
   assert.deepEqual((failed.run as { params: unknown }).params, { x: 2 });
 

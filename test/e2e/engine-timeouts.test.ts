@@ -26,7 +26,7 @@ command: [sh, -c, 'echo started >&2; sleep ${sleep} & sleep ${sleep}; wait']
   const [only] = await store.listRuns({});
   assert.equal(only?.state, 'FAILED');
   assert.equal(only?.failureReason, 'TIMED_OUT');
-  assert.match(only?.error ?? '', /^timed out after 1s\nstarted/);
+  assert.match(only?.error ?? '', /^started\n\[labbook\] timed out after 1s; the run was stopped$/);
   const events = await store.listRunEvents(only!.id);
   assert.match(events.at(-1)?.reason ?? '', /^TIMED_OUT: /);
   await waitUntil(() => processesWithArgument(sleep).length === 0, {
@@ -68,7 +68,7 @@ command: [sh, -c, 'n=$(cat "$LABBOOK_RUN_DIR/count" 2>/dev/null || echo 0); n=$(
   );
   const run = await cli(dir, ['run', 'sweep.yaml'], { env });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /run 1 failed, will be retried: exited with status 1/);
+  assert.match(run.stderr, /run 1 failed, will be retried: attempt 1 fails/);
   const store = await projectStore(t, dir);
   const [only] = await store.listRuns({});
   assert.equal(only?.state, 'COMPLETED');
@@ -81,8 +81,8 @@ command: [sh, -c, 'n=$(cat "$LABBOOK_RUN_DIR/count" 2>/dev/null || echo 0); n=$(
   assert.deepEqual(
     events.map((e) => [e.attempt, e.toState, e.reason]),
     [
-      [1, 'PENDING', 'exit: attempt 1 fails'],
-      [2, 'PENDING', 'exit: attempt 2 fails'],
+      [1, 'PENDING', 'exit status 1: attempt 1 fails'],
+      [2, 'PENDING', 'exit status 1: attempt 2 fails'],
       [3, 'COMPLETED', 'completed'],
     ],
   );
@@ -104,5 +104,6 @@ command: [sh, -c, 'echo "failure $LABBOOK_ATTEMPT" >&2; exit 2']
   const [only] = await store.listRuns({});
   assert.equal(only?.state, 'FAILED');
   assert.equal(only?.attempt, 2);
-  assert.equal(only?.error, 'exited with status 2\nfailure 2', 'only this attempt of the stderr tail');
+  assert.equal(only?.error, 'failure 2', 'only this attempt of the stderr tail');
+  assert.equal(only?.failureReason, 'exit status 2');
 });

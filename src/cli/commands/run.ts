@@ -6,15 +6,7 @@ import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import type { RunState } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, withStore } from '../context.js';
-import {
-  addEngineOptions,
-  type EngineOptions,
-  parseJobs,
-  parseLeaseMs,
-  parseMaxRuns,
-  parseNotify,
-  reportSession,
-} from '../engine-options.js';
+import { addEngineOptions, type EngineOptions, engineSettings, reportSession } from '../engine-options.js';
 import { describeEnqueue } from './add.js';
 
 interface RunOptions extends GlobalOptions, EngineOptions {
@@ -40,29 +32,12 @@ export function defineRun(program: Command, ctx: CliContext): void {
   );
   bindAction(command, ctx, async (ctx, options: RunOptions, file: string, overrides: string[]) => {
     const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
-    const slots = parseJobs(options.jobs);
-    const leaseMs = parseLeaseMs(options.lease);
-    const maxRuns = parseMaxRuns(options.maxRuns);
-    const notify = parseNotify(options.notify, ctx.env, loaded.spec.notify);
+    const settings = engineSettings(ctx, options, loaded.spec.notify);
     const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
     return withStore(ctx, options, async (store) => {
       const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
       if (!options.json) ctx.stderr.write(`${describeEnqueue(experiment.name, counts)}\n`);
-      const result = await runSession({
-        store,
-        clock: ctx.clock,
-        cwd: ctx.cwd,
-        env: ctx.env,
-        slots,
-        experiments: [experiment.name],
-        wait: false,
-        waitForOthers: true,
-        leaseMs,
-        killOnInterrupt: options.killOnInterrupt ?? false,
-        notify,
-        ...(maxRuns !== undefined && { maxRuns }),
-        progress: { tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY), write: (text) => ctx.stderr.write(text) },
-      });
+      const result = await runSession({ ...settings, store, experiments: [experiment.name], wait: false, waitForOthers: true });
       return reportSession(ctx, options.json, result);
     });
   });

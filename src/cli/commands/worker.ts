@@ -3,15 +3,7 @@ import { runSession } from '../../runner/session.js';
 import { parseNotifyOption } from '../../spec/notify-config.js';
 import { bindAction, examples, parseList } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, withStore } from '../context.js';
-import {
-  addEngineOptions,
-  type EngineOptions,
-  parseJobs,
-  parseLeaseMs,
-  parseMaxRuns,
-  parseNotify,
-  reportSession,
-} from '../engine-options.js';
+import { addEngineOptions, type EngineOptions, engineSettings, reportSession } from '../engine-options.js';
 
 interface WorkerCommandOptions extends GlobalOptions, EngineOptions {
   experiment?: string;
@@ -27,26 +19,15 @@ export function defineWorker(program: Command, ctx: CliContext): void {
       .option('--wait', 'keep polling for new runs when the queue is empty (default: stop)'),
   ).addHelpText('after', examples('labbook worker -j 4', 'labbook worker -e cv,ablation --wait', 'labbook worker --max-runs 100'));
   bindAction(command, ctx, async (ctx, options: WorkerCommandOptions) => {
-    const slots = parseJobs(options.jobs);
-    const leaseMs = parseLeaseMs(options.lease);
-    const maxRuns = parseMaxRuns(options.maxRuns);
-    const notify = parseNotify(options.notify, ctx.env, [parseNotifyOption('console', ctx.env)]);
+    const settings = engineSettings(ctx, options, [parseNotifyOption('console', ctx.env)]);
     const experiments = options.experiment ? parseList(options.experiment) : undefined;
     return withStore(ctx, options, async (store) => {
       const result = await runSession({
+        ...settings,
         store,
-        clock: ctx.clock,
-        cwd: ctx.cwd,
-        env: ctx.env,
-        slots,
         wait: options.wait ?? false,
         waitForOthers: false,
-        leaseMs,
-        killOnInterrupt: options.killOnInterrupt ?? false,
-        notify,
         ...(experiments && { experiments }),
-        ...(maxRuns !== undefined && { maxRuns }),
-        progress: { tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY), write: (text) => ctx.stderr.write(text) },
       });
       return reportSession(ctx, options.json, result);
     });

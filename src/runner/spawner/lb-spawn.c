@@ -118,6 +118,8 @@ static int open_output(const char *path) { return open(path, O_WRONLY | O_CREAT 
 static void become_run(int report_fd, const char *cwd, const char *out, const char *err, const char *token, char **argv, char **envp) {
   signal(SIGINT, SIG_DFL);
   signal(SIGQUIT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
   signal(SIGCHLD, SIG_DFL);
   sigset_t none;
@@ -241,8 +243,12 @@ int main(int argc, char **argv) {
     return 2;
   }
   socket_name = argv[1];
-  signal(SIGINT, SIG_IGN); /* Ctrl-C is the worker's to handle */
+  /* Signals to the worker's process group (Ctrl-C, a hangup, kill -- -PGID) are the worker's
+   * to handle: it stops the runs and then closes our stdin, which is how we end. */
+  signal(SIGINT, SIG_IGN);
   signal(SIGQUIT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);
   if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0) return 1;
   struct sigaction action = {.sa_handler = on_sigchld, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
