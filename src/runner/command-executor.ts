@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ResourceMonitor } from '../track/resource-monitor.js';
 import { runArgv, runEnvironment } from './command-line.js';
 import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
@@ -88,7 +87,7 @@ export class CommandExecutor implements Executor {
       clearTimeout(monitorStart);
       monitor.stop();
       signalGroup('SIGKILL'); // what the run left behind in its group goes with it
-      const drained = await Promise.race([channel.then(() => true), delay(CHANNEL_DRAIN_MS, false, { ref: false })]);
+      const drained = await drainWithin(channel, CHANNEL_DRAIN_MS);
       if (!drained) {
         recorder.log('warning', 'the fd-3 channel stayed open after the run exited (a process outside its group holds it); closed it');
         spawned.connection.socket.destroy();
@@ -111,6 +110,15 @@ export class CommandExecutor implements Executor {
   close(): Promise<void> {
     return this.spawner.close();
   }
+}
+
+/** True when `channel` ended within `ms`; the timer is cleared either way (a run must not hold the process). */
+function drainWithin(channel: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([channel.then(() => true), late]).finally(() => clearTimeout(timer));
 }
 
 function sizeOf(path: string): number {

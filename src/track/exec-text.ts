@@ -26,12 +26,15 @@ export function execText(file: string, args: readonly string[], options: ExecTex
         cwd: options.cwd,
         env: options.env ?? process.env,
         stdio: ['ignore', 'pipe', 'ignore'],
-        timeout: options.timeoutMs ?? 5_000,
       });
     } catch {
       resolve(null);
       return;
     }
+    // Our own timer, not spawn's `timeout`: that one stays armed when the program is missing
+    // (no 'exit' follows the 'error'), keeping the whole process alive until it fires.
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 5_000);
+    timer.unref();
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
@@ -48,8 +51,12 @@ export function execText(file: string, args: readonly string[], options: ExecTex
       chunks.push(chunk);
       size += chunk.length;
     });
-    child.on('error', () => resolve(null));
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
     child.on('close', (code) => {
+      clearTimeout(timer);
       if (code !== 0 && !truncated) resolve(null);
       else resolve({ stdout: Buffer.concat(chunks).toString('utf8'), truncated });
     });
