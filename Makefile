@@ -14,6 +14,9 @@ DEMO_DIR := .demo
 # The Python client's tests and the demo run in a project-local virtual environment.
 VENV := .venv
 VENV_STAMP := $(VENV)/.install-stamp
+# The Python benches run in a venv of their own, with the peer tools they compare against.
+BENCH_VENV := .venv-bench
+BENCH_VENV_STAMP := $(BENCH_VENV)/.install-stamp
 
 .PHONY: all build test test-ts test-py lint bench demo clean
 
@@ -52,8 +55,18 @@ lint: $(NPM_STAMP)
 	node scripts/bundle-migrations.mjs --check
 	npx biome check .
 
-bench: build
+# The client always; the peer tools when they install (the benches then print `skipped` for
+# them). Remove .venv-bench to try again.
+$(BENCH_VENV_STAMP): bench/requirements-bench.txt clients/python/pyproject.toml
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -e clients/python
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-bench.txt \
+		|| echo "make: the peer tools of bench/requirements-bench.txt did not install; their figures are skipped" >&2
+	@touch $@
+
+bench: build $(BENCH_VENV_STAMP)
 	@for f in $$(find dist/bench -name '*.bench.js' | sort); do node $$f; done
+	@for f in bench/python-*.bench.py; do LABBOOK_CLI=$(CURDIR)/bin/labbook $(BENCH_VENV)/bin/python $$f; done
 
 # The Memento paper's example for real: 45 scikit-learn cross-validations, then their table.
 demo: build $(VENV_STAMP)
