@@ -40,7 +40,6 @@ if (!port) throw new Error('function-thread.js runs as a worker thread of the fu
 const modules = new Map<string, Promise<RunFunction>>();
 const replies = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextRequest = 1;
-let tsxRegistered: Promise<void> | undefined;
 
 function send(message: FromThread): void {
   port?.postMessage(message);
@@ -57,13 +56,13 @@ function request(message: WithoutRequestId<Extract<FromThread, { requestId: numb
 }
 
 async function loadFunction(modulePath: string, exportName: string): Promise<RunFunction> {
-  if (/\.[cm]?ts$/.test(modulePath)) {
-    tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
-      register();
-    });
-    await tsxRegistered;
-  }
-  const module = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+  // TypeScript modules go through tsx's tsImport: loader hooks registered in a worker
+  // thread resolve .ts files but do not transform them on Node 20.
+  const module = (
+    /\.[cm]?ts$/.test(modulePath)
+      ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(modulePath).href, import.meta.url)
+      : await import(pathToFileURL(modulePath).href)
+  ) as Record<string, unknown>;
   const exported = module[exportName];
   if (typeof exported !== 'function') {
     const functions = Object.keys(module).filter((key) => typeof module[key] === 'function');

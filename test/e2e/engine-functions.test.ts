@@ -121,3 +121,36 @@ function: ./resume.mjs
   const [only] = await store.listRuns({});
   assert.deepEqual(only?.result, { attempt: 2, restored: 3, weights: [0.5, 0.25] });
 });
+
+test('a function written in TypeScript runs as it is (no build step)', async (t) => {
+  const dir = await project(
+    t,
+    `name: typed
+parameters:
+  lr: [0.1, 0.2]
+function: ./train.ts#train
+`,
+  );
+  writeFileSync(
+    join(dir, 'train.ts'),
+    `interface Ctx { log(values: Record<string, number>, step?: number): void }
+export async function train(ctx: Ctx, config: { lr: number }): Promise<{ score: number }> {
+  const steps: number[] = [0, 1];
+  for (const step of steps) ctx.log({ loss: config.lr / (step + 1) }, step);
+  return { score: config.lr * 10 };
+}
+`,
+  );
+  const run = await cli(dir, ['run', 'sweep.yaml', '-j', '2'], { env: processEnv() });
+  assert.equal(run.code, 0, run.stderr);
+  const store = await projectStore(t, dir);
+  const runs = await store.listRuns({});
+  assert.deepEqual(
+    runs.map((r) => [r.state, r.result]),
+    [
+      ['COMPLETED', { score: 1 }],
+      ['COMPLETED', { score: 2 }],
+    ],
+  );
+  assert.deepEqual((await store.readMetrics(runs[0]!.id, 'loss')).map((p) => p.value), [0.1, 0.05]);
+});
