@@ -152,5 +152,8 @@ export async function train(ctx: Ctx, config: { lr: number }): Promise<{ score: 
       ['COMPLETED', { score: 2 }],
     ],
   );
-  assert.deepEqual((await store.readMetrics(runs[0]!.id, 'loss')).map((p) => p.value), [0.1, 0.05]);
+  assert.deepEqual(
+    (await store.readMetrics(runs[0]!.id, 'loss')).map((p) => p.value),
+    [0.1, 0.05],
+  );
 });
