@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunEvent, RunRecord } from '../../src/store/types.js';
@@ -11,13 +11,27 @@ import { waitUntil } from '../helpers/wait.js';
 
 const env = processEnv();
 
-/** Four runs whose first attempt sleeps a minute (marked by a unique argument) and whose next one finishes at once. */
+/**
+ * Four runs whose first attempt sleeps a minute (marked by a unique argument) while the
+ * project holds a file `hold`; a later attempt, or any run once `hold` is gone, finishes at once.
+ */
 function sleepyGrid(sleep: string, extra = ''): string {
   return `name: sleepy
 parameters:
   x: [1, 2, 3, 4]
-command: [sh, -c, '${extra}if [ "$LABBOOK_ATTEMPT" = 1 ]; then sleep ${sleep}; fi; echo done {x}']
+command: [sh, -c, '${extra}if [ "$LABBOOK_ATTEMPT" = 1 ] && [ -e hold ]; then sleep ${sleep}; fi; echo done {x}']
 `;
+}
+
+async function sleepyProject(t: Parameters<typeof project>[0], sleep: string, extra = ''): Promise<string> {
+  const dir = await project(t, sleepyGrid(sleep, extra));
+  writeFileSync(join(dir, 'hold'), '');
+  return dir;
+}
+
+/** Runs not started yet finish at once from now on. */
+function release(dir: string): void {
+  rmSync(join(dir, 'hold'));
 }
 
 async function showRun(dir: string, id: number): Promise<RunRecord & { events: RunEvent[] }> {
@@ -35,7 +49,7 @@ function noProcessesWith(marker: string): Promise<true> {
 
 test('kill -9 of labbook run leaves no run process behind; its runs are requeued as worker lost once the lease expires', async (t) => {
   const sleep = uniqueSleep(60);
-  const dir = await project(t, sleepyGrid(sleep));
+  const dir = await sleepyProject(t, sleep);
   const run = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '2', '--lease', '2s']);
   await waitUntil(() => processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length === 2, {
     message: `two runs sleeping (labbook said: ${run.stderr()})`,
@@ -78,6 +92,7 @@ test('kill -9 of labbook run leaves no run process behind; its runs are requeued
     );
   }
 
+  release(dir);
   const worker = await cli(dir, ['worker', '-j', '2', '--lease', '2s', '--json'], { env });
   assert.equal(worker.code, 0, worker.stderr);
   const runs = await store.listRuns({});
@@ -94,13 +109,14 @@ test('kill -9 of labbook run leaves no run process behind; its runs are requeued
 
 test('a worker takes over runs of a killed worker by itself once their lease expired', async (t) => {
   const sleep = uniqueSleep(60);
-  const dir = await project(t, sleepyGrid(sleep));
+  const dir = await sleepyProject(t, sleep);
   const first = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '4', '--lease', '2s']);
   await waitUntil(() => processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length === 4, { message: 'four runs sleeping' });
   first.child.kill('SIGKILL');
   await first.exited;
 
   // A second `labbook run` of the same spec resumes: it waits for the lost runs' leases.
+  release(dir);
   const second = await cli(dir, ['run', 'sweep.yaml', '--lease', '2s', '--json'], { env });
   assert.equal(second.code, 0, second.stderr);
   const store = await projectStore(t, dir);
@@ -115,7 +131,7 @@ test('a worker takes over runs of a killed worker by itself once their lease exp
 
 test('a double Ctrl-C stops the runs, even ones that ignore SIGTERM, and requeues them as interrupted', async (t) => {
   const sleep = uniqueSleep(60);
-  const dir = await project(t, sleepyGrid(sleep, `trap "" TERM; `));
+  const dir = await sleepyProject(t, sleep, `trap "" TERM; `);
   const run = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '2', '--lease', '2s']);
   await waitUntil(() => processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length === 2, { message: 'two runs sleeping' });
 
@@ -144,6 +160,7 @@ test('a double Ctrl-C stops the runs, even ones that ignore SIGTERM, and requeue
     assert.equal(runs[id - 1]?.failures, 0, 'an interruption is not a failure');
   }
 
+  release(dir);
   const resume = await cli(dir, ['run', 'sweep.yaml', '--lease', '2s'], { env });
   assert.equal(resume.code, 0, resume.stderr);
   assert.deepEqual(
