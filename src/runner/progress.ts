@@ -40,10 +40,10 @@ export class Progress {
     this.finishedHere++;
   }
 
-  /** A short status shown after the counts (e.g. "stopping: waiting for 2 runs"). */
+  /** A short status shown after the counts (e.g. "stopping: waiting for 2 runs"), at once in both modes. */
   setNote(note: string): void {
     this.note = note;
-    if (this.options.tty) this.draw();
+    this.draw();
   }
 
   /** Prints a message above the live line. */
