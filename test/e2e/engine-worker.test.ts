@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cli } from '../helpers/cli.js';
+import { startLabbook } from '../helpers/labbook-process.js';
+import { processEnv, project, projectStore } from '../helpers/project.js';
+import { waitUntil } from '../helpers/wait.js';
+
+const env = processEnv();
+
+test('labbook worker --wait picks up runs added after it started, and stops on Ctrl-C', async (t) => {
+  const dir = await project(t, `name: later\nparameters:\n  x: [1, 2]\ncommand: [sh, -c, 'echo ran {x}']\n`);
+  const worker = startLabbook(t, dir, ['worker', '--wait', '-j', '2']);
+  const store = await projectStore(t, dir);
+  await waitUntil(async () => (await store.listWorkers()).some((w) => w.stoppedAt === null), { message: 'the worker registered' });
+
+  const add = await cli(dir, ['add', 'sweep.yaml'], { env });
+  assert.equal(add.code, 0, add.stderr);
+  await waitUntil(async () => (await store.listRuns({ states: ['COMPLETED'] })).length === 2, {
+    message: `the waiting worker ran the new runs: ${worker.stderr()}`,
+  });
+
+  worker.child.kill('SIGINT');
+  const exit = await worker.exited;
+  assert.equal(exit.code, 130, worker.stderr());
+  const [registered] = await store.listWorkers();
+  assert.notEqual(registered?.stoppedAt, null, 'the worker recorded that it stopped');
+});
+
+test('labbook logs -f follows a run until it ends', async (t) => {
+  const dir = await project(
+    t,
+    `name: chatty\nparameters:\n  x: [1]\ncommand: [sh, -c, 'echo first; while [ ! -e go ]; do sleep 0.05; done; echo second; echo oops >&2']\n`,
+  );
+  const run = startLabbook(t, dir, ['run', 'sweep.yaml']);
+  const store = await projectStore(t, dir);
+  await waitUntil(async () => (await store.listRuns({ states: ['RUNNING'] })).length === 1, { message: 'the run started' });
+  const follow = startLabbook(t, dir, ['logs', '1', '-f']);
+  await waitUntil(() => follow.stdout().includes('first\n'), { message: `logs -f printed the output so far: ${follow.stdout()}` });
+  assert.ok(!follow.stdout().includes('second'));
+
+  writeFileSync(join(dir, 'go'), '');
+  const followed = await follow.exited;
+  assert.equal(followed.code, 0, follow.stderr());
+  assert.equal(follow.stdout(), 'first\nsecond\noops\n', 'stdout then stderr, as they came, and it stops when the run ends');
+  assert.equal((await run.exited).code, 0);
+});
