@@ -63,7 +63,8 @@ export class CommandExecutor implements Executor {
       const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
       const argv = runArgv(spec.command ?? [], run.params, spec.settings, builtins);
       const stderrPath = join(runDir, 'stderr.log');
-      const stderrStart = sizeOf(stderrPath);
+      // Where this attempt's stderr starts (a first attempt starts a new file: no syscall needed).
+      const stderrStart = run.attempt > 1 ? sizeOf(stderrPath) : 0;
       let spawned: Awaited<ReturnType<Spawner['spawn']>>;
       try {
         spawned = await this.spawner.spawn({

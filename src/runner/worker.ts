@@ -123,6 +123,7 @@ export class Worker {
       startedAt: clock.now(),
       info: { slots: this.options.slots },
     });
+    mkdirSync(join(store.dataDir, 'runs'), { recursive: true });
     const heartbeat = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.queue.leaseMs / 3)));
     const running = new Set<Promise<void>>();
     try {
@@ -177,8 +178,9 @@ export class Worker {
     try {
       const spec = await this.specOf(run);
       const runDir = join(this.queue.store.dataDir, 'runs', String(run.id));
-      // Synchronous: a microsecond syscall, cheaper than a thread-pool round trip per run.
-      mkdirSync(runDir, { recursive: true });
+      // A command's directory is made by the launcher, in the run's own process before it
+      // starts; a function's here (synchronously: cheaper than a thread-pool round trip).
+      if (!spec.command) mkdirSync(runDir, { recursive: true });
       await this.queue.store.saveEnvironment(run.id, run.attempt, await this.environmentOf(run, spec));
       const executor = await this.executors.forSpec(spec);
       const recorder = new RunRecorder(

@@ -12,7 +12,8 @@
  * Requests on stdin, one per frame: "<length>\n" then <length> bytes of NUL-terminated fields
  *   spawn ID CWD STDOUT_PATH STDERR_PATH TOKEN ARGC ARG... ENVC ENV...
  * Each child gets its own session (setsid), /dev/null as stdin, the two files (appended)
- * as stdout and stderr, and, when TOKEN is not empty, fd 3 connected to SOCKET_NAME; the
+ * as stdout and stderr, their directory created if missing (the run directory; doing it in
+ * the child keeps the syscall off the worker's event loop), and, when TOKEN is not empty, fd 3 connected to SOCKET_NAME; the
  * first line it carries is TOKEN, so the worker knows which run the connection belongs to.
  *
  * Replies on stdout, one line each:
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -126,6 +128,13 @@ static void become_run(int report_fd, const char *cwd, const char *out, const ch
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   setsid();
+  char directory[4096];
+  snprintf(directory, sizeof directory, "%s", out);
+  char *slash = strrchr(directory, '/');
+  if (slash && slash != directory) {
+    *slash = '\0';
+    if (mkdir(directory, 0777) < 0 && errno != EEXIST) goto fail;
+  }
   int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   int out_fd = open_output(out);
   int err_fd = open_output(err);
