@@ -120,6 +120,20 @@ def test_stopping_the_server_kills_runs_still_going(tmp_path):
     assert stub.returncode != 0
 
 
+def test_a_server_whose_driver_is_killed_stops_with_its_runs(tmp_path):
+    driver = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from labbook._forkserver import ForkServer; "
+         "s = ForkServer(lambda env: 0); s.start(); print(s.pid, flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    server_pid = int(driver.stdout.readline())
+    driver.kill()
+    driver.wait(timeout=30)
+    driver.stdout.close()
+    assert wait_until_gone(server_pid), "the fork server outlived its driver"
+
+
 def test_without_a_server_the_stub_explains_what_to_do(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "LABBOOK_PY_SERVER"}
     done = subprocess.run(stub_command(), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30)

@@ -39,6 +39,7 @@ class ForkServer:
         self.directory = Path(tempfile.mkdtemp(prefix="labbook-py-"))
         self.path = self.directory / "fork.sock"
         self.pid: Optional[int] = None
+        self._lifeline: Optional[int] = None
 
     def env(self) -> Dict[str, str]:
         """The variables the engine's commands need to find this server."""
@@ -48,22 +49,31 @@ class ForkServer:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(str(self.path))
         listener.listen(64)
+        # A lifeline: the server reads end-of-file on it when the driver is gone, even killed
+        # by SIGKILL, and then stops (and its runs with it). Pipes are not inherited by the
+        # driver's other children (close-on-exec), so only the driver holds the write end.
+        lifeline, self._lifeline = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                _Server(listener, self.handler, self.on_exit).serve()
+                os.close(self._lifeline)
+                _Server(listener, self.handler, self.on_exit, lifeline).serve()
             except BaseException:  # noqa: BLE001 - the server must never fall back into the driver's code
                 code = 70
             finally:
                 os._exit(code)
+        os.close(lifeline)
         listener.close()
         self.pid = pid
 
     def stop(self) -> None:
         """Ends the server; runs still going are killed (the engine has finished with them)."""
+        if self._lifeline is not None:
+            os.close(self._lifeline)
+            self._lifeline = None
         if self.pid is not None:
             try:
                 os.kill(self.pid, signal.SIGTERM)
@@ -86,8 +96,11 @@ class ForkServer:
 
 
 class _Server:
-    def __init__(self, listener: socket.socket, handler: RunHandler, on_exit: Optional[Callable[[Mapping[str, str], int], None]]) -> None:
+    def __init__(
+        self, listener: socket.socket, handler: RunHandler, on_exit: Optional[Callable[[Mapping[str, str], int], None]], lifeline: int
+    ) -> None:
         self.listener = listener
+        self.lifeline = lifeline
         self.handler = handler
         self.on_exit = on_exit
         self.selector = selectors.DefaultSelector()
@@ -104,10 +117,13 @@ class _Server:
         signal.signal(signal.SIGCHLD, lambda *_: None)
         self.selector.register(self.listener, selectors.EVENT_READ, "accept")
         self.selector.register(wake_read, selectors.EVENT_READ, "wake")
+        self.selector.register(self.lifeline, selectors.EVENT_READ, "lifeline")
         while not self.stopping:
             for key, _ in self.selector.select():
                 if key.data == "accept":
                     self._accept()
+                elif key.data == "lifeline":
+                    self.stopping = True  # the driver is gone
                 elif key.data == "wake":
                     os.read(wake_read, 512)
                     self._reap()
@@ -142,6 +158,7 @@ class _Server:
             os.setpgid(0, 0)
             self.selector.close()
             self.listener.close()
+            os.close(self.lifeline)
             conn.close()
             for other, _ in self.runs.values():
                 other.close()
