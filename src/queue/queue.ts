@@ -82,9 +82,10 @@ export class Queue {
     return this.finish(lease, await this.store.finishRun(lease, { kind: 'failed', reason, error, exitCode }, this.clock.now()));
   }
 
-  /** Gives the run back without counting a failure (the worker was interrupted). */
-  async release(lease: Lease, reason = 'interrupted'): Promise<RunState> {
-    return this.finish(lease, await this.store.finishRun(lease, { kind: 'released', reason }, this.clock.now()));
+  /** Gives the run back without counting a failure (the worker was interrupted, or never started it). */
+  async release(lease: Lease, reason = 'interrupted', options: { notStarted?: boolean } = {}): Promise<RunState> {
+    const outcome = { kind: 'released' as const, reason, ...(options.notStarted && { notStarted: true }) };
+    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now()));
   }
 
   async reapExpired(): Promise<ReapedRun[]> {

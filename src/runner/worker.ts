@@ -250,7 +250,7 @@ export class Worker {
   private async releaseBacklog(): Promise<void> {
     for (const run of this.backlog.splice(0)) {
       try {
-        await this.queue.release({ runId: run.id, workerId: this.id, attempt: run.attempt }, 'not started');
+        await this.queue.release({ runId: run.id, workerId: this.id, attempt: run.attempt }, 'not started', { notStarted: true });
         this.report.claimed--;
       } catch (error) {
         if (!(error instanceof LeaseLostError)) throw error;

@@ -98,7 +98,7 @@ export type RunOutcome =
   | { kind: 'completed'; result: JsonValue | null; exitCode?: number | null }
   | { kind: 'failed'; reason: string; error: string; exitCode?: number | null }
   /** Stopped by the worker (e.g. Ctrl-C): back to PENDING, no failure counted. */
-  | { kind: 'released'; reason: string };
+  | { kind: 'released'; reason: string /** Claimed but never started: the attempt is given back too. */; notStarted?: boolean };
 
 export interface ReapedRun {
   id: number;

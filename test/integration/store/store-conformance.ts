@@ -188,6 +188,18 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.equal(back?.failureReason, 'interrupted');
     });
 
+    test('a run released before it started gets its attempt number back', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      assert.equal(run.attempt, 1);
+      assert.equal(await store.finishRun(leaseOf(run), { kind: 'released', reason: 'not started', notStarted: true }, T0 + 1), 'PENDING');
+      const back = await store.getRun(run.id);
+      assert.deepEqual([back?.state, back?.attempt, back?.failures, back?.startedAt], ['PENDING', 0, 0, null]);
+      const again = await claimOne(store);
+      assert.equal(again.attempt, 1, 'the next claim is its first attempt');
+    });
+
     test('heartbeats extend held leases and report lost ones', async (t) => {
       const store = await makeStore(t);
       await experimentWithRuns(store, 2);

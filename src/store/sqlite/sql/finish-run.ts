@@ -23,6 +23,10 @@ const FAIL = `UPDATE runs SET failures = failures + 1,
 const RELEASE = `UPDATE runs SET state = 'PENDING', failure_reason = ?, queued_at = ?, finished_at = NULL,
   lease_owner = NULL, lease_expires_at = NULL ${FENCE} RETURNING state`;
 
+// A run claimed ahead and never started takes back its attempt number too.
+const RELEASE_NOT_STARTED = `UPDATE runs SET state = 'PENDING', attempt = attempt - 1, started_at = NULL, failure_reason = ?,
+  queued_at = ?, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL ${FENCE} RETURNING state`;
+
 export function finishRun(
   db: Database.Database,
   sql: StatementCache,
@@ -44,7 +48,7 @@ export function finishRun(
         row = sql.get(FAIL).get(outcome.reason, outcome.error, outcome.exitCode ?? null, now, now, ...fence) as typeof row;
         reason = `${outcome.reason}: ${errorHeadline(outcome.error)}`;
       } else {
-        row = sql.get(RELEASE).get(outcome.reason, now, ...fence) as typeof row;
+        row = sql.get(outcome.notStarted ? RELEASE_NOT_STARTED : RELEASE).get(outcome.reason, now, ...fence) as typeof row;
         reason = outcome.reason;
       }
       if (!row) return undefined;
