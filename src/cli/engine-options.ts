@@ -15,7 +15,7 @@ export interface EngineOptions {
   lease?: string;
   killOnInterrupt?: boolean;
   maxRuns?: string;
-  notify: string[];
+  notify?: string[];
 }
 
 export function addEngineOptions(command: Command): Command {
@@ -27,8 +27,7 @@ export function addEngineOptions(command: Command): Command {
     .option(
       '--notify <channel>',
       "announce failed runs and the end: console, webhook=URL or email=ADDR[,ADDR] (repeatable; replaces the spec's notify:)",
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     );
 }
 
@@ -49,7 +48,7 @@ export function engineSettings(ctx: CliContext, options: EngineOptions, defaultN
     slots: parseJobs(options.jobs),
     leaseMs: parseLeaseMs(options.lease),
     killOnInterrupt: options.killOnInterrupt ?? false,
-    notify: parseNotify(options.notify, ctx.env, defaultNotify),
+    notify: parseNotify(options.notify ?? [], ctx.env, defaultNotify),
     ...(maxRuns !== undefined && { maxRuns }),
     progress: { tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY), write: (text) => ctx.stderr.write(text) },
   };

@@ -109,3 +109,12 @@ command: [sh, -c, 'echo {x} >> ran.txt']
   assert.equal((await cli(dir, ['run', 'sweep.yaml', '--rerun'], { env })).code, 0);
   assert.equal(readFileSync(join(dir, 'ran.txt'), 'utf8').split('\n').filter(Boolean).length, 4);
 });
+
+test('labbook run of a spec with nothing to execute is a usage error that names the fix and queues nothing', async (t) => {
+  const dir = await project(t, 'name: nothing\nparameters:\n  x: [1, 2]\n');
+  const run = await cli(dir, ['run', 'sweep.yaml'], { env });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /sweep\.yaml: command: 'labbook run' needs something to execute: add a command .* use 'labbook add'/);
+  const store = await projectStore(t, dir);
+  assert.deepEqual(await store.listExperiments(), [], 'nothing was written');
+});

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { SpecError } from '../../errors.js';
 import { Queue } from '../../queue/queue.js';
 import { runSession } from '../../runner/session.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
@@ -32,6 +33,17 @@ export function defineRun(program: Command, ctx: CliContext): void {
   );
   bindAction(command, ctx, async (ctx, options: RunOptions, file: string, overrides: string[]) => {
     const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
+    if (!loaded.spec.command && !loaded.spec.function) {
+      throw new SpecError([
+        {
+          file,
+          key: 'command',
+          message:
+            "'labbook run' needs something to execute: add a command (e.g. command: python train.py --lr {lr}) or a function " +
+            "(function: ./train.ts#train); to only queue the runs for workers or a Python driver, use 'labbook add'",
+        },
+      ]);
+    }
     const settings = engineSettings(ctx, options, loaded.spec.notify);
     const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
     return withStore(ctx, options, async (store) => {
