@@ -16,7 +16,6 @@ export interface GlobalOptions {
   store?: string;
   json?: boolean;
   debug?: boolean;
-  verbose?: boolean;
 }
 
 export function processContext(): CliContext {

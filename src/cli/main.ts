@@ -50,7 +50,6 @@ export function buildProgram(ctx: CliContext): Command {
     )
     .option('--json', 'machine-readable output')
     .option('--debug', 'show stack traces of errors')
-    .option('-v, --verbose', 'more log output')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .exitOverride();
