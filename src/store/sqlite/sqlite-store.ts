@@ -162,13 +162,10 @@ export class SqliteStore implements Store {
     return this.guard(() => listArtifacts(this.sql, runId));
   }
   async saveEnvironment(runId: number, attempt: number, data: JsonValue) {
-    return this.guard(() => saveEnvironment(this.sql, runId, attempt, JSON.stringify(data)));
+    return this.guard(() => saveEnvironment(this.db, this.sql, runId, attempt, data));
   }
   async getEnvironment(runId: number, attempt?: number) {
-    return this.guard(() => {
-      const data = getEnvironment(this.sql, runId, attempt);
-      return data === undefined ? undefined : (JSON.parse(data) as JsonValue);
-    });
+    return this.guard(() => getEnvironment(this.sql, runId, attempt));
   }
 
   async registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>) {

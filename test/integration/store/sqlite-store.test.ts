@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreSchemaNewerError } from '../../../src/errors.js';
+import { Queue } from '../../../src/queue/queue.js';
+import { defineExperiment } from '../../../src/spec/load-spec.js';
 import { migrateSqlite } from '../../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../../src/store/sqlite/migrations.generated.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
@@ -50,6 +52,20 @@ test('a store written by a newer labbook is refused and left untouched', (t) => 
   const check = new Database(file, { readonly: true });
   assert.equal((check.prepare('SELECT max(version) AS v FROM labbook_migrations').get() as { v: number }).v, 999);
   check.close();
+});
+
+test('runs sharing an environment share its large parts: stored once', async (t) => {
+  const dir = tempDir(t);
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
+  t.after(() => store.close());
+  await new Queue(store).enqueue(defineExperiment({ name: 'e', parameters: { seed: 'range(50)' }, command: ['true'] }));
+  const packages = Array.from({ length: 300 }, (_, i) => `package-${i}==1.${i}`);
+  for (const run of await store.listRuns({}))
+    await store.saveEnvironment(run.id, 1, { python: { packages }, seed: run.params.seed ?? null });
+  const count = (sql: string) => (store.database.prepare(sql).get() as { n: number }).n;
+  assert.equal(count('SELECT count(*) AS n FROM environments'), 50);
+  assert.equal(count('SELECT count(*) AS n FROM environment_parts'), 1, 'one package list for 50 runs');
+  assert.ok(count('SELECT max(length(data)) AS n FROM environments') < 200, 'each run keeps only a reference');
 });
 
 test('an older store is migrated forward and keeps its data', (t) => {

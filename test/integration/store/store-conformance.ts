@@ -417,5 +417,17 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.deepEqual(await store.getEnvironment(run.id, 1), { host: 'a' });
       assert.equal(await store.getEnvironment(run.id + 1), undefined);
     });
+
+    test('large parts of environments (package lists, git diffs) read back whole', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 2);
+      const [a, b] = await store.claimRuns({ workerId: 'w', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE });
+      const packages = Array.from({ length: 300 }, (_, i) => `package-${i}==1.${i}`);
+      const environment = { host: 'h', git: { dirty: true, diff: 'x'.repeat(5_000) }, python: { packages }, seed: null };
+      await store.saveEnvironment(a!.id, 1, environment);
+      await store.saveEnvironment(b!.id, 1, { ...environment, host: 'other' });
+      assert.deepEqual(await store.getEnvironment(a!.id), environment);
+      assert.deepEqual(await store.getEnvironment(b!.id), { ...environment, host: 'other' });
+    });
   });
 }

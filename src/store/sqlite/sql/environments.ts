@@ -1,17 +1,28 @@
+import type Database from 'better-sqlite3';
+import type { JsonValue } from '../../../spec/types.js';
+import { joinEnvironment, partsOf, splitEnvironment } from '../../environment-parts.js';
 import type { StatementCache } from '../statement-cache.js';
 
-/** One environment record (JSON text) per run attempt: what the attempt ran on. */
-export function saveEnvironment(sql: StatementCache, runId: number, attempt: number, data: string): void {
-  sql
-    .get(
-      'INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data',
-    )
-    .run(runId, attempt, data);
+/** One environment record per run attempt: what the attempt ran on; its large parts are shared. */
+export function saveEnvironment(db: Database.Database, sql: StatementCache, runId: number, attempt: number, data: JsonValue): void {
+  const { skeleton, parts } = splitEnvironment(data);
+  const insertPart = sql.get('INSERT INTO environment_parts (sha256, data) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING');
+  const insertEnvironment = sql.get(
+    'INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data',
+  );
+  db.transaction(() => {
+    for (const [sha256, text] of parts) insertPart.run(sha256, text);
+    insertEnvironment.run(runId, attempt, JSON.stringify(skeleton));
+  })();
 }
 
-export function getEnvironment(sql: StatementCache, runId: number, attempt?: number): string | undefined {
+export function getEnvironment(sql: StatementCache, runId: number, attempt?: number): JsonValue | undefined {
   const row = sql
     .get('SELECT data FROM environments WHERE run_id = ? AND (? IS NULL OR attempt = ?) ORDER BY attempt DESC LIMIT 1')
     .get(runId, attempt ?? null, attempt ?? null) as { data: string } | undefined;
-  return row?.data;
+  if (!row) return undefined;
+  const skeleton = JSON.parse(row.data) as JsonValue;
+  const readPart = sql.get('SELECT data FROM environment_parts WHERE sha256 = ?');
+  const texts = new Map(partsOf(skeleton).map((sha256) => [sha256, (readPart.get(sha256) as { data: string } | undefined)?.data]));
+  return joinEnvironment(skeleton, (sha256) => texts.get(sha256));
 }
