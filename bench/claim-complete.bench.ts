@@ -6,21 +6,19 @@
  * be 0). Target: ≥ 10,000 runs/s for one process.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { Queue } from '../src/queue/queue.js';
 import { defineExperiment } from '../src/spec/load-spec.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { bestSeconds, report } from './report.js';
+import { bareDatabase, removeScratch, scratchDir } from './scratch.js';
 
 const RUNS = 20_000;
 const spec = defineExperiment({ name: 'noop', parameters: { i: `range(${RUNS})` } });
 
 async function freshStore(): Promise<{ store: SqliteStore; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const dir = scratchDir();
   const store = new SqliteStore(join(dir, 'labbook.db'), dir);
   await new Queue(store).enqueue(spec);
   return { store, dir };
@@ -42,15 +40,13 @@ async function claimAndComplete(): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (done !== RUNS) throw new Error(`completed ${done} of ${RUNS}`);
   await store.close();
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
   return seconds;
 }
 
 function bareUpdates(): void {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
-  const db = new Database(join(dir, 'bare.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const dir = scratchDir();
+  const db = bareDatabase(dir);
   db.exec('CREATE TABLE runs (id INTEGER PRIMARY KEY, state TEXT NOT NULL)');
   const insert = db.prepare("INSERT INTO runs (state) VALUES ('PENDING')");
   db.transaction(() => {
@@ -60,7 +56,7 @@ function bareUpdates(): void {
   const finish = db.transaction((id: number) => update.run(id));
   for (let id = 1; id <= RUNS; id++) finish.immediate(id);
   db.close();
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
 }
 
 async function concurrentWorkers(processes: number): Promise<{ seconds: number; busy: number; doubles: number; missing: number }> {
@@ -85,7 +81,7 @@ async function concurrentWorkers(processes: number): Promise<{ seconds: number; 
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const busy = outputs.filter((o) => /SQLITE_BUSY|LB_STORE_BUSY|locked/.test(o.stderr)).length;
   const claimed = outputs.flatMap((o) => (o.stdout.trim() ? (JSON.parse(o.stdout) as number[]) : []));
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
   return { seconds, busy, doubles: claimed.length - new Set(claimed).size, missing: RUNS - new Set(claimed).size };
 }
 

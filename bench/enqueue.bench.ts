@@ -4,15 +4,13 @@
  * 100,000 rows (params JSON + hash) into an equivalent table in one transaction — the floor
  * any SQLite queue pays. Target: ≥ 100,000 runs/s.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { Queue } from '../src/queue/queue.js';
 import { expandGrid } from '../src/spec/expand-grid.js';
 import { defineExperiment } from '../src/spec/load-spec.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { bestSeconds, report } from './report.js';
+import { bareDatabase, removeScratch, scratchDir } from './scratch.js';
 
 const RUNS = 100_000;
 const spec = defineExperiment({
@@ -21,19 +19,17 @@ const spec = defineExperiment({
 });
 
 async function labbookEnqueue(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const dir = scratchDir();
   const store = new SqliteStore(join(dir, 'labbook.db'), dir);
   const { counts } = await new Queue(store).enqueue(spec);
   if (counts.added !== RUNS) throw new Error(`expected ${RUNS} runs, got ${counts.added}`);
   await store.close();
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
 }
 
 function bareInsert(): void {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
-  const db = new Database(join(dir, 'bare.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const dir = scratchDir();
+  const db = bareDatabase(dir);
   db.exec('CREATE TABLE runs (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, params TEXT NOT NULL)');
   const rows = expandGrid(spec.spec);
   const insert = db.prepare('INSERT INTO runs (hash, params) VALUES (?, ?)');
@@ -41,7 +37,7 @@ function bareInsert(): void {
     for (const row of rows) insert.run(row.hash, JSON.stringify(row.params));
   })();
   db.close();
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
 }
 
 const labbook = await bestSeconds(3, labbookEnqueue);

@@ -5,13 +5,11 @@
  * inserting the same rows into an equivalent table, same batches, no summaries — the floor
  * any SQLite ingest pays. Target: ≥ 300,000 points/s.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { MetricPoint } from '../src/store/types.js';
 import { bestSeconds, report } from './report.js';
+import { bareDatabase, removeScratch, scratchDir } from './scratch.js';
 
 const POINTS = 1_000_000;
 const BATCH = 1_000;
@@ -30,7 +28,7 @@ for (let start = 0; start < POINTS; start += BATCH) {
 }
 
 async function labbookIngest(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const dir = scratchDir();
   const store = new SqliteStore(join(dir, 'labbook.db'), dir);
   const experiment = await store.saveExperiment('bench', {}, T0);
   await store.enqueueRuns(experiment.id, [{ hash: 'f'.repeat(64), params: {} }], { now: T0, retries: 0 });
@@ -39,14 +37,12 @@ async function labbookIngest(): Promise<void> {
   const counted = (await store.listMetricSummaries(run!.id)).reduce((sum, s) => sum + s.count, 0);
   if (counted !== POINTS) throw new Error(`expected ${POINTS} points, summaries count ${counted}`);
   await store.close();
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
 }
 
 function bareInsert(): void {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
-  const db = new Database(join(dir, 'bare.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const dir = scratchDir();
+  const db = bareDatabase(dir);
   db.exec(`CREATE TABLE metrics (run_id INTEGER NOT NULL, attempt INTEGER NOT NULL, key TEXT NOT NULL, step INTEGER, at INTEGER NOT NULL, value REAL);
     CREATE INDEX metrics_by_run_key ON metrics (run_id, key);`);
   const insert = db.prepare('INSERT INTO metrics (run_id, attempt, key, step, at, value) VALUES (?, ?, ?, ?, ?, ?)');
@@ -55,7 +51,7 @@ function bareInsert(): void {
   });
   for (const batch of batches) append.immediate(batch);
   db.close();
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
 }
 
 const labbook = await bestSeconds(3, labbookIngest);

@@ -3,14 +3,18 @@ import type { MetricPoint } from '../store/types.js';
 
 /** Messages between the function executor and its worker threads. */
 
-export interface RunMessage {
-  type: 'run';
+/** Which run a function call is: what its ctx tells the function about itself. */
+export interface RunIdentity {
   runId: number;
   attempt: number;
   experiment: string;
   runDir: string;
   params: JsonObject;
   settings: JsonObject;
+}
+
+export interface RunMessage extends RunIdentity {
+  type: 'run';
   modulePath: string;
   exportName: string;
 }

@@ -4,7 +4,7 @@ import { deserialize, serialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { JsonObject, JsonValue } from '../spec/types.js';
 import type { MetricPoint } from '../store/types.js';
-import type { FromThread, RunMessage, ToThread } from './function-messages.js';
+import type { FromThread, RunIdentity, RunMessage, ToThread } from './function-messages.js';
 
 /**
  * A worker thread of the function executor: imports the spec's module once and calls its
@@ -12,13 +12,7 @@ import type { FromThread, RunMessage, ToThread } from './function-messages.js';
  */
 
 /** What a function run receives as its first argument. */
-export interface FunctionContext {
-  runId: number;
-  attempt: number;
-  experiment: string;
-  runDir: string;
-  params: JsonObject;
-  settings: JsonObject;
+export interface FunctionContext extends RunIdentity {
   /** Logs metric values at a step (batched; stored with the run). */
   log(values: Record<string, number>, step?: number): void;
   /** A line in the run's labbook.log. */
@@ -74,14 +68,10 @@ async function loadFunction(modulePath: string, exportName: string): Promise<Run
 }
 
 function contextFor(run: RunMessage): FunctionContext {
-  const { runId } = run;
+  const { type: _type, modulePath: _module, exportName: _export, ...identity } = run;
+  const { runId } = identity;
   return {
-    runId,
-    attempt: run.attempt,
-    experiment: run.experiment,
-    runDir: run.runDir,
-    params: run.params,
-    settings: run.settings,
+    ...identity,
     log(values, step) {
       const at = Date.now();
       const points: MetricPoint[] = Object.entries(values).map(([key, value]) => ({
