@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { errorLine } from '../notify/format.js';
 import type { SessionOptions, SessionResult } from '../runner/session.js';
 import { parseDuration } from '../spec/duration.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
+import { errorLine } from '../util/error-line.js';
 import { type CliContext, printJson } from './context.js';
 import { formatParams } from './output/format-values.js';
 

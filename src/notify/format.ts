@@ -1,10 +1,10 @@
 import type { RunState } from '../store/types.js';
+import { errorLine } from '../util/error-line.js';
 import type { RunNotice, RunSummary } from './types.js';
 
 /** Wording shared by the channels, so that console, chat and mail say the same thing. */
 
 const MAX_LISTED_FAILURES = 20;
-const MAX_LINE = 200;
 const STATE_ORDER: readonly RunState[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'RUNNING', 'PENDING'];
 
 /** `sweep: run 12 failed (attempt 2, TIMED_OUT)` */
@@ -50,21 +50,6 @@ export function suppressedNote(suppressed: number, before: string, after: string
   if (suppressed === 0) return '';
   const notices = suppressed === 1 ? '1 earlier failure notice was' : `${suppressed} earlier failure notices were`;
   return `${before}${notices} held back by min_interval${after}`;
-}
-
-/**
- * The line of an error text that says what went wrong, shortened. Errors end with it (a
- * stderr tail, a Python traceback, labbook's own note), so it is the last non-empty line,
- * except for a JavaScript stack, whose message comes before its `at …` frames.
- */
-export function errorLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  const firstFrame = lines.findIndex((l) => /^at /.test(l));
-  const line = (firstFrame > 0 ? lines[firstFrame - 1] : lines.at(-1)) ?? '';
-  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
 }
 
 /** `850ms`, `12s`, `3m 4s`, `2h 5m` */

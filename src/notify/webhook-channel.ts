@@ -1,4 +1,5 @@
-import { errorLine, failedText, finishedText, redactUrl } from './format.js';
+import { errorLine } from '../util/error-line.js';
+import { failedText, finishedText, redactUrl } from './format.js';
 import type { Channel, Notice } from './types.js';
 
 /**

@@ -1,9 +1,9 @@
-import { errorLine } from '../notify/format.js';
 import { createNotifier, type RunNotice } from '../notify/index.js';
 import type { Clock } from '../queue/clock.js';
 import { Queue } from '../queue/queue.js';
 import type { NotifyConfig } from '../spec/types.js';
 import { RUN_STATES, type RunRecord, type Store } from '../store/types.js';
+import { errorLine } from '../util/error-line.js';
 import { Executors } from './executors.js';
 import { Progress, type StateCounts } from './progress.js';
 import { Worker, type WorkerEvent, type WorkerReport } from './worker.js';

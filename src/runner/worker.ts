@@ -8,7 +8,8 @@ import { specFromRaw } from '../spec/load-spec.js';
 import type { ExperimentSpec, JsonObject, JsonValue } from '../spec/types.js';
 import type { RunRecord, RunState } from '../store/types.js';
 import { EnvironmentCapture } from '../track/environment.js';
-import { objectsOf } from '../track/store-objects.js';
+import type { ObjectStore } from '../track/object-store.js';
+import { objectsOf, runDirectoryOf } from '../track/store-objects.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import { MetricBatcher } from './metric-batcher.js';
 import { RunRecorder } from './run-recorder.js';
@@ -80,7 +81,7 @@ export class Worker {
   private meanRunMs = Number.POSITIVE_INFINITY;
   private readonly specs = new Map<number, Promise<ExperimentSpec>>();
   private readonly metrics: MetricBatcher;
-  private readonly objects: ReturnType<typeof objectsOf>;
+  private readonly objects: ObjectStore;
   private readonly environment = new EnvironmentCapture();
   /** Per experiment: the environment of this worker, captured at its first run of it. */
   private readonly environments = new Map<number, Promise<JsonValue>>();
@@ -177,7 +178,7 @@ export class Worker {
     this.active.set(run.id, active);
     try {
       const spec = await this.specOf(run);
-      const runDir = join(this.queue.store.dataDir, 'runs', String(run.id));
+      const runDir = runDirectoryOf(this.queue.store, run.id);
       // A command's directory is made by the launcher, in the run's own process before it
       // starts; a function's here (synchronously: cheaper than a thread-pool round trip).
       if (!spec.command) mkdirSync(runDir, { recursive: true });

@@ -6,3 +6,8 @@ import { ObjectStore } from './object-store.js';
 export function objectsOf(store: Store): ObjectStore {
   return new ObjectStore(join(store.dataDir, 'objects'));
 }
+
+/** Where a run's files are (its stdout.log, stderr.log, labbook.log): `<store>/runs/<id>/`. */
+export function runDirectoryOf(store: Store, runId: number): string {
+  return join(store.dataDir, 'runs', String(runId));
+}

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { resolveRun } from '../../queue/run-ref.js';
 import { isTerminal } from '../../queue/run-state.js';
+import { runDirectoryOf } from '../../track/store-objects.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, withStore } from '../context.js';
 
@@ -28,7 +29,7 @@ export function defineLogs(program: Command, ctx: CliContext): void {
     const streams = parseStreams(options.stream ?? 'stdout,stderr');
     return withStore(ctx, options, async (store) => {
       const run = await resolveRun(store, ref);
-      const dir = join(store.dataDir, 'runs', String(run.id));
+      const dir = runDirectoryOf(store, run.id);
       const offsets = new Map<StreamName, number>(streams.map((name) => [name, 0]));
       const printNew = async () => {
         for (const name of streams) {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { errorLine } from '../../../util/error-line.js';
 import type { Lease, RunOutcome, RunState } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
 import { INSERT_EVENT } from './run-row.js';
@@ -46,7 +47,7 @@ export function finishRun(
         reason = 'completed';
       } else if (outcome.kind === 'failed') {
         row = sql.get(FAIL).get(outcome.reason, outcome.error, outcome.exitCode ?? null, now, now, ...fence) as typeof row;
-        reason = `${outcome.reason}: ${errorHeadline(outcome.error)}`;
+        reason = `${outcome.reason}: ${errorLine(outcome.error)}`;
       } else {
         row = sql.get(outcome.notStarted ? RELEASE_NOT_STARTED : RELEASE).get(outcome.reason, now, ...fence) as typeof row;
         reason = outcome.reason;
@@ -56,10 +57,4 @@ export function finishRun(
       return row.state;
     })
     .immediate();
-}
-
-/** The last non-empty line: for a traceback, the exception itself. */
-function errorHeadline(text: string): string {
-  const line = text.trim().split('\n').pop() ?? '';
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
