@@ -160,7 +160,8 @@ def wait_until_gone(pid, attempts=1500):
             with open(f"/proc/{pid}/stat") as f:
                 if f.read().rsplit(")", 1)[1].split()[0] == "Z":
                     return True
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):
+            # Gone before the open, or between the open and the read (the kernel answers ESRCH).
             return True
         time.sleep(0.02)
     return False
