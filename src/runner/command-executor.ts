@@ -1,11 +1,10 @@
-import { statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ResourceMonitor } from '../track/resource-monitor.js';
 import { runArgv, runEnvironment } from './command-line.js';
 import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
+import { monitorGroup, signalGroup, terminateGroup } from './process-group.js';
 import { serveChannel } from './run-channel.js';
 import { Spawner, SpawnFailure } from './spawner.js';
+import { readStderrTail, stderrStartOf } from './stderr-tail.js';
 
 export interface CommandExecutorOptions {
   /** Working directory of every run (the project directory). */
@@ -20,10 +19,6 @@ export interface CommandExecutorOptions {
 
 /** How long the channel may stay open after the run exited (a straggler holding fd 3). */
 const CHANNEL_DRAIN_MS = 2_000;
-const STDERR_TAIL_BYTES = 4_096;
-const STDERR_TAIL_LINES = 20;
-/** How often a run's CPU and memory are sampled (as sys.* metrics). */
-const MONITOR_INTERVAL_MS = 2_000;
 
 /**
  * Runs a spec's `command` as a process in its own process group, with stdout and stderr
@@ -46,25 +41,13 @@ export class CommandExecutor implements Executor {
   start(task: RunTask): Execution {
     let pid: number | undefined;
     let stopped: StopReason | undefined;
-    const signalGroup = (signal: NodeJS.Signals) => {
-      if (pid === undefined) return;
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // the group is gone already
-      }
-    };
-    const terminate = () => {
-      signalGroup('SIGTERM');
-      setTimeout(() => signalGroup('SIGKILL'), this.options.killGraceMs ?? 5_000).unref();
-    };
+    const terminate = () => terminateGroup(pid, this.options.killGraceMs);
     const ended = (async (): Promise<RunEnd> => {
       const { run, spec, runDir, recorder } = task;
       const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
       const argv = runArgv(spec.command ?? [], run.params, spec.settings, builtins);
       const stderrPath = join(runDir, 'stderr.log');
-      // Where this attempt's stderr starts (a first attempt starts a new file: no syscall needed).
-      const stderrStart = run.attempt > 1 ? sizeOf(stderrPath) : 0;
+      const stderrStart = stderrStartOf(stderrPath, run.attempt);
       let spawned: Awaited<ReturnType<Spawner['spawn']>>;
       try {
         spawned = await this.spawner.spawn({
@@ -80,14 +63,11 @@ export class CommandExecutor implements Executor {
       }
       pid = spawned.pid;
       if (stopped) terminate();
-      // Sampling starts after one interval: short runs never pay for a /proc scan.
-      const monitor = new ResourceMonitor({ pid, intervalMs: MONITOR_INTERVAL_MS, onSample: (points) => recorder.metrics(points) });
-      const monitorStart = setTimeout(() => monitor.start(), MONITOR_INTERVAL_MS).unref();
+      const stopMonitor = monitorGroup(pid, recorder);
       const channel = serveChannel(spawned.connection, recorder, { now: this.options.now });
       const status = await spawned.exited;
-      clearTimeout(monitorStart);
-      monitor.stop();
-      signalGroup('SIGKILL'); // what the run left behind in its group goes with it
+      stopMonitor();
+      signalGroup(pid, 'SIGKILL'); // what the run left behind in its group goes with it
       const drained = await drainWithin(channel, CHANNEL_DRAIN_MS);
       if (!drained) {
         recorder.log('warning', 'the fd-3 channel stayed open after the run exited (a process outside its group holds it); closed it');
@@ -96,7 +76,7 @@ export class CommandExecutor implements Executor {
       }
       if (status.code === 0) return { ok: true, result: recorder.result, exitCode: 0 };
       const how = status.signal ? `killed by ${status.signal}` : `exit status ${status.code}`;
-      return { ok: false, reason: how, error: await readTail(stderrPath, stderrStart), exitCode: status.code };
+      return { ok: false, reason: how, error: await readStderrTail(stderrPath, stderrStart), exitCode: status.code };
     })();
     return {
       ended,
@@ -120,26 +100,4 @@ function drainWithin(channel: Promise<void>, ms: number): Promise<boolean> {
     timer = setTimeout(() => resolve(false), ms);
   });
   return Promise.race([channel.then(() => true), late]).finally(() => clearTimeout(timer));
-}
-
-function sizeOf(path: string): number {
-  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-}
-
-/** The last lines the run wrote to stderr in this attempt (where a traceback lands). */
-async function readTail(path: string, from: number): Promise<string> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(path, 'r');
-    const size = (await handle.stat()).size;
-    const start = Math.max(from, size - STDERR_TAIL_BYTES);
-    const buffer = Buffer.alloc(size - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    const lines = buffer.toString('utf8').trimEnd().split('\n');
-    return lines.slice(-STDERR_TAIL_LINES).join('\n');
-  } catch {
-    return '';
-  } finally {
-    await handle?.close();
-  }
 }

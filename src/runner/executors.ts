@@ -1,5 +1,6 @@
 import type { ExperimentSpec } from '../spec/types.js';
 import { CommandExecutor, type CommandExecutorOptions } from './command-executor.js';
+import { DriverExecutor, driverCommandLine } from './driver-executor.js';
 import type { Executor } from './executor.js';
 import { FunctionExecutor } from './function-executor.js';
 import type { ExecutorFactory } from './worker.js';
@@ -8,6 +9,7 @@ import type { ExecutorFactory } from './worker.js';
 export class Executors implements ExecutorFactory {
   private commands: Promise<CommandExecutor> | undefined;
   private functions: FunctionExecutor | undefined;
+  private driver: DriverExecutor | undefined;
 
   constructor(private readonly options: CommandExecutorOptions) {}
 
@@ -16,11 +18,20 @@ export class Executors implements ExecutorFactory {
       this.commands ??= CommandExecutor.create(this.options);
       return this.commands;
     }
+    if (spec.driver) {
+      this.driver ??= new DriverExecutor(this.options);
+      return this.driver;
+    }
     this.functions ??= new FunctionExecutor(this.options.cwd);
     return this.functions;
   }
 
+  commandLineOf(spec: ExperimentSpec): readonly string[] {
+    if (spec.command) return spec.command;
+    return spec.driver ? driverCommandLine(this.options.env) : [spec.function ?? ''];
+  }
+
   async close(): Promise<void> {
-    await Promise.all([this.commands?.then((executor) => executor.close()), this.functions?.close()]);
+    await Promise.all([this.commands?.then((executor) => executor.close()), this.functions?.close(), this.driver?.close()]);
   }
 }

@@ -26,6 +26,8 @@ export type WorkerEvent =
 /** Creates the executor for a kind of run, once per worker (commands, functions). */
 export interface ExecutorFactory {
   forSpec(spec: ExperimentSpec): Promise<Executor>;
+  /** What a run of `spec` executes, as recorded in its environment. */
+  commandLineOf(spec: ExperimentSpec): readonly string[];
   close(): Promise<void>;
 }
 
@@ -290,7 +292,7 @@ export class Worker {
     if (!captured) {
       captured = this.environment.capture({
         cwd: this.options.cwd,
-        argv: spec.command ?? [spec.function ?? ''],
+        argv: this.executors.commandLineOf(spec),
         params: {},
       }) as Promise<JsonValue>;
       this.environments.set(run.experimentId, captured);
@@ -317,7 +319,7 @@ export class Worker {
     } catch (error) {
       throw new NotRunnableError(run.experiment, `its stored spec is not valid (${(error as Error).message})`);
     }
-    if (!spec.command && !spec.function) {
+    if (!spec.command && !spec.function && !spec.driver) {
       throw new NotRunnableError(run.experiment, 'it has no command or function (its runs were recorded by hand, not queued from a spec)');
     }
     return spec;

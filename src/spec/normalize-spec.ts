@@ -67,6 +67,12 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     }
   }
 
+  if (raw.driver !== undefined && (raw.command !== undefined || raw.function !== undefined)) {
+    issues.push({
+      path: ['driver'],
+      message: 'a driver experiment is executed by its Python script: give driver or a command/function, not both',
+    });
+  }
   const notify = parseNotify(raw.notify, issues);
 
   if (issues.length > 0) return { ok: false, issues };
@@ -82,6 +88,7 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     ...(raw.description !== undefined && { description: raw.description }),
     ...(command && { command }),
     ...(raw.function !== undefined && { function: raw.function }),
+    ...(raw.driver !== undefined && { driver: raw.driver }),
     ...(raw.timeout !== undefined && { timeout: typeof raw.timeout === 'number' ? raw.timeout : (parseDuration(raw.timeout) as number) }),
     ...(raw.resources && { resources: raw.resources }),
   };

@@ -38,6 +38,9 @@ export const rawSpecSchema = z
       .string({ error: 'expected a module path, e.g. function: ./train.ts#main' })
       .regex(/^[^#]+(#[A-Za-z_$][\w$]*)?$/, 'write module[#export], e.g. function: ./train.ts#main')
       .optional(),
+    driver: z
+      .literal('python', { error: "expected 'python' (runs executed by the Python script that added them), e.g. driver: python" })
+      .optional(),
     retries: z
       .number({ error: 'expected how often a failed run is retried, a whole number ≥ 0, e.g. retries: 2' })
       .int('expected a whole number ≥ 0, e.g. retries: 2')

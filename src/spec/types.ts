@@ -35,6 +35,11 @@ export interface ExperimentSpec {
   command?: string[];
   /** `path/to/module.ts#export`: a function `(ctx, config) => result` run in a worker thread. */
   function?: string;
+  /**
+   * `python`: runs are executed by the Python script that added them (labbook.run, the
+   * decorator, the compat layers), in its slot processes; see docs/python.md.
+   */
+  driver?: 'python';
   /** How often a run that fails by itself (error, non-zero exit, timeout) is tried again. */
   retries: number;
   /** Seconds a run may take before it is killed and counted as failed (TIMED_OUT). */

@@ -46,3 +46,16 @@ test('labbook logs -f follows a run until it ends', async (t) => {
   assert.equal(follow.stdout(), 'first\nsecond\noops\n', 'stdout then stderr, as they came, and it stops when the run ends');
   assert.equal((await run.exited).code, 0);
 });
+
+test('runs of a Python driver fail with what to do when a worker runs them without their driver', async (t) => {
+  const dir = await project(t, 'name: sklearn-grid\nparameters:\n  x: [1]\ndriver: python\n');
+  const { LABBOOK_PY_SERVER: _, ...withoutDriver } = env;
+  const run = await cli(dir, ['run', 'sweep.yaml'], { env: withoutDriver });
+  assert.equal(run.code, 1, run.stderr);
+  const [failed] = await (await projectStore(t, dir)).listRuns({});
+  assert.equal(failed?.state, 'FAILED');
+  assert.match(
+    failed?.error ?? '',
+    /executed by the Python script that added them \(labbook\.run, @labbook\.experiment or a compat layer\), which is not running; run that script again/,
+  );
+});

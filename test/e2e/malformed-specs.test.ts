@@ -93,6 +93,16 @@ const BAD_SPECS: Array<[string, string, RegExp]> = [
     /function: give either command or function, not both/,
   ],
   [
+    'driver and command',
+    'name: x\nparameters: {a: [1]}\ncommand: "true"\ndriver: python\n',
+    /driver: a driver experiment is executed by its Python script: give driver or a command\/function, not both/,
+  ],
+  [
+    'unknown driver',
+    'name: x\nparameters: {a: [1]}\ndriver: julia\n',
+    /sweep\.yaml:3:1: driver: expected 'python' \(runs executed by the Python script that added them\), e\.g\. driver: python/,
+  ],
+  [
     'negative retries',
     'name: x\nparameters: {a: [1]}\nretries: -1\n',
     /sweep\.yaml:3:1: retries: expected a whole number ≥ 0, e\.g\. retries: 2/,

@@ -1,15 +1,17 @@
-"""The fork server and the per-run stub, with real processes: the stub hands its descriptors
-and environment to a child forked from the warm driver, and mirrors how that child ends."""
+"""The fork server and its slots, with real processes: the test speaks the slot protocol as
+the engine does (src/runner/driver-executor.ts): connect, read ``!slot <pid>``, send one JSON
+line per run, read the run's protocol lines up to ``!end <status>``."""
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
-from labbook._engine import stub_command
 from labbook._forkserver import ForkServer
 
 WARM = {"imported_once": os.getpid()}
@@ -18,18 +20,18 @@ WARM = {"imported_once": os.getpid()}
 def handler(env):
     action = env.get("ACTION", "ok")
     if action == "ok":
-        print(f"run {env['RUN']} in {os.getcwd()} forked from {WARM['imported_once']}", flush=True)
+        print(f"run {env['LABBOOK_RUN_ID']} in {os.getcwd()} forked from {WARM['imported_once']} as {os.getpid()}", flush=True)
+        print("to stderr", file=sys.stderr, flush=True)
         return 0
     if action == "exit":
         return int(env["CODE"])
+    if action == "env":
+        os.write(int(env["LABBOOK_CHANNEL_FD"]), b'{"type":"log","message":"hello"}\n')
+        print(json.dumps({k: v for k, v in os.environ.items() if k.startswith("LABBOOK_")}), flush=True)
+        return 0
     if action == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
     if action == "wait":
-        print(f"pid {os.getpid()}", flush=True)
-        time.sleep(60)
-    if action == "terminate":
-        signal.signal(signal.SIGTERM, lambda *_: (print("got SIGTERM", flush=True), os._exit(42)))
-        print(f"pid {os.getpid()}", flush=True)
         time.sleep(60)
     raise RuntimeError(f"unknown action {action}")
 
@@ -40,117 +42,137 @@ def server():
         yield started
 
 
-def start_stub(server, tmp_path, **env):
-    return subprocess.Popen(
-        stub_command(),
-        cwd=tmp_path,
-        env={**os.environ, **server.env(), **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+class Engine:
+    """The engine's end of one slot connection."""
+
+    def __init__(self, server):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(30)
+        self.sock.connect(str(server.path))
+        self.file = self.sock.makefile("rb")
+        hello = self.file.readline().split()
+        assert hello[0] == b"!slot"
+        self.pid = int(hello[1])
+
+    def run(self, run_dir, run_id=1, cwd=None, **env):
+        """Sends a run and returns (its protocol lines, its exit status or None if the slot died)."""
+        run_dir.mkdir(parents=True, exist_ok=True)
+        message = {"env": {"LABBOOK_RUN_ID": str(run_id), "LABBOOK_RUN_DIR": str(run_dir), **env}, "cwd": str(cwd or run_dir)}
+        self.sock.sendall(json.dumps(message).encode() + b"\n")
+        lines = []
+        while True:
+            line = self.readline()
+            if not line:
+                return lines, None
+            if line.startswith(b"!end "):
+                return lines, int(line.split()[1])
+            lines.append(line)
+
+    def readline(self):
+        """The slot's next line; b"" once the slot is gone (a reset when it died with unread input)."""
+        try:
+            return self.file.readline()
+        except ConnectionResetError:
+            return b""
+
+    def close(self):
+        self.file.close()
+        self.sock.close()
 
 
-def test_the_run_gets_the_stubs_stdout_cwd_and_environment(server, tmp_path):
-    stub = start_stub(server, tmp_path, RUN="7")
-    out, _ = stub.communicate(timeout=30)
-    assert stub.returncode == 0
-    assert out.strip() == f"run 7 in {tmp_path} forked from {os.getpid()}"
+@pytest.fixture
+def engine(server):
+    connected = Engine(server)
+    yield connected
+    connected.close()
 
 
-@pytest.mark.parametrize("code", [1, 3, 17])
-def test_the_stub_exits_with_the_runs_status(server, tmp_path, code):
-    stub = start_stub(server, tmp_path, ACTION="exit", CODE=str(code))
-    stub.communicate(timeout=30)
-    assert stub.returncode == code
+def test_a_slot_runs_in_a_forked_process_with_its_output_in_the_run_directory(engine, tmp_path):
+    lines, status = engine.run(tmp_path / "run-7", run_id=7, cwd=tmp_path)
+    assert status == 0 and lines == []
+    stdout = (tmp_path / "run-7" / "stdout.log").read_text()
+    assert stdout == f"run 7 in {tmp_path} forked from {os.getpid()} as {engine.pid}\n"
+    assert (tmp_path / "run-7" / "stderr.log").read_text() == "to stderr\n"
+    assert engine.pid != os.getpid()
 
 
-def test_a_run_killed_by_a_signal_kills_the_stub_with_the_same_signal(server, tmp_path):
-    stub = start_stub(server, tmp_path, ACTION="crash")
-    stub.communicate(timeout=30)
-    assert stub.returncode == -signal.SIGSEGV
+def test_a_slot_executes_run_after_run_in_one_process(engine, tmp_path):
+    for run_id in (1, 2, 3):
+        _, status = engine.run(tmp_path / str(run_id), run_id=run_id)
+        assert status == 0
+    pids = {(tmp_path / str(i) / "stdout.log").read_text().split()[-1] for i in (1, 2, 3)}
+    assert pids == {str(engine.pid)}
 
 
-def test_an_exception_in_the_handler_fails_the_run_with_its_traceback(server, tmp_path):
-    stub = start_stub(server, tmp_path, ACTION="nonsense")
-    _, err = stub.communicate(timeout=30)
-    assert stub.returncode != 0
-    assert "RuntimeError: unknown action nonsense" in err
+@pytest.mark.parametrize("code", [0, 1, 3])
+def test_the_run_ends_with_the_handlers_status_and_the_slot_goes_on(engine, tmp_path, code):
+    assert engine.run(tmp_path / "a", ACTION="exit", CODE=str(code))[1] == code
+    assert engine.run(tmp_path / "b")[1] == 0
 
 
-def test_sigterm_to_the_stub_reaches_the_run(server, tmp_path):
-    stub = start_stub(server, tmp_path, ACTION="terminate")
-    assert stub.stdout.readline().startswith("pid ")
-    stub.send_signal(signal.SIGTERM)
-    out, _ = stub.communicate(timeout=30)
-    assert "got SIGTERM" in out
-    assert stub.returncode == 42
+def test_the_run_speaks_the_protocol_on_the_connection_and_gets_its_variables(engine, tmp_path):
+    lines, status = engine.run(tmp_path / "r", run_id=9, ACTION="env", LABBOOK_PARAMS='{"lr": 0.1}')
+    assert status == 0
+    assert lines == [b'{"type":"log","message":"hello"}\n']
+    seen = json.loads((tmp_path / "r" / "stdout.log").read_text())
+    assert seen["LABBOOK_RUN_ID"] == "9" and seen["LABBOOK_PARAMS"] == '{"lr": 0.1}'
+    assert "LABBOOK_CHANNEL_FD" not in seen, "the connection is not inherited: its number must not reach subprocesses"
 
 
-def test_killing_the_stub_with_sigkill_kills_the_run(server, tmp_path):
-    stub = start_stub(server, tmp_path, ACTION="wait")
-    run_pid = int(stub.stdout.readline().split()[1])
-    stub.kill()
-    stub.wait(timeout=30)
-    assert wait_until_gone(run_pid)
-    stub.stdout.close()
-    stub.stderr.close()
+def test_a_run_that_crashes_its_slot_closes_the_connection_and_leaves_its_traceback(engine, tmp_path):
+    assert engine.run(tmp_path / "r", ACTION="crash")[1] is None
+    assert wait_until_gone(engine.pid)
+    stderr = (tmp_path / "r" / "stderr.log").read_text()
+    assert "Segmentation fault" in stderr and "in handler" in stderr
 
 
-def test_runs_in_parallel_are_separate_processes(server, tmp_path):
-    stubs = [start_stub(server, tmp_path, ACTION="wait") for _ in range(3)]
-    pids = {int(s.stdout.readline().split()[1]) for s in stubs}
+def test_slots_of_parallel_connections_are_separate_processes(server):
+    engines = [Engine(server) for _ in range(3)]
+    pids = {e.pid for e in engines}
     assert len(pids) == 3 and os.getpid() not in pids
-    for stub in stubs:
-        stub.kill()
-        stub.wait(timeout=30)
-        stub.stdout.close()
-        stub.stderr.close()
-    assert all(wait_until_gone(pid) for pid in pids)
+    for e in engines:
+        e.close()
+    assert all(wait_until_gone(pid) for pid in pids), "a slot must end when the engine closes its connection"
 
 
-def test_stopping_the_server_kills_runs_still_going(tmp_path):
+def test_killing_a_slots_group_stops_its_run(engine, tmp_path):
+    run_dir = tmp_path / "r"
+    run_dir.mkdir()
+    engine.sock.sendall(json.dumps({"env": {"LABBOOK_RUN_ID": "1", "LABBOOK_RUN_DIR": str(run_dir), "ACTION": "wait"}}).encode() + b"\n")
+    os.killpg(engine.pid, signal.SIGKILL)  # what the engine does on a timeout
+    assert engine.readline() == b""
+    assert wait_until_gone(engine.pid)
+
+
+def test_stopping_the_server_kills_slots_still_running(tmp_path):
     server = ForkServer(handler)
     server.start()
-    stub = start_stub(server, tmp_path, ACTION="wait")
-    run_pid = int(stub.stdout.readline().split()[1])
+    engine = Engine(server)
+    (tmp_path / "r").mkdir()
+    engine.sock.sendall(json.dumps({"env": {"LABBOOK_RUN_ID": "1", "LABBOOK_RUN_DIR": str(tmp_path / "r"), "ACTION": "wait"}}).encode() + b"\n")
     server.stop()
-    assert wait_until_gone(run_pid)
-    stub.communicate(timeout=30)
-    assert stub.returncode != 0
+    assert wait_until_gone(engine.pid)
+    engine.close()
 
 
-def test_a_server_whose_driver_is_killed_stops_with_its_runs(tmp_path):
+def test_a_server_whose_driver_is_killed_stops_with_its_slots(tmp_path):
     driver = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from labbook._forkserver import ForkServer; "
-         "s = ForkServer(lambda env: 0); s.start(); print(s.pid, flush=True); time.sleep(60)"],
+         "s = ForkServer(lambda env: 0); s.start(); print(s.pid, s.path, flush=True); time.sleep(60)"],
         stdout=subprocess.PIPE,
         text=True,
     )  # fmt: skip
-    server_pid = int(driver.stdout.readline())
+    server_pid, path = driver.stdout.readline().split()
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(30)
+    sock.connect(path)
+    slot_pid = int(sock.makefile("rb").readline().split()[1])
     driver.kill()
     driver.wait(timeout=30)
     driver.stdout.close()
-    assert wait_until_gone(server_pid), "the fork server outlived its driver"
-
-
-def test_without_a_server_the_stub_explains_what_to_do(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "LABBOOK_PY_SERVER"}
-    done = subprocess.run(stub_command(), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30)
-    assert done.returncode == 2
-    assert "run the same Python script again" in done.stderr
-
-
-def test_the_stub_imports_nothing_but_builtins():
-    done = subprocess.run(
-        [sys.executable, "-S", "-I", "-X", "importtime", stub_command()[-1]],
-        env={"PATH": os.environ["PATH"]},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
-    assert not imported & {"socket", "signal", "json", "selectors", "labbook"}
+    assert wait_until_gone(int(server_pid)), "the fork server outlived its driver"
+    assert wait_until_gone(slot_pid), "a slot outlived its driver"
+    sock.close()
 
 
 def wait_until_gone(pid, attempts=1500):

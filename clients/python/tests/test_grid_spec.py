@@ -36,7 +36,7 @@ MATRIX = {
 
 
 def test_the_spec_names_callables_by_qualified_name():
-    spec = Grid.from_matrix("cv", MATRIX).spec(["run-me"])
+    spec = Grid.from_matrix("cv", MATRIX).spec(command=["run-me"])
     assert spec["parameters"]["dataset"] == [f"{__name__}.load_digits", f"{__name__}.load_wine"]
     assert spec["exclude"] == [{"dataset": f"{__name__}.load_digits", "model": f"{__name__}.SVC"}]
     assert spec["settings"] == {"n_fold": 5, "scorer": "<builtins.object>"}
@@ -44,7 +44,7 @@ def test_the_spec_names_callables_by_qualified_name():
 
 def test_the_cli_plans_the_same_runs_as_the_python_grid(project):
     grid = Grid.from_matrix("cv", MATRIX)
-    (project / "cv.json").write_text(json.dumps(grid.spec(["true"])))
+    (project / "cv.json").write_text(json.dumps(grid.spec(command=["true"])))
     subprocess.run([str(LABBOOK_BIN), "add", "cv.json"], cwd=project, check=True, capture_output=True)
     stored = [run["hash"] for run in labbook_json(project, "ls")]
     assert stored == list(grid.by_hash())

@@ -33,7 +33,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
   );
   bindAction(command, ctx, async (ctx, options: RunOptions, file: string, overrides: string[]) => {
     const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
-    if (!loaded.spec.command && !loaded.spec.function) {
+    if (!loaded.spec.command && !loaded.spec.function && !loaded.spec.driver) {
       throw new SpecError([
         {
           file,

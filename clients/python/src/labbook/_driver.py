@@ -15,7 +15,7 @@ from ._canonical import run_hash
 from ._cli import Cli
 from ._config import Config
 from ._context import Context
-from ._engine import run_engine, stub_command, write_spec
+from ._engine import DRIVER, run_engine, write_spec
 from ._grid import Grid
 from ._notify import Notifier
 from ._results import RunResult, results_of
@@ -58,12 +58,12 @@ def drive(
     cli: Optional[Cli] = None,
 ) -> Tuple[List[Dict[str, Any]], set]:
     """Adds the spec's runs and executes the pending ones through ``labbook run``, each run
-    in a process forked from this one (`handler` executes it). Returns the experiment's run
+    in a slot process forked from this one (`handler` executes it). Returns the experiment's run
     records as the store has them afterwards, and the ids that had COMPLETED before."""
     cli = cli or Cli()
     ensure_store(cli)
     completed_before = {r["id"] for r in cli.json(["ls", "-e", spec["name"]]) if r["state"] == "COMPLETED"}
-    spec = {**spec, "command": stub_command()}
+    spec = {**spec, **DRIVER}
     with tempfile.TemporaryDirectory(prefix="labbook-spec-") as directory, Notifier(notify) as notifier:
         spec_path = write_spec(spec, Path(directory))
         run_engine(cli, ["run", str(spec_path), *engine_args], handler, notifier.on_exit)
@@ -77,7 +77,7 @@ def drive_grid(grid: Grid, make_call: CallFactory, engine_args: Sequence[str] = 
     its parameters as the objects; returns one RunResult per run, in grid order."""
     cli = cli or Cli()
     by_hash = grid.by_hash()
-    runs, completed_before = drive(grid.spec(stub_command()), _handler(by_hash, make_call), engine_args, notify, cli)
+    runs, completed_before = drive(grid.spec(**DRIVER), _handler(by_hash, make_call), engine_args, notify, cli)
     return results_of(runs, completed_before, ensure_store(cli), by_hash)
 
 

@@ -1,6 +1,6 @@
-"""Executing a grid through the real engine: the spec goes to ``labbook run`` (or the runs
-already in the store to ``labbook worker``), whose command for every run is the stub, and
-this process's fork server executes them."""
+"""Executing a grid through the real engine: the spec (``driver: python``) goes to
+``labbook run`` (or the runs already in the store to ``labbook worker``), and the engine
+executes every run in a slot process of this driver (see _forkserver.py and _slot.py)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,17 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
 from ._cli import Cli
 from ._forkserver import ForkServer, RunHandler
 
-__all__ = ["stub_command", "write_spec", "run_engine", "ExitListener"]
+__all__ = ["DRIVER", "write_spec", "run_engine", "ExitListener"]
 
 ExitListener = Callable[[Mapping[str, str], int], None]
 
-
-def stub_command() -> List[str]:
-    """The command of every run of a Python driver (see _stub.py): this interpreter, without
-    site-packages, on the stub file of this installation."""
-    return [sys.executable, "-S", "-I", str(Path(__file__).with_name("_stub.py"))]
+# What a spec says to have its runs executed by the Python script that added them.
+DRIVER: Dict[str, Any] = {"driver": "python"}
 
 
 def write_spec(spec: Dict[str, Any], directory: Path) -> Path:
@@ -32,12 +29,13 @@ def write_spec(spec: Dict[str, Any], directory: Path) -> Path:
 
 
 def run_engine(cli: Cli, args: Sequence[str], handler: RunHandler, on_exit: Optional[ExitListener] = None) -> int:
-    """Runs `labbook ARGS` with a fork server executing the runs; the engine's progress goes
-    to this process's terminal. Returns the engine's exit status."""
+    """Runs `labbook ARGS` with a fork server whose slots execute the runs; the engine's
+    progress goes to this process's terminal. Returns the engine's exit status."""
     server = ForkServer(handler, on_exit)
     server.start()
     try:
-        engine = subprocess.Popen(cli.argv(args), cwd=cli.cwd, env={**cli.env, **server.env()})
+        env = {**cli.env, **server.env(), "LABBOOK_PY_ARGV": json.dumps([sys.executable, *sys.argv])}
+        engine = subprocess.Popen(cli.argv(args), cwd=cli.cwd, env=env)
         return _wait_through_interrupts(engine)
     finally:
         server.stop()
@@ -56,4 +54,3 @@ def _wait_through_interrupts(engine: "subprocess.Popen[bytes]") -> int:
     if interrupted:
         raise KeyboardInterrupt
     return code
-

@@ -48,13 +48,13 @@ class Grid:
             [dict(e) for e in matrix.get("include") or []],
         )
 
-    def spec(self, command: Sequence[str], **extra: Any) -> Dict[str, Any]:
-        """The labbook spec (JSON) of this grid, running `command` for each run."""
+    def spec(self, **extra: Any) -> Dict[str, Any]:
+        """The labbook spec (JSON) of this grid; `extra` says what executes it (``driver``,
+        ``command``) and adds other keys."""
         spec: Dict[str, Any] = {
             "name": self.name,
             "parameters": {k: identities(v, k) for k, v in self.parameters.items()},
             "settings": {k: describe(v) for k, v in self.settings.items()},
-            "command": list(command),
         }
         if self.exclude:
             spec["exclude"] = [identity(e) for e in self.exclude]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import re
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 from ._backends import Backend, NullBackend
 from ._channel import Channel
@@ -19,7 +20,7 @@ from ._local_backend import LocalBackend
 from ._store_location import find_store
 from ._worker_backend import WorkerBackend
 
-__all__ = ["context", "open_context", "MANUAL_EXPERIMENT"]
+__all__ = ["context", "open_context", "as_current", "MANUAL_EXPERIMENT"]
 
 # The experiment of runs recorded by scripts run by hand (unless LABBOOK_EXPERIMENT names one).
 MANUAL_EXPERIMENT = "manual"
@@ -85,6 +86,18 @@ def context(
 
         sys.excepthook = remember_uncaught
     return _current
+
+
+@contextlib.contextmanager
+def as_current(ctx: Context) -> Iterator[Context]:
+    """Makes `ctx` what ``labbook.context()`` returns while it runs (a driver's slot
+    executes many runs in one process, one at a time)."""
+    global _current
+    previous, _current = _current, ctx
+    try:
+        yield ctx
+    finally:
+        _current = previous
 
 
 def _close_at_exit() -> None:

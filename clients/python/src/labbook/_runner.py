@@ -9,7 +9,7 @@ import traceback
 from typing import Any, Callable, Mapping
 
 from ._context import Context
-from ._open_context import open_context
+from ._open_context import as_current, open_context
 
 __all__ = ["run_in_context", "EXIT_INTERRUPTED"]
 
@@ -21,7 +21,8 @@ def run_in_context(env: Mapping[str, str], call: Callable[[Context], Any]) -> in
     as the result (unless the function set one itself). Returns the exit status."""
     ctx = open_context(env)
     try:
-        value = call(ctx)
+        with as_current(ctx):
+            value = call(ctx)
     except KeyboardInterrupt:
         ctx.close(error="interrupted")
         return EXIT_INTERRUPTED
