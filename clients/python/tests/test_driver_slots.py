@@ -1,0 +1,62 @@
+"""Runs of a driver in persistent slot processes: what one run does to its process (exits,
+crashes, hangs past its timeout) fails that run alone; the next run gets a fresh slot."""
+
+import textwrap
+
+from helpers import labbook_json, run_python
+
+SPEC = textwrap.dedent(
+    """
+    name: slots
+    parameters:
+      action: [ok, sys-exit, os-exit, hang, segfault, last]
+    timeout: 2
+    """
+)
+
+SCRIPT = textwrap.dedent(
+    """
+    import ctypes, os, sys, time
+    import labbook
+
+    @labbook.experiment(spec="sweep.yaml", workers=1)
+    def act(ctx):
+        action = ctx.params["action"]
+        print("pid", os.getpid(), flush=True)
+        if action == "sys-exit":
+            sys.exit(3)
+        if action == "os-exit":
+            os._exit(4)
+        if action == "hang":
+            time.sleep(60)
+        if action == "segfault":
+            ctypes.string_at(0)
+        return action
+
+    if __name__ == "__main__":
+        for r in act():
+            print(r.params["action"], r.state, r.value)
+    """
+)
+
+
+def test_a_run_that_takes_its_slot_down_fails_alone_and_the_next_run_gets_a_new_slot(project):
+    (project / "sweep.yaml").write_text(SPEC)
+    (project / "act.py").write_text(SCRIPT)
+    out = run_python("import runpy; runpy.run_path('act.py', run_name='__main__')", cwd=project).stdout.splitlines()
+    assert out == [
+        "ok COMPLETED ok",
+        "sys-exit FAILED None",
+        "os-exit FAILED None",
+        "hang FAILED None",
+        "segfault FAILED None",
+        "last COMPLETED last",
+    ]
+    runs = {r["params"]["action"]: r for r in labbook_json(project, "ls", "-e", "slots")}
+    assert runs["sys-exit"]["exitCode"] == 3
+    assert "the Python slot process died during the run" in runs["os-exit"]["error"]
+    assert "timed out after 2s" in runs["hang"]["error"]
+    assert 'File "act.py", line 16 in act' in runs["segfault"]["error"], "faulthandler left where it crashed"
+    pids = {action: (project / ".labbook" / "runs" / str(run["id"]) / "stdout.log").read_text().split()[1] for action, run in runs.items()}
+    assert pids["ok"] == pids["sys-exit"] == pids["os-exit"], "sys.exit ends the run, not the slot"
+    assert len({pids["os-exit"], pids["hang"], pids["segfault"], pids["last"]}) == 4, "a slot that died is replaced"
