@@ -1,10 +1,13 @@
+import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { SessionOptions, SessionResult } from '../runner/session.js';
 import { parseDuration } from '../spec/duration.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
+import type { RunRecord } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
 import { type CliContext, printJson } from './context.js';
 import { formatParams } from './output/format-values.js';
@@ -16,6 +19,7 @@ export interface EngineOptions {
   killOnInterrupt?: boolean;
   maxRuns?: string;
   notify?: string[];
+  report?: string;
 }
 
 export function addEngineOptions(command: Command): Command {
@@ -28,6 +32,11 @@ export function addEngineOptions(command: Command): Command {
       '--notify <channel>',
       "announce failed runs and the end: console, webhook=URL or email=ADDR[,ADDR] (repeatable; replaces the spec's notify:)",
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option(
+      '--report <file>',
+      "also write the outcome as JSON to FILE: counts, failures, the ids of the runs started here ('started') and every run " +
+        "of the experiments as 'labbook ls --json' shows them ('runs'); for scripts that drive the engine",
     );
 }
 
@@ -76,17 +85,33 @@ function positiveInteger(text: string, option: string, example: string): number 
   return Number(text);
 }
 
-/** The end of a session: counts, failures with their first error line, and the exit status. */
-export function reportSession(ctx: CliContext, json: boolean | undefined, result: SessionResult): number {
+/**
+ * The end of a session: counts, failures with their first error line, and the exit status;
+ * with --report, the same and every run of the session's experiments (`runs`) in a file.
+ */
+export async function reportSession(
+  ctx: CliContext,
+  options: EngineOptions & { json?: boolean },
+  result: SessionResult,
+  runs: () => Promise<RunRecord[]>,
+): Promise<number> {
   const { counts, failures, report, interrupted } = result;
   const status = interrupted ? 130 : failures.length > 0 ? 1 : 0;
-  if (json) {
-    printJson(ctx, {
-      ...report,
-      interrupted,
-      counts,
-      failures: failures.map((run) => ({ id: run.id, params: run.params, error: run.error })),
+  const outcome = {
+    ...report,
+    interrupted,
+    counts,
+    failures: failures.map((run) => ({ id: run.id, params: run.params, error: run.error })),
+  };
+  if (options.report) {
+    const file = resolve(ctx.cwd, options.report);
+    const text = `${JSON.stringify({ ...outcome, started: result.started, runs: await runs() })}\n`;
+    await writeFile(file, text).catch((error: Error) => {
+      throw new UsageError(`--report: cannot write ${file} (${error.message}); give a file in an existing, writable directory`);
     });
+  }
+  if (options.json) {
+    printJson(ctx, outcome);
     return status;
   }
   const lines = [

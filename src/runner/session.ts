@@ -35,6 +35,8 @@ export interface SessionResult {
   interrupted: boolean;
   counts: StateCounts;
   failures: RunRecord[];
+  /** The ids of the runs this session started (whatever became of them). */
+  started: number[];
 }
 
 const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -56,6 +58,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   };
   const progress = new Progress({ ...options.progress, counts, now: () => clock.now() });
   const startedAt = clock.now();
+  const started: number[] = [];
   const notifier = createNotifier(options.notify, {
     warn: (message) => progress.print(`labbook: warning: ${message}`),
     stream: {
@@ -80,6 +83,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
       },
     }),
     onEvent: (event) => {
+      if (event.type === 'started') started.push(event.run.id);
       if (event.type === 'finished') {
         progress.runFinished();
         if (!event.end.ok && event.state === 'FAILED') notifier.runFailed(noticeOf(event.run, event.end));
@@ -107,7 +111,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   try {
     const report = await worker.run();
     const failures = await store.listRuns({ ...filter, states: ['FAILED'] });
-    const result = { report, interrupted: interrupts > 0, counts: await counts(), failures };
+    const result = { report, interrupted: interrupts > 0, counts: await counts(), failures, started };
     await progress.stop();
     await notifier.finished({
       experiments: [...(options.experiments ?? new Set(failures.map((run) => run.experiment)))],

@@ -183,7 +183,7 @@ export class Worker {
       const runDir = runDirectoryOf(this.queue.store, run.id);
       // A command's directory is made by the launcher, in the run's own process before it
       // starts; a function's here (synchronously: cheaper than a thread-pool round trip).
-      if (!spec.command) mkdirSync(runDir, { recursive: true });
+      if (!spec.command) makeRunDirectory(runDir);
       await this.queue.store.saveEnvironment(run.id, run.attempt, await this.environmentOf(run, spec));
       const executor = await this.executors.forSpec(spec);
       const recorder = new RunRecorder(
@@ -337,5 +337,17 @@ export class Worker {
 
   private warn(message: string): void {
     this.options.onWarning?.(message);
+  }
+}
+
+/**
+ * Makes a run's directory (its parent, runs/, is made when the worker starts); a retry finds
+ * it there. Not `recursive: true`: Node's recursive mkdir costs several times a plain one.
+ */
+function makeRunDirectory(runDir: string): void {
+  try {
+    mkdirSync(runDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }

@@ -118,3 +118,32 @@ test('labbook run of a spec with nothing to execute is a usage error that names 
   const store = await projectStore(t, dir);
   assert.deepEqual(await store.listExperiments(), [], 'nothing was written');
 });
+
+test('--report writes the outcome, the runs started here and every run of the experiment to a file', async (t) => {
+  const dir = await project(t, `name: reported\nparameters:\n  x: [1, 2, 3]\ncommand: [sh, -c, 'test {x} != 3']\n`);
+  const first = await cli(dir, ['run', 'sweep.yaml', '--report', 'first.json'], { env });
+  assert.equal(first.code, 1, first.stderr);
+  const report = JSON.parse(readFileSync(join(dir, 'first.json'), 'utf8'));
+  assert.deepEqual(report.counts.COMPLETED, 2);
+  assert.deepEqual(
+    report.runs.map((run: { params: { x: number }; state: string }) => [run.params.x, run.state]),
+    [
+      [1, 'COMPLETED'],
+      [2, 'COMPLETED'],
+      [3, 'FAILED'],
+    ],
+  );
+  assert.deepEqual([...report.started].sort(), [1, 2, 3]);
+  assert.deepEqual(
+    report.failures.map((run: { id: number }) => run.id),
+    [3],
+  );
+
+  const second = await cli(dir, ['run', 'sweep.yaml', '--report', 'second.json'], { env });
+  assert.equal(second.code, 1, second.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'second.json'), 'utf8')).started, [3], 'completed runs are the cache');
+
+  const nowhere = await cli(dir, ['run', 'sweep.yaml', '--report', 'missing/dir/report.json'], { env });
+  assert.equal(nowhere.code, 2);
+  assert.match(nowhere.stderr, /--report: cannot write .*missing\/dir\/report\.json .*give a file in an existing, writable directory/);
+});

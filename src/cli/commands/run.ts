@@ -50,7 +50,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
       const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
       if (!options.json) ctx.stderr.write(`${describeEnqueue(experiment.name, counts)}\n`);
       const result = await runSession({ ...settings, store, experiments: [experiment.name], wait: false, waitForOthers: true });
-      return reportSession(ctx, options.json, result);
+      return reportSession(ctx, options, result, () => store.listRuns({ experiments: [experiment.name] }));
     });
   });
 }

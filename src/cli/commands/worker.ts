@@ -29,7 +29,7 @@ export function defineWorker(program: Command, ctx: CliContext): void {
         waitForOthers: false,
         ...(experiments && { experiments }),
       });
-      return reportSession(ctx, options.json, result);
+      return reportSession(ctx, options, result, () => store.listRuns(experiments ? { experiments } : {}));
     });
   });
 }

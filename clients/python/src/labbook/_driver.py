@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ._canonical import run_hash
 from ._cli import Cli
+from ._errors import CliError
 from ._config import Config
 from ._context import Context
 from ._engine import DRIVER, run_engine, write_spec
@@ -58,18 +59,23 @@ def drive(
     cli: Optional[Cli] = None,
 ) -> Tuple[List[Dict[str, Any]], set]:
     """Adds the spec's runs and executes the pending ones through ``labbook run``, each run
-    in a slot process forked from this one (`handler` executes it). Returns the experiment's run
-    records as the store has them afterwards, and the ids that had COMPLETED before."""
+    in a slot process forked from this one (`handler` executes it). Returns the experiment's
+    run records as the store has them afterwards, and the ids of those that COMPLETED without
+    being run by this drive (the cache)."""
     cli = cli or Cli()
     ensure_store(cli)
-    completed_before = {r["id"] for r in cli.json(["ls", "-e", spec["name"]]) if r["state"] == "COMPLETED"}
     spec = {**spec, **DRIVER}
     with tempfile.TemporaryDirectory(prefix="labbook-spec-") as directory, Notifier(notify) as notifier:
         spec_path = write_spec(spec, Path(directory))
-        run_engine(cli, ["run", str(spec_path), *engine_args], handler, notifier.on_exit)
-    runs = cli.json(["ls", "-e", spec["name"]])
+        report_path = Path(directory) / "report.json"
+        code = run_engine(cli, ["run", str(spec_path), "--report", str(report_path), *engine_args], handler, notifier.on_exit)
+        if not report_path.exists():
+            raise CliError(f"labbook run stopped before running {spec['name']} (exit status {code}); its message is above", exit_status=code)
+        report = json.loads(report_path.read_text(encoding="utf-8"))
     notifier.finished()
-    return runs, completed_before
+    started = set(report["started"])
+    runs = report["runs"]
+    return runs, {run["id"] for run in runs if run["state"] == "COMPLETED" and run["id"] not in started}
 
 
 def drive_grid(grid: Grid, make_call: CallFactory, engine_args: Sequence[str] = (), notify: Any = None, cli: Optional[Cli] = None) -> List[RunResult]:
