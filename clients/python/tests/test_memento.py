@@ -64,8 +64,9 @@ LISTINGS = textwrap.dedent(
 
 
 def test_the_papers_listing_runs_45_cross_validations(project):
-    done = run_python(PREAMBLE + LISTINGS + "\nprint(len(results), len(results[0].inner))\n", cwd=project)
-    assert done.stdout.splitlines()[-1] == "45 5"
+    summary = "\nprint(len(results), len(results[0].inner), all(r.start_time and r.runtime is not None and not r.was_cached for r in results))\n"
+    done = run_python(PREAMBLE + LISTINGS + summary, cwd=project)
+    assert done.stdout.splitlines()[-1] == "45 5 True"
     assert done.stdout.count("Task completed") == 45 and "All tasks completed" in done.stdout
     runs = labbook_json(project, "ls")
     assert len(runs) == 45 and all(r["state"] == "COMPLETED" for r in runs)

@@ -27,7 +27,11 @@ class RunResult:
     error: Optional[str]
     attempt: int
     was_cached: bool
-    """True if the run had COMPLETED before this drive (it was not run again)."""
+    """True if the run had COMPLETED before and this drive did not run it (the cache)."""
+    started_at: Optional[int] = None
+    """When its last attempt started (ms since the epoch), if it did."""
+    finished_at: Optional[int] = None
+    """When it ended (ms since the epoch), if it did."""
 
     @property
     def ok(self) -> bool:
@@ -57,6 +61,8 @@ def results_of(
             error=run.get("error"),
             attempt=run.get("attempt", 0),
             was_cached=run["id"] in completed_before,
+            started_at=run.get("startedAt"),
+            finished_at=run.get("finishedAt"),
         )
         for run, config in pairs
     ]

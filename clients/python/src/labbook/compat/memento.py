@@ -138,7 +138,8 @@ def generate_configurations(matrix: Mapping[str, Any]) -> Configurations:
 class Result:
     """One task's outcome: ``inner`` is what the experiment function returned."""
 
-    def __init__(self, run: RunResult, settings: Mapping[str, Any], started: Optional[int], finished: Optional[int]) -> None:
+    def __init__(self, run: RunResult, settings: Mapping[str, Any]) -> None:
+        started, finished = run.started_at, run.finished_at
         self.config = Config(run.config, settings)
         self.inner = run.value
         self.metrics: Dict[str, Any] = {}
@@ -187,8 +188,7 @@ class Memento:
         func = self.func
         engine_args = ["-j", str(self._workers or os.cpu_count() or 1), *(["--rerun"] if force_run else [])]
         runs = drive_grid(grid, lambda config: lambda ctx: func(Context(ctx), Config(config, grid.settings)), engine_args, _TaskNotifier(self._notification_provider), cli)
-        timings = {r["id"]: (r.get("startedAt"), r.get("finishedAt")) for r in cli.json(["ls", "-e", grid.name])}
-        results = [Result(run, grid.settings, *timings.get(run.run_id, (None, None))) for run in runs]
+        results = [Result(run, grid.settings) for run in runs]
         if notify_on_complete:
             self._notification_provider.all_tasks_completed()
         failures = [run.error or f"run {run.run_id} {run.state}" for run in runs if not run.ok]
