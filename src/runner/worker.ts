@@ -184,7 +184,12 @@ export class Worker {
       // A command's directory is made by the launcher, in the run's own process before it
       // starts; a function's here (synchronously: cheaper than a thread-pool round trip).
       if (!spec.command) makeRunDirectory(runDir);
-      await this.queue.store.saveEnvironment(run.id, run.attempt, await this.environmentOf(run, spec));
+      // The first capture of a worker probes git and Python: the run need not wait for it,
+      // its outcome does (the environment is stored before the run is recorded as ended).
+      const environmentSaved = this.environmentOf(run, spec).then((environment) =>
+        this.queue.store.saveEnvironment(run.id, run.attempt, environment),
+      );
+      environmentSaved.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
       const executor = await this.executors.forSpec(spec);
       const recorder = new RunRecorder(
         { store: this.queue.store, objects: this.objects, metrics: this.metrics, clock: this.queue.clock },
@@ -202,6 +207,7 @@ export class Worker {
         ? 0.9 * this.meanRunMs + 0.1 * (performance.now() - startedAt)
         : performance.now() - startedAt;
       clearTimeout(active.timer);
+      await environmentSaved;
       await recorder.close();
       await this.record(active, this.describeEnd(end, active.stop, spec));
     } catch (error) {
