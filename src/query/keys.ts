@@ -43,11 +43,13 @@ export interface KeyLookup {
   hasSetting(path: readonly string[]): boolean;
   hasMetric(key: string): boolean;
   hasResult(path: readonly string[]): boolean;
+  /** False when no run is in scope: then no key is known, and a query simply matches nothing. */
+  hasRuns(): boolean;
   catalog(): KeyCatalog;
 }
 
 /** A lookup over a catalog already in memory (e.g. fetched once by an async backend). */
-export function catalogLookup(catalog: KeyCatalog): KeyLookup {
+export function catalogLookup(catalog: KeyCatalog, hasRuns = true): KeyLookup {
   const has = (keys: string[], path: readonly string[]) => {
     const dotted = path.join('.');
     return keys.some((k) => k === dotted || k.startsWith(`${dotted}.`));
@@ -57,6 +59,7 @@ export function catalogLookup(catalog: KeyCatalog): KeyLookup {
     hasSetting: (path) => has(catalog.settings, path),
     hasMetric: (key) => catalog.metrics.includes(key),
     hasResult: (path) => has(catalog.results, path),
+    hasRuns: () => hasRuns,
     catalog: () => catalog,
   };
 }
@@ -85,6 +88,7 @@ export function resolveKey(operand: KeyOperand, lookup: KeyLookup, query: string
   };
   if (rest.length === 0 && head in RUN_FIELDS) return { kind: 'field', field: head as RunField };
   if (head === 'result') return { kind: 'json', source: 'result', path: rest };
+  if (!lookup.hasRuns()) return readingWithoutRuns(head, rest, operand.segments);
   if (head === 'params' && rest.length > 0) {
     if (!lookup.hasParam(rest)) throw unknown();
     return { kind: 'json', source: 'params', path: rest };
@@ -99,6 +103,13 @@ export function resolveKey(operand: KeyOperand, lookup: KeyLookup, query: string
   if (metric) return metric;
   if (lookup.hasResult(operand.segments)) return { kind: 'json', source: 'result', path: operand.segments };
   throw unknown();
+}
+
+/** What a key says by its form alone, when there are no runs to look it up in (it matches nothing). */
+function readingWithoutRuns(head: string, rest: string[], segments: readonly string[]): ResolvedKey {
+  if (rest.length > 0 && (head === 'params' || head === 'settings')) return { kind: 'json', source: head, path: rest };
+  if (rest.length > 0 && head === 'metrics') return { kind: 'metric', key: rest.join('.'), stat: 'last' };
+  return { kind: 'json', source: 'params', path: [...segments] };
 }
 
 /** The longest known metric key wins (`val.loss` before `val`), then a trailing statistic. */

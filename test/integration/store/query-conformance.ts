@@ -210,6 +210,19 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
       await assert.rejects(store.aggregateRuns({}, { groupBy: [], aggregates: [{ fn: 'mean' }] }), { code: 'LB_QUERY_INVALID' });
     });
 
+    test('without runs in scope a query matches nothing: no key is unknown where none is known', async (t) => {
+      const empty = await makeStore(t);
+      const queries = ['lr > 0.1', 'params.opt.m == 1 & settings.n_fold == 5', 'metrics.acc.max > 0.5 | result.score < 1', 'lrr == 1'];
+      for (const query of queries) assert.deepEqual(await ids(empty, query, []), [], query);
+      assert.deepEqual(
+        (await empty.aggregateRuns({ query: 'lr > 0' }, { groupBy: ['model'], aggregates: [{ fn: 'mean', key: 'acc' }] })).rows,
+        [],
+      );
+      const store = await fixture(makeStore, t);
+      assert.deepEqual(await ids(store, 'lrr == 1', ['no-such-experiment']), []);
+      await assert.rejects(ids(store, 'lrr == 1'), { code: 'LB_QUERY_UNKNOWN_KEY' }, 'with runs in scope, a typo is still an error');
+    });
+
     test('count, cancel and reset accept a query', async (t) => {
       const store = await fixture(makeStore, t);
       assert.deepEqual(await store.countRuns({ query: 'model == "svc"' }), [

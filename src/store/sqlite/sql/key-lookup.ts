@@ -17,6 +17,7 @@ export function sqliteKeyLookup(sql: StatementCache, scope: { where: string; par
     hasSetting: (segments) => exists('json_type(e.spec, ?) IS NOT NULL', path('$.settings', segments)),
     hasMetric: (key) => exists('EXISTS (SELECT 1 FROM metric_summaries m WHERE m.run_id = r.id AND m.key = ?)', key),
     hasResult: (segments) => exists('json_type(r.result, ?) IS NOT NULL', path('$', segments)),
+    hasRuns: () => exists('?', 1),
     catalog: () => {
       catalog ??= keyCatalog(sql, scope);
       return catalog;
