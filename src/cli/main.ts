@@ -1,46 +1,50 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, LabbookError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { defineAdd } from './commands/add.js';
-import { defineArtifacts } from './commands/artifacts.js';
-import { defineCancel } from './commands/cancel.js';
-import { defineDiff } from './commands/diff.js';
-import { defineExport } from './commands/export.js';
-import { defineGet } from './commands/get.js';
-import { defineInit } from './commands/init.js';
-import { defineLogs } from './commands/logs.js';
-import { defineLs } from './commands/ls.js';
-import { defineMetrics } from './commands/metrics.js';
-import { definePlot } from './commands/plot.js';
-import { defineReset } from './commands/reset.js';
-import { defineRun } from './commands/run.js';
-import { defineShow } from './commands/show.js';
-import { defineStatus } from './commands/status.js';
-import { defineTable } from './commands/table.js';
-import { defineWorker } from './commands/worker.js';
 import { type CliContext, processContext } from './context.js';
 
-const COMMANDS = [
-  defineInit,
-  defineAdd,
-  defineRun,
-  defineWorker,
-  defineStatus,
-  defineLs,
-  defineShow,
-  defineLogs,
-  defineReset,
-  defineCancel,
-  defineArtifacts,
-  defineGet,
-  defineMetrics,
-  defineDiff,
-  definePlot,
-  defineTable,
-  defineExport,
+type DefineCommand = (program: Command, ctx: CliContext) => void;
+
+/**
+ * Every command, in the order `--help` lists them, with the module that defines it. Only the
+ * module of the command being run is loaded (a command's dependencies, such as the engine or
+ * the query compiler, cost start-up time the others should not pay); `--help`, a mistyped
+ * command or none at all loads them all.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> = [
+  ['init', async () => (await import('./commands/init.js')).defineInit],
+  ['add', async () => (await import('./commands/add.js')).defineAdd],
+  ['run', async () => (await import('./commands/run.js')).defineRun],
+  ['worker', async () => (await import('./commands/worker.js')).defineWorker],
+  ['status', async () => (await import('./commands/status.js')).defineStatus],
+  ['ls', async () => (await import('./commands/ls.js')).defineLs],
+  ['show', async () => (await import('./commands/show.js')).defineShow],
+  ['logs', async () => (await import('./commands/logs.js')).defineLogs],
+  ['reset', async () => (await import('./commands/reset.js')).defineReset],
+  ['cancel', async () => (await import('./commands/cancel.js')).defineCancel],
+  ['artifacts', async () => (await import('./commands/artifacts.js')).defineArtifacts],
+  ['get', async () => (await import('./commands/get.js')).defineGet],
+  ['metrics', async () => (await import('./commands/metrics.js')).defineMetrics],
+  ['diff', async () => (await import('./commands/diff.js')).defineDiff],
+  ['plot', async () => (await import('./commands/plot.js')).definePlot],
+  ['table', async () => (await import('./commands/table.js')).defineTable],
+  ['export', async () => (await import('./commands/export.js')).defineExport],
 ];
 
-export function buildProgram(ctx: CliContext): Command {
+/** Global options that take a value: the command name is the first word that is neither. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--store']);
+
+function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(word)) i++;
+    else if (!word.startsWith('-')) return word;
+  }
+  return undefined;
+}
+
+/** The program with the command `argv` names (all of them when it names none we know). */
+export async function buildProgram(ctx: CliContext, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('labbook')
     .description('Run, track and analyse machine-learning experiments.')
     .version(VERSION)
@@ -53,7 +57,9 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .exitOverride();
-  for (const define of COMMANDS) define(program, ctx);
+  const name = commandNameOf(argv);
+  const wanted = COMMANDS.filter(([command]) => command === name);
+  for (const [, load] of wanted.length > 0 ? wanted : COMMANDS) (await load())(program, ctx);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
@@ -61,7 +67,7 @@ export function buildProgram(ctx: CliContext): Command {
 /** Runs the CLI on argv (without node and script) and returns the exit status. */
 export async function runCli(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
   const state: CliContext & { exitCode?: number } = ctx;
-  const program = buildProgram(state);
+  const program = await buildProgram(state, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return state.exitCode ?? 0;

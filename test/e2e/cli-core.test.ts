@@ -124,13 +124,31 @@ test('cancel cancels the runs named and says when nothing matched', async (t) =>
   assert.match((await cli(dir, ['cancel', '-e', 'cv'])).stdout, /Cancelled 2 runs\./);
 });
 
-test('every command has help with an example', async (t) => {
+const COMMANDS = ['init', 'add', 'run', 'worker', 'status', 'ls', 'show', 'logs', 'reset', 'cancel'];
+const TRACKING_COMMANDS = ['artifacts', 'get', 'metrics', 'diff', 'plot', 'table', 'export'];
+
+test('every command has help with an example, and the overall help lists them all', async (t) => {
   const dir = tempDir(t);
-  for (const command of ['init', 'add', 'status', 'ls', 'show', 'reset', 'cancel']) {
+  for (const command of [...COMMANDS, ...TRACKING_COMMANDS]) {
     const help = await cli(dir, [command, '--help']);
     assert.equal(help.code, 0, command);
     assert.match(help.stdout, /Examples:\n\s+\$ labbook /, command);
   }
+  const overall = await cli(dir, ['--help']);
+  const listed = [...overall.stdout.matchAll(/^ {2}(\w+)/gm)].map((match) => match[1]);
+  assert.deepEqual(listed, [...COMMANDS, ...TRACKING_COMMANDS, 'help']);
+});
+
+test('the command is found after global options, whichever module defines it', async (t) => {
+  const dir = await project(t);
+  await cli(dir, ['add', 'sweep.yaml']);
+  const elsewhere = tempDir(t);
+  const listed = await cli(elsewhere, ['--store', `${dir}/.labbook`, '--json', 'ls']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal(JSON.parse(listed.stdout).length, 4);
+  const mistyped = await cli(dir, ['--json', 'lss']);
+  assert.equal(mistyped.code, 2);
+  assert.match(mistyped.stderr, /unknown command 'lss'\n\(Did you mean ls\?\)/);
 });
 
 test('usage mistakes exit 2 without a stack trace', async (t) => {
