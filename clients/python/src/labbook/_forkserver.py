@@ -131,16 +131,18 @@ class _Server:
 
     def _accept(self) -> None:
         conn, _ = self.listener.accept()
+        server = os.getpid()
         pid = os.fork()
         if pid == 0:
-            self._become_slot(conn)
+            self._become_slot(conn, server)
         conn.close()
         self.slots.add(pid)
 
-    def _become_slot(self, conn: socket.socket) -> None:
+    def _become_slot(self, conn: socket.socket, server: int) -> None:
         code = 70
         try:
             os.setpgid(0, 0)  # the engine stops a slot (timeouts) by killing its group
+            _die_with_parent(server)
             self.selector.close()
             self.listener.close()
             os.close(self.lifeline)
@@ -166,6 +168,20 @@ class _Server:
             if pid == 0:
                 return
             self.slots.discard(pid)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A slot is killed when the fork server dies, even by SIGKILL with the driver's process
+    group (the slot has a group of its own). Linux's PR_SET_PDEATHSIG; elsewhere the slot
+    ends when it next reads from the engine."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(70)
 
 
 def _kill_group(pid: int, signum: int) -> None:
