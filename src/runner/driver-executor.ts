@@ -26,6 +26,9 @@ interface Slot {
   socket: Socket;
   /** Its pid (the leader of its own process group), once it said hello. */
   pid?: number;
+  /** Resolves when it said hello (or went away before). */
+  ready: Promise<void>;
+  markReady: () => void;
   /** Set while it executes a run: its protocol lines go there, `!end` ends it. */
   current?: { line?: (line: string) => void; end: (code: number | null) => void };
   stopRequested: boolean;
@@ -78,6 +81,7 @@ export class DriverExecutor implements Executor {
       const { LABBOOK_CHANNEL_FD: _, ...env } = runEnvironment(run.params, spec.settings, builtins, this.options.storeDir);
       slot.socket.write(`${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
       if (stopped) this.stopSlot(slot);
+      await slot.ready; // a new slot's pid, for sampling its CPU and memory
       const stopMonitor = slot.pid === undefined ? () => {} : monitorGroup(slot.pid, recorder);
       const code = await finished;
       stopMonitor();
@@ -123,7 +127,11 @@ export class DriverExecutor implements Executor {
   }
 
   private openSlot(path: string): Slot {
-    const slot: Slot = { socket: connect(path), stopRequested: false, closed: false };
+    let markReady = () => {};
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    const slot: Slot = { socket: connect(path), ready, markReady, stopRequested: false, closed: false };
     this.all.add(slot);
     const lines = new LineSplitter((line) => this.onLine(slot, line));
     slot.socket.on('data', (chunk: Buffer) => lines.push(chunk));
@@ -132,6 +140,7 @@ export class DriverExecutor implements Executor {
     });
     slot.socket.on('close', () => {
       slot.closed = true;
+      slot.markReady();
       this.discard(slot);
       slot.current?.end(null);
     });
@@ -147,6 +156,7 @@ export class DriverExecutor implements Executor {
     const [word, value] = line.slice(1).split(' ');
     if (word === 'slot') {
       slot.pid = Number(value);
+      slot.markReady();
       if (slot.stopRequested) terminateGroup(slot.pid, this.options.killGraceMs);
     } else if (word === 'end') {
       slot.current?.end(Number(value));

@@ -3,7 +3,7 @@ crashes, hangs past its timeout) fails that run alone; the next run gets a fresh
 
 import textwrap
 
-from helpers import labbook_json, run_python
+from helpers import labbook_json, query_store, run_python
 
 SPEC = textwrap.dedent(
     """
@@ -60,3 +60,20 @@ def test_a_run_that_takes_its_slot_down_fails_alone_and_the_next_run_gets_a_new_
     pids = {action: (project / ".labbook" / "runs" / str(run["id"]) / "stdout.log").read_text().split()[1] for action, run in runs.items()}
     assert pids["ok"] == pids["sys-exit"] == pids["os-exit"], "sys.exit ends the run, not the slot"
     assert len({pids["os-exit"], pids["hang"], pids["segfault"], pids["last"]}) == 4, "a slot that died is replaced"
+
+
+def test_a_long_run_in_a_slot_has_its_cpu_and_memory_sampled(project):
+    script = textwrap.dedent(
+        """
+        import time
+        import labbook
+
+        def long(ctx, config):
+            time.sleep(4.6)  # sampling starts after 2 s and reports every 2 s
+
+        labbook.run(long, {"parameters": {"x": [1]}}, workers=1, experiment="long")
+        """
+    )
+    run_python(script, cwd=project)
+    keys = {key for (key,) in query_store(project, "SELECT key FROM metric_summaries")}
+    assert {"sys.cpu_percent", "sys.rss_mb"} <= keys, keys
