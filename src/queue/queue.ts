@@ -60,10 +60,22 @@ export class Queue {
     return { experiment, counts };
   }
 
-  async claim(workerId: string, limit: number, experiments?: readonly string[]): Promise<RunRecord[]> {
+  async claim(
+    workerId: string,
+    limit: number,
+    experiments?: readonly string[],
+    excludeExperiments: readonly string[] = [],
+  ): Promise<RunRecord[]> {
     if (this.clock.now() - this.lastReapAt >= this.reapIntervalMs) await this.reapExpired();
     const now = this.clock.now();
-    return this.store.claimRuns({ workerId, limit, now, leaseExpiresAt: now + this.leaseMs, ...(experiments && { experiments }) });
+    return this.store.claimRuns({
+      workerId,
+      limit,
+      now,
+      leaseExpiresAt: now + this.leaseMs,
+      ...(experiments && { experiments }),
+      ...(excludeExperiments.length > 0 && { excludeExperiments }),
+    });
   }
 
   /** Extends the worker's leases; returns the runs it lost (cancelled, reset or reaped). */

@@ -5,7 +5,6 @@ import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executo
 import { LineSplitter } from './line-splitter.js';
 import { monitorGroup, terminateGroup } from './process-group.js';
 import { serveChannel } from './run-channel.js';
-import { NotRunnableError } from './runner-errors.js';
 import { readStderrTail, stderrStartOf } from './stderr-tail.js';
 
 /** The Unix socket of the Python driver's fork server; the driver sets it for the engine it starts. */
@@ -14,8 +13,9 @@ export const DRIVER_SOCKET_VARIABLE = 'LABBOOK_PY_SERVER';
 export const DRIVER_ARGV_VARIABLE = 'LABBOOK_PY_ARGV';
 
 export interface DriverExecutorOptions {
+  /** The driver's fork server (from $LABBOOK_PY_SERVER). */
+  socketPath: string;
   cwd: string;
-  env: NodeJS.ProcessEnv;
   storeDir: string;
   killGraceMs?: number;
   now: () => number;
@@ -56,7 +56,7 @@ export class DriverExecutor implements Executor {
     let slot: Slot | undefined;
     let stopped: StopReason | undefined;
     const ended = (async (): Promise<RunEnd> => {
-      slot = this.idle.pop() ?? this.openSlot(this.socketPath(task.run.experiment));
+      slot = this.idle.pop() ?? this.openSlot(this.options.socketPath);
       const { run, spec, runDir, recorder } = task;
       const stderrPath = join(runDir, 'stderr.log');
       const stderrStart = stderrStartOf(stderrPath, run.attempt);
@@ -112,18 +112,6 @@ export class DriverExecutor implements Executor {
     for (const slot of this.all) slot.socket.end();
     this.all.clear();
     this.idle.length = 0;
-  }
-
-  private socketPath(experiment: string): string {
-    const path = this.options.env[DRIVER_SOCKET_VARIABLE];
-    if (!path) {
-      throw new NotRunnableError(
-        experiment,
-        'its runs are executed by the Python script that added them (labbook.run, @labbook.experiment or a compat layer), ' +
-          'which is not running; run that script again to finish them',
-      );
-    }
-    return path;
   }
 
   private openSlot(path: string): Slot {

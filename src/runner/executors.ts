@@ -1,8 +1,9 @@
 import type { ExperimentSpec } from '../spec/types.js';
 import { CommandExecutor, type CommandExecutorOptions } from './command-executor.js';
-import { DriverExecutor, driverCommandLine } from './driver-executor.js';
+import { DRIVER_SOCKET_VARIABLE, DriverExecutor, driverCommandLine } from './driver-executor.js';
 import type { Executor } from './executor.js';
 import { FunctionExecutor } from './function-executor.js';
+import { DriverNotRunningError } from './runner-errors.js';
 import type { ExecutorFactory } from './worker.js';
 
 /** A worker's executors, each started the first time a run needs it. */
@@ -19,7 +20,9 @@ export class Executors implements ExecutorFactory {
       return this.commands;
     }
     if (spec.driver) {
-      this.driver ??= new DriverExecutor(this.options);
+      const socketPath = this.options.env[DRIVER_SOCKET_VARIABLE];
+      if (!socketPath) throw new DriverNotRunningError(spec.name);
+      this.driver ??= new DriverExecutor({ ...this.options, socketPath });
       return this.driver;
     }
     this.functions ??= new FunctionExecutor(this.options.cwd);

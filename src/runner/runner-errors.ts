@@ -30,3 +30,17 @@ export class FunctionLoadError extends LabbookError {
     super(`function '${reference}': ${detail}. Give it as path/to/module.ts#exportName, exporting async (ctx, config) => result.`);
   }
 }
+
+/**
+ * Runs of a Python driver (`driver: python`) reached a worker that has no driver to execute
+ * them: they are given back untouched, for the script that added them.
+ */
+export class DriverNotRunningError extends LabbookError {
+  readonly code = 'LB_DRIVER_NOT_RUNNING';
+  constructor(readonly experiment: string) {
+    super(
+      `experiment '${experiment}' is executed by the Python script that added it (labbook.run, @labbook.experiment or a ` +
+        'compat layer), in its own processes; run that script to execute its runs',
+    );
+  }
+}

@@ -13,7 +13,7 @@ import { objectsOf, runDirectoryOf } from '../track/store-objects.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import { MetricBatcher } from './metric-batcher.js';
 import { RunRecorder } from './run-recorder.js';
-import { NotRunnableError } from './runner-errors.js';
+import { DriverNotRunningError, NotRunnableError } from './runner-errors.js';
 
 /** What a worker reports as runs go (for progress lines, summaries and notifications). */
 export type WorkerEvent =
@@ -91,6 +91,8 @@ export class Worker {
   private killing = false;
   private wake: (() => void) | undefined;
   private readonly report: WorkerReport = { claimed: 0, completed: 0, failed: 0, requeued: 0, lost: 0 };
+  /** Experiments whose runs this worker gives back (see giveBack). */
+  private readonly notExecutable = new Set<string>();
 
   constructor(
     private readonly queue: Queue,
@@ -138,7 +140,8 @@ export class Worker {
           if (this.backlog.length === 0 && budget > 0) {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
             const ahead = this.meanRunMs < SHORT_RUN_MS ? this.options.slots * CLAIM_AHEAD_PER_SLOT : 0;
-            const claimed = await this.queue.claim(this.id, Math.min(free + ahead, budget), this.options.experiments);
+            const limit = Math.min(free + ahead, budget);
+            const claimed = await this.queue.claim(this.id, limit, this.options.experiments, [...this.notExecutable]);
             this.report.claimed += claimed.length;
             budget -= claimed.length;
             this.backlog.push(...claimed);
@@ -180,6 +183,7 @@ export class Worker {
     this.active.set(run.id, active);
     try {
       const spec = await this.specOf(run);
+      const executor = await this.executors.forSpec(spec);
       const runDir = runDirectoryOf(this.queue.store, run.id);
       // A command's directory is made by the launcher, in the run's own process before it
       // starts; a function's here (synchronously: cheaper than a thread-pool round trip).
@@ -190,7 +194,6 @@ export class Worker {
         this.queue.store.saveEnvironment(run.id, run.attempt, environment),
       );
       environmentSaved.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
-      const executor = await this.executors.forSpec(spec);
       const recorder = new RunRecorder(
         { store: this.queue.store, objects: this.objects, metrics: this.metrics, clock: this.queue.clock },
         run.id,
@@ -212,6 +215,10 @@ export class Worker {
       await this.record(active, this.describeEnd(end, active.stop, spec));
     } catch (error) {
       clearTimeout(active.timer);
+      if (error instanceof DriverNotRunningError) {
+        await this.giveBack(run, error);
+        return;
+      }
       const end: RunEnd =
         error instanceof NotRunnableError
           ? { ok: false, reason: 'not runnable', error: error.message, exitCode: null }
@@ -255,15 +262,28 @@ export class Worker {
     }
   }
 
+  /**
+   * A run this worker cannot execute (a Python driver's, without that driver) goes back to the
+   * queue untouched, and the worker claims no more of its experiment.
+   */
+  private async giveBack(run: RunRecord, reason: DriverNotRunningError): Promise<void> {
+    if (!this.notExecutable.has(run.experiment)) this.warn(`skipping ${reason.message}`);
+    this.notExecutable.add(run.experiment);
+    await this.releaseUnstarted(run);
+  }
+
   /** Runs claimed ahead that will not be started go back to the queue, no attempt spent. */
   private async releaseBacklog(): Promise<void> {
-    for (const run of this.backlog.splice(0)) {
-      try {
-        await this.queue.release({ runId: run.id, workerId: this.id, attempt: run.attempt }, 'not started', { notStarted: true });
-        this.report.claimed--;
-      } catch (error) {
-        if (!(error instanceof LeaseLostError)) throw error;
-      }
+    for (const run of this.backlog.splice(0)) await this.releaseUnstarted(run);
+  }
+
+  /** Gives a claimed run back as it was: no attempt spent, not counted as claimed here. */
+  private async releaseUnstarted(run: RunRecord): Promise<void> {
+    try {
+      await this.queue.release({ runId: run.id, workerId: this.id, attempt: run.attempt }, 'not started', { notStarted: true });
+      this.report.claimed--;
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error;
     }
   }
 

@@ -85,6 +85,8 @@ export interface ClaimRequest {
   leaseExpiresAt: number;
   /** Only runs of these experiments (all when absent). */
   experiments?: readonly string[];
+  /** Never runs of these experiments (the worker cannot execute them). */
+  excludeExperiments?: readonly string[];
 }
 
 /** The fencing token of one attempt: an outcome is recorded only while it still holds. */

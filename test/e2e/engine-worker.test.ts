@@ -47,15 +47,36 @@ test('labbook logs -f follows a run until it ends', async (t) => {
   assert.equal((await run.exited).code, 0);
 });
 
-test('runs of a Python driver fail with what to do when a worker runs them without their driver', async (t) => {
+test('a worker without the Python driver leaves its runs untouched for it, and runs the others', async (t) => {
+  const dir = await project(t, 'name: sklearn-grid\nparameters:\n  x: [1, 2, 3, 4, 5, 6]\ndriver: python\n');
+  writeFileSync(join(dir, 'other.yaml'), `name: other\nparameters:\n  x: [1, 2]\ncommand: [sh, -c, 'exit 0']\n`);
+  const { LABBOOK_PY_SERVER: _, ...withoutDriver } = env;
+  for (const spec of ['sweep.yaml', 'other.yaml']) assert.equal((await cli(dir, ['add', spec], { env: withoutDriver })).code, 0);
+
+  const worker = await cli(dir, ['worker', '-j', '2'], { env: withoutDriver });
+  assert.equal(worker.code, 0, worker.stderr);
+  assert.equal(worker.stderr.match(/skipping experiment 'sklearn-grid' is executed by the Python script that added it/g)?.length, 1);
+  const store = await projectStore(t, dir);
+  const runs = await store.listRuns({});
+  assert.deepEqual(
+    runs.filter((run) => run.experiment === 'other').map((run) => run.state),
+    ['COMPLETED', 'COMPLETED'],
+  );
+  const driverRuns = runs.filter((run) => run.experiment === 'sklearn-grid');
+  assert.ok(
+    driverRuns.every((run) => run.state === 'PENDING' && run.attempt === 0 && run.failures === 0),
+    JSON.stringify(driverRuns),
+  );
+});
+
+test('labbook run of a Python driver spec says to run its script, and queues nothing', async (t) => {
   const dir = await project(t, 'name: sklearn-grid\nparameters:\n  x: [1]\ndriver: python\n');
   const { LABBOOK_PY_SERVER: _, ...withoutDriver } = env;
   const run = await cli(dir, ['run', 'sweep.yaml'], { env: withoutDriver });
-  assert.equal(run.code, 1, run.stderr);
-  const [failed] = await (await projectStore(t, dir)).listRuns({});
-  assert.equal(failed?.state, 'FAILED');
+  assert.equal(run.code, 2, run.stderr);
   assert.match(
-    failed?.error ?? '',
-    /executed by the Python script that added them \(labbook\.run, @labbook\.experiment or a compat layer\), which is not running; run that script again/,
+    run.stderr,
+    /experiment 'sklearn-grid' is executed by the Python script that added it .*; run that script to execute its runs/,
   );
+  assert.deepEqual(await (await projectStore(t, dir)).listExperiments(), []);
 });

@@ -2,6 +2,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SpecError } from '../../errors.js';
 import { Queue } from '../../queue/queue.js';
+import { DRIVER_SOCKET_VARIABLE } from '../../runner/driver-executor.js';
+import { DriverNotRunningError } from '../../runner/runner-errors.js';
 import { runSession } from '../../runner/session.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import type { RunState } from '../../store/types.js';
@@ -44,6 +46,8 @@ export function defineRun(program: Command, ctx: CliContext): void {
         },
       ]);
     }
+    // A Python driver's runs execute in its own processes: only it may run this spec.
+    if (loaded.spec.driver && !ctx.env[DRIVER_SOCKET_VARIABLE]) throw new DriverNotRunningError(loaded.spec.name);
     const settings = engineSettings(ctx, options, loaded.spec.notify);
     const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
     return withStore(ctx, options, async (store) => {

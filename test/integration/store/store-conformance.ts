@@ -122,6 +122,26 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       );
     });
 
+    test('claim can leave some experiments out, alone or within a selection', async (t) => {
+      const store = await makeStore(t);
+      for (const name of ['a', 'b', 'c']) await experimentWithRuns(store, 2, { name });
+      const claim = (request: { experiments?: string[]; excludeExperiments?: string[] }) =>
+        store.claimRuns({ workerId: 'w', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE, ...request });
+      assert.deepEqual(
+        (await claim({ excludeExperiments: ['a'] })).map((r) => r.experiment),
+        ['b', 'b'],
+      );
+      assert.deepEqual(
+        (await claim({ experiments: ['a', 'c'], excludeExperiments: ['a'] })).map((r) => r.experiment),
+        ['c', 'c'],
+      );
+      assert.deepEqual(await claim({ excludeExperiments: ['a', 'b', 'c'] }), []);
+      assert.deepEqual(
+        (await claim({ excludeExperiments: [] })).map((r) => r.experiment),
+        ['a', 'a'],
+      );
+    });
+
     test('complete writes the result with the state change, once', async (t) => {
       const store = await makeStore(t);
       await experimentWithRuns(store, 1);

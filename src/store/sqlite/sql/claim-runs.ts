@@ -9,14 +9,24 @@ import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.j
  * the select-then-update atomic: two workers can never claim the same run. The partial
  * index runs_pending serves the ORDER BY without scanning finished runs.
  */
-const PICK_ANY = `SELECT id FROM runs WHERE state = 'PENDING' ORDER BY priority DESC, id LIMIT ?`;
-const PICK_FROM = `SELECT r.id FROM runs r WHERE r.state = 'PENDING'
-  AND r.experiment_id IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(?)))
-  ORDER BY r.priority DESC, r.id LIMIT ?`;
+const PICK = `SELECT r.id FROM runs r WHERE r.state = 'PENDING'`;
+const ORDER = 'ORDER BY r.priority DESC, r.id LIMIT ?';
+const ONLY = `r.experiment_id IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(?)))`;
+const NOT = `r.experiment_id NOT IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(?)))`;
 
 export function claimRuns(db: Database.Database, sql: StatementCache, request: ClaimRequest): RunRecord[] {
-  const pick = request.experiments ? sql.get(PICK_FROM) : sql.get(PICK_ANY);
-  const pickArgs = request.experiments ? [JSON.stringify(request.experiments), request.limit] : [request.limit];
+  const conditions: string[] = [];
+  const pickArgs: unknown[] = [];
+  if (request.experiments) {
+    conditions.push(ONLY);
+    pickArgs.push(JSON.stringify(request.experiments));
+  }
+  if (request.excludeExperiments?.length) {
+    conditions.push(NOT);
+    pickArgs.push(JSON.stringify(request.excludeExperiments));
+  }
+  const pick = sql.get(`${[PICK, ...conditions].join(' AND ')} ${ORDER}`);
+  pickArgs.push(request.limit);
   const update = sql.get(
     `UPDATE runs SET state = 'RUNNING', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?, worker_id = ?,
        started_at = ?, finished_at = NULL
