@@ -8,14 +8,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from ._cli import Cli
-from ._forkserver import ForkServer, RunHandler
+from ._forkserver import ExitListener, ForkServer, RunHandler
 
 __all__ = ["DRIVER", "write_spec", "run_engine", "ExitListener"]
-
-ExitListener = Callable[[Mapping[str, str], int], None]
 
 # What a spec says to have its runs executed by the Python script that added them.
 DRIVER: Dict[str, Any] = {"driver": "python"}

@@ -17,20 +17,17 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, Dict, Mapping, Optional, Set
+from typing import Dict, Optional, Set
 
-from ._slot import Slot
+from ._slot import ExitListener, RunHandler, Slot
 
-__all__ = ["ForkServer", "RunHandler"]
-
-# Called in a slot process with the run's environment; returns its exit status.
-RunHandler = Callable[[Mapping[str, str]], int]
+__all__ = ["ForkServer", "RunHandler", "ExitListener"]
 
 
 class ForkServer:
     """Start it before the engine, pass ``env()`` to the engine, stop it afterwards."""
 
-    def __init__(self, handler: RunHandler, on_exit: Optional[Callable[[Mapping[str, str], int], None]] = None) -> None:
+    def __init__(self, handler: RunHandler, on_exit: Optional[ExitListener] = None) -> None:
         self.handler = handler
         self.on_exit = on_exit
         self.directory = Path(tempfile.mkdtemp(prefix="labbook-py-"))
@@ -94,7 +91,7 @@ class ForkServer:
 
 class _Server:
     def __init__(
-        self, listener: socket.socket, handler: RunHandler, on_exit: Optional[Callable[[Mapping[str, str], int], None]], lifeline: int
+        self, listener: socket.socket, handler: RunHandler, on_exit: Optional[ExitListener], lifeline: int
     ) -> None:
         self.listener = listener
         self.lifeline = lifeline

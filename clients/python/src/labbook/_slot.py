@@ -23,7 +23,12 @@ import socket
 import sys
 from typing import Callable, Mapping, Optional
 
-__all__ = ["Slot"]
+__all__ = ["Slot", "RunHandler", "ExitListener"]
+
+# Called in a slot with a run's environment; returns the run's exit status.
+RunHandler = Callable[[Mapping[str, str]], int]
+# Told in the slot how each run ended (its environment, its exit status).
+ExitListener = Callable[[Mapping[str, str], int], None]
 
 _LINE_LIMIT = 1 << 24
 
@@ -32,8 +37,8 @@ class Slot:
     def __init__(
         self,
         conn: socket.socket,
-        handler: Callable[[Mapping[str, str]], int],
-        on_exit: Optional[Callable[[Mapping[str, str], int], None]] = None,
+        handler: RunHandler,
+        on_exit: Optional[ExitListener] = None,
     ) -> None:
         self.conn = conn
         self.handler = handler
