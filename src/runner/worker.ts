@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LeaseLostError } from '../errors.js';
 import type { Queue } from '../queue/queue.js';
+import { executesRuns } from '../spec/executes-runs.js';
 import { specFromRaw } from '../spec/load-spec.js';
 import type { ExperimentSpec, JsonObject, JsonValue } from '../spec/types.js';
 import type { RunRecord, RunState } from '../store/types.js';
@@ -345,7 +346,7 @@ export class Worker {
     } catch (error) {
       throw new NotRunnableError(run.experiment, `its stored spec is not valid (${(error as Error).message})`);
     }
-    if (!spec.command && !spec.function && !spec.driver) {
+    if (!executesRuns(spec)) {
       throw new NotRunnableError(run.experiment, 'it has no command or function (its runs were recorded by hand, not queued from a spec)');
     }
     return spec;

@@ -1,5 +1,6 @@
 export { canonicalJson } from './canonical-json.js';
 export { fillTemplate, placeholdersOf } from './command-template.js';
+export { executesRuns } from './executes-runs.js';
 export { expandGrid, type PlannedRun } from './expand-grid.js';
 export { isPlainObject } from './json-value.js';
 export { defineExperiment, type LoadedSpec, loadSpecFile, loadSpecText, specFromRaw } from './load-spec.js';

@@ -5,6 +5,7 @@ import { Queue } from '../../queue/queue.js';
 import { DRIVER_SOCKET_VARIABLE } from '../../runner/driver-executor.js';
 import { DriverNotRunningError } from '../../runner/runner-errors.js';
 import { runSession } from '../../runner/session.js';
+import { executesRuns } from '../../spec/executes-runs.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import type { RunState } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
@@ -35,7 +36,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
   );
   bindAction(command, ctx, async (ctx, options: RunOptions, file: string, overrides: string[]) => {
     const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
-    if (!loaded.spec.command && !loaded.spec.function && !loaded.spec.driver) {
+    if (!executesRuns(loaded.spec)) {
       throw new SpecError([
         {
           file,
