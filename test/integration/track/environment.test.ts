@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EnvironmentCapture, MAX_DIFF_BYTES, pythonExecutable } from '../../../src/track/environment.js';
@@ -78,6 +78,32 @@ test('a Python command gets its interpreter version and packages, probed once', 
   assert.match(first.python?.version ?? '', /^3\.\d+\.\d+/);
   assert.ok(Array.isArray(first.python?.packages));
   assert.deepEqual(second.python, first.python);
+});
+
+test('packages are listed from the dist-info and egg-info names on sys.path, normalised, the first of a name winning', async (t) => {
+  const dir = tempDir(t);
+  const [early, late] = [join(dir, 'early'), join(dir, 'late')];
+  for (const path of [
+    'early/Foo_Bar-1.2.3.dist-info',
+    'early/old.pkg-0.9-py3.11.egg-info',
+    'early/not_a_package-1.0',
+    'late/foo_bar-9.9.dist-info',
+    'late/zope.interface-6.0.dist-info',
+  ]) {
+    mkdirSync(join(dir, path), { recursive: true });
+  }
+  const previous = process.env.PYTHONPATH;
+  process.env.PYTHONPATH = `${early}:${late}`;
+  t.after(() => {
+    if (previous === undefined) delete process.env.PYTHONPATH;
+    else process.env.PYTHONPATH = previous;
+  });
+  const env = await new EnvironmentCapture().capture({ cwd: dir, argv: ['python3', 'train.py'], params: {} });
+  const packages = env.python?.packages ?? [];
+  assert.ok(packages.includes('foo-bar==1.2.3'), packages.join(' '));
+  assert.ok(packages.includes('old-pkg==0.9'), packages.join(' '));
+  assert.ok(packages.includes('zope-interface==6.0'), packages.join(' '));
+  assert.ok(!packages.some((p) => p.startsWith('foo-bar==9') || p.startsWith('not-a-package')), packages.join(' '));
 });
 
 test('Python commands are recognised by the interpreter name', () => {
