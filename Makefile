@@ -17,6 +17,9 @@ VENV_STAMP := $(VENV)/.install-stamp
 # The Python benches run in a venv of their own, with the peer tools they compare against.
 BENCH_VENV := .venv-bench
 BENCH_VENV_STAMP := $(BENCH_VENV)/.install-stamp
+# memento-ml pins an old pandas: it gets a venv of its own (see bench/requirements-memento.txt).
+MEMENTO_VENV := .venv-memento
+MEMENTO_VENV_STAMP := $(MEMENTO_VENV)/.install-stamp
 
 .PHONY: all build test test-ts test-py lint bench demo clean
 
@@ -64,7 +67,13 @@ $(BENCH_VENV_STAMP): bench/requirements-bench.txt clients/python/pyproject.toml
 		|| echo "make: the peer tools of bench/requirements-bench.txt did not install; their figures are skipped" >&2
 	@touch $@
 
-bench: build $(BENCH_VENV_STAMP)
+$(MEMENTO_VENV_STAMP): bench/requirements-memento.txt
+	python3 -m venv $(MEMENTO_VENV)
+	$(MEMENTO_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-memento.txt \
+		|| echo "make: memento-ml did not install; its figure is skipped" >&2
+	@touch $@
+
+bench: build $(BENCH_VENV_STAMP) $(MEMENTO_VENV_STAMP)
 	@for f in $$(find dist/bench -name '*.bench.js' | sort); do node $$f; done
 	@for f in bench/python-*.bench.py; do LABBOOK_CLI=$(CURDIR)/bin/labbook $(BENCH_VENV)/bin/python $$f; done
 
