@@ -85,19 +85,22 @@ export class Queue {
     return runIds.filter((id) => !kept.has(id));
   }
 
-  async complete(lease: Lease, result: JsonValue | null, exitCode: number | null = null): Promise<RunState> {
-    return this.finish(lease, await this.store.finishRun(lease, { kind: 'completed', result, exitCode }, this.clock.now()));
+  /** Records the run as COMPLETED (with the environment it ran on, when given: same transaction). */
+  async complete(lease: Lease, result: JsonValue | null, exitCode: number | null = null, environment?: JsonValue): Promise<RunState> {
+    const outcome = { kind: 'completed' as const, result, exitCode };
+    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now(), environment));
   }
 
   /** Records a failure of the run itself; returns PENDING if it will be retried, else FAILED. */
-  async fail(lease: Lease, reason: string, error: string, exitCode: number | null = null): Promise<RunState> {
-    return this.finish(lease, await this.store.finishRun(lease, { kind: 'failed', reason, error, exitCode }, this.clock.now()));
+  async fail(lease: Lease, reason: string, error: string, exitCode: number | null = null, environment?: JsonValue): Promise<RunState> {
+    const outcome = { kind: 'failed' as const, reason, error, exitCode };
+    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now(), environment));
   }
 
   /** Gives the run back without counting a failure (the worker was interrupted, or never started it). */
-  async release(lease: Lease, reason = 'interrupted', options: { notStarted?: boolean } = {}): Promise<RunState> {
+  async release(lease: Lease, reason = 'interrupted', options: { notStarted?: boolean; environment?: JsonValue } = {}): Promise<RunState> {
     const outcome = { kind: 'released' as const, reason, ...(options.notStarted && { notStarted: true }) };
-    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now()));
+    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now(), options.environment));
   }
 
   async reapExpired(): Promise<ReapedRun[]> {

@@ -190,11 +190,9 @@ export class Worker {
       // starts; a function's here (synchronously: cheaper than a thread-pool round trip).
       if (!spec.command) makeRunDirectory(runDir);
       // The first capture of a worker probes git and Python: the run need not wait for it,
-      // its outcome does (the environment is stored before the run is recorded as ended).
-      const environmentSaved = this.environmentOf(run, spec).then((environment) =>
-        this.queue.store.saveEnvironment(run.id, run.attempt, environment),
-      );
-      environmentSaved.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
+      // its outcome does (the environment is stored with the outcome, in one transaction).
+      const environment = this.environmentOf(run, spec);
+      environment.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
       const recorder = new RunRecorder(
         { store: this.queue.store, objects: this.objects, metrics: this.metrics, clock: this.queue.clock },
         run.id,
@@ -211,9 +209,8 @@ export class Worker {
         ? 0.9 * this.meanRunMs + 0.1 * (performance.now() - startedAt)
         : performance.now() - startedAt;
       clearTimeout(active.timer);
-      await environmentSaved;
       await recorder.close();
-      await this.record(active, this.describeEnd(end, active.stop, spec));
+      await this.record(active, this.describeEnd(end, active.stop, spec), await environment);
     } catch (error) {
       clearTimeout(active.timer);
       if (error instanceof DriverNotRunningError) {
@@ -243,15 +240,16 @@ export class Worker {
     return { ...end, error: end.error || `${end.reason} (the run wrote nothing to stderr)` };
   }
 
-  private async record(active: ActiveRun, end: RunEnd): Promise<void> {
+  /** Stores the outcome of the run's attempt, with the environment it ran on when known. */
+  private async record(active: ActiveRun, end: RunEnd, environment?: JsonValue): Promise<void> {
     const { run, stop } = active;
     const lease = { runId: run.id, workerId: this.id, attempt: run.attempt };
     try {
       let state: RunState;
-      if (end.ok) state = await this.queue.complete(lease, end.result, end.exitCode);
+      if (end.ok) state = await this.queue.complete(lease, end.result, end.exitCode, environment);
       else if (stop === 'lease-lost') throw new LeaseLostError(run.id);
-      else if (stop === 'interrupt') state = await this.queue.release(lease, 'interrupted');
-      else state = await this.queue.fail(lease, end.reason, end.error, end.exitCode);
+      else if (stop === 'interrupt') state = await this.queue.release(lease, 'interrupted', { ...(environment !== undefined && { environment }) });
+      else state = await this.queue.fail(lease, end.reason, end.error, end.exitCode, environment);
       if (state === 'COMPLETED') this.report.completed++;
       else if (state === 'FAILED') this.report.failed++;
       else this.report.requeued++;

@@ -233,8 +233,11 @@ export interface Store {
   claimRuns(request: ClaimRequest): Promise<RunRecord[]>;
   /** Extends the leases still held by the worker; returns the ids it still holds. */
   renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number): Promise<number[]>;
-  /** Records an attempt's outcome; undefined when the lease no longer holds (nothing written). */
-  finishRun(lease: Lease, outcome: RunOutcome, now: number): Promise<RunState | undefined>;
+  /**
+   * Records an attempt's outcome, with the environment it ran on when given (one transaction);
+   * undefined when the lease no longer holds (nothing written).
+   */
+  finishRun(lease: Lease, outcome: RunOutcome, now: number, environment?: JsonValue): Promise<RunState | undefined>;
   /** Runs whose lease expired go back to PENDING (or FAILED after `maxLosses` lost workers). */
   reapExpiredLeases(now: number, maxLosses: number): Promise<ReapedRun[]>;
   /** PENDING or RUNNING runs matching the filter become CANCELLED; returns how many. */

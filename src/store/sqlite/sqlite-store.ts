@@ -99,8 +99,8 @@ export class SqliteStore implements Store {
   async renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number) {
     return this.guard(() => renewLeases(this.db, this.sql, workerId, runIds, leaseExpiresAt, now));
   }
-  async finishRun(lease: Lease, outcome: RunOutcome, now: number) {
-    return this.guard(() => finishRun(this.db, this.sql, lease, outcome, now));
+  async finishRun(lease: Lease, outcome: RunOutcome, now: number, environment?: JsonValue) {
+    return this.guard(() => finishRun(this.db, this.sql, lease, outcome, now, environment));
   }
   async reapExpiredLeases(now: number, maxLosses: number) {
     return this.guard(() => reapExpiredLeases(this.db, this.sql, now, maxLosses));

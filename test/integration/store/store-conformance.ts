@@ -438,6 +438,17 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.equal(await store.getEnvironment(run.id + 1), undefined);
     });
 
+    test('an outcome stores its environment in the same transaction, and neither when the lease is gone', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 2);
+      const [kept, lost] = await store.claimRuns({ workerId: 'w', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE });
+      const environment = { host: 'h', python: { packages: ['numpy==2.0.0'] }, seed: 1 };
+      assert.equal(await store.finishRun(leaseOf(kept!, 'w'), { kind: 'completed', result: 1 }, T0 + 1, environment), 'COMPLETED');
+      assert.deepEqual(await store.getEnvironment(kept!.id, 1), environment);
+      assert.equal(await store.finishRun({ ...leaseOf(lost!, 'w'), workerId: 'intruder' }, { kind: 'failed', reason: 'x', error: 'y' }, T0 + 1, environment), undefined);
+      assert.equal(await store.getEnvironment(lost!.id), undefined);
+    });
+
     test('large parts of environments (package lists, git diffs) read back whole', async (t) => {
       const store = await makeStore(t);
       await experimentWithRuns(store, 2);

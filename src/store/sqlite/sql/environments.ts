@@ -5,15 +5,17 @@ import type { StatementCache } from '../statement-cache.js';
 
 /** One environment record per run attempt: what the attempt ran on; its large parts are shared. */
 export function saveEnvironment(db: Database.Database, sql: StatementCache, runId: number, attempt: number, data: JsonValue): void {
+  db.transaction(() => insertEnvironment(sql, runId, attempt, data))();
+}
+
+/** saveEnvironment's writes, inside the caller's transaction. */
+export function insertEnvironment(sql: StatementCache, runId: number, attempt: number, data: JsonValue): void {
   const { skeleton, parts } = splitEnvironment(data);
   const insertPart = sql.get('INSERT INTO environment_parts (sha256, data) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING');
-  const insertEnvironment = sql.get(
-    'INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data',
-  );
-  db.transaction(() => {
-    for (const [sha256, text] of parts) insertPart.run(sha256, text);
-    insertEnvironment.run(runId, attempt, JSON.stringify(skeleton));
-  })();
+  for (const [sha256, text] of parts) insertPart.run(sha256, text);
+  sql
+    .get('INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data')
+    .run(runId, attempt, JSON.stringify(skeleton));
 }
 
 export function getEnvironment(sql: StatementCache, runId: number, attempt?: number): JsonValue | undefined {

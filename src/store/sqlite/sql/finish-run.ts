@@ -1,14 +1,17 @@
 import type Database from 'better-sqlite3';
+import type { JsonValue } from '../../../spec/types.js';
 import { errorLine } from '../../../util/error-line.js';
 import type { Lease, RunOutcome, RunState } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
+import { insertEnvironment } from './environments.js';
 import { INSERT_EVENT } from './run-row.js';
 
 /**
  * Records an attempt's outcome, fenced by the lease: the UPDATE matches only while the run
  * is RUNNING under this worker and attempt. A worker whose lease expired (and whose run may
  * be running elsewhere now) writes nothing — that is what makes completion exactly-once.
- * The result is written in the same statement that marks the run COMPLETED.
+ * The result is written in the same statement that marks the run COMPLETED, the environment
+ * (when given) in the same transaction.
  */
 const FENCE = `WHERE id = ? AND state = 'RUNNING' AND lease_owner = ? AND attempt = ?`;
 
@@ -34,6 +37,7 @@ export function finishRun(
   lease: Lease,
   outcome: RunOutcome,
   now: number,
+  environment?: JsonValue,
 ): RunState | undefined {
   const fence = [lease.runId, lease.workerId, lease.attempt];
   const event = sql.get(INSERT_EVENT);
@@ -53,6 +57,7 @@ export function finishRun(
         reason = outcome.reason;
       }
       if (!row) return undefined;
+      if (environment !== undefined) insertEnvironment(sql, lease.runId, lease.attempt, environment);
       event.run(lease.runId, now, 'RUNNING', row.state, lease.attempt, lease.workerId, reason);
       return row.state;
     })
