@@ -1,3 +1,4 @@
+import { appendFile, mkdir, readFile, unlink } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { runEnvironment } from './command-line.js';
@@ -26,6 +27,8 @@ interface Slot {
   socket: Socket;
   /** Its pid (the leader of its own process group), once it said hello. */
   pid?: number;
+  /** The files its runs' stdout and stderr go to while they run (from its hello). */
+  outputs?: { stdout: string; stderr: string };
   /** Resolves when it said hello (or went away before). */
   ready: Promise<void>;
   markReady: () => void;
@@ -43,8 +46,10 @@ interface Slot {
  * function and modules loaded) and executes runs one after another, so a run costs a message,
  * not an interpreter start. Per run the worker sends one JSON line `{"env": {...}, "cwd": ...}`
  * (the LABBOOK_* variables of docs/protocol.md); the slot speaks the fd-3 protocol on the same
- * connection and ends the run with `!end <exit status>`. A slot that dies mid-run (a crash, a
- * timeout's kill) fails that run and is replaced by a new one for the next. See docs/python.md.
+ * connection and ends the run with `!end <exit status>`. The slot appends the run's output to
+ * its run directory's logs (making the directory only then). A slot that dies mid-run (a crash,
+ * a timeout's kill) fails that run, its output is moved to the run's logs here, and it is
+ * replaced by a new one for the next. See docs/python.md and clients/python/.../_slot.py.
  */
 export class DriverExecutor implements Executor {
   private readonly idle: Slot[] = [];
@@ -89,6 +94,7 @@ export class DriverExecutor implements Executor {
       await channel;
       if (code === null) {
         this.discard(slot);
+        await moveOutputs(slot, runDir);
         const tail = await readStderrTail(stderrPath, stderrStart);
         const how = slot.error ?? (stopped ? `stopped (${stopped})` : 'the Python slot process died during the run');
         return { ok: false, reason: stopped ? 'stopped' : 'slot died', error: tail ? `${tail}\n${how}` : how, exitCode: null };
@@ -141,9 +147,13 @@ export class DriverExecutor implements Executor {
       slot.current?.line?.(line);
       return;
     }
-    const [word, value] = line.slice(1).split(' ');
+    const space = line.indexOf(' ');
+    const word = line.slice(1, space < 0 ? undefined : space);
+    const value = space < 0 ? '' : line.slice(space + 1);
     if (word === 'slot') {
-      slot.pid = Number(value);
+      const hello = JSON.parse(value) as { pid: number; stdout: string; stderr: string };
+      slot.pid = hello.pid;
+      slot.outputs = { stdout: hello.stdout, stderr: hello.stderr };
       slot.markReady();
       if (slot.stopRequested) terminateGroup(slot.pid, this.options.killGraceMs);
     } else if (word === 'end') {
@@ -161,6 +171,18 @@ export class DriverExecutor implements Executor {
     const at = this.idle.indexOf(slot);
     if (at >= 0) this.idle.splice(at, 1);
     if (!slot.closed) slot.socket.end();
+  }
+}
+
+/** What a dead slot's run wrote goes to the run's stdout.log / stderr.log, as the slot would have done. */
+async function moveOutputs(slot: Slot, runDir: string): Promise<void> {
+  for (const [name, path] of Object.entries(slot.outputs ?? {})) {
+    const written = await readFile(path).catch(() => Buffer.alloc(0));
+    if (written.length > 0) {
+      await mkdir(runDir, { recursive: true });
+      await appendFile(join(runDir, `${name}.log`), written);
+    }
+    await unlink(path).catch(() => {});
   }
 }
 

@@ -14,7 +14,7 @@ export type RunEnd =
 export interface RunTask {
   run: RunRecord;
   spec: ExperimentSpec;
-  /** `<store>/runs/<id>`, created before the run starts. */
+  /** `<store>/runs/<id>`: made before the run starts, or for a Python driver's run once it writes something. */
   runDir: string;
   recorder: RunRecorder;
 }

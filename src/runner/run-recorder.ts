@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../queue/clock.js';
 import type { JsonValue } from '../spec/types.js';
@@ -69,7 +69,10 @@ export class RunRecorder {
 
   /** Appends a line to the run's labbook.log (warnings about the run's messages land here too). */
   log(level: LogLevel, message: string): void {
-    this.logStream ??= createWriteStream(join(this.runDir, 'labbook.log'), { flags: 'a' });
+    if (!this.logStream) {
+      mkdirSync(this.runDir, { recursive: true }); // a driver's run has one only once it wrote something
+      this.logStream = createWriteStream(join(this.runDir, 'labbook.log'), { flags: 'a' });
+    }
     this.logStream.write(`${new Date(this.services.clock.now()).toISOString()} ${level.toUpperCase()} ${message}\n`);
   }
 

@@ -187,8 +187,9 @@ export class Worker {
       const executor = await this.executors.forSpec(spec);
       const runDir = runDirectoryOf(this.queue.store, run.id);
       // A command's directory is made by the launcher, in the run's own process before it
-      // starts; a function's here (synchronously: cheaper than a thread-pool round trip).
-      if (!spec.command) makeRunDirectory(runDir);
+      // starts; a Python driver's slot makes it when the run writes something there; a
+      // function's here (synchronously: cheaper than a thread-pool round trip).
+      if (!spec.command && !spec.driver) makeRunDirectory(runDir);
       // The first capture of a worker probes git and Python: the run need not wait for it,
       // its outcome does (the environment is stored with the outcome, in one transaction).
       const environment = this.environmentOf(run, spec);
@@ -248,7 +249,8 @@ export class Worker {
       let state: RunState;
       if (end.ok) state = await this.queue.complete(lease, end.result, end.exitCode, environment);
       else if (stop === 'lease-lost') throw new LeaseLostError(run.id);
-      else if (stop === 'interrupt') state = await this.queue.release(lease, 'interrupted', { ...(environment !== undefined && { environment }) });
+      else if (stop === 'interrupt')
+        state = await this.queue.release(lease, 'interrupted', { ...(environment !== undefined && { environment }) });
       else state = await this.queue.fail(lease, end.reason, end.error, end.exitCode, environment);
       if (state === 'COMPLETED') this.report.completed++;
       else if (state === 'FAILED') this.report.failed++;

@@ -1,9 +1,10 @@
 """Runs of a driver in persistent slot processes: what one run does to its process (exits,
 crashes, hangs past its timeout) fails that run alone; the next run gets a fresh slot."""
 
+import subprocess
 import textwrap
 
-from helpers import labbook_json, query_store, run_python
+from helpers import LABBOOK_BIN, labbook_json, query_store, run_python
 
 SPEC = textwrap.dedent(
     """
@@ -77,3 +78,30 @@ def test_a_long_run_in_a_slot_has_its_cpu_and_memory_sampled(project):
     run_python(script, cwd=project)
     keys = {key for (key,) in query_store(project, "SELECT key FROM metric_summaries")}
     assert {"sys.cpu_percent", "sys.rss_mb"} <= keys, keys
+
+
+def test_a_run_that_writes_nothing_gets_no_run_directory_and_one_that_prints_keeps_its_output(project):
+    script = textwrap.dedent(
+        """
+        import sys
+        import labbook
+
+        def maybe_print(ctx, config):
+            if config.i % 2:
+                print("out", config.i)
+                print("err", config.i, file=sys.stderr)
+            if config.i == 3:
+                (ctx.run_dir / "note.txt").write_text("kept")
+
+        labbook.run(maybe_print, {"parameters": {"i": [0, 1, 2, 3]}}, workers=2, experiment="quiet")
+        """
+    )
+    run_python(script, cwd=project)
+    runs = {r["params"]["i"]: r["id"] for r in labbook_json(project, "ls", "-e", "quiet")}
+    run_dir = lambda i: project / ".labbook" / "runs" / str(runs[i])  # noqa: E731
+    assert not run_dir(0).exists() and not run_dir(2).exists()
+    assert (run_dir(1) / "stdout.log").read_text() == "out 1\n"
+    assert (run_dir(3) / "stderr.log").read_text() == "err 3\n"
+    assert (run_dir(3) / "note.txt").read_text() == "kept", "ctx.run_dir is made when the run asks for it"
+    logs = subprocess.run([str(LABBOOK_BIN), "logs", str(runs[0])], cwd=project, capture_output=True, text=True)
+    assert (logs.returncode, logs.stdout) == (0, "")

@@ -1,6 +1,7 @@
 """The fork server and its slots, with real processes: the test speaks the slot protocol as
-the engine does (src/runner/driver-executor.ts): connect, read ``!slot <pid>``, send one JSON
-line per run, read the run's protocol lines up to ``!end <status>``."""
+the engine does (src/runner/driver-executor.ts): connect, read ``!slot {pid, stdout, stderr}``,
+send one JSON line per run, read the run's protocol lines up to ``!end <status>``, and move a
+dead slot's output files to the run's logs."""
 
 import json
 import os
@@ -50,23 +51,35 @@ class Engine:
         self.sock.settimeout(30)
         self.sock.connect(str(server.path))
         self.file = self.sock.makefile("rb")
-        hello = self.file.readline().split()
-        assert hello[0] == b"!slot"
-        self.pid = int(hello[1])
+        word, _, hello = self.file.readline().partition(b" ")
+        assert word == b"!slot"
+        hello = json.loads(hello)
+        self.pid = hello["pid"]
+        self.outputs = {name: hello[name] for name in ("stdout", "stderr")}
 
     def run(self, run_dir, run_id=1, cwd=None, **env):
         """Sends a run and returns (its protocol lines, its exit status or None if the slot died)."""
-        run_dir.mkdir(parents=True, exist_ok=True)
-        message = {"env": {"LABBOOK_RUN_ID": str(run_id), "LABBOOK_RUN_DIR": str(run_dir), **env}, "cwd": str(cwd or run_dir)}
+        message = {"env": {"LABBOOK_RUN_ID": str(run_id), "LABBOOK_RUN_DIR": str(run_dir), **env}, "cwd": str(cwd or run_dir.parent)}
         self.sock.sendall(json.dumps(message).encode() + b"\n")
         lines = []
         while True:
             line = self.readline()
             if not line:
+                self.move_outputs(run_dir)
                 return lines, None
             if line.startswith(b"!end "):
                 return lines, int(line.split()[1])
             lines.append(line)
+
+    def move_outputs(self, run_dir):
+        for name, path in self.outputs.items():
+            with open(path, "rb") as f:
+                written = f.read()
+            if written:
+                run_dir.mkdir(parents=True, exist_ok=True)
+                with open(run_dir / f"{name}.log", "ab") as log:
+                    log.write(written)
+            os.unlink(path)
 
     def readline(self):
         """The slot's next line; b"" once the slot is gone (a reset when it died with unread input)."""
@@ -94,6 +107,24 @@ def test_a_slot_runs_in_a_forked_process_with_its_output_in_the_run_directory(en
     assert stdout == f"run 7 in {tmp_path} forked from {os.getpid()} as {engine.pid}\n"
     assert (tmp_path / "run-7" / "stderr.log").read_text() == "to stderr\n"
     assert engine.pid != os.getpid()
+
+
+def test_a_run_that_writes_nothing_gets_no_directory_and_the_slots_files_are_emptied_between_runs(engine, tmp_path):
+    assert engine.run(tmp_path / "quiet", ACTION="exit", CODE="0")[1] == 0
+    assert not (tmp_path / "quiet").exists()
+    assert all(os.path.getsize(path) == 0 for path in engine.outputs.values())
+    assert engine.run(tmp_path / "loud")[1] == 0
+    assert engine.run(tmp_path / "loud")[1] == 0
+    assert (tmp_path / "loud" / "stderr.log").read_text() == "to stderr\n" * 2, "a run's logs are appended to, never replaced"
+    assert all(os.path.getsize(path) == 0 for path in engine.outputs.values())
+
+
+def test_a_slot_removes_its_output_files_when_the_engine_is_done_with_it(server, tmp_path):
+    slot = Engine(server)
+    assert slot.run(tmp_path / "r")[1] == 0
+    slot.close()
+    assert wait_until_gone(slot.pid)
+    assert not any(os.path.exists(path) for path in slot.outputs.values())
 
 
 def test_a_slot_executes_run_after_run_in_one_process(engine, tmp_path):
@@ -166,7 +197,7 @@ def test_a_server_whose_driver_is_killed_stops_with_its_slots(tmp_path):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(30)
     sock.connect(path)
-    slot_pid = int(sock.makefile("rb").readline().split()[1])
+    slot_pid = json.loads(sock.makefile("rb").readline().partition(b" ")[2])["pid"]
     driver.kill()
     driver.wait(timeout=30)
     driver.stdout.close()

@@ -445,7 +445,15 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       const environment = { host: 'h', python: { packages: ['numpy==2.0.0'] }, seed: 1 };
       assert.equal(await store.finishRun(leaseOf(kept!, 'w'), { kind: 'completed', result: 1 }, T0 + 1, environment), 'COMPLETED');
       assert.deepEqual(await store.getEnvironment(kept!.id, 1), environment);
-      assert.equal(await store.finishRun({ ...leaseOf(lost!, 'w'), workerId: 'intruder' }, { kind: 'failed', reason: 'x', error: 'y' }, T0 + 1, environment), undefined);
+      assert.equal(
+        await store.finishRun(
+          { ...leaseOf(lost!, 'w'), workerId: 'intruder' },
+          { kind: 'failed', reason: 'x', error: 'y' },
+          T0 + 1,
+          environment,
+        ),
+        undefined,
+      );
       assert.equal(await store.getEnvironment(lost!.id), undefined);
     });
 

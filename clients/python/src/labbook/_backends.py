@@ -18,8 +18,10 @@ class Backend(Protocol):
     request (checkpoint, restore, prune, flush) sees every earlier message stored."""
 
     run_id: Optional[int]
-    run_dir: Path
     attempt: int
+
+    @property
+    def run_dir(self) -> Path: ...
 
     def points(self, points: Sequence[Point]) -> None: ...
     def artifact(self, name: str, path: Path, media_type: Optional[str]) -> None: ...

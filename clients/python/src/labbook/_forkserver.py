@@ -54,7 +54,7 @@ class ForkServer:
             code = 0
             try:
                 os.close(self._lifeline)
-                _Server(listener, self.handler, self.on_exit, lifeline).serve()
+                _Server(listener, self.handler, self.on_exit, lifeline, str(self.directory)).serve()
             except BaseException:  # noqa: BLE001 - the server must never fall back into the driver's code
                 code = 70
             finally:
@@ -75,11 +75,14 @@ class ForkServer:
             except (ProcessLookupError, ChildProcessError):
                 pass
             self.pid = None
-        self.path.unlink(missing_ok=True)
-        try:
-            self.directory.rmdir()
-        except OSError:
-            pass
+        # The socket, and the output files of slots that were killed.
+        if self.directory.is_dir():
+            for leftover in self.directory.iterdir():
+                leftover.unlink(missing_ok=True)
+            try:
+                self.directory.rmdir()
+            except OSError:
+                pass
 
     def __enter__(self) -> "ForkServer":
         self.start()
@@ -91,9 +94,15 @@ class ForkServer:
 
 class _Server:
     def __init__(
-        self, listener: socket.socket, handler: RunHandler, on_exit: Optional[ExitListener], lifeline: int
+        self,
+        listener: socket.socket,
+        handler: RunHandler,
+        on_exit: Optional[ExitListener],
+        lifeline: int,
+        directory: str,
     ) -> None:
         self.listener = listener
+        self.directory = directory
         self.lifeline = lifeline
         self.handler = handler
         self.on_exit = on_exit
@@ -147,7 +156,7 @@ class _Server:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             for signum in (signal.SIGTERM, signal.SIGCHLD):
                 signal.signal(signum, signal.SIG_DFL)
-            Slot(conn, self.handler, self.on_exit).serve()
+            Slot(conn, self.handler, self.on_exit, self.directory).serve()
             code = 0
         except BaseException:  # noqa: BLE001 - whatever happens, this process must not return into the server
             import traceback

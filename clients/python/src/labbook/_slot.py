@@ -3,15 +3,20 @@ connection of the engine, executing the runs the engine sends it one after anoth
 
 The wire format (the engine's side is src/runner/driver-executor.ts):
 
-- the slot says ``!slot <pid>`` once (the pid leads its own process group);
+- the slot says ``!slot {"pid": …, "stdout": path, "stderr": path}`` once (the pid leads its
+  own process group; the paths are its output files, below);
 - the engine sends one JSON line per run: ``{"env": {LABBOOK_* variables}, "cwd": dir}``;
 - the run speaks the fd-3 protocol of docs/protocol.md on the same connection (its lines
   never start with ``!``), and the slot ends it with ``!end <exit status>``;
 - end of file from the engine ends the slot.
 
-A run's stdout and stderr go to ``stdout.log`` and ``stderr.log`` in its run directory, as a
-command's do. A run that takes its process down (``os._exit``, a crash, a timeout's kill)
-closes the connection: the engine fails that run and opens a new slot for the next one.
+A run's stdout and stderr end up in ``stdout.log`` and ``stderr.log`` in its run directory,
+as a command's do, but only when it wrote something: while it runs they go to two files of
+the slot, which are appended to the run's logs (its directory made then) and emptied when it
+ends. Creating a directory and two files per run would cost more than a short run; most
+short runs print nothing. A run that takes its process down (``os._exit``, a crash, a
+timeout's kill) closes the connection: the engine moves what the slot files hold to the run's
+logs, fails that run, and opens a new slot for the next one.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import json
 import os
 import socket
 import sys
+import tempfile
 from typing import Callable, Mapping, Optional
 
 __all__ = ["Slot", "RunHandler", "ExitListener"]
@@ -39,10 +45,12 @@ class Slot:
         conn: socket.socket,
         handler: RunHandler,
         on_exit: Optional[ExitListener] = None,
+        output_dir: Optional[str] = None,
     ) -> None:
         self.conn = conn
         self.handler = handler
         self.on_exit = on_exit
+        self.output_dir = output_dir or tempfile.gettempdir()
         self._inbox = b""
 
     def serve(self) -> None:
@@ -51,11 +59,22 @@ class Slot:
         os.close(devnull)
         # Between runs, output goes where the driver's goes (its terminal).
         self.console = (os.dup(1), os.dup(2))
+        self.outputs = [
+            _SlotOutput(os.path.join(self.output_dir, f"slot-{os.getpid()}.{name}"), name) for name in ("stdout", "stderr")
+        ]
+        try:
+            self._serve_runs()
+        finally:
+            for output in self.outputs:
+                output.remove()
+
+    def _serve_runs(self) -> None:
         _reopen_std_streams()
         # A crash in native code (a segfault in an extension) leaves its Python traceback in
         # the run's stderr.log, where the engine takes the run's error from.
         faulthandler.enable(file=sys.stderr)
-        self.conn.sendall(f"!slot {os.getpid()}\n".encode())
+        hello = {"pid": os.getpid(), **{output.name: output.path for output in self.outputs}}
+        self.conn.sendall(f"!slot {json.dumps(hello)}\n".encode())
         while True:
             line = self._read_line()
             if line is None:
@@ -68,8 +87,9 @@ class Slot:
             self.conn.sendall(f"!end {code}\n".encode())
 
     def _run(self, env: Mapping[str, str], cwd: Optional[str]) -> int:
-        run_dir = env["LABBOOK_RUN_DIR"]
-        _redirect(os.path.join(run_dir, "stdout.log"), os.path.join(run_dir, "stderr.log"))
+        _flush_std_streams()
+        for target, output in enumerate(self.outputs, start=1):
+            os.dup2(output.fd, target)
         try:
             if cwd:
                 os.chdir(cwd)
@@ -84,6 +104,8 @@ class Slot:
             return 70
         finally:
             _restore(*self.console)
+            for output in self.outputs:
+                output.move_to(env["LABBOOK_RUN_DIR"])
 
     def _read_line(self) -> Optional[bytes]:
         while b"\n" not in self._inbox:
@@ -97,12 +119,39 @@ class Slot:
         return line
 
 
-def _redirect(stdout_path: str, stderr_path: str) -> None:
-    _flush_std_streams()
-    for target, path in ((1, stdout_path), (2, stderr_path)):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(fd, target)
-        os.close(fd)
+class _SlotOutput:
+    """One output file of a slot (its runs' stdout or stderr), emptied after every run."""
+
+    def __init__(self, path: str, name: str) -> None:
+        self.path = path
+        self.name = name
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+
+    def move_to(self, run_dir: str) -> None:
+        """Appends what the run wrote to ``<run_dir>/<name>.log`` (made only then) and empties
+        the file for the next run."""
+        size = os.fstat(self.fd).st_size
+        if size == 0:
+            return
+        os.makedirs(run_dir, exist_ok=True)
+        log = os.open(os.path.join(run_dir, f"{self.name}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            offset = 0
+            while offset < size:
+                chunk = os.pread(self.fd, min(size - offset, 1 << 20), offset)
+                if not chunk:
+                    break
+                offset += os.write(log, chunk)
+        finally:
+            os.close(log)
+        os.ftruncate(self.fd, 0)
+
+    def remove(self) -> None:
+        os.close(self.fd)
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
 
 def _restore(stdout_fd: int, stderr_fd: int) -> None:

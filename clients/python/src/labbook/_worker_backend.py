@@ -15,8 +15,15 @@ class WorkerBackend:
     def __init__(self, channel: Channel, run_id: int, run_dir: Path, attempt: int) -> None:
         self.channel = channel
         self.run_id: Optional[int] = run_id
-        self.run_dir = run_dir
+        self._run_dir = run_dir
         self.attempt = attempt
+
+    @property
+    def run_dir(self) -> Path:
+        """The run's directory, made on first use (a driver's run gets one only when it writes
+        something; a command's exists already)."""
+        self._run_dir.mkdir(parents=True, exist_ok=True)
+        return self._run_dir
 
     def points(self, points: Sequence[Point]) -> None:
         self.channel.send(encode_points(points))

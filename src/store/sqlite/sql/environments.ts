@@ -14,7 +14,9 @@ export function insertEnvironment(sql: StatementCache, runId: number, attempt: n
   const insertPart = sql.get('INSERT INTO environment_parts (sha256, data) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING');
   for (const [sha256, text] of parts) insertPart.run(sha256, text);
   sql
-    .get('INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data')
+    .get(
+      'INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data',
+    )
     .run(runId, attempt, JSON.stringify(skeleton));
 }
 
