@@ -2,7 +2,17 @@ import { LeaseLostError } from '../errors.js';
 import { expandGrid } from '../spec/expand-grid.js';
 import type { LoadedSpec } from '../spec/load-spec.js';
 import type { JsonValue } from '../spec/types.js';
-import type { EnqueueCounts, ExperimentRecord, Lease, ReapedRun, RunFilter, RunRecord, RunState, Store } from '../store/types.js';
+import type {
+  EnqueueCounts,
+  ExperimentRecord,
+  FinishRequest,
+  Lease,
+  ReapedRun,
+  RunFilter,
+  RunRecord,
+  RunState,
+  Store,
+} from '../store/types.js';
 import { type Clock, systemClock } from './clock.js';
 import { MAX_WORKER_LOSSES } from './run-state.js';
 
@@ -85,22 +95,24 @@ export class Queue {
     return runIds.filter((id) => !kept.has(id));
   }
 
-  /** Records the run as COMPLETED (with the environment it ran on, when given: same transaction). */
-  async complete(lease: Lease, result: JsonValue | null, exitCode: number | null = null, environment?: JsonValue): Promise<RunState> {
-    const outcome = { kind: 'completed' as const, result, exitCode };
-    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now(), environment));
+  async complete(lease: Lease, result: JsonValue | null, exitCode: number | null = null): Promise<RunState> {
+    return this.finish(lease, await this.store.finishRun(lease, { kind: 'completed', result, exitCode }, this.clock.now()));
   }
 
   /** Records a failure of the run itself; returns PENDING if it will be retried, else FAILED. */
-  async fail(lease: Lease, reason: string, error: string, exitCode: number | null = null, environment?: JsonValue): Promise<RunState> {
-    const outcome = { kind: 'failed' as const, reason, error, exitCode };
-    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now(), environment));
+  async fail(lease: Lease, reason: string, error: string, exitCode: number | null = null): Promise<RunState> {
+    return this.finish(lease, await this.store.finishRun(lease, { kind: 'failed', reason, error, exitCode }, this.clock.now()));
   }
 
   /** Gives the run back without counting a failure (the worker was interrupted, or never started it). */
-  async release(lease: Lease, reason = 'interrupted', options: { notStarted?: boolean; environment?: JsonValue } = {}): Promise<RunState> {
+  async release(lease: Lease, reason = 'interrupted', options: { notStarted?: boolean } = {}): Promise<RunState> {
     const outcome = { kind: 'released' as const, reason, ...(options.notStarted && { notStarted: true }) };
-    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now(), options.environment));
+    return this.finish(lease, await this.store.finishRun(lease, outcome, this.clock.now()));
+  }
+
+  /** Records several outcomes in one transaction; per request, the new state, or undefined when its lease is gone. */
+  async finishAll(requests: readonly FinishRequest[]): Promise<Array<RunState | undefined>> {
+    return this.store.finishRuns(requests, this.clock.now());
   }
 
   async reapExpired(): Promise<ReapedRun[]> {

@@ -7,12 +7,13 @@ import type { Queue } from '../queue/queue.js';
 import { executesRuns } from '../spec/executes-runs.js';
 import { specFromRaw } from '../spec/load-spec.js';
 import type { ExperimentSpec, JsonObject, JsonValue } from '../spec/types.js';
-import type { RunRecord, RunState } from '../store/types.js';
+import type { RunOutcome, RunRecord, RunState } from '../store/types.js';
 import { EnvironmentCapture } from '../track/environment.js';
 import type { ObjectStore } from '../track/object-store.js';
 import { objectsOf, runDirectoryOf } from '../track/store-objects.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import { MetricBatcher } from './metric-batcher.js';
+import { OutcomeWriter } from './outcome-writer.js';
 import { RunRecorder } from './run-recorder.js';
 import { DriverNotRunningError, NotRunnableError } from './runner-errors.js';
 
@@ -67,6 +68,8 @@ interface ActiveRun {
   execution?: Execution;
   stop?: StopReason;
   timer?: NodeJS.Timeout;
+  /** It ended; its outcome is being written (its slot is free, its lease still held). */
+  ended?: boolean;
 }
 
 /**
@@ -77,13 +80,17 @@ interface ActiveRun {
  */
 export class Worker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  /** The runs this worker holds: executing, or ended with their outcome being written. */
   private readonly active = new Map<number, ActiveRun>();
+  /** Slots in use: runs started and not ended. */
+  private executing = 0;
   /** Runs claimed ahead and not started yet; their leases are renewed like running ones'. */
   private readonly backlog: RunRecord[] = [];
   /** Moving mean of how long this worker's runs take, to decide whether claiming ahead pays. */
   private meanRunMs = Number.POSITIVE_INFINITY;
   private readonly specs = new Map<number, Promise<ExperimentSpec>>();
   private readonly metrics: MetricBatcher;
+  private readonly outcomes: OutcomeWriter;
   private readonly objects: ObjectStore;
   private readonly environment = new EnvironmentCapture();
   /** Per experiment: the environment of this worker, captured at its first run of it. */
@@ -102,6 +109,7 @@ export class Worker {
   ) {
     this.metrics = new MetricBatcher(queue.store, { onError: (error) => this.warn(`writing metrics failed: ${(error as Error).message}`) });
     this.objects = objectsOf(queue.store);
+    this.outcomes = new OutcomeWriter(queue);
   }
 
   /** Stops claiming; with `kill`, also stops running runs (they are requeued). */
@@ -134,7 +142,7 @@ export class Worker {
     const running = new Set<Promise<void>>();
     try {
       for (;;) {
-        const free = this.options.slots - this.active.size;
+        const free = this.options.slots - this.executing;
         let budget = (this.options.maxRuns ?? Number.POSITIVE_INFINITY) - this.report.claimed;
         let started: RunRecord[] = [];
         if (!this.draining && free > 0) {
@@ -156,7 +164,7 @@ export class Worker {
           });
           running.add(job);
         }
-        if (started.length > 0 && this.active.size < this.options.slots) continue;
+        if (started.length > 0 && this.executing < this.options.slots) continue;
         if (running.size === 0) {
           const canClaimMore = !this.draining && budget > 0;
           if (!canClaimMore) break;
@@ -182,6 +190,13 @@ export class Worker {
   private async execute(run: RunRecord): Promise<void> {
     const active: ActiveRun = { run };
     this.active.set(run.id, active);
+    this.executing++;
+    const freeSlot = () => {
+      if (active.ended) return;
+      active.ended = true;
+      this.executing--;
+      this.wake?.();
+    };
     try {
       const spec = await this.specOf(run);
       const executor = await this.executors.forSpec(spec);
@@ -206,6 +221,7 @@ export class Worker {
       if (spec.timeout !== undefined) active.timer = setTimeout(() => this.stopRun(active, 'timeout'), spec.timeout * 1000);
       const startedAt = performance.now();
       const end = await active.execution.ended;
+      freeSlot(); // the next run may start while this one's outcome is written
       this.meanRunMs = Number.isFinite(this.meanRunMs)
         ? 0.9 * this.meanRunMs + 0.1 * (performance.now() - startedAt)
         : performance.now() - startedAt;
@@ -224,6 +240,7 @@ export class Worker {
           : { ok: false, reason: 'worker error', error: `labbook could not execute the run: ${(error as Error).message}`, exitCode: null };
       await this.record(active, end);
     } finally {
+      freeSlot();
       this.active.delete(run.id);
     }
   }
@@ -245,22 +262,20 @@ export class Worker {
   private async record(active: ActiveRun, end: RunEnd, environment?: JsonValue): Promise<void> {
     const { run, stop } = active;
     const lease = { runId: run.id, workerId: this.id, attempt: run.attempt };
-    try {
-      let state: RunState;
-      if (end.ok) state = await this.queue.complete(lease, end.result, end.exitCode, environment);
-      else if (stop === 'lease-lost') throw new LeaseLostError(run.id);
-      else if (stop === 'interrupt')
-        state = await this.queue.release(lease, 'interrupted', { ...(environment !== undefined && { environment }) });
-      else state = await this.queue.fail(lease, end.reason, end.error, end.exitCode, environment);
-      if (state === 'COMPLETED') this.report.completed++;
-      else if (state === 'FAILED') this.report.failed++;
-      else this.report.requeued++;
-      this.options.onEvent?.({ type: 'finished', run, end, state, ...(stop && { stop }) });
-    } catch (error) {
-      if (!(error instanceof LeaseLostError)) throw error;
+    let outcome: RunOutcome | undefined;
+    if (end.ok) outcome = { kind: 'completed', result: end.result, exitCode: end.exitCode };
+    else if (stop === 'interrupt') outcome = { kind: 'released', reason: 'interrupted' };
+    else if (stop !== 'lease-lost') outcome = { kind: 'failed', reason: end.reason, error: end.error, exitCode: end.exitCode };
+    const state = outcome && (await this.outcomes.write({ lease, outcome, ...(environment !== undefined && { environment }) }));
+    if (state === undefined) {
       this.report.lost++;
       this.options.onEvent?.({ type: 'lost', run });
+      return;
     }
+    if (state === 'COMPLETED') this.report.completed++;
+    else if (state === 'FAILED') this.report.failed++;
+    else this.report.requeued++;
+    this.options.onEvent?.({ type: 'finished', run, end, state, ...(stop && { stop }) });
   }
 
   /**
@@ -289,7 +304,7 @@ export class Worker {
   }
 
   private stopRun(active: ActiveRun, reason: StopReason): void {
-    if (active.stop) return;
+    if (active.stop || active.ended) return;
     active.stop = reason;
     active.execution?.stop(reason);
   }

@@ -13,23 +13,45 @@ export const PART_MIN_LENGTH = 1024;
 export interface SplitEnvironment {
   skeleton: JsonValue;
   /** sha256 → JSON text of the part. */
-  parts: Map<string, string>;
+  parts: ReadonlyMap<string, string>;
 }
 
-export function splitEnvironment(data: JsonValue): SplitEnvironment {
-  const parts = new Map<string, string>();
-  const split = (value: JsonValue): JsonValue => {
-    if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-    if (typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, split(inner)]));
+const NO_PARTS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * Splits of objects and lists seen before, by identity: a worker stores the same captured
+ * environment (the same package list, the same git state) with every run, and JSON-encoding
+ * and hashing it again per run would cost more than a short run. Environments are never
+ * changed once captured.
+ */
+const splits = new WeakMap<object, SplitEnvironment>();
+
+export function splitEnvironment(value: JsonValue): SplitEnvironment {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return { skeleton: value, parts: NO_PARTS };
+  if (typeof value === 'object') {
+    const known = splits.get(value);
+    if (known) return known;
+  }
+  let result: SplitEnvironment;
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const parts = new Map<string, string>();
+    const skeleton: Record<string, JsonValue> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      const part = splitEnvironment(inner);
+      skeleton[key] = part.skeleton;
+      for (const [sha256, text] of part.parts) parts.set(sha256, text);
     }
+    result = { skeleton, parts };
+  } else {
     const text = JSON.stringify(value);
-    if (text.length <= PART_MIN_LENGTH) return value;
-    const sha256 = createHash('sha256').update(text).digest('hex');
-    parts.set(sha256, text);
-    return { $part: sha256 };
-  };
-  return { skeleton: split(data), parts };
+    if (text.length <= PART_MIN_LENGTH) result = { skeleton: value, parts: NO_PARTS };
+    else {
+      const sha256 = createHash('sha256').update(text).digest('hex');
+      result = { skeleton: { $part: sha256 }, parts: new Map([[sha256, text]]) };
+    }
+  }
+  if (typeof value === 'object') splits.set(value, result);
+  return result;
 }
 
 /** The sha256 of every part a skeleton refers to. */

@@ -102,6 +102,13 @@ export type RunOutcome =
   /** Stopped by the worker (e.g. Ctrl-C): back to PENDING, no failure counted. */
   | { kind: 'released'; reason: string /** Claimed but never started: the attempt is given back too. */; notStarted?: boolean };
 
+/** One attempt's outcome to record, fenced by its lease, with the environment it ran on when known. */
+export interface FinishRequest {
+  lease: Lease;
+  outcome: RunOutcome;
+  environment?: JsonValue;
+}
+
 export interface ReapedRun {
   id: number;
   state: RunState;
@@ -238,6 +245,8 @@ export interface Store {
    * undefined when the lease no longer holds (nothing written).
    */
   finishRun(lease: Lease, outcome: RunOutcome, now: number, environment?: JsonValue): Promise<RunState | undefined>;
+  /** finishRun for several attempts in one transaction: per request, the run's new state or undefined. */
+  finishRuns(requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>>;
   /** Runs whose lease expired go back to PENDING (or FAILED after `maxLosses` lost workers). */
   reapExpiredLeases(now: number, maxLosses: number): Promise<ReapedRun[]>;
   /** PENDING or RUNNING runs matching the filter become CANCELLED; returns how many. */

@@ -6,6 +6,7 @@ import type {
   ArtifactRecord,
   ClaimRequest,
   EnqueueOptions,
+  FinishRequest,
   Lease,
   ListOptions,
   MetricPoint,
@@ -25,7 +26,7 @@ import { claimRuns } from './sql/claim-runs.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
 import { getEnvironment, saveEnvironment } from './sql/environments.js';
 import { getExperiment, getExperimentById, listExperiments, saveExperiment } from './sql/experiments.js';
-import { finishRun } from './sql/finish-run.js';
+import { finishRuns } from './sql/finish-run.js';
 import { keyCatalog } from './sql/key-lookup.js';
 import { reapExpiredLeases, renewLeases } from './sql/leases.js';
 import { appendMetrics, listMetricSummaries, listRunsMetricSummaries, readMetrics } from './sql/metrics.js';
@@ -100,7 +101,10 @@ export class SqliteStore implements Store {
     return this.guard(() => renewLeases(this.db, this.sql, workerId, runIds, leaseExpiresAt, now));
   }
   async finishRun(lease: Lease, outcome: RunOutcome, now: number, environment?: JsonValue) {
-    return this.guard(() => finishRun(this.db, this.sql, lease, outcome, now, environment));
+    return this.guard(() => finishRuns(this.db, this.sql, [{ lease, outcome, ...(environment !== undefined && { environment }) }], now)[0]);
+  }
+  async finishRuns(requests: readonly FinishRequest[], now: number) {
+    return this.guard(() => finishRuns(this.db, this.sql, requests, now));
   }
   async reapExpiredLeases(now: number, maxLosses: number) {
     return this.guard(() => reapExpiredLeases(this.db, this.sql, now, maxLosses));

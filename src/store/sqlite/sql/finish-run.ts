@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { JsonValue } from '../../../spec/types.js';
 import { errorLine } from '../../../util/error-line.js';
-import type { Lease, RunOutcome, RunState } from '../../types.js';
+import type { FinishRequest, RunState } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
 import { insertEnvironment } from './environments.js';
 import { INSERT_EVENT } from './run-row.js';
@@ -31,35 +30,33 @@ const RELEASE = `UPDATE runs SET state = 'PENDING', failure_reason = ?, queued_a
 const RELEASE_NOT_STARTED = `UPDATE runs SET state = 'PENDING', attempt = attempt - 1, started_at = NULL, failure_reason = ?,
   queued_at = ?, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL ${FENCE} RETURNING state`;
 
-export function finishRun(
+/** Records each request's outcome, all in one transaction (a commit costs more than a short run). */
+export function finishRuns(
   db: Database.Database,
   sql: StatementCache,
-  lease: Lease,
-  outcome: RunOutcome,
+  requests: readonly FinishRequest[],
   now: number,
-  environment?: JsonValue,
-): RunState | undefined {
+): Array<RunState | undefined> {
+  return db.transaction(() => requests.map((request) => finishOne(sql, request, now))).immediate();
+}
+
+function finishOne(sql: StatementCache, { lease, outcome, environment }: FinishRequest, now: number): RunState | undefined {
   const fence = [lease.runId, lease.workerId, lease.attempt];
-  const event = sql.get(INSERT_EVENT);
-  return db
-    .transaction(() => {
-      let row: { state: RunState } | undefined;
-      let reason: string;
-      if (outcome.kind === 'completed') {
-        const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
-        row = sql.get(COMPLETE).get(result, outcome.exitCode ?? null, now, ...fence) as typeof row;
-        reason = 'completed';
-      } else if (outcome.kind === 'failed') {
-        row = sql.get(FAIL).get(outcome.reason, outcome.error, outcome.exitCode ?? null, now, now, ...fence) as typeof row;
-        reason = `${outcome.reason}: ${errorLine(outcome.error)}`;
-      } else {
-        row = sql.get(outcome.notStarted ? RELEASE_NOT_STARTED : RELEASE).get(outcome.reason, now, ...fence) as typeof row;
-        reason = outcome.reason;
-      }
-      if (!row) return undefined;
-      if (environment !== undefined) insertEnvironment(sql, lease.runId, lease.attempt, environment);
-      event.run(lease.runId, now, 'RUNNING', row.state, lease.attempt, lease.workerId, reason);
-      return row.state;
-    })
-    .immediate();
+  let row: { state: RunState } | undefined;
+  let reason: string;
+  if (outcome.kind === 'completed') {
+    const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
+    row = sql.get(COMPLETE).get(result, outcome.exitCode ?? null, now, ...fence) as typeof row;
+    reason = 'completed';
+  } else if (outcome.kind === 'failed') {
+    row = sql.get(FAIL).get(outcome.reason, outcome.error, outcome.exitCode ?? null, now, now, ...fence) as typeof row;
+    reason = `${outcome.reason}: ${errorLine(outcome.error)}`;
+  } else {
+    row = sql.get(outcome.notStarted ? RELEASE_NOT_STARTED : RELEASE).get(outcome.reason, now, ...fence) as typeof row;
+    reason = outcome.reason;
+  }
+  if (!row) return undefined;
+  if (environment !== undefined) insertEnvironment(sql, lease.runId, lease.attempt, environment);
+  sql.get(INSERT_EVENT).run(lease.runId, now, 'RUNNING', row.state, lease.attempt, lease.workerId, reason);
+  return row.state;
 }

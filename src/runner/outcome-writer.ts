@@ -1,0 +1,45 @@
+import type { Queue } from '../queue/queue.js';
+import type { FinishRequest, RunState } from '../store/types.js';
+
+/** How long an outcome may wait for others to share its transaction. */
+const WINDOW_MS = 2;
+
+interface Waiting {
+  request: FinishRequest;
+  resolve: (state: RunState | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Writes the outcomes of a worker's runs in batches: the outcomes of runs that end within
+ * WINDOW_MS of each other share one transaction, since a commit costs more than a short run.
+ * A run's slot is free while its outcome waits; its lease is held (and renewed) until the
+ * outcome is stored, so a worker that dies in between only leaves the run to be reaped and run
+ * again, never recorded twice.
+ */
+export class OutcomeWriter {
+  private waiting: Waiting[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly queue: Queue) {}
+
+  /** Resolves once the outcome is stored: the run's new state, or undefined when its lease is gone. */
+  write(request: FinishRequest): Promise<RunState | undefined> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ request, resolve, reject });
+      this.timer ??= setTimeout(() => void this.flush(), WINDOW_MS);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    const batch = this.waiting;
+    this.waiting = [];
+    try {
+      const states = await this.queue.finishAll(batch.map((waiting) => waiting.request));
+      batch.forEach((waiting, i) => waiting.resolve(states[i]));
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
+    }
+  }
+}
