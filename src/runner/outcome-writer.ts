@@ -37,7 +37,7 @@ export class OutcomeWriter {
     this.waiting = [];
     try {
       const states = await this.queue.finishAll(batch.map((waiting) => waiting.request));
-      batch.forEach((waiting, i) => waiting.resolve(states[i]));
+      for (const [i, waiting] of batch.entries()) waiting.resolve(states[i]);
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
     }
