@@ -1,9 +1,9 @@
-import { parse as parseYaml } from 'yaml';
 import { OverrideError } from '../errors.js';
 import { didYouMean } from '../util/closest-matches.js';
 import { describeValue, isPlainObject, jsonProblem } from './json-value.js';
 import { looksLikeRange, parseRange } from './range.js';
 import type { JsonValue } from './types.js';
+import { yaml } from './yaml.js';
 
 /**
  * Hydra-style command-line overrides, applied to a raw spec before validation:
@@ -59,7 +59,7 @@ function parseValues(text: string, valueText: string): JsonValue[] {
     }
     let value: unknown;
     try {
-      value = parseYaml(trimmed);
+      value = yaml().parse(trimmed);
     } catch {
       throw new OverrideError(
         text,

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { loadSpecText } from '../../../src/spec/load-spec.js';
+
+const yamlLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/yaml/'));
+
+const YAML = `name: cv
+parameters:
+  model: [svc, rf]
+  lr: [0.1, 0.01]
+settings: {n_fold: 5}
+exclude:
+  - {model: rf, lr: 0.01}
+command: python train.py
+`;
+const JSON_SPEC = JSON.stringify(
+  {
+    name: 'cv',
+    parameters: { model: ['svc', 'rf'], lr: [0.1, 0.01] },
+    settings: { n_fold: 5 },
+    exclude: [{ model: 'rf', lr: 0.01 }],
+    command: 'python train.py',
+  },
+  null,
+  2,
+);
+
+test('a spec written as JSON is read without loading the YAML parser, to the same spec as its YAML form', () => {
+  const fromJson = loadSpecText(JSON_SPEC, 'spec.json');
+  assert.equal(yamlLoaded(), false, 'the YAML parser was loaded for a JSON spec');
+  assert.deepEqual(fromJson, loadSpecText(YAML, 'spec.yaml'));
+  assert.equal(yamlLoaded(), true);
+  assert.deepEqual(loadSpecText(JSON_SPEC, 'spec.json', ['lr=0.5']), loadSpecText(YAML, 'spec.yaml', ['lr=0.5']));
+});
+
+test('a JSON spec with a problem is reported at its line and column, as a YAML one is', () => {
+  const broken = JSON_SPEC.replace('"settings"', '"setings"');
+  const line = broken.split('\n').findIndex((text) => text.includes('"setings"')) + 1;
+  assert.throws(
+    () => loadSpecText(broken, 'spec.json'),
+    new RegExp(`spec\\.json:${line}:3: setings: unknown key 'setings'; did you mean 'settings'\\?`),
+  );
+});
