@@ -2,7 +2,7 @@ import type { Queue } from '../queue/queue.js';
 import type { FinishRequest, RunState } from '../store/types.js';
 
 /** How long an outcome may wait for others to share its transaction. */
-const WINDOW_MS = 2;
+const WINDOW_MS = 5;
 
 interface Waiting {
   request: FinishRequest;

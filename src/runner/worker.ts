@@ -59,9 +59,14 @@ export interface WorkerReport {
   lost: number;
 }
 
-/** Runs shorter than this on average are claimed ahead, CLAIM_AHEAD_PER_SLOT per slot. */
+/**
+ * Runs shorter than SHORT_RUN_MS on average are claimed ahead: enough for about CLAIM_AHEAD_MS
+ * of work per slot (at least 4, at most MAX_CLAIM_AHEAD in all), one transaction per batch
+ * instead of per run. Runs claimed ahead keep their leases and go back when the worker stops.
+ */
 const SHORT_RUN_MS = 1_000;
-const CLAIM_AHEAD_PER_SLOT = 4;
+const CLAIM_AHEAD_MS = 50;
+const MAX_CLAIM_AHEAD = 256;
 
 interface ActiveRun {
   run: RunRecord;
@@ -148,7 +153,7 @@ export class Worker {
         if (!this.draining && free > 0) {
           if (this.backlog.length === 0 && budget > 0) {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
-            const ahead = this.meanRunMs < SHORT_RUN_MS ? this.options.slots * CLAIM_AHEAD_PER_SLOT : 0;
+            const ahead = this.meanRunMs < SHORT_RUN_MS ? this.claimAhead() : 0;
             const limit = Math.min(free + ahead, budget);
             const claimed = await this.queue.claim(this.id, limit, this.options.experiments, [...this.notExecutable]);
             this.report.claimed += claimed.length;
@@ -185,6 +190,11 @@ export class Worker {
       await store.stopWorker(this.id, clock.now());
     }
     return { ...this.report };
+  }
+
+  private claimAhead(): number {
+    const perSlot = Math.max(4, Math.ceil(CLAIM_AHEAD_MS / Math.max(this.meanRunMs, 0.01)));
+    return Math.min(MAX_CLAIM_AHEAD, this.options.slots * perSlot);
   }
 
   private async execute(run: RunRecord): Promise<void> {
