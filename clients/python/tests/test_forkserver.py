@@ -30,6 +30,17 @@ def handler(env):
         os.write(int(env["LABBOOK_CHANNEL_FD"]), b'{"type":"log","message":"hello"}\n')
         print(json.dumps({k: v for k, v in os.environ.items() if k.startswith("LABBOOK_")}), flush=True)
         return 0
+    if action == "print-then-wait":
+        print("started", flush=True)
+        while not os.path.exists(env["GO"]):
+            time.sleep(0.01)
+        return 0
+    if action == "native-then-python":
+        os.write(1, b"below python\n")
+        print("from python", flush=True)
+        os.write(1, b"below python again\n")
+        os.write(2, b"only below python\n")
+        return 0
     if action == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
     if action == "wait":
@@ -117,6 +128,25 @@ def test_a_run_that_writes_nothing_gets_no_directory_and_the_slots_files_are_emp
     assert engine.run(tmp_path / "loud")[1] == 0
     assert (tmp_path / "loud" / "stderr.log").read_text() == "to stderr\n" * 2, "a run's logs are appended to, never replaced"
     assert all(os.path.getsize(path) == 0 for path in engine.outputs.values())
+
+
+def test_a_runs_output_reaches_its_log_while_it_runs(engine, tmp_path):
+    run_dir, go = tmp_path / "r", tmp_path / "go"
+    message = {"env": {"LABBOOK_RUN_ID": "1", "LABBOOK_RUN_DIR": str(run_dir), "ACTION": "print-then-wait", "GO": str(go)}}
+    engine.sock.sendall(json.dumps(message).encode() + b"\n")
+    for _ in range(1500):  # polls; not a timing assertion
+        if (run_dir / "stdout.log").exists() and (run_dir / "stdout.log").read_text() == "started\n":
+            break
+        time.sleep(0.02)
+    assert (run_dir / "stdout.log").read_text() == "started\n", "labbook logs -f would see nothing until the run ends"
+    go.touch()
+    assert engine.readline() == b"!end 0\n"
+
+
+def test_output_written_below_python_keeps_its_order_with_pythons(engine, tmp_path):
+    assert engine.run(tmp_path / "r", ACTION="native-then-python")[1] == 0
+    assert (tmp_path / "r" / "stdout.log").read_text() == "below python\nfrom python\nbelow python again\n"
+    assert (tmp_path / "r" / "stderr.log").read_text() == "only below python\n", "moved when the run ended"
 
 
 def test_a_slot_removes_its_output_files_when_the_engine_is_done_with_it(server, tmp_path):

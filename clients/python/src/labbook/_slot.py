@@ -11,17 +11,21 @@ The wire format (the engine's side is src/runner/driver-executor.ts):
 - end of file from the engine ends the slot.
 
 A run's stdout and stderr end up in ``stdout.log`` and ``stderr.log`` in its run directory,
-as a command's do, but only when it wrote something: while it runs they go to two files of
-the slot, which are appended to the run's logs (its directory made then) and emptied when it
-ends. Creating a directory and two files per run would cost more than a short run; most
-short runs print nothing. A run that takes its process down (``os._exit``, a crash, a
-timeout's kill) closes the connection: the engine moves what the slot files hold to the run's
-logs, fails that run, and opens a new slot for the next one.
+as a command's do, but those files (and the directory) are made only when the run writes
+something: creating a directory and two files per run would cost more than a short run, and
+most short runs print nothing. A run's descriptors 1 and 2 start on two files of the slot;
+the first write through ``sys.stdout`` / ``sys.stderr`` makes the run's log and points the
+descriptor at it (so ``labbook logs -f`` follows the run as it goes), and whatever reached the
+slot's file before (written below Python) is appended to the run's log when the run ends. A
+run that takes its process down (``os._exit``, a crash, a timeout's kill) closes the
+connection: the engine moves what the slot's files hold to the run's logs, fails that run, and
+opens a new slot for the next one.
 """
 
 from __future__ import annotations
 
 import faulthandler
+import io
 import json
 import os
 import socket
@@ -60,7 +64,8 @@ class Slot:
         # Between runs, output goes where the driver's goes (its terminal).
         self.console = (os.dup(1), os.dup(2))
         self.outputs = [
-            _SlotOutput(os.path.join(self.output_dir, f"slot-{os.getpid()}.{name}"), name) for name in ("stdout", "stderr")
+            _SlotOutput(os.path.join(self.output_dir, f"slot-{os.getpid()}.{name}"), name, target)
+            for target, name in ((1, "stdout"), (2, "stderr"))
         ]
         try:
             self._serve_runs()
@@ -69,7 +74,7 @@ class Slot:
                 output.remove()
 
     def _serve_runs(self) -> None:
-        _reopen_std_streams()
+        _reopen_std_streams(*self.outputs)
         # A crash in native code (a segfault in an extension) leaves its Python traceback in
         # the run's stderr.log, where the engine takes the run's error from.
         faulthandler.enable(file=sys.stderr)
@@ -88,8 +93,8 @@ class Slot:
 
     def _run(self, env: Mapping[str, str], cwd: Optional[str]) -> int:
         _flush_std_streams()
-        for target, output in enumerate(self.outputs, start=1):
-            os.dup2(output.fd, target)
+        for output in self.outputs:
+            output.begin(env["LABBOOK_RUN_DIR"])
         try:
             if cwd:
                 os.chdir(cwd)
@@ -103,9 +108,9 @@ class Slot:
             traceback.print_exc()
             return 70
         finally:
-            _restore(*self.console)
-            for output in self.outputs:
-                output.move_to(env["LABBOOK_RUN_DIR"])
+            _flush_std_streams()
+            for output, console in zip(self.outputs, self.console):
+                output.end(console)
 
     def _read_line(self) -> Optional[bytes]:
         while b"\n" not in self._inbox:
@@ -120,31 +125,60 @@ class Slot:
 
 
 class _SlotOutput:
-    """One output file of a slot (its runs' stdout or stderr), emptied after every run."""
+    """Where a slot's descriptor 1 or 2 points during a run: first a file of the slot, then,
+    from the run's first write through sys.stdout / sys.stderr on, the run's own log."""
 
-    def __init__(self, path: str, name: str) -> None:
+    def __init__(self, path: str, name: str, target: int) -> None:
         self.path = path
         self.name = name
+        self.target = target
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+        self.run_dir: Optional[str] = None
+        self.promoted = False
 
-    def move_to(self, run_dir: str) -> None:
-        """Appends what the run wrote to ``<run_dir>/<name>.log`` (made only then) and empties
-        the file for the next run."""
-        size = os.fstat(self.fd).st_size
-        if size == 0:
+    def begin(self, run_dir: str) -> None:
+        self.run_dir = run_dir
+        self.promoted = False
+        os.dup2(self.fd, self.target)
+
+    def promote(self) -> None:
+        """Points the descriptor at the run's log, after what the slot's file holds."""
+        if self.run_dir is None or self.promoted:
             return
-        os.makedirs(run_dir, exist_ok=True)
-        log = os.open(os.path.join(run_dir, f"{self.name}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self.promoted = True
+        log = self._open_log(self.run_dir)
         try:
-            offset = 0
-            while offset < size:
-                chunk = os.pread(self.fd, min(size - offset, 1 << 20), offset)
-                if not chunk:
-                    break
-                offset += os.write(log, chunk)
+            self._move_into(log)
+            os.dup2(log, self.target)
         finally:
             os.close(log)
-        os.ftruncate(self.fd, 0)
+
+    def end(self, console: int) -> None:
+        """The run is over: the descriptor goes back to the console, and what the slot's file
+        holds (written below Python before the first Python-level write) to the run's log."""
+        os.dup2(console, self.target)
+        if self.run_dir is not None and os.fstat(self.fd).st_size > 0:
+            log = self._open_log(self.run_dir)
+            try:
+                self._move_into(log)
+            finally:
+                os.close(log)
+        self.run_dir = None
+
+    def _open_log(self, run_dir: str) -> int:
+        os.makedirs(run_dir, exist_ok=True)
+        return os.open(os.path.join(run_dir, f"{self.name}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def _move_into(self, log: int) -> None:
+        size = os.fstat(self.fd).st_size
+        offset = 0
+        while offset < size:
+            chunk = os.pread(self.fd, min(size - offset, 1 << 20), offset)
+            if not chunk:
+                break
+            offset += os.write(log, chunk)
+        if size:
+            os.ftruncate(self.fd, 0)
 
     def remove(self) -> None:
         os.close(self.fd)
@@ -154,10 +188,25 @@ class _SlotOutput:
             pass
 
 
-def _restore(stdout_fd: int, stderr_fd: int) -> None:
-    _flush_std_streams()
-    os.dup2(stdout_fd, 1)
-    os.dup2(stderr_fd, 2)
+class _SlotStream(io.RawIOBase):
+    """The descriptor under a slot's sys.stdout or sys.stderr: a run's first write makes its log."""
+
+    def __init__(self, output: _SlotOutput) -> None:
+        super().__init__()
+        self.output = output
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.output.target
+
+    def isatty(self) -> bool:
+        return os.isatty(self.output.target)
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+        self.output.promote()
+        return os.write(self.output.target, data)
 
 
 def _flush_std_streams() -> None:
@@ -169,9 +218,11 @@ def _flush_std_streams() -> None:
             pass
 
 
-def _reopen_std_streams() -> None:
+def _reopen_std_streams(stdout: _SlotOutput, stderr: _SlotOutput) -> None:
     """sys.stdin/stdout/stderr on descriptors 0-2 (the driver's may be replaced objects,
-    e.g. under pytest or Jupyter)."""
+    e.g. under pytest or Jupyter); stdout and stderr make a run's logs on first write."""
     sys.stdin = sys.__stdin__ = open(0, "r", closefd=False)  # type: ignore[assignment]
-    sys.stdout = sys.__stdout__ = open(1, "w", closefd=False)  # type: ignore[assignment]
-    sys.stderr = sys.__stderr__ = open(2, "w", closefd=False, buffering=1)  # type: ignore[assignment]
+    sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(_SlotStream(stdout)))  # type: ignore[assignment]
+    sys.stderr = sys.__stderr__ = io.TextIOWrapper(  # type: ignore[assignment]
+        io.BufferedWriter(_SlotStream(stderr)), errors="backslashreplace", line_buffering=True
+    )
