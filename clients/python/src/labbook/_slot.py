@@ -204,7 +204,7 @@ class _SlotStream(io.RawIOBase):
     def isatty(self) -> bool:
         return os.isatty(self.output.target)
 
-    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         self.output.promote()
         return os.write(self.output.target, data)
 
