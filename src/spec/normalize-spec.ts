@@ -22,7 +22,7 @@ export interface NormalizeOptions {
 /** Validates a raw spec (parsed YAML or a TS object) and normalises it; never throws. */
 export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): NormalizeResult {
   const strictExcludes = options.strictExcludes ?? true;
-  const parsed = rawSpecSchema.safeParse(input, { reportInput: true });
+  const parsed = rawSpecSchema.safeParse(input);
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(toPathIssue) };
   const raw = parsed.data;
   const issues: PathIssue[] = [];
@@ -112,7 +112,8 @@ interface ZodIssueLike {
   path: PropertyKey[];
   message: string;
   keys?: string[];
-  input?: unknown;
+  /** The type found, for invalid_type ('undefined' when the key is missing). */
+  received?: unknown;
 }
 
 function toPathIssue(issue: ZodIssueLike): PathIssue {
@@ -128,7 +129,7 @@ function toPathIssue(issue: ZodIssueLike): PathIssue {
       message: 'a spec must be a mapping with at least a name and parameters, e.g. name: sweep / parameters: {lr: [0.1, 0.01]}',
     };
   }
-  if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) {
+  if (issue.code === 'invalid_type' && issue.received === 'undefined') {
     return { path, message: `is missing: ${issue.message}` };
   }
   return { path, message: issue.message };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseDuration } from './duration.js';
 import type { RawNotifyEntry } from './notify-config.js';
 
@@ -6,84 +6,100 @@ import type { RawNotifyEntry } from './notify-config.js';
  * The spec as a user writes it (YAML or a TS object), before normalisation. Each field's
  * error message says what was expected and shows a fix; cross-field checks (placeholders,
  * exclude keys, ranges) happen in normalize-spec.ts.
+ *
+ * Zod's v3 API (zod/v3, kept in the zod 4 package): it loads in ~15 ms where the v4 API,
+ * which loads its 50-odd locales, takes ~50 ms, and every `labbook run`, `add` and worker
+ * pays that before its first run.
  */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const jsonRecord = (what: string) => z.record(z.string(), z.unknown(), { error: `expected a mapping of ${what}, e.g. {n_fold: 5}` });
+/** One message for a value of the wrong type and for a missing one (normalize-spec.ts tells them apart). */
+const says = (message: string) => ({ invalid_type_error: message, required_error: message });
+/** One message for whatever is wrong with a union or a literal. */
+const onlyMessage = (message: string) => ({ errorMap: () => ({ message }) });
+
+const EMPTY_COMMAND = 'the command is empty; e.g. command: python train.py --lr {lr}';
+const POSITIVE_DURATION = 'expected a positive duration such as 90s, 10m, 1h30m or a number of seconds';
+const SEEDS = 'expected a number of seeds (seeds: 5 → seed 0..4) or a list of seeds (seeds: [1, 7, 42])';
+const CPUS = 'expected a whole number of CPUs, e.g. cpus: 4';
+const GPUS = 'expected a whole number of GPUs, e.g. gpus: 1';
+
+const jsonRecord = (what: string) => z.record(z.string(), z.unknown(), says(`expected a mapping of ${what}, e.g. {n_fold: 5}`));
 
 const partialAssignments = (key: 'exclude' | 'include') =>
   z.array(
-    z.record(z.string(), z.unknown(), {
-      error: `each ${key} entry must be a mapping of parameter → value, e.g. - {dataset: digits, model: svc}`,
-    }),
-    { error: `expected a list of partial assignments, e.g. ${key}: [{dataset: digits, model: svc}]` },
+    z.record(
+      z.string(),
+      z.unknown(),
+      says(`each ${key} entry must be a mapping of parameter → value, e.g. - {dataset: digits, model: svc}`),
+    ),
+    says(`expected a list of partial assignments, e.g. ${key}: [{dataset: digits, model: svc}]`),
   );
 
 export const rawSpecSchema = z
   .object({
     name: z
-      .string({ error: 'expected the experiment name as a string, e.g. name: cv-sweep' })
+      .string(says('expected the experiment name as a string, e.g. name: cv-sweep'))
       .regex(NAME, 'use letters, digits, ".", "_" or "-" (starting with a letter or digit), e.g. name: cv-sweep'),
-    description: z.string({ error: 'expected a line of text' }).optional(),
+    description: z.string(says('expected a line of text')).optional(),
     parameters: jsonRecord('parameter names to lists of values').default({}),
     settings: jsonRecord('setting names to constant values').default({}),
     exclude: partialAssignments('exclude').default([]),
     include: partialAssignments('include').default([]),
     command: z
-      .union([z.string().min(1), z.array(z.string()).min(1)], {
-        error: 'expected a command line or an argv list, e.g. command: python train.py --lr {lr}',
-      })
+      .union(
+        [z.string().min(1, EMPTY_COMMAND), z.array(z.string()).min(1, EMPTY_COMMAND)],
+        onlyMessage('expected a command line or an argv list, e.g. command: python train.py --lr {lr}'),
+      )
       .optional(),
     function: z
-      .string({ error: 'expected a module path, e.g. function: ./train.ts#main' })
+      .string(says('expected a module path, e.g. function: ./train.ts#main'))
       .regex(/^[^#]+(#[A-Za-z_$][\w$]*)?$/, 'write module[#export], e.g. function: ./train.ts#main')
       .optional(),
     driver: z
-      .literal('python', { error: "expected 'python' (runs executed by the Python script that added them), e.g. driver: python" })
+      .literal('python', onlyMessage("expected 'python' (runs executed by the Python script that added them), e.g. driver: python"))
       .optional(),
     retries: z
-      .number({ error: 'expected how often a failed run is retried, a whole number ≥ 0, e.g. retries: 2' })
+      .number(says('expected how often a failed run is retried, a whole number ≥ 0, e.g. retries: 2'))
       .int('expected a whole number ≥ 0, e.g. retries: 2')
       .min(0, 'expected a whole number ≥ 0, e.g. retries: 2')
       .default(0),
     timeout: z
-      .union([z.number().positive(), z.string()], { error: 'expected a duration, e.g. timeout: 90s, 10m or 2h' })
-      .refine((v) => typeof v === 'number' || (parseDuration(v) ?? 0) > 0, {
-        error: 'expected a positive duration such as 90s, 10m, 1h30m or a number of seconds',
-      })
+      .union([z.number().positive(POSITIVE_DURATION), z.string()], onlyMessage('expected a duration, e.g. timeout: 90s, 10m or 2h'))
+      .refine((v) => typeof v === 'number' || (parseDuration(v) ?? 0) > 0, { message: POSITIVE_DURATION })
       .optional(),
     seeds: z
       .union(
         [
-          z.number().int().min(1, 'expected a number of seeds ≥ 1 (seeds: 5 → seed 0..4) or a list of seeds'),
-          z.array(z.number().int()).min(1),
+          z.number().int(SEEDS).min(1, 'expected a number of seeds ≥ 1 (seeds: 5 → seed 0..4) or a list of seeds'),
+          z.array(z.number().int(SEEDS)).min(1, 'expected at least one seed, e.g. seeds: [1, 7, 42]'),
         ],
-        {
-          error: 'expected a number of seeds (seeds: 5 → seed 0..4) or a list of seeds (seeds: [1, 7, 42])',
-        },
+        onlyMessage(SEEDS),
       )
       .optional(),
     resources: z
       .object(
         {
-          cpus: z.number({ error: 'expected a whole number of CPUs, e.g. cpus: 4' }).int().min(1).optional(),
-          gpus: z.number({ error: 'expected a whole number of GPUs, e.g. gpus: 1' }).int().min(0).optional(),
+          cpus: z.number(says(CPUS)).int(CPUS).min(1, CPUS).optional(),
+          gpus: z.number(says(GPUS)).int(GPUS).min(0, GPUS).optional(),
           memory: z
-            .string({ error: 'expected a memory size, e.g. memory: 16G' })
+            .string(says('expected a memory size, e.g. memory: 16G'))
             .regex(/^\d+(\.\d+)?\s*[KMGT]i?B?$/i, 'expected a memory size, e.g. memory: 16G or 512M')
             .optional(),
-          time: z.string({ error: 'expected a wall-time limit, e.g. time: 2h' }).optional(),
+          time: z.string(says('expected a wall-time limit, e.g. time: 2h')).optional(),
         },
-        { error: 'expected a mapping, e.g. resources: {cpus: 4, memory: 16G, gpus: 1}' },
+        says('expected a mapping, e.g. resources: {cpus: 4, memory: 16G, gpus: 1}'),
       )
       .strict()
       .optional(),
-    tags: z.array(z.string(), { error: 'expected a list of tags, e.g. tags: [baseline, v2]' }).default([]),
+    tags: z
+      .array(z.string(says('each tag is text, e.g. tags: [baseline, v2]')), says('expected a list of tags, e.g. tags: [baseline, v2]'))
+      .default([]),
     // Entries are checked in notify-config.ts, where each gets a message of its own.
     notify: z
       .array(
         z.custom<RawNotifyEntry>(() => true),
-        { error: 'expected a list of channels, e.g. notify: [console, {webhook: https://hooks.slack.com/services/…}]' },
+        says('expected a list of channels, e.g. notify: [console, {webhook: https://hooks.slack.com/services/…}]'),
       )
       .optional(),
   })
