@@ -30,7 +30,6 @@ import json
 import os
 import socket
 import sys
-import tempfile
 from typing import Callable, Mapping, Optional
 
 __all__ = ["Slot", "RunHandler", "ExitListener"]
@@ -48,13 +47,14 @@ class Slot:
         self,
         conn: socket.socket,
         handler: RunHandler,
-        on_exit: Optional[ExitListener] = None,
-        output_dir: Optional[str] = None,
+        on_exit: Optional[ExitListener],
+        output_dir: str,
     ) -> None:
         self.conn = conn
         self.handler = handler
         self.on_exit = on_exit
-        self.output_dir = output_dir or tempfile.gettempdir()
+        # Where its output files go (the fork server's directory, removed with it).
+        self.output_dir = output_dir
         self._inbox = b""
 
     def serve(self) -> None:
