@@ -2,7 +2,9 @@
 crashes, hangs past its timeout) fails that run alone; the next run gets a fresh slot."""
 
 import subprocess
+import sys
 import textwrap
+import time
 
 from helpers import LABBOOK_BIN, labbook_json, query_store, run_python
 
@@ -105,3 +107,30 @@ def test_a_run_that_writes_nothing_gets_no_run_directory_and_one_that_prints_kee
     assert (run_dir(3) / "note.txt").read_text() == "kept", "ctx.run_dir is made when the run asks for it"
     logs = subprocess.run([str(LABBOOK_BIN), "logs", str(runs[0])], cwd=project, capture_output=True, text=True)
     assert (logs.returncode, logs.stdout) == (0, "")
+
+
+def test_labbook_logs_shows_a_driver_runs_output_while_it_runs(project):
+    script = textwrap.dedent(
+        """
+        import os, time
+        import labbook
+
+        def slow(ctx, config):
+            print("epoch 1", flush=True)
+            while not os.path.exists("go"):
+                time.sleep(0.01)
+
+        labbook.run(slow, {"parameters": {"x": [1]}}, workers=1, experiment="live")
+        """
+    )
+    driver = subprocess.Popen([sys.executable, "-c", script], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):  # polls; not a timing assertion
+            logs = subprocess.run([str(LABBOOK_BIN), "logs", "1"], cwd=project, capture_output=True, text=True)
+            if logs.stdout:
+                break
+            time.sleep(0.05)
+        assert logs.stdout == "stdout| epoch 1\n", "the run's output must be in its log while it runs"
+    finally:
+        (project / "go").touch()
+        assert driver.wait(timeout=120) == 0
