@@ -9,7 +9,7 @@ type DefineCommand = (program: Command, ctx: CliContext) => void;
  * Every command, in the order `--help` lists them, with the module that defines it. Only the
  * module of the command being run is loaded (a command's dependencies, such as the engine or
  * the query compiler, cost start-up time the others should not pay); `--help`, a mistyped
- * command or none at all loads them all.
+ * command or none at all loads them all, `--version` alone none.
  */
 const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> = [
   ['init', async () => (await import('./commands/init.js')).defineInit],
@@ -58,8 +58,9 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[] = []
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .exitOverride();
   const name = commandNameOf(argv);
-  const wanted = COMMANDS.filter(([command]) => command === name);
-  for (const [, load] of wanted.length > 0 ? wanted : COMMANDS) (await load())(program, ctx);
+  const versionOnly = name === undefined && (argv.includes('--version') || argv.includes('-V'));
+  const wanted = versionOnly ? [] : COMMANDS.filter(([command]) => command === name);
+  for (const [, load] of wanted.length > 0 || versionOnly ? wanted : COMMANDS) (await load())(program, ctx);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Queue } from '../../src/queue/queue.js';
 import { openStore } from '../../src/store/open-store.js';
+import { VERSION } from '../../src/version.js';
 import { cli, cliProcess } from '../helpers/cli.js';
 import { writeSpec } from '../helpers/specs.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -137,6 +138,14 @@ test('every command has help with an example, and the overall help lists them al
   const overall = await cli(dir, ['--help']);
   const listed = [...overall.stdout.matchAll(/^ {2}(\w+)/gm)].map((match) => match[1]);
   assert.deepEqual(listed, [...COMMANDS, ...TRACKING_COMMANDS, 'help']);
+});
+
+test('--version prints the version', async (t) => {
+  for (const flag of ['--version', '-V']) {
+    const result = await cli(tempDir(t), [flag]);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `${VERSION}\n`);
+  }
 });
 
 test('the command is found after global options, whichever module defines it', async (t) => {
