@@ -41,6 +41,9 @@ def handler(env):
         os.write(1, b"below python again\n")
         os.write(2, b"only below python\n")
         return 0
+    if action == "leave-a-writer-behind":
+        subprocess.Popen(["sh", "-c", "sleep 0.2; echo late"])
+        return 0
     if action == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
     if action == "wait":
@@ -147,6 +150,17 @@ def test_output_written_below_python_keeps_its_order_with_pythons(engine, tmp_pa
     assert engine.run(tmp_path / "r", ACTION="native-then-python")[1] == 0
     assert (tmp_path / "r" / "stdout.log").read_text() == "below python\nfrom python\nbelow python again\n"
     assert (tmp_path / "r" / "stderr.log").read_text() == "only below python\n", "moved when the run ended"
+
+
+def test_what_a_process_left_behind_by_a_run_writes_later_goes_to_that_runs_log(engine, tmp_path):
+    assert engine.run(tmp_path / "first", ACTION="leave-a-writer-behind")[1] == 0
+    for _ in range(1500):  # polls until the straggler wrote; not a timing assertion
+        if os.path.getsize(engine.outputs["stdout"]) > 0:
+            break
+        time.sleep(0.02)
+    assert engine.run(tmp_path / "second", ACTION="exit", CODE="0")[1] == 0
+    assert (tmp_path / "first" / "stdout.log").read_text() == "late\n"
+    assert not (tmp_path / "second").exists()
 
 
 def test_a_slot_removes_its_output_files_when_the_engine_is_done_with_it(server, tmp_path):

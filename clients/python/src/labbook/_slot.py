@@ -135,8 +135,12 @@ class _SlotOutput:
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
         self.run_dir: Optional[str] = None
         self.promoted = False
+        # The run before: what a process it left behind writes to the file afterwards is its.
+        self.last_run_dir: Optional[str] = None
 
     def begin(self, run_dir: str) -> None:
+        if self.last_run_dir is not None:
+            self._move_to_log(self.last_run_dir)
         self.run_dir = run_dir
         self.promoted = False
         os.dup2(self.fd, self.target)
@@ -157,13 +161,27 @@ class _SlotOutput:
         """The run is over: the descriptor goes back to the console, and what the slot's file
         holds (written below Python before the first Python-level write) to the run's log."""
         os.dup2(console, self.target)
-        if self.run_dir is not None and os.fstat(self.fd).st_size > 0:
-            log = self._open_log(self.run_dir)
-            try:
-                self._move_into(log)
-            finally:
-                os.close(log)
-        self.run_dir = None
+        if self.run_dir is not None:
+            self._move_to_log(self.run_dir)
+        self.last_run_dir, self.run_dir = self.run_dir, None
+
+    def remove(self) -> None:
+        if self.last_run_dir is not None:
+            self._move_to_log(self.last_run_dir)
+        os.close(self.fd)
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+    def _move_to_log(self, run_dir: str) -> None:
+        if os.fstat(self.fd).st_size == 0:
+            return
+        log = self._open_log(run_dir)
+        try:
+            self._move_into(log)
+        finally:
+            os.close(log)
 
     def _open_log(self, run_dir: str) -> int:
         os.makedirs(run_dir, exist_ok=True)
@@ -179,13 +197,6 @@ class _SlotOutput:
             offset += os.write(log, chunk)
         if size:
             os.ftruncate(self.fd, 0)
-
-    def remove(self) -> None:
-        os.close(self.fd)
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
 
 
 class _SlotStream(io.RawIOBase):
