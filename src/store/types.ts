@@ -100,7 +100,12 @@ export type RunOutcome =
   | { kind: 'completed'; result: JsonValue | null; exitCode?: number | null }
   | { kind: 'failed'; reason: string; error: string; exitCode?: number | null }
   /** Stopped by the worker (e.g. Ctrl-C): back to PENDING, no failure counted. */
-  | { kind: 'released'; reason: string /** Claimed but never started: the attempt is given back too. */; notStarted?: boolean };
+  | {
+      kind: 'released';
+      reason: string;
+      /** Claimed but never started: the attempt is given back too. */
+      notStarted?: boolean;
+    };
 
 /** One attempt's outcome to record, fenced by its lease, with the environment it ran on when known. */
 export interface FinishRequest {
@@ -240,12 +245,12 @@ export interface Store {
   claimRuns(request: ClaimRequest): Promise<RunRecord[]>;
   /** Extends the leases still held by the worker; returns the ids it still holds. */
   renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number): Promise<number[]>;
+  /** Records an attempt's outcome; undefined when the lease no longer holds (nothing written). */
+  finishRun(lease: Lease, outcome: RunOutcome, now: number): Promise<RunState | undefined>;
   /**
-   * Records an attempt's outcome, with the environment it ran on when given (one transaction);
-   * undefined when the lease no longer holds (nothing written).
+   * Records several attempts' outcomes, each with the environment it ran on when given, in one
+   * transaction: per request, the run's new state, or undefined when its lease no longer holds.
    */
-  finishRun(lease: Lease, outcome: RunOutcome, now: number, environment?: JsonValue): Promise<RunState | undefined>;
-  /** finishRun for several attempts in one transaction: per request, the run's new state or undefined. */
   finishRuns(requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>>;
   /** Runs whose lease expired go back to PENDING (or FAILED after `maxLosses` lost workers). */
   reapExpiredLeases(now: number, maxLosses: number): Promise<ReapedRun[]>;

@@ -100,8 +100,8 @@ export class SqliteStore implements Store {
   async renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number) {
     return this.guard(() => renewLeases(this.db, this.sql, workerId, runIds, leaseExpiresAt, now));
   }
-  async finishRun(lease: Lease, outcome: RunOutcome, now: number, environment?: JsonValue) {
-    return this.guard(() => finishRuns(this.db, this.sql, [{ lease, outcome, ...(environment !== undefined && { environment }) }], now)[0]);
+  async finishRun(lease: Lease, outcome: RunOutcome, now: number) {
+    return this.guard(() => finishRuns(this.db, this.sql, [{ lease, outcome }], now)[0]);
   }
   async finishRuns(requests: readonly FinishRequest[], now: number) {
     return this.guard(() => finishRuns(this.db, this.sql, requests, now));

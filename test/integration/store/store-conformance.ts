@@ -443,17 +443,15 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       await experimentWithRuns(store, 2);
       const [kept, lost] = await store.claimRuns({ workerId: 'w', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE });
       const environment = { host: 'h', python: { packages: ['numpy==2.0.0'] }, seed: 1 };
-      assert.equal(await store.finishRun(leaseOf(kept!, 'w'), { kind: 'completed', result: 1 }, T0 + 1, environment), 'COMPLETED');
-      assert.deepEqual(await store.getEnvironment(kept!.id, 1), environment);
-      assert.equal(
-        await store.finishRun(
-          { ...leaseOf(lost!, 'w'), workerId: 'intruder' },
-          { kind: 'failed', reason: 'x', error: 'y' },
-          T0 + 1,
-          environment,
-        ),
-        undefined,
+      const states = await store.finishRuns(
+        [
+          { lease: leaseOf(kept!, 'w'), outcome: { kind: 'completed', result: 1 }, environment },
+          { lease: { ...leaseOf(lost!, 'w'), workerId: 'intruder' }, outcome: { kind: 'failed', reason: 'x', error: 'y' }, environment },
+        ],
+        T0 + 1,
       );
+      assert.deepEqual(states, ['COMPLETED', undefined]);
+      assert.deepEqual(await store.getEnvironment(kept!.id, 1), environment);
       assert.equal(await store.getEnvironment(lost!.id), undefined);
     });
 
