@@ -16,13 +16,16 @@ class WorkerBackend:
         self.channel = channel
         self.run_id: Optional[int] = run_id
         self._run_dir = run_dir
+        self._run_dir_made = False
         self.attempt = attempt
 
     @property
     def run_dir(self) -> Path:
         """The run's directory, made on first use (a driver's run gets one only when it writes
         something; a command's exists already)."""
-        self._run_dir.mkdir(parents=True, exist_ok=True)
+        if not self._run_dir_made:
+            self._run_dir.mkdir(parents=True, exist_ok=True)
+            self._run_dir_made = True
         return self._run_dir
 
     def points(self, points: Sequence[Point]) -> None:
