@@ -5,23 +5,23 @@
  * Target: within 1.3× of xargs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bestSeconds, report } from './report.js';
+import { removeScratch, scratchDir } from './scratch.js';
 
 const RUNS = 1_000;
 const LABBOOK = fileURLToPath(new URL('../../bin/labbook', import.meta.url));
 
 function labbookRun(): void {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const dir = scratchDir();
   writeFileSync(join(dir, 'sweep.yaml'), `name: trues\nparameters:\n  i: range(${RUNS})\ncommand: ["true"]\n`);
   execFileSync(LABBOOK, ['init'], { cwd: dir });
   const out = execFileSync(LABBOOK, ['--json', 'run', 'sweep.yaml', '-j', '2'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
   const completed = (JSON.parse(out.toString()) as { completed: number }).completed;
   if (completed !== RUNS) throw new Error(`expected ${RUNS} completed runs, got ${completed}`);
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
 }
 
 function xargs(): void {

@@ -4,8 +4,7 @@
  * Baseline: the same 10,000 calls of the function in a plain loop in this thread, which
  * persists nothing. Target: ≥ 2,000 runs/s.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from '../src/queue/clock.js';
@@ -14,12 +13,13 @@ import { runSession } from '../src/runner/session.js';
 import { defineExperiment } from '../src/spec/load-spec.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { bestSeconds, report } from './report.js';
+import { removeScratch, scratchDir } from './scratch.js';
 
 const RUNS = 10_000;
 
 /** Seconds of the session alone (the store's set-up and clean-up are not the engine's cost). */
 async function labbookFunctions(): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const dir = scratchDir();
   const module = join(dir, 'noop.mjs');
   writeFileSync(module, 'export async function noop(ctx, config) { return { x: config.i }; }\n');
   const store = new SqliteStore(join(dir, 'labbook.db'), dir);
@@ -42,17 +42,17 @@ async function labbookFunctions(): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.report.completed !== RUNS) throw new Error(`expected ${RUNS} completed runs, got ${result.report.completed}`);
   await store.close();
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
   return seconds;
 }
 
 async function bareLoop(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const dir = scratchDir();
   const module = join(dir, 'noop.mjs');
   writeFileSync(module, 'export async function noop(ctx, config) { return { x: config.i }; }\n');
   const { noop } = (await import(pathToFileURL(module).href)) as { noop: (ctx: unknown, config: unknown) => Promise<unknown> };
   for (let i = 0; i < RUNS; i++) await noop({}, { i });
-  rmSync(dir, { recursive: true });
+  removeScratch(dir);
 }
 
 const labbook = Math.min(await labbookFunctions(), await labbookFunctions());

@@ -6,14 +6,14 @@
  * ratio of labbook to pandas read + operation last. Target: ≤ 200 ms.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from '../src/queue/queue.js';
 import { defineExperiment } from '../src/spec/load-spec.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { bestSeconds, report } from './report.js';
+import { removeScratch, scratchDir } from './scratch.js';
 
 const RUNS = 100_000;
 const METRICS = Array.from({ length: 10 }, (_, i) => `m${i}`);
@@ -97,7 +97,7 @@ function pandasPython(): string | undefined {
   );
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'lb-bench-query-'));
+const dir = scratchDir();
 try {
   const store = await buildStore(dir);
   const filter = { query: QUERY };
@@ -134,5 +134,5 @@ try {
     process.stdout.write(`${JSON.stringify({ name, skipped: 'pandas not installed' })}\n`);
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  removeScratch(dir);
 }
