@@ -32,6 +32,7 @@ $(NPM_STAMP): package.json package-lock.json
 $(BUILD_STAMP): $(NPM_STAMP) $(SOURCES)
 	node scripts/bundle-migrations.mjs
 	npx tsc -p tsconfig.json
+	node scripts/bundle-cli.mjs
 	@touch $@
 
 # The process launcher of workers (see src/runner/spawner/lb-spawn.c).

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
+import { FUNCTION_THREAD_URL } from '../package-files.js';
 import type { JsonValue } from '../spec/types.js';
 import type { Execution, Executor, RunEnd, RunTask } from './executor.js';
 import type { FromThread, ToThread } from './function-messages.js';
 import type { RunRecorder } from './run-recorder.js';
-
-const THREAD_SCRIPT = new URL('./function-thread.js', import.meta.url);
 
 interface Busy {
   recorder: RunRecorder;
@@ -74,7 +73,7 @@ export class FunctionExecutor implements Executor {
   }
 
   private spawnThread(): PooledThread {
-    const pooled: PooledThread = { thread: new Thread(THREAD_SCRIPT) };
+    const pooled: PooledThread = { thread: new Thread(FUNCTION_THREAD_URL) };
     this.all.add(pooled);
     pooled.thread.on('message', (message: FromThread) => void this.onMessage(pooled, message));
     pooled.thread.on('error', (error) => {

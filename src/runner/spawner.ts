@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { SPAWNER_PATH } from '../package-files.js';
 import { LineSplitter } from './line-splitter.js';
 import { SpawnerMissingError } from './runner-errors.js';
 
@@ -61,8 +61,6 @@ interface Pending {
   exit?: (status: ExitStatus) => void;
   connection?: (connection: RunConnection) => void;
 }
-
-const SPAWNER_PATH = fileURLToPath(new URL('../../bin/lb-spawn', import.meta.url));
 
 export function spawnerPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.LABBOOK_SPAWNER ?? SPAWNER_PATH;

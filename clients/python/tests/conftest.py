@@ -10,8 +10,8 @@ from helpers import LABBOOK_BIN, REPO_ROOT
 
 
 def pytest_configure(config):
-    if not (REPO_ROOT / "dist" / "src" / "cli" / "main.js").exists():
-        raise pytest.UsageError("the TypeScript CLI is not built: run `make build` (or npx tsc -p .) at the repo root first")
+    if not (REPO_ROOT / "dist" / "cli" / "labbook.js").exists():
+        raise pytest.UsageError("the TypeScript CLI is not built: run `make build` (or npm run build) at the repo root first")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Files of the installed package that labbook opens at run time. Every compiled module of
+ * labbook lies two directories below the package root, in dist/src/… (tsc's output) or in
+ * dist/cli/… (the CLI's bundle, scripts/bundle-cli.mjs), so the root is the same from either.
+ */
+const PACKAGE_ROOT = new URL('../../', import.meta.url);
+
+export const PACKAGE_JSON_PATH = fileURLToPath(new URL('package.json', PACKAGE_ROOT));
+/** The process launcher of command runs (src/runner/spawner/lb-spawn.c, built by make). */
+export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_ROOT));
+/** The script of a function executor's threads: tsc's output, bundled CLI or not. */
+export const FUNCTION_THREAD_URL = new URL('dist/src/runner/function-thread.js', PACKAGE_ROOT);
