@@ -8,7 +8,7 @@ export npm_config_nodedir := /usr
 NPM_STAMP := node_modules/.install-stamp
 BUILD_STAMP := dist/.build-stamp
 SPAWNER := dist/bin/lb-spawn
-SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) $(wildcard src/store/*/migrations/*.sql) tsconfig.json
+SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) scripts/bundle-cli.mjs $(wildcard src/store/*/migrations/*.sql) tsconfig.json
 TEST_FILES = $(shell find dist/test -name '*.test.js' | sort)
 DEMO_DIR := .demo
 # The Python client's tests and the demo run in a project-local virtual environment.

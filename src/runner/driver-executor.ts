@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile, unlink } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import type { PythonInfo } from '../track/environment.js';
 import { runEnvironment } from './command-line.js';
 import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
 import { LineSplitter } from './line-splitter.js';
@@ -12,6 +13,8 @@ import { readStderrTail, stderrStartOf } from './stderr-tail.js';
 export const DRIVER_SOCKET_VARIABLE = 'LABBOOK_PY_SERVER';
 /** The driver's own command line (JSON list: interpreter, script, arguments), recorded as the runs' command. */
 export const DRIVER_ARGV_VARIABLE = 'LABBOOK_PY_ARGV';
+/** The driver's description of its interpreter (JSON, as PythonInfo), recorded instead of probing it. */
+export const DRIVER_PYTHON_VARIABLE = 'LABBOOK_PY_INFO';
 
 export interface DriverExecutorOptions {
   /** The driver's fork server (from $LABBOOK_PY_SERVER). */
@@ -195,4 +198,28 @@ export function driverCommandLine(env: NodeJS.ProcessEnv): string[] {
     // not set or not JSON: the generic description below
   }
   return ['python driver'];
+}
+
+/**
+ * The driver's interpreter as it described itself (clients/python/.../_interpreter.py), or
+ * undefined when that is missing or malformed: the engine then probes the interpreter itself.
+ */
+export function driverPython(env: NodeJS.ProcessEnv): PythonInfo | undefined {
+  try {
+    const info: unknown = JSON.parse(env[DRIVER_PYTHON_VARIABLE] ?? '');
+    if (isPythonInfo(info)) return { executable: info.executable, version: info.version, packages: info.packages };
+  } catch {
+    // not set or not JSON: probed instead
+  }
+  return undefined;
+}
+
+function isPythonInfo(value: unknown): value is PythonInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const { executable, version, packages } = value as Record<string, unknown>;
+  return (
+    typeof executable === 'string' &&
+    (version === null || typeof version === 'string') &&
+    (packages === null || (Array.isArray(packages) && packages.every((name) => typeof name === 'string')))
+  );
 }

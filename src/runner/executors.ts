@@ -1,6 +1,7 @@
 import type { ExperimentSpec } from '../spec/types.js';
+import type { PythonInfo } from '../track/environment.js';
 import { CommandExecutor, type CommandExecutorOptions } from './command-executor.js';
-import { DRIVER_SOCKET_VARIABLE, DriverExecutor, driverCommandLine } from './driver-executor.js';
+import { DRIVER_SOCKET_VARIABLE, DriverExecutor, driverCommandLine, driverPython } from './driver-executor.js';
 import type { Executor } from './executor.js';
 import { FunctionExecutor } from './function-executor.js';
 import { DriverNotRunningError } from './runner-errors.js';
@@ -32,6 +33,10 @@ export class Executors implements ExecutorFactory {
   commandLineOf(spec: ExperimentSpec): readonly string[] {
     if (spec.command) return spec.command;
     return spec.driver ? driverCommandLine(this.options.env) : [spec.function ?? ''];
+  }
+
+  pythonOf(spec: ExperimentSpec): PythonInfo | undefined {
+    return spec.driver ? driverPython(this.options.env) : undefined;
   }
 
   async close(): Promise<void> {

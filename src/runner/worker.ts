@@ -8,7 +8,7 @@ import { executesRuns } from '../spec/executes-runs.js';
 import { specFromRaw } from '../spec/load-spec.js';
 import type { ExperimentSpec, JsonObject, JsonValue } from '../spec/types.js';
 import type { RunOutcome, RunRecord, RunState } from '../store/types.js';
-import { EnvironmentCapture } from '../track/environment.js';
+import { EnvironmentCapture, type PythonInfo } from '../track/environment.js';
 import type { ObjectStore } from '../track/object-store.js';
 import { objectsOf, runDirectoryOf } from '../track/store-objects.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
@@ -30,6 +30,8 @@ export interface ExecutorFactory {
   forSpec(spec: ExperimentSpec): Promise<Executor>;
   /** What a run of `spec` executes, as recorded in its environment. */
   commandLineOf(spec: ExperimentSpec): readonly string[];
+  /** The interpreter that runs of `spec` execute in, when it describes itself (a Python driver). */
+  pythonOf(spec: ExperimentSpec): PythonInfo | undefined;
   close(): Promise<void>;
 }
 
@@ -346,6 +348,7 @@ export class Worker {
       captured = this.environment.capture({
         cwd: this.options.cwd,
         argv: this.executors.commandLineOf(spec),
+        python: this.executors.pythonOf(spec),
         params: {},
       }) as Promise<JsonValue>;
       this.environments.set(run.experimentId, captured);

@@ -46,6 +46,8 @@ export interface CaptureOptions {
   cwd: string;
   argv: readonly string[];
   params: Params;
+  /** The command's interpreter, when it described itself (a Python driver): not probed then. */
+  python?: PythonInfo | undefined;
 }
 
 /**
@@ -62,7 +64,7 @@ export class EnvironmentCapture {
     const [git, machine, pythonInfo] = await Promise.all([
       gitState(options.cwd),
       this.machineInfo(),
-      python ? this.pythonInfo(python, options.cwd) : Promise.resolve(null),
+      options.python ?? (python ? this.pythonInfo(python, options.cwd) : null),
     ]);
     const seed = options.params.seed;
     return {

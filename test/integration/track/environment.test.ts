@@ -113,3 +113,9 @@ test('Python commands are recognised by the interpreter name', () => {
   assert.equal(pythonExecutable(['sh', '-c', 'python x.py'], '/p'), undefined);
   assert.equal(pythonExecutable([], '/p'), undefined);
 });
+
+test('an interpreter that described itself (a Python driver) is recorded as described, not probed', async (t) => {
+  const python = { executable: '/nowhere/bin/python3', version: '3.0.0', packages: ['described==1'] };
+  const env = await new EnvironmentCapture().capture({ cwd: tempDir(t), argv: [python.executable, 'x.py'], params: {}, python });
+  assert.deepEqual(env.python, python);
+});

@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional, Sequence
 
 from ._cli import Cli
 from ._forkserver import ExitListener, ForkServer, RunHandler
+from ._interpreter import interpreter_info
 
 __all__ = ["DRIVER", "write_spec", "run_engine", "ExitListener"]
 
@@ -32,7 +33,12 @@ def run_engine(cli: Cli, args: Sequence[str], handler: RunHandler, on_exit: Opti
     server = ForkServer(handler, on_exit)
     server.start()
     try:
-        env = {**cli.env, **server.env(), "LABBOOK_PY_ARGV": json.dumps([sys.executable, *sys.argv])}
+        env = {
+            **cli.env,
+            **server.env(),
+            "LABBOOK_PY_ARGV": json.dumps([sys.executable, *sys.argv]),
+            "LABBOOK_PY_INFO": json.dumps(interpreter_info()),
+        }
         engine = subprocess.Popen(cli.argv(args), cwd=cli.cwd, env=env)
         return _wait_through_interrupts(engine)
     finally:
