@@ -3,6 +3,7 @@ import { expandGrid } from '../spec/expand-grid.js';
 import type { LoadedSpec } from '../spec/load-spec.js';
 import type { JsonValue } from '../spec/types.js';
 import type {
+  ClaimRequest,
   EnqueueCounts,
   ExperimentRecord,
   FinishRequest,
@@ -24,6 +25,8 @@ export interface QueueOptions {
   /** Reap expired leases before a claim at most this often (0: before every claim). */
   reapIntervalMs?: number;
 }
+
+export type ClaimOptions = Pick<ClaimRequest, 'experiments' | 'excludeExperiments' | 'startNow'>;
 
 export interface EnqueueResult {
   experiment: ExperimentRecord;
@@ -70,21 +73,19 @@ export class Queue {
     return { experiment, counts };
   }
 
-  async claim(
-    workerId: string,
-    limit: number,
-    experiments?: readonly string[],
-    excludeExperiments: readonly string[] = [],
-  ): Promise<RunRecord[]> {
+  /** Claims up to `limit` runs (see ClaimRequest for the options). */
+  async claim(workerId: string, limit: number, options: ClaimOptions = {}): Promise<RunRecord[]> {
     if (this.clock.now() - this.lastReapAt >= this.reapIntervalMs) await this.reapExpired();
     const now = this.clock.now();
+    const { experiments, excludeExperiments, startNow } = options;
     return this.store.claimRuns({
       workerId,
       limit,
       now,
       leaseExpiresAt: now + this.leaseMs,
       ...(experiments && { experiments }),
-      ...(excludeExperiments.length > 0 && { excludeExperiments }),
+      ...(excludeExperiments?.length && { excludeExperiments }),
+      ...(startNow !== undefined && { startNow }),
     });
   }
 

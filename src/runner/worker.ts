@@ -73,6 +73,8 @@ const MAX_CLAIM_AHEAD = 32;
 
 interface ActiveRun {
   run: RunRecord;
+  /** When this worker started it (recorded with its outcome: a run claimed ahead has no start time before). */
+  startedAt: number;
   execution?: Execution;
   stop?: StopReason;
   timer?: NodeJS.Timeout;
@@ -158,7 +160,11 @@ export class Worker {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
             const ahead = this.meanRunMs < SHORT_RUN_MS ? this.claimAhead() : 0;
             const limit = Math.min(free + ahead, budget);
-            const claimed = await this.queue.claim(this.id, limit, this.options.experiments, [...this.notExecutable]);
+            const claimed = await this.queue.claim(this.id, limit, {
+              ...(this.options.experiments && { experiments: this.options.experiments }),
+              excludeExperiments: [...this.notExecutable],
+              startNow: free,
+            });
             this.report.claimed += claimed.length;
             budget -= claimed.length;
             this.backlog.push(...claimed);
@@ -201,7 +207,7 @@ export class Worker {
   }
 
   private async execute(run: RunRecord): Promise<void> {
-    const active: ActiveRun = { run };
+    const active: ActiveRun = { run, startedAt: this.queue.clock.now() };
     this.active.set(run.id, active);
     this.executing++;
     const freeSlot = () => {
@@ -279,7 +285,9 @@ export class Worker {
     if (end.ok) outcome = { kind: 'completed', result: end.result, exitCode: end.exitCode };
     else if (stop === 'interrupt') outcome = { kind: 'released', reason: 'interrupted' };
     else if (stop !== 'lease-lost') outcome = { kind: 'failed', reason: end.reason, error: end.error, exitCode: end.exitCode };
-    const state = outcome && (await this.outcomes.write({ lease, outcome, ...(environment !== undefined && { environment }) }));
+    const state =
+      outcome &&
+      (await this.outcomes.write({ lease, outcome, startedAt: active.startedAt, ...(environment !== undefined && { environment }) }));
     if (state === undefined) {
       this.report.lost++;
       this.options.onEvent?.({ type: 'lost', run });

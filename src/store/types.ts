@@ -87,6 +87,12 @@ export interface ClaimRequest {
   experiments?: readonly string[];
   /** Never runs of these experiments (the worker cannot execute them). */
   excludeExperiments?: readonly string[];
+  /**
+   * How many of the claimed runs start now (all when absent). The others are claimed ahead:
+   * their start time is recorded with their outcome (FinishRequest.startedAt), and a worker
+   * lost before that costs them no loss (reapExpiredLeases).
+   */
+  startNow?: number;
 }
 
 /** The fencing token of one attempt: an outcome is recorded only while it still holds. */
@@ -112,6 +118,8 @@ export interface FinishRequest {
   lease: Lease;
   outcome: RunOutcome;
   environment?: JsonValue;
+  /** When the attempt started: recorded for a run claimed ahead (one started at its claim keeps the claim's time). */
+  startedAt?: number;
 }
 
 export interface ReapedRun {

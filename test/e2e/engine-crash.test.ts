@@ -129,6 +129,42 @@ test('a worker takes over runs of a killed worker by itself once their lease exp
   await noProcessesWith(sleep);
 });
 
+test('runs a killed worker had claimed ahead and not started count no worker loss', async (t) => {
+  const sleep = uniqueSleep(60);
+  // Short runs (claimed ahead) but run 21, which hangs on its first attempt while `hold` exists.
+  const dir = await project(
+    t,
+    `name: many
+parameters:
+  x: range(1, 401)
+command: [sh, -c, 'if [ {x} = 21 ] && [ "$LABBOOK_ATTEMPT" = 1 ] && [ -e hold ]; then sleep ${sleep}; fi']
+`,
+  );
+  writeFileSync(join(dir, 'hold'), '');
+  const first = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '2', '--lease', '2s']);
+  const store = await projectStore(t, dir);
+  const running = async () => (await store.listRuns({})).filter((r) => r.state === 'RUNNING').length;
+  await waitUntil(() => processesWithArgument(sleep).some((p) => p.argv[0] === 'sleep'), { message: 'run 21 sleeping' });
+  await waitUntil(async () => (await running()) >= 4, { message: 'runs claimed ahead of the two running ones' });
+  first.child.kill('SIGKILL');
+  await first.exited;
+
+  release(dir);
+  const second = await cli(dir, ['run', 'sweep.yaml', '--lease', '2s', '--json'], { env });
+  assert.equal(second.code, 0, second.stderr);
+  const runs = await store.listRuns({});
+  assert.equal(runs.length, 400);
+  for (const r of runs) {
+    const completions = (await store.listRunEvents(r.id)).filter((e) => e.toState === 'COMPLETED');
+    assert.equal(completions.length, 1, `run ${r.id} completed once`);
+  }
+  const held = runs.filter((r) => r.attempt > 1);
+  assert.ok(held.length >= 4, `the killed worker held ${held.length} runs`);
+  const losses = runs.reduce((sum, r) => sum + r.losses, 0);
+  assert.ok(losses <= 2, `${losses} losses counted: only runs started at their claim (at most one per slot) may count one`);
+  await noProcessesWith(sleep);
+});
+
 test('a double Ctrl-C stops the runs, even ones that ignore SIGTERM, and requeues them as interrupted', async (t) => {
   const sleep = uniqueSleep(60);
   const dir = await sleepyProject(t, sleep, `trap "" TERM; `);

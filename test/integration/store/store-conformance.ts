@@ -264,6 +264,40 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.match(run?.error ?? '', /worker w2 stopped sending heartbeats/);
     });
 
+    test('runs claimed ahead get their start time with their outcome, and count no loss if their worker is lost before', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 3);
+      const [now, ahead, neverStarted] = await store.claimRuns({
+        workerId: 'w1',
+        limit: 3,
+        now: T0,
+        leaseExpiresAt: T0 + LEASE,
+        startNow: 1,
+      });
+      assert.deepEqual([now?.startedAt, ahead?.startedAt, neverStarted?.startedAt], [T0, null, null]);
+      const finish = (run: RunRecord, startedAt: number) => ({
+        lease: leaseOf(run),
+        outcome: { kind: 'completed' as const, result: 1 },
+        startedAt,
+      });
+      await store.finishRuns([finish(now!, T0 + 7), finish(ahead!, T0 + 9)], T0 + 10);
+      assert.deepEqual(
+        [(await store.getRun(now!.id))?.startedAt, (await store.getRun(ahead!.id))?.startedAt],
+        [T0, T0 + 9],
+        'a run started at its claim keeps the claim time',
+      );
+      const reaped = await store.reapExpiredLeases(T0 + LEASE + 1, 1);
+      assert.deepEqual(
+        reaped,
+        [{ id: neverStarted!.id, state: 'PENDING', attempt: 1, workerId: 'w1' }],
+        'not FAILED, although one loss is the limit',
+      );
+      const back = await store.getRun(neverStarted!.id);
+      assert.equal(back?.losses, 0);
+      assert.equal(back?.failureReason, 'worker lost');
+      assert.match(back?.error ?? '', /before it started this run \(not counted as a loss\)/);
+    });
+
     test('cancel stops pending and running runs and leaves finished ones', async (t) => {
       const store = await makeStore(t);
       await experimentWithRuns(store, 3);

@@ -7,7 +7,8 @@ import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.j
  * Claims up to `limit` pending runs for one worker. SQLite has one writer at a time, so an
  * IMMEDIATE transaction (the write lock taken up front, waiting under busy_timeout) makes
  * the select-then-update atomic: two workers can never claim the same run. The partial
- * index runs_pending serves the ORDER BY without scanning finished runs.
+ * index runs_pending serves the ORDER BY without scanning finished runs. Runs claimed ahead
+ * (beyond `startNow`) get no start time until their outcome records one.
  */
 const PICK = `SELECT r.id FROM runs r WHERE r.state = 'PENDING'`;
 const ORDER = 'ORDER BY r.priority DESC, r.id LIMIT ?';
@@ -29,7 +30,7 @@ export function claimRuns(db: Database.Database, sql: StatementCache, request: C
   pickArgs.push(request.limit);
   const update = sql.get(
     `UPDATE runs SET state = 'RUNNING', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?, worker_id = ?,
-       started_at = ?, finished_at = NULL
+       started_at = CASE WHEN id IN (SELECT value FROM json_each(?)) THEN ? END, finished_at = NULL
      WHERE id IN (SELECT value FROM json_each(?)) AND state = 'PENDING'`,
   );
   const read = sql.get(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
@@ -40,7 +41,8 @@ export function claimRuns(db: Database.Database, sql: StatementCache, request: C
       const ids = (pick.all(...pickArgs) as Array<{ id: number }>).map((row) => row.id);
       if (ids.length === 0) return [];
       const idList = JSON.stringify(ids);
-      update.run(request.workerId, request.leaseExpiresAt, request.workerId, request.now, idList);
+      const startingNow = JSON.stringify(ids.slice(0, request.startNow ?? ids.length));
+      update.run(request.workerId, request.leaseExpiresAt, request.workerId, startingNow, request.now, idList);
       const runs = (read.all(idList) as RunRow[]).map(toRunRecord);
       for (const run of runs) event.run(run.id, request.now, 'PENDING', 'RUNNING', run.attempt, request.workerId, 'claimed');
       return runs;

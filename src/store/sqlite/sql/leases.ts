@@ -33,15 +33,19 @@ export function renewLeases(
  * Runs whose worker stopped heart-beating go back to PENDING with the reason "worker lost"
  * — or to FAILED once `maxLosses` workers were lost on them, so a run that kills its worker
  * (say, by exhausting memory) cannot loop forever. A lost worker is not the run's fault:
- * it does not spend the run's retries.
+ * it does not spend the run's retries. Runs it claimed ahead and had not recorded as started
+ * (no started_at) count no loss: they cannot have killed it, and innocent runs must not fail
+ * for it. A run that did kill its worker from there still counts its losses, at the latest
+ * when a new worker claims it (a worker's first claim starts every run it claims).
  */
 export function reapExpiredLeases(db: Database.Database, sql: StatementCache, now: number, maxLosses: number): ReapedRun[] {
   const reap = sql.get(
-    `UPDATE runs SET losses = losses + 1,
-       state = CASE WHEN losses + 1 >= ? THEN 'FAILED' ELSE 'PENDING' END,
+    `UPDATE runs SET losses = losses + (started_at IS NOT NULL),
+       state = CASE WHEN started_at IS NOT NULL AND losses + 1 >= ? THEN 'FAILED' ELSE 'PENDING' END,
        failure_reason = 'worker lost',
-       error = 'worker ' || coalesce(lease_owner, '?') || ' stopped sending heartbeats; its lease expired',
-       finished_at = CASE WHEN losses + 1 >= ? THEN ? ELSE NULL END,
+       error = 'worker ' || coalesce(lease_owner, '?') || ' stopped sending heartbeats; its lease expired'
+         || CASE WHEN started_at IS NULL THEN ' before it started this run (not counted as a loss)' ELSE '' END,
+       finished_at = CASE WHEN started_at IS NOT NULL AND losses + 1 >= ? THEN ? ELSE NULL END,
        queued_at = ?, lease_owner = NULL, lease_expires_at = NULL
      WHERE state = 'RUNNING' AND lease_expires_at < ?
      RETURNING id, state, attempt, worker_id`,
