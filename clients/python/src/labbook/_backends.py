@@ -4,7 +4,6 @@ there is neither a worker nor a store (nothing is kept, one warning says so)."""
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Optional, Protocol, Sequence
 
@@ -49,6 +48,8 @@ class NullBackend:
     attempt = 1
 
     def __init__(self) -> None:
+        import tempfile  # here, not at the top: a run under a worker never needs it
+
         self.run_dir = Path(tempfile.mkdtemp(prefix="labbook-run-"))
         self._warned = False
 

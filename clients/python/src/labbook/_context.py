@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import secrets
 import time
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
@@ -89,7 +88,7 @@ class Context:
     def checkpoint(self, obj: Any) -> None:
         """Stores `obj` (pickled) as the run's latest checkpoint; returns once it is durable.
         The next attempt of this run (after a crash or a retry) gets it from restore()."""
-        path = self.run_dir / f".checkpoint-{secrets.token_hex(4)}.pickle"
+        path = self.run_dir / f".checkpoint-{os.urandom(4).hex()}.pickle"
         with open(path, "wb") as f:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         self._send_points()

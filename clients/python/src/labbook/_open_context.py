@@ -8,7 +8,6 @@ import json
 import os
 import re
 import sys
-import traceback
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
@@ -16,7 +15,6 @@ from ._backends import Backend, NullBackend
 from ._channel import Channel
 from ._context import Context
 from ._identity import identity
-from ._local_backend import LocalBackend
 from ._store_location import find_store
 from ._worker_backend import WorkerBackend
 
@@ -58,7 +56,13 @@ def open_context(
         raise ValueError(f"experiment name {name!r}: use letters, digits, '.', '_' or '-' (starting with a letter or digit)")
     run_params = identity(dict(params or {}))
     store = find_store(env=env)
-    backend = LocalBackend(store, name, run_params) if store else NullBackend()
+    if store is None:
+        backend: Backend = NullBackend()
+    else:
+        # Imported here, not at the top: a run under a worker never loads sqlite3 and the local store.
+        from ._local_backend import LocalBackend
+
+        backend = LocalBackend(store, name, run_params)
     return Context(backend, run_params, identity(dict(settings or {})), name)
 
 
@@ -81,6 +85,8 @@ def context(
 
         def remember_uncaught(kind, value, tb):  # type: ignore[no-untyped-def]
             global _uncaught
+            import traceback
+
             _uncaught = "".join(traceback.format_exception(kind, value, tb))
             previous_hook(kind, value, tb)
 
