@@ -10,5 +10,7 @@ const PACKAGE_ROOT = new URL('../../', import.meta.url);
 export const PACKAGE_JSON_PATH = fileURLToPath(new URL('package.json', PACKAGE_ROOT));
 /** The process launcher of command runs (src/runner/spawner/lb-spawn.c, built by make). */
 export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_ROOT));
+/** How the engine describes a Python command's interpreter: the Python client's own code (run as a script). */
+export const INTERPRETER_DESCRIPTION_PATH = fileURLToPath(new URL('clients/python/src/labbook/_interpreter.py', PACKAGE_ROOT));
 /** The script of a function executor's threads: tsc's output, bundled CLI or not. */
 export const FUNCTION_THREAD_URL = new URL('dist/src/runner/function-thread.js', PACKAGE_ROOT);

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, resolve } from 'node:path';
+import { INTERPRETER_DESCRIPTION_PATH } from '../package-files.js';
 import type { JsonValue, Params } from '../spec/types.js';
 import { VERSION } from '../version.js';
 import { execText } from './exec-text.js';
@@ -178,30 +180,21 @@ export function pythonExecutable(argv: readonly string[], cwd: string): string |
 }
 
 /**
- * Lists the interpreter's packages from the names of the `*.dist-info` / `*.egg-info`
- * directories on its sys.path (`name-version.dist-info`, as installers write them): a
- * directory listing instead of parsing every package's metadata, ~100x faster with many
- * packages. Names are PEP 503-normalised; the first of a name on sys.path wins, as in imports.
+ * The probe run in a Python command's interpreter: the Python client's description of an
+ * interpreter (clients/python/src/labbook/_interpreter.py, which a driver imports to describe
+ * itself), run as a script. Packages come from the names of the `*.dist-info` / `*.egg-info`
+ * directories on sys.path: a directory listing instead of parsing every package's metadata,
+ * ~100x faster with many packages.
  */
-const PYTHON_PROBE = `
-import json, os, re, sys
-packages = {}
-for entry in sys.path:
-    try:
-        names = os.listdir(entry or ".")
-    except OSError:
-        continue
-    for name in names:
-        stem, dot, kind = name.rpartition(".")
-        parts = stem.split("-")
-        if dot and kind in ("dist-info", "egg-info") and len(parts) >= 2:
-            packages.setdefault(re.sub(r"[-_.]+", "-", parts[0]).lower(), parts[1])
-print(json.dumps({"executable": sys.executable, "version": sys.version.split()[0],
-                  "packages": sorted("%s==%s" % item for item in packages.items())}))
-`;
+let pythonProbe: string | undefined;
+
+function pythonProbeScript(): string {
+  pythonProbe ??= `${readFileSync(INTERPRETER_DESCRIPTION_PATH, 'utf8')}\nimport json\nprint(json.dumps(interpreter_info()))\n`;
+  return pythonProbe;
+}
 
 async function probePython(executable: string, cwd: string): Promise<PythonInfo> {
-  const out = await execText(executable, ['-c', PYTHON_PROBE], { cwd, timeoutMs: 15_000 });
+  const out = await execText(executable, ['-c', pythonProbeScript()], { cwd, timeoutMs: 15_000 });
   if (!out) return { executable, version: null, packages: null };
   try {
     return JSON.parse(out.stdout) as PythonInfo;

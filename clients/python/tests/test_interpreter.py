@@ -1,5 +1,6 @@
-"""A driver describes its own interpreter for its runs' environment, as the engine would have
-probed it (src/track/environment.ts): same executable, version and package list."""
+"""A driver describes its own interpreter for its runs' environment (importing _interpreter.py)
+as the engine describes a Python command's (running that file in it, src/track/environment.ts):
+same executable, version and package list."""
 
 import json
 import subprocess

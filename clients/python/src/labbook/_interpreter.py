@@ -1,10 +1,7 @@
-"""The driver's description of its own interpreter: the ``python`` part of its runs' recorded
-environment (docs/tracking.md). The engine probes the interpreter of a Python command by
-starting it (src/track/environment.ts, PYTHON_PROBE); a driver is that interpreter already,
-so it describes itself, the same way, and the engine starts no Python of its own for it.
-tests/test_interpreter.py checks that both descriptions agree."""
-
-from __future__ import annotations
+"""A description of the running interpreter: the ``python`` part of a run's recorded
+environment (docs/tracking.md). A driver imports it to describe itself; the engine runs this
+file as a script in the interpreter of a Python command (src/track/environment.ts). So it
+needs nothing but the standard library, and no syntax newer than Python 3.6."""
 
 import os
 import re
