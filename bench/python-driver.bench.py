@@ -9,13 +9,14 @@ the other benches do; ratio = labbook / baseline; issue 6's target: within 2x of
 """
 
 import concurrent.futures
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from seconds_line import print_seconds_line
 
 RUNS = 1000
 WORKERS = 2
@@ -67,29 +68,16 @@ def memento_seconds():
     return float(done.stdout)
 
 
-def line(driver, baseline, label, target):
-    name = f"python_driver_{RUNS}_trivial_runs_{WORKERS}_workers"
-    if baseline is None:
-        return {"name": name, "skipped": f"{label}: not installed (.venv-memento; make bench makes it)"}
-    return {
-        "name": name,
-        "value": round(driver, 3),
-        "unit": "s",
-        "baseline": round(baseline, 3),
-        "baselineLabel": label,
-        "ratio": round(driver / baseline, 2),
-        "target": target,
-    }
-
-
 def main():
     os.environ.setdefault("LABBOOK_CLI", str(REPO / "bin" / "labbook"))
     pool = min(pool_once() for _ in range(REPEATS))
     memento = memento_seconds()
     driver = min(drive_once() for _ in range(REPEATS))
     bare = f"the same function over a bare concurrent.futures.ProcessPoolExecutor({WORKERS}), nothing persisted"
-    print(json.dumps(line(driver, pool, bare, "<= 2x")))
-    print(json.dumps(line(driver, memento, f"memento-ml 1.2.0, Memento(func, num_workers={WORKERS}).run (caches every result)", "reported")))
+    name = f"python_driver_{RUNS}_trivial_runs_{WORKERS}_workers"
+    memento_label = f"memento-ml 1.2.0, Memento(func, num_workers={WORKERS}).run (caches every result)"
+    print_seconds_line(name, driver, pool, bare, "<= 2x")
+    print_seconds_line(name, driver, memento, memento_label, "reported", missing="not installed (.venv-memento; make bench makes it)")
 
 
 if __name__ == "__main__":

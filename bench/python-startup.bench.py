@@ -7,10 +7,11 @@ prints one JSON line per baseline (ratio = labbook / baseline).
     .venv-bench/bin/python bench/python-startup.bench.py      (make bench sets it up)
 """
 
-import json
 import subprocess
 import sys
 import time
+
+from seconds_line import print_seconds_line
 
 STARTS = 15
 LABBOOK = "import labbook; labbook.context"
@@ -28,27 +29,13 @@ def best_start(code):
     return best
 
 
-def line(labbook, baseline, label):
-    name = "python_run_startup_import_labbook"
-    if baseline is None:
-        return {"name": name, "skipped": f"{label}: not installed in the bench venv"}
-    return {
-        "name": name,
-        "value": round(labbook, 4),
-        "unit": "s",
-        "baseline": round(baseline, 4),
-        "baselineLabel": label,
-        "ratio": round(labbook / baseline, 2),
-        "target": "reported",
-    }
-
-
 def main():
     labbook = best_start(LABBOOK)
     if labbook is None:
         raise RuntimeError(f"python -c {LABBOOK!r} failed: is the client installed in this venv?")
-    print(json.dumps(line(labbook, best_start("pass"), "a bare interpreter (python -c pass)")))
-    print(json.dumps(line(labbook, best_start("import mlflow"), "import mlflow")))
+    name = "python_run_startup_import_labbook"
+    print_seconds_line(name, labbook, best_start("pass"), "a bare interpreter (python -c pass)", "reported", digits=4)
+    print_seconds_line(name, labbook, best_start("import mlflow"), "import mlflow", "reported", digits=4, missing="not installed in the bench venv")
 
 
 if __name__ == "__main__":
