@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { LabbookError, SpecError, UsageError } from '../errors.js';
 import type { SessionOptions, SessionResult } from '../runner/session.js';
 import { parseDuration } from '../spec/duration.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
@@ -36,7 +36,8 @@ export function addEngineOptions(command: Command): Command {
     .option(
       '--report <file>',
       "also write the outcome as JSON to FILE: counts, failures, the ids of the runs started here ('started') and every run " +
-        "of the experiments as 'labbook ls --json' shows them ('runs'); for scripts that drive the engine",
+        "of the experiments as 'labbook ls --json' shows them ('runs'), or the error that stopped it ('error': code and " +
+        'message); for scripts that drive the engine',
     );
 }
 
@@ -103,13 +104,7 @@ export async function reportSession(
     counts,
     failures: failures.map((run) => ({ id: run.id, params: run.params, error: run.error })),
   };
-  if (options.report) {
-    const file = resolve(ctx.cwd, options.report);
-    const text = `${JSON.stringify({ ...outcome, started: result.started, runs: await runs() })}\n`;
-    await writeFile(file, text).catch((error: Error) => {
-      throw new UsageError(`--report: cannot write ${file} (${error.message}); give a file in an existing, writable directory`);
-    });
-  }
+  if (options.report) await writeReport(ctx, options.report, { ...outcome, started: result.started, runs: await runs() });
   if (options.json) {
     printJson(ctx, outcome);
     return status;
@@ -127,4 +122,28 @@ export async function reportSession(
   // A summary, not a result: stdout stays for --json (and for the output of a Python driver that runs the engine).
   ctx.stderr.write(`${lines.join('\n')}\n`);
   return status;
+}
+
+/**
+ * Runs a `labbook run` / `labbook worker` action; with --report, an error that stops it (a
+ * spec problem, a usage mistake) also goes to the report file, as `{"error": {"code",
+ * "message", "issues"?}}`, for the program that asked for the report (a Python driver raises it).
+ */
+export async function reportingErrors(ctx: CliContext, options: EngineOptions, action: () => Promise<number>): Promise<number> {
+  try {
+    return await action();
+  } catch (error) {
+    if (options.report && error instanceof LabbookError) {
+      const issues = error instanceof SpecError ? { issues: error.issues } : {};
+      await writeReport(ctx, options.report, { error: { code: error.code, message: error.message, ...issues } }).catch(() => {});
+    }
+    throw error;
+  }
+}
+
+async function writeReport(ctx: CliContext, report: string, content: object): Promise<void> {
+  const file = resolve(ctx.cwd, report);
+  await writeFile(file, `${JSON.stringify(content)}\n`).catch((error: Error) => {
+    throw new UsageError(`--report: cannot write ${file} (${error.message}); give a file in an existing, writable directory`);
+  });
 }

@@ -40,6 +40,11 @@ export function loadSpecText(text: string, file: string, overrideTexts: readonly
   const json = jsonObjectOf(text);
   const valid = json && normalizeSpec(json);
   if (json && valid?.ok) return withOverrides(json, valid, overrideTexts, file);
+  if (json && valid && !valid.ok && json.driver !== undefined) {
+    // A Python driver's spec is generated from what its script gave (a config matrix): the key
+    // says where the problem is; a position in the generated file would mean nothing to the user.
+    throw new SpecError(valid.issues.map((issue) => ({ key: formatPath(issue.path), message: issue.message })));
+  }
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

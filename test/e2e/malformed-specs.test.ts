@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { openStore } from '../../src/store/open-store.js';
 import { cli } from '../helpers/cli.js';
@@ -242,6 +243,37 @@ test('a missing spec file names the file', async (t) => {
   const result = await cli(dir, ['add', 'missing.yaml']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /missing\.yaml: no such spec file/);
+  assert.equal(await storeSnapshot(dir), before);
+});
+
+test("a Python driver's generated spec is reported by key, without positions in a file the user never wrote", async (t) => {
+  const { dir, before } = await projectWithOneExperiment(t);
+  const spec = { name: 'a.f', driver: 'python', parameters: { x: [1, 2] }, exclude: [{ y: 1 }] };
+  const file = writeSpec(dir, JSON.stringify(spec, null, 2), 'a.f.json');
+  const result = await cli(dir, ['add', file]);
+  assert.equal(result.code, 2);
+  assert.equal(
+    result.stderr,
+    "labbook: exclude[0].y: 'y' is not a parameter; did you mean 'x'? (exclude entries name parameters of the grid)\n",
+  );
+  assert.equal(await storeSnapshot(dir), before);
+});
+
+test('with --report, the error that stops labbook run or worker is also written to the report', async (t) => {
+  const { dir, before } = await projectWithOneExperiment(t);
+  const report = `${dir}/report.json`;
+  const run = await cli(dir, ['run', writeSpec(dir, 'name: x\nparameters:\n  lr: []\ncommand: "true"\n'), '--report', report]);
+  assert.equal(run.code, 2);
+  const written = JSON.parse(readFileSync(report, 'utf8'));
+  assert.equal(written.error.code, 'LB_SPEC_INVALID');
+  assert.match(written.error.message, /sweep\.yaml:3:3: parameters\.lr: has no values/);
+  assert.deepEqual(
+    written.error.issues.map(({ line, column, key }: { line: number; column: number; key: string }) => ({ line, column, key })),
+    [{ line: 3, column: 3, key: 'parameters.lr' }],
+  );
+  const worker = await cli(dir, ['worker', '--lease', 'soon', '--report', report]);
+  assert.equal(worker.code, 2);
+  assert.equal(JSON.parse(readFileSync(report, 'utf8')).error.code, 'LB_USAGE');
   assert.equal(await storeSnapshot(dir), before);
 });
 

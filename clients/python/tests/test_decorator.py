@@ -40,3 +40,30 @@ def test_overrides_from_argv_sweep_the_grid(project):
     runs = labbook_json(project, "ls", "-e", "sgd")
     assert sorted((r["params"]["lr"], r["params"]["seed"]) for r in runs) == [(0.01, 1), (0.01, 2), (0.1, 1), (0.1, 2)]
     assert all(r["state"] == "COMPLETED" and r["result"]["final"] == r["params"]["lr"] / 3 for r in runs)
+
+
+def test_a_mistaken_override_on_the_command_line_ends_the_script_as_a_cli_would(project):
+    (project / "sweep.yaml").write_text(SPEC)
+    (project / "train.py").write_text(SCRIPT)
+    done = run_python(
+        "import runpy, sys; sys.argv = ['train.py', 'lrr=0.1']; runpy.run_path('train.py', run_name='__main__')", cwd=project, check=False
+    )
+    assert done.returncode == 2
+    assert "'lrr' is not a parameter or setting; did you mean 'lr'?" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert labbook_json(project, "ls") == []
+
+
+def test_called_with_argv_a_mistake_is_raised_naming_the_spec_file(project):
+    (project / "sweep.yaml").write_text(SPEC)
+    (project / "train.py").write_text(SCRIPT)
+    code = (
+        "import labbook, runpy\n"
+        "train = runpy.run_path('train.py')['train']\n"
+        "try:\n"
+        "    train(argv=['seed=1,'])\n"
+        "except labbook.SpecError as error:\n"
+        "    print(error.code, error)\n"
+    )
+    out = run_python(code, cwd=project).stdout
+    assert out.startswith("LB_OVERRIDE_INVALID sweep.yaml: override 'seed=1,': an empty value between commas")

@@ -54,3 +54,20 @@ def test_a_second_drive_takes_completed_runs_from_the_cache(project):
     out = run_python("exec(open('driver.py').read())", cwd=project).stdout.splitlines()
     assert out[0] == "square 1 COMPLETED {'y': 11} True"
     assert out[5].startswith("cube 3 FAILED")  # failed runs are tried again, and fail again
+
+
+def test_a_mistake_in_the_config_matrix_raises_the_engines_message_by_key(project):
+    code = textwrap.dedent(
+        """
+        import labbook
+        try:
+            labbook.run(lambda ctx, config: 1, {"parameters": {"x": [1, 2]}, "exclude": [{"y": 1}]}, experiment="grid")
+        except labbook.SpecError as error:
+            print(error)
+        """
+    )
+    done = run_python(code, cwd=project)
+    message = "grid: exclude[0].y: 'y' is not a parameter; did you mean 'x'? (exclude entries name parameters of the grid)"
+    assert done.stdout.strip() == message
+    assert "labbook-spec-" not in done.stderr, "no temporary file is named"
+    assert labbook_json(project, "ls") == []

@@ -10,7 +10,7 @@ import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import type { RunState } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, withStore } from '../context.js';
-import { addEngineOptions, type EngineOptions, engineSettings, reportSession } from '../engine-options.js';
+import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
 import { describeEnqueue } from './add.js';
 
 interface RunOptions extends GlobalOptions, EngineOptions {
@@ -34,29 +34,33 @@ export function defineRun(program: Command, ctx: CliContext): void {
     ) +
       '\nCtrl-C once stops claiming and lets running runs finish; twice stops them. Stopped runs go back to the queue:\nrun the same command again to resume. Exit status: 0 all completed, 1 some failed, 130 interrupted.\n',
   );
-  bindAction(command, ctx, async (ctx, options: RunOptions, file: string, overrides: string[]) => {
-    const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
-    if (!executesRuns(loaded.spec)) {
-      throw new SpecError([
-        {
-          file,
-          key: 'command',
-          message:
-            "'labbook run' needs something to execute: add a command (e.g. command: python train.py --lr {lr}) or a function " +
-            "(function: ./train.ts#train); to only queue the runs for workers or a Python driver, use 'labbook add'",
-        },
-      ]);
-    }
-    // A Python driver's runs execute in its own processes: only it may run this spec.
-    if (loaded.spec.driver && !ctx.env[DRIVER_SOCKET_VARIABLE]) throw new DriverNotRunningError(loaded.spec.name);
-    const settings = engineSettings(ctx, options, loaded.spec.notify);
-    const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
-    return withStore(ctx, options, async (store) => {
-      const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
-      if (!options.json) ctx.stderr.write(`${describeEnqueue(experiment.name, counts)}\n`);
-      const result = await runSession({ ...settings, store, experiments: [experiment.name], wait: false, waitForOthers: true });
-      return reportSession(ctx, options, result, () => store.listRuns({ experiments: [experiment.name] }));
-    });
+  bindAction(command, ctx, (ctx, options: RunOptions, file: string, overrides: string[]) =>
+    reportingErrors(ctx, options, () => run(ctx, options, file, overrides)),
+  );
+}
+
+async function run(ctx: CliContext, options: RunOptions, file: string, overrides: string[]): Promise<number> {
+  const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
+  if (!executesRuns(loaded.spec)) {
+    throw new SpecError([
+      {
+        file,
+        key: 'command',
+        message:
+          "'labbook run' needs something to execute: add a command (e.g. command: python train.py --lr {lr}) or a function " +
+          "(function: ./train.ts#train); to only queue the runs for workers or a Python driver, use 'labbook add'",
+      },
+    ]);
+  }
+  // A Python driver's runs execute in its own processes: only it may run this spec.
+  if (loaded.spec.driver && !ctx.env[DRIVER_SOCKET_VARIABLE]) throw new DriverNotRunningError(loaded.spec.name);
+  const settings = engineSettings(ctx, options, loaded.spec.notify);
+  const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
+  return withStore(ctx, options, async (store) => {
+    const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
+    if (!options.json) ctx.stderr.write(`${describeEnqueue(experiment.name, counts)}\n`);
+    const result = await runSession({ ...settings, store, experiments: [experiment.name], wait: false, waitForOthers: true });
+    return reportSession(ctx, options, result, () => store.listRuns({ experiments: [experiment.name] }));
   });
 }
 

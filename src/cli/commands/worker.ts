@@ -3,7 +3,7 @@ import { runSession } from '../../runner/session.js';
 import { parseNotifyOption } from '../../spec/notify-config.js';
 import { bindAction, examples, parseList } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, withStore } from '../context.js';
-import { addEngineOptions, type EngineOptions, engineSettings, reportSession } from '../engine-options.js';
+import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
 
 interface WorkerCommandOptions extends GlobalOptions, EngineOptions {
   experiment?: string;
@@ -18,18 +18,20 @@ export function defineWorker(program: Command, ctx: CliContext): void {
       .option('-e, --experiment <names>', 'only runs of these experiments (comma-separated)')
       .option('--wait', 'keep polling for new runs when the queue is empty (default: stop)'),
   ).addHelpText('after', examples('labbook worker -j 4', 'labbook worker -e cv,ablation --wait', 'labbook worker --max-runs 100'));
-  bindAction(command, ctx, async (ctx, options: WorkerCommandOptions) => {
-    const settings = engineSettings(ctx, options, [parseNotifyOption('console', ctx.env)]);
-    const experiments = options.experiment ? parseList(options.experiment) : undefined;
-    return withStore(ctx, options, async (store) => {
-      const result = await runSession({
-        ...settings,
-        store,
-        wait: options.wait ?? false,
-        waitForOthers: false,
-        ...(experiments && { experiments }),
-      });
-      return reportSession(ctx, options, result, () => store.listRuns(experiments ? { experiments } : {}));
+  bindAction(command, ctx, (ctx, options: WorkerCommandOptions) => reportingErrors(ctx, options, () => work(ctx, options)));
+}
+
+async function work(ctx: CliContext, options: WorkerCommandOptions): Promise<number> {
+  const settings = engineSettings(ctx, options, [parseNotifyOption('console', ctx.env)]);
+  const experiments = options.experiment ? parseList(options.experiment) : undefined;
+  return withStore(ctx, options, async (store) => {
+    const result = await runSession({
+      ...settings,
+      store,
+      wait: options.wait ?? false,
+      waitForOthers: false,
+      ...(experiments && { experiments }),
     });
+    return reportSession(ctx, options, result, () => store.listRuns(experiments ? { experiments } : {}));
   });
 }

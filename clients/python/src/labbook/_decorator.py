@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from ._cli import Cli
 from ._context import Context
-from ._driver import drive, ensure_store, experiment_name
+from ._driver import command_line_errors, drive, ensure_store, experiment_name
 from ._results import RunResult, results_of
 from ._runner import run_in_context
 from ._yaml import load_yaml
@@ -52,7 +52,9 @@ def experiment(
             data = load_spec(spec) if spec else {"parameters": {}}
             data["name"] = name or data.get("name") or experiment_name(func)
             cli = Cli(store=store) if store else Cli()
-            runs, before = drive(data, lambda env: run_in_context(env, func), [*overrides, "-j", str(workers)], cli=cli)
+            jobs = [*overrides, "-j", str(workers)]
+            with command_line_errors(argv is None):
+                runs, before = drive(data, lambda env: run_in_context(env, func), jobs, cli=cli, source=str(spec) if spec else None)
             return results_of(runs, before, cli.store or ensure_store(cli))
 
         launch.__wrapped__ = func  # type: ignore[attr-defined]

@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._canonical import run_hash
 from ._cli import Cli
-from ._errors import CliError
+from ._errors import CliError, error_for_code
 from ._config import Config
 from ._context import Context
 from ._engine import DRIVER, run_engine, write_spec
@@ -23,7 +24,7 @@ from ._results import RunResult, results_of
 from ._runner import run_in_context
 from ._store_location import find_store
 
-__all__ = ["drive", "drive_grid", "run", "ensure_store", "experiment_name"]
+__all__ = ["drive", "drive_grid", "run", "ensure_store", "experiment_name", "command_line_errors"]
 
 # Given a run's parameters as objects, the call that executes it.
 CallFactory = Callable[[Dict[str, Any]], Callable[[Context], Any]]
@@ -57,11 +58,14 @@ def drive(
     engine_args: Sequence[str] = (),
     notify: Any = None,
     cli: Optional[Cli] = None,
+    source: Optional[str] = None,
 ) -> Tuple[List[Dict[str, Any]], set]:
     """Adds the spec's runs and executes the pending ones through ``labbook run``, each run
     in a slot process forked from this one (`handler` executes it). Returns the experiment's
     run records as the store has them afterwards, and the ids of those that COMPLETED without
-    being run by this drive (the cache)."""
+    being run by this drive (the cache). A problem in the spec raises the CLI's error (SpecError
+    for the spec), its message prefixed with `source`: what the user wrote the spec in (default:
+    the experiment's name)."""
     cli = cli or Cli()
     ensure_store(cli)
     spec = {**spec, **DRIVER}
@@ -72,10 +76,25 @@ def drive(
         if not report_path.exists():
             raise CliError(f"labbook run stopped before running {spec['name']} (exit status {code}); its message is above", exit_status=code)
         report = json.loads(report_path.read_text(encoding="utf-8"))
+    if "error" in report:  # the engine refused (a problem in the grid, a usage mistake): its own message and code
+        raise error_for_code(report["error"].get("code"), f"{source or spec['name']}: {report['error']['message']}", code)
     notifier.finished()
     started = set(report["started"])
     runs = report["runs"]
     return runs, {run["id"] for run in runs if run["state"] == "COMPLETED" and run["id"] not in started}
+
+
+@contextlib.contextmanager
+def command_line_errors(from_command_line: bool) -> Iterator[None]:
+    """A script launched with overrides on its command line (the decorators) treats a mistake
+    in them, or in the spec, as a CLI does: the engine's message (printed already) and exit
+    status 2, no traceback. Called from code (``argv=`` given), the error is raised."""
+    try:
+        yield
+    except CliError as error:
+        if not from_command_line or error.exit_status != 2:
+            raise
+        raise SystemExit(2) from None
 
 
 def drive_grid(grid: Grid, make_call: CallFactory, engine_args: Sequence[str] = (), notify: Any = None, cli: Optional[Cli] = None) -> List[RunResult]:

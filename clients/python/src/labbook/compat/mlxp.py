@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 from .._cli import Cli
 from .._config import Config
 from .._context import Context as _LabbookContext
-from .._driver import drive, experiment_name
+from .._driver import command_line_errors, drive, experiment_name
 from .._reader import Reader as _Reader
 from .._reader import _groups, flatten, series, summaries
 from .._runner import run_in_context
@@ -108,7 +108,9 @@ def launch(config_path: str = "./configs", seeding_function: Optional[Callable[[
                 return task_function(mlxp_ctx)
 
             overrides = list(sys.argv[1:] if argv is None else argv)
-            runs, _ = drive(spec, lambda env: run_in_context(env, call), [*overrides, "-j", "1"], cli=Cli(store=_store_for(parent_log_dir)))
+            cli = Cli(store=_store_for(parent_log_dir))
+            with command_line_errors(argv is None):
+                runs, _ = drive(spec, lambda env: run_in_context(env, call), [*overrides, "-j", "1"], cli=cli, source=str(config_dir / "config.yaml"))
             return runs
 
         return launcher
