@@ -131,13 +131,14 @@ test('a worker takes over runs of a killed worker by itself once their lease exp
 
 test('runs a killed worker had claimed ahead and not started count no worker loss', async (t) => {
   const sleep = uniqueSleep(60);
-  // Short runs (claimed ahead) but run 21, which hangs on its first attempt while `hold` exists.
+  // Short runs (claimed ahead) but run 21, which hangs on its first attempt while `hold`
+  // exists; the runs after it take 20 ms then, so that the worker holds some ahead for seconds.
   const dir = await project(
     t,
     `name: many
 parameters:
   x: range(1, 401)
-command: [sh, -c, 'if [ {x} = 21 ] && [ "$LABBOOK_ATTEMPT" = 1 ] && [ -e hold ]; then sleep ${sleep}; fi']
+command: [sh, -c, 'if [ -e hold ]; then if [ {x} = 21 ] && [ "$LABBOOK_ATTEMPT" = 1 ]; then sleep ${sleep}; elif [ {x} -gt 21 ]; then sleep 0.02; fi; fi']
 `,
   );
   writeFileSync(join(dir, 'hold'), '');
