@@ -2,11 +2,13 @@
 hand, so no engine is needed)."""
 
 import math
+import sqlite3
 import textwrap
 
 import pytest
 
 import labbook
+import labbook._reader as reader_module
 from helpers import run_python
 from labbook.compat.mlxp import AvgStd
 from labbook.compat.mlxp import Reader as MlxpReader
@@ -89,3 +91,21 @@ def test_mlxp_queries_are_translated_to_labbook_queries():
 def test_a_query_is_answered_by_the_cli(runs):
     assert [r["seed"] for r in labbook.Reader(runs).filter("seed == 1")] == [1, 1]
 
+
+
+@pytest.mark.skipif(not hasattr(sqlite3.Connection, "setlimit"), reason="Connection.setlimit needs Python 3.11")
+def test_reads_more_runs_than_an_old_sqlite_allows_variables_in_a_statement(runs, monkeypatch):
+    """SQLite before 3.32 allows 999 variables per statement: summaries are read in chunks."""
+    (runs / "many.yaml").write_text("name: many\nparameters:\n  i: range(1500)\n")
+    run_python("import labbook._cli as c; c.Cli().run(['add', 'many.yaml'])", cwd=runs)
+    connect = sqlite3.connect
+
+    def old_sqlite(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        return db
+
+    monkeypatch.setattr(reader_module.sqlite3, "connect", old_sqlite)
+    table = labbook.Reader(runs).filter()
+    assert len(table) == 1504
+    assert [r["train.loss"] for r in table if r["experiment"] == "sgd"] == pytest.approx([1 / 3, 2 / 3, 10 / 3, 20 / 3])

@@ -31,12 +31,17 @@ AGGREGATES: Dict[str, Callable[[List[float]], float]] = {
 }
 
 
+# Run ids per query of metric summaries: within the smallest limit of SQLite builds (999).
+_IDS_PER_QUERY = 900
+
+
 def flatten(value: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
-    """``{"optimizer": {"lr": 0.1}}`` → ``{"optimizer.lr": 0.1}``."""
+    """``{"optimizer": {"lr": 0.1}}`` → ``{"optimizer.lr": 0.1}`` (for JSON objects: nested
+    dicts are flattened; a check against ``Mapping`` would cost more than the rest)."""
     flat: Dict[str, Any] = {}
     for key, item in value.items():
         name = f"{prefix}{key}"
-        if isinstance(item, Mapping) and item:
+        if isinstance(item, dict) and item:
             flat.update(flatten(item, name + "."))
         else:
             flat[name] = item
@@ -59,17 +64,19 @@ def series(store_dir: Path, run_id: int, key: str) -> List[Optional[float]]:
 
 def summaries(store_dir: Path, run_ids: Sequence[int]) -> Dict[int, Dict[str, float]]:
     """Per run: each metric's last value."""
+    found: Dict[int, Dict[str, float]] = {}
     if not run_ids:
-        return {}
+        return found
     db = sqlite3.connect(f"file:{store_dir / DB_FILE}?mode=ro", uri=True)
     try:
-        marks = ",".join("?" * len(run_ids))
-        rows = db.execute(f"SELECT run_id, key, last FROM metric_summaries WHERE run_id IN ({marks})", list(run_ids)).fetchall()
+        # In chunks: SQLite builds allow from 999 to 250,000 variables in a statement.
+        for start in range(0, len(run_ids), _IDS_PER_QUERY):
+            chunk = list(run_ids[start : start + _IDS_PER_QUERY])
+            marks = ",".join("?" * len(chunk))
+            for run_id, key, last in db.execute(f"SELECT run_id, key, last FROM metric_summaries WHERE run_id IN ({marks})", chunk):
+                found.setdefault(run_id, {})[key] = last
     finally:
         db.close()
-    found: Dict[int, Dict[str, float]] = {}
-    for run_id, key, last in rows:
-        found.setdefault(run_id, {})[key] = last
     return found
 
 
@@ -103,7 +110,7 @@ def _record(run: Mapping[str, Any], metrics: Mapping[str, float]) -> Dict[str, A
     for key, value in metrics.items():
         record.setdefault(key, value)
     result = run.get("result")
-    if isinstance(result, Mapping):
+    if isinstance(result, dict):
         for key, value in flatten(result).items():
             record.setdefault(key, value)
     else:
