@@ -191,13 +191,8 @@ async function moveOutputs(slot: Slot, runDir: string): Promise<void> {
 
 /** The command line recorded in a driver run's environment: the driver's, as it said. */
 export function driverCommandLine(env: NodeJS.ProcessEnv): string[] {
-  try {
-    const argv: unknown = JSON.parse(env[DRIVER_ARGV_VARIABLE] ?? '');
-    if (Array.isArray(argv) && argv.every((part) => typeof part === 'string')) return argv;
-  } catch {
-    // not set or not JSON: the generic description below
-  }
-  return ['python driver'];
+  const argv = driverJson(env, DRIVER_ARGV_VARIABLE);
+  return isStringList(argv) ? argv : ['python driver'];
 }
 
 /**
@@ -205,21 +200,27 @@ export function driverCommandLine(env: NodeJS.ProcessEnv): string[] {
  * undefined when that is missing or malformed: the engine then probes the interpreter itself.
  */
 export function driverPython(env: NodeJS.ProcessEnv): PythonInfo | undefined {
+  const info = driverJson(env, DRIVER_PYTHON_VARIABLE);
+  return isPythonInfo(info) ? { executable: info.executable, version: info.version, packages: info.packages } : undefined;
+}
+
+/** What the driver passed as JSON in the variable `name`; undefined when it is not set or not JSON. */
+function driverJson(env: NodeJS.ProcessEnv, name: string): unknown {
   try {
-    const info: unknown = JSON.parse(env[DRIVER_PYTHON_VARIABLE] ?? '');
-    if (isPythonInfo(info)) return { executable: info.executable, version: info.version, packages: info.packages };
+    return JSON.parse(env[name] ?? '');
   } catch {
-    // not set or not JSON: probed instead
+    return undefined;
   }
-  return undefined;
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function isPythonInfo(value: unknown): value is PythonInfo {
   if (typeof value !== 'object' || value === null) return false;
   const { executable, version, packages } = value as Record<string, unknown>;
   return (
-    typeof executable === 'string' &&
-    (version === null || typeof version === 'string') &&
-    (packages === null || (Array.isArray(packages) && packages.every((name) => typeof name === 'string')))
+    typeof executable === 'string' && (version === null || typeof version === 'string') && (packages === null || isStringList(packages))
   );
 }

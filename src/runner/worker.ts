@@ -65,7 +65,8 @@ export interface WorkerReport {
  * Runs shorter than SHORT_RUN_MS on average are claimed ahead: enough for about CLAIM_AHEAD_MS
  * of work per slot (at least 4, at most MAX_CLAIM_AHEAD in all), one transaction per batch
  * instead of per run. Runs claimed ahead keep their leases and go back when the worker stops;
- * a worker that dies counts as a loss for every run it holds, started or not, hence the cap.
+ * a worker that dies holds them until their leases expire (no loss is counted for those it had
+ * not started, see ClaimRequest.startNow), hence the cap.
  */
 const SHORT_RUN_MS = 1_000;
 const CLAIM_AHEAD_MS = 50;

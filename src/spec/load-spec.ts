@@ -40,11 +40,9 @@ export function loadSpecText(text: string, file: string, overrideTexts: readonly
   const json = jsonObjectOf(text);
   const valid = json && normalizeSpec(json);
   if (json && valid?.ok) return withOverrides(json, valid, overrideTexts, file);
-  if (json && valid && !valid.ok && json.driver !== undefined) {
-    // A Python driver's spec is generated from what its script gave (a config matrix): the key
-    // says where the problem is; a position in the generated file would mean nothing to the user.
-    throw new SpecError(valid.issues.map((issue) => ({ key: formatPath(issue.path), message: issue.message })));
-  }
+  // A Python driver's spec is generated from what its script gave (a config matrix): the key
+  // says where the problem is; a position in the generated file would mean nothing to the user.
+  if (json?.driver !== undefined && valid && !valid.ok) throw new SpecError(valid.issues.map(keyedIssue));
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -95,7 +93,7 @@ function jsonObjectOf(text: string): Record<string, unknown> | undefined {
 /** Validates a spec given as a TS object (no positions: the key path says where). */
 export function defineExperiment(input: RawSpecInput, options: NormalizeOptions = {}): LoadedSpec {
   const result = normalizeSpec(input, options);
-  if (!result.ok) throw new SpecError(result.issues.map((issue) => ({ key: formatPath(issue.path), message: issue.message })));
+  if (!result.ok) throw new SpecError(result.issues.map(keyedIssue));
   return { spec: result.spec, raw: result.raw };
 }
 
@@ -104,8 +102,13 @@ export function specFromRaw(raw: unknown): LoadedSpec {
   return defineExperiment(raw as RawSpecInput, { strictExcludes: false });
 }
 
+/** An issue located by its key path alone. */
+function keyedIssue(issue: PathIssue): SpecIssue {
+  return { key: formatPath(issue.path), message: issue.message };
+}
+
 function overrideIssue(issue: PathIssue, file: string): SpecIssue {
-  return { file: `${file} (with overrides)`, key: formatPath(issue.path), message: issue.message };
+  return { file: `${file} (with overrides)`, ...keyedIssue(issue) };
 }
 
 function positionOf(doc: Document, path: Array<string | number>, lineCounter: LineCounter): { line?: number; column?: number } {

@@ -17,7 +17,7 @@ from ._cli import Cli
 from ._errors import CliError, error_for_code
 from ._config import Config
 from ._context import Context
-from ._engine import DRIVER, run_engine, write_spec
+from ._engine import run_engine, write_spec
 from ._grid import Grid
 from ._notify import Notifier
 from ._results import RunResult, results_of
@@ -68,7 +68,6 @@ def drive(
     the experiment's name)."""
     cli = cli or Cli()
     ensure_store(cli)
-    spec = {**spec, **DRIVER}
     with tempfile.TemporaryDirectory(prefix="labbook-spec-") as directory, Notifier(notify) as notifier:
         spec_path = write_spec(spec, Path(directory))
         report_path = Path(directory) / "report.json"
@@ -102,7 +101,7 @@ def drive_grid(grid: Grid, make_call: CallFactory, engine_args: Sequence[str] = 
     its parameters as the objects; returns one RunResult per run, in grid order."""
     cli = cli or Cli()
     by_hash = grid.by_hash()
-    runs, completed_before = drive(grid.spec(**DRIVER), _handler(by_hash, make_call), engine_args, notify, cli)
+    runs, completed_before = drive(grid.spec(), _handler(by_hash, make_call), engine_args, notify, cli)
     return results_of(runs, completed_before, ensure_store(cli), by_hash)
 
 

@@ -14,16 +14,14 @@ from ._cli import Cli
 from ._forkserver import ExitListener, ForkServer, RunHandler
 from ._interpreter import interpreter_info
 
-__all__ = ["DRIVER", "write_spec", "run_engine", "ExitListener"]
-
-# What a spec says to have its runs executed by the Python script that added them.
-DRIVER: Dict[str, Any] = {"driver": "python"}
+__all__ = ["write_spec", "run_engine", "ExitListener"]
 
 
 def write_spec(spec: Dict[str, Any], directory: Path) -> Path:
-    """Writes the spec as JSON (which the CLI reads as YAML) and returns its path."""
+    """Writes the spec as JSON, with ``driver: python`` (its runs are executed by the Python
+    script that added them), and returns its path."""
     path = directory / f"{spec['name']}.json"
-    path.write_text(json.dumps(spec, indent=2, allow_nan=False), encoding="utf-8")
+    path.write_text(json.dumps({**spec, "driver": "python"}, indent=2, allow_nan=False), encoding="utf-8")
     return path
 
 

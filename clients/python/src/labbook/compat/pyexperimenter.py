@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from .._cli import Cli
 from .._context import Context as _LabbookContext
 from .._driver import ensure_store
-from .._engine import DRIVER, run_engine, write_spec
+from .._engine import run_engine, write_spec
 from .._runner import run_in_context
 from .._yaml import load_yaml
 
@@ -74,7 +74,7 @@ class PyExperimenter:
         ensure_store(self._cli)
 
     def _spec(self, parameters: Dict[str, List[Any]], include: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
-        spec: Dict[str, Any] = {"name": self.table_name, "parameters": parameters, "settings": self.custom_config, **DRIVER}
+        spec: Dict[str, Any] = {"name": self.table_name, "parameters": parameters, "settings": self.custom_config}
         if include:
             spec["include"] = include
         return spec
