@@ -1,10 +1,13 @@
 """PyExperimenter's documented example on labbook (the notebook 'General Usage')."""
 
+import shutil
+import sqlite3
 import textwrap
 
 import pytest
 
-from helpers import labbook_json
+from helpers import labbook_json, query_store
+from labbook import LabbookError, StoreNotFoundError
 from labbook.compat.pyexperimenter import PyExperimenter
 
 CONFIG = textwrap.dedent(
@@ -106,3 +109,38 @@ def test_the_documented_example_runs(experimenter):
     assert list(experimenter.get_table()["status"]).count("created") == 1
     aggregated = experimenter.get_table().groupby(["dataset"]).mean(numeric_only=True)
     assert 0.5 < aggregated.loc["iris", "test_f1"] <= 1.0
+
+
+def never_called(parameters, result_processor, custom_config):
+    raise AssertionError("the engine refused: no experiment should run")
+
+
+def written_by_a_newer_labbook(project):
+    """Makes the store one this labbook refuses to open (a newer schema), as an upgrade elsewhere would."""
+    db = sqlite3.connect(project / ".labbook" / "labbook.db")
+    with db:
+        db.execute("INSERT INTO labbook_migrations (version, name, applied_at) VALUES (999, 'future', 0)")
+    db.close()
+
+
+def test_execute_raises_the_engines_refusal_and_changes_nothing(experimenter, project):
+    experimenter.fill_table_from_config()
+    written_by_a_newer_labbook(project)
+    with pytest.raises(LabbookError) as refused:
+        experimenter.execute(never_called, max_experiments=-1)
+    assert refused.value.code == "LB_STORE_SCHEMA_NEWER" and refused.value.exit_status == 2
+    assert "upgrade labbook" in str(refused.value)
+    assert {state for (state,) in query_store(project, "SELECT state FROM runs")} == {"PENDING"}
+
+
+def test_add_experiment_and_execute_raises_the_engines_refusal(experimenter, project):
+    shutil.rmtree(project / ".labbook")
+    with pytest.raises(StoreNotFoundError, match="no labbook store at"):
+        experimenter.add_experiment_and_execute({"dataset": "iris", "cross_validation_splits": 5, "seed": 2, "kernel": "rbf"}, never_called)
+    assert not (project / ".labbook").exists()
+
+
+def test_execute_of_no_experiments_runs_none(experimenter):
+    experimenter.fill_table_from_config()
+    experimenter.execute(never_called, max_experiments=0)
+    assert set(experimenter.get_table()["status"]) == {"created"}

@@ -14,10 +14,10 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 
 from ._canonical import run_hash
 from ._cli import Cli
-from ._errors import CliError, error_for_code
+from ._errors import CliError
 from ._config import Config
 from ._context import Context
-from ._engine import run_engine, write_spec
+from ._engine import run_engine_session, write_spec
 from ._grid import Grid
 from ._notify import Notifier
 from ._results import RunResult, results_of
@@ -70,13 +70,8 @@ def drive(
     ensure_store(cli)
     with tempfile.TemporaryDirectory(prefix="labbook-spec-") as directory, Notifier(notify) as notifier:
         spec_path = write_spec(spec, Path(directory))
-        report_path = Path(directory) / "report.json"
-        code = run_engine(cli, ["run", str(spec_path), "--report", str(report_path), *engine_args], handler, notifier.on_exit)
-        if not report_path.exists():
-            raise CliError(f"labbook run stopped before running {spec['name']} (exit status {code}); its message is above", exit_status=code)
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-    if "error" in report:  # the engine refused (a problem in the grid, a usage mistake): its own message and code
-        raise error_for_code(report["error"].get("code"), f"{source or spec['name']}: {report['error']['message']}", code)
+        args = [str(spec_path), *engine_args]
+        report = run_engine_session(cli, "run", args, handler, notifier.on_exit, subject=spec["name"], source=source or spec["name"])
     notifier.finished()
     started = set(report["started"])
     runs = report["runs"]

@@ -7,14 +7,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional, Sequence
 
 from ._cli import Cli
+from ._errors import CliError, error_for_code
 from ._forkserver import ExitListener, ForkServer, RunHandler
 from ._interpreter import interpreter_info
 
-__all__ = ["write_spec", "run_engine", "ExitListener"]
+__all__ = ["write_spec", "run_engine_session", "ExitListener"]
 
 
 def write_spec(spec: Dict[str, Any], directory: Path) -> Path:
@@ -25,7 +27,34 @@ def write_spec(spec: Dict[str, Any], directory: Path) -> Path:
     return path
 
 
-def run_engine(cli: Cli, args: Sequence[str], handler: RunHandler, on_exit: Optional[ExitListener] = None) -> int:
+def run_engine_session(
+    cli: Cli,
+    command: str,
+    args: Sequence[str],
+    handler: RunHandler,
+    on_exit: Optional[ExitListener] = None,
+    *,
+    subject: str,
+    source: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Runs `labbook COMMAND ARGS` (``run`` or ``worker``) like `_run_engine` and returns the
+    session's report (counts, failures, ``started``, ``runs``): some failed runs are an outcome,
+    not an error. When the engine refused to work (a usage mistake, a bad spec, a store it
+    cannot open), raises its error: its code's class and its message, prefixed with `source`
+    (what the user wrote the spec in) when given. `subject` names what it was asked to run."""
+    with tempfile.TemporaryDirectory(prefix="labbook-report-") as directory:
+        report_path = Path(directory) / "report.json"
+        code = _run_engine(cli, [command, "--report", str(report_path), *args], handler, on_exit)
+        if not report_path.exists():  # it stopped before its action (a malformed command line) or crashed; it printed why
+            raise CliError(f"labbook {command} stopped before running {subject} (exit status {code}); its message is above", exit_status=code)
+        report: Dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
+    if "error" in report:
+        message = report["error"]["message"]
+        raise error_for_code(report["error"].get("code"), f"{source}: {message}" if source else message, code)
+    return report
+
+
+def _run_engine(cli: Cli, args: Sequence[str], handler: RunHandler, on_exit: Optional[ExitListener] = None) -> int:
     """Runs `labbook ARGS` with a fork server whose slots execute the runs; the engine's
     progress goes to this process's terminal. Returns the engine's exit status."""
     server = ForkServer(handler, on_exit)

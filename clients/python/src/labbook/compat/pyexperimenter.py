@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from .._cli import Cli
 from .._context import Context as _LabbookContext
 from .._driver import ensure_store
-from .._engine import run_engine, write_spec
+from .._engine import run_engine_session, write_spec
 from .._runner import run_in_context
 from .._yaml import load_yaml
 
@@ -87,7 +87,7 @@ class PyExperimenter:
             if function is None:
                 self._cli.run([command, str(path), *(extra or [])])
             else:
-                run_engine(self._cli, [command, str(path), *(extra or [])], self._handler(function))
+                run_engine_session(self._cli, command, [str(path), *(extra or [])], self._handler(function), subject=self.table_name)
 
     def fill_table_from_config(self) -> None:
         """Adds the cartesian product of the keyfields' values (runs already there are kept)."""
@@ -100,11 +100,15 @@ class PyExperimenter:
 
     def execute(self, experiment_function: Callable[..., Any], max_experiments: int = -1, random_order: bool = False) -> None:
         """Executes open experiments on ``n_jobs`` processes until none are left (or
-        `max_experiments` ran): ``experiment_function(keyfields, result_processor, custom_config)``."""
-        args = ["worker", "-e", self.table_name, "-j", str(self.n_jobs)]
+        `max_experiments` ran): ``experiment_function(keyfields, result_processor, custom_config)``.
+        An experiment that raises is an 'error' row, as in PyExperimenter; an engine that refuses
+        to work (a store it cannot open, a bad ``n_jobs``) raises labbook's error."""
+        if max_experiments == 0:  # PyExperimenter executes none; the engine's --max-runs takes 1 or more
+            return
+        args = ["-e", self.table_name, "-j", str(self.n_jobs)]
         if max_experiments >= 0:
             args += ["--max-runs", str(max_experiments)]
-        run_engine(self._cli, args, self._handler(experiment_function))
+        run_engine_session(self._cli, "worker", args, self._handler(experiment_function), subject=self.table_name)
 
     def add_experiment_and_execute(self, keyfields: Dict[str, Any], experiment_function: Callable[..., Any]) -> None:
         """Adds one experiment and executes just that one."""
