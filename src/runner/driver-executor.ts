@@ -16,13 +16,32 @@ export const DRIVER_ARGV_VARIABLE = 'LABBOOK_PY_ARGV';
 /** The driver's description of its interpreter (JSON, as PythonInfo), recorded instead of probing it. */
 export const DRIVER_PYTHON_VARIABLE = 'LABBOOK_PY_INFO';
 
+/**
+ * Runs a slot takes at once while runs are short (the worker decides when, see
+ * WorkerOptions.runsPerSlot): the next ones wait in its connection, so it begins each as soon
+ * as the one before ends instead of waiting for the engine to answer its `!end`.
+ */
+export const DRIVER_RUNS_PER_SLOT = 8;
+
 export interface DriverExecutorOptions {
   /** The driver's fork server (from $LABBOOK_PY_SERVER). */
   socketPath: string;
+  /** Slot processes to open at most (the worker's slots); runs beyond them wait in a slot's queue. */
+  processes: number;
   cwd: string;
   storeDir: string;
   killGraceMs?: number;
   now: () => number;
+}
+
+/** A run sent to a slot. */
+interface SlotRun {
+  line?: (line: string) => void;
+  /** Called when the slot begins it (at once on an idle slot, else when the run before ends). */
+  begin: () => void;
+  begun: boolean;
+  /** Its exit status; null when the slot went away; 'skipped' when the slot gave it back unbegun. */
+  end: (code: number | null | 'skipped') => void;
 }
 
 /** One persistent Python process of the driver, executing one run at a time. */
@@ -35,8 +54,8 @@ interface Slot {
   /** Resolves when it said hello (or went away before). */
   ready: Promise<void>;
   markReady: () => void;
-  /** Set while it executes a run: its protocol lines go there, `!end` ends it. */
-  current?: { line?: (line: string) => void; end: (code: number | null) => void };
+  /** The runs sent to it, in order: the first one executes (its protocol lines go there, `!end` ends it), the others wait. */
+  runs: SlotRun[];
   stopRequested: boolean;
   closed: boolean;
   /** Why the connection failed (the fork server is not there), if it did. */
@@ -49,10 +68,14 @@ interface Slot {
  * function and modules loaded) and executes runs one after another, so a run costs a message,
  * not an interpreter start. Per run the worker sends one JSON line `{"env": {...}, "cwd": ...}`
  * (the LABBOOK_* variables of docs/protocol.md); the slot speaks the fd-3 protocol on the same
- * connection and ends the run with `!end <exit status>`. The slot appends the run's output to
- * its run directory's logs (making the directory only then). A slot that dies mid-run (a crash,
- * a timeout's kill) fails that run, its output is moved to the run's logs here, and it is
- * replaced by a new one for the next. See docs/python.md and clients/python/.../_slot.py.
+ * connection and ends the run with `!end <exit status>`. A slot may hold several runs (up to
+ * `processes` slots, then runs queue in the one with the fewest): it begins each when the one
+ * before ends, and `{"skip": id}` takes back one it has not begun (it answers `!skip`). The slot
+ * tells answers to a run's requests from queued runs by their start, `{"id":`. The slot appends
+ * the run's output to its run directory's logs (making the directory only then). A slot that
+ * dies mid-run (a crash, a timeout's kill) fails that run, its output is moved to the run's
+ * logs here, the runs waiting in it end as not started, and it is replaced by a new one for
+ * the next. See docs/python.md and clients/python/.../_slot.py.
  */
 export class DriverExecutor implements Executor {
   private readonly idle: Slot[] = [];
@@ -61,40 +84,57 @@ export class DriverExecutor implements Executor {
   constructor(private readonly options: DriverExecutorOptions) {}
 
   start(task: RunTask): Execution {
-    let slot: Slot | undefined;
+    const slot = this.slotFor();
     let stopped: StopReason | undefined;
+    let markBegun = () => {};
+    const begun = new Promise<void>((resolve) => {
+      markBegun = resolve;
+    });
+    let markEnded: SlotRun['end'] = () => {};
+    const finished = new Promise<number | null | 'skipped'>((resolve) => {
+      markEnded = resolve;
+    });
+    const entry: SlotRun = {
+      begun: false,
+      begin: () => {
+        entry.begun = true;
+        markBegun();
+      },
+      end: markEnded,
+    };
     const ended = (async (): Promise<RunEnd> => {
-      slot = this.idle.pop() ?? this.openSlot(this.options.socketPath);
       const { run, spec, runDir, recorder } = task;
       const stderrPath = join(runDir, 'stderr.log');
       const stderrStart = stderrStartOf(stderrPath, run.attempt);
-      const current: NonNullable<Slot['current']> = { end: () => {} };
-      const finished = new Promise<number | null>((resolve) => {
-        current.end = resolve;
-      });
-      slot.current = current;
       const channel = serveChannel(
         {
           socket: slot.socket,
           onLine: (handler) => {
-            current.line = handler;
+            entry.line = handler;
           },
           closed: finished.then(() => undefined),
         },
         recorder,
         { now: this.options.now },
       );
-      if (slot.closed) current.end(null);
+      slot.runs.push(entry);
+      if (slot.closed) entry.end(null);
+      else if (slot.runs.length === 1) entry.begin();
       const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
       const { LABBOOK_CHANNEL_FD: _, ...env } = runEnvironment(run.params, spec.settings, builtins, this.options.storeDir);
+      // Runs sent in one turn of the event loop (a batch the worker started) go in one write.
+      slot.socket.cork();
       slot.socket.write(`${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
-      if (stopped) this.stopSlot(slot);
+      process.nextTick(() => slot.socket.uncork());
+      await Promise.race([begun, finished]);
       await slot.ready; // a new slot's pid, for sampling its CPU and memory
-      const stopMonitor = slot.pid === undefined ? () => {} : monitorGroup(slot.pid, recorder);
+      const stopMonitor = slot.pid === undefined || !entry.begun ? () => {} : monitorGroup(slot.pid, recorder);
       const code = await finished;
       stopMonitor();
-      slot.current = undefined;
       await channel;
+      if (code === 'skipped' || (code === null && !entry.begun)) {
+        return { ok: false, notStarted: true, reason: 'not started', error: 'its Python slot ended before it began', exitCode: null };
+      }
       if (code === null) {
         this.discard(slot);
         await moveOutputs(slot, runDir);
@@ -102,17 +142,20 @@ export class DriverExecutor implements Executor {
         const how = slot.error ?? (stopped ? `stopped (${stopped})` : 'the Python slot process died during the run');
         return { ok: false, reason: stopped ? 'stopped' : 'slot died', error: tail ? `${tail}\n${how}` : how, exitCode: null };
       }
-      if (stopped) this.discard(slot);
-      else this.idle.push(slot);
+      if (slot.stopRequested) this.discard(slot);
+      else if (slot.runs.length === 0 && !this.idle.includes(slot)) this.idle.push(slot);
       if (code === 0) return { ok: true, result: recorder.result, exitCode: 0 };
       return { ok: false, reason: `exit status ${code}`, error: await readStderrTail(stderrPath, stderrStart), exitCode: code };
     })();
     return {
       ended,
+      begun,
       stop: (reason) => {
         if (stopped) return;
         stopped = reason;
-        if (slot) this.stopSlot(slot);
+        // A run still waiting in the slot is taken back (the slot answers `!skip`, unless it began it meanwhile).
+        if (entry.begun) this.stopSlot(slot);
+        else if (!slot.closed) slot.socket.write(`${JSON.stringify({ skip: task.run.id })}\n`);
       },
     };
   }
@@ -123,12 +166,23 @@ export class DriverExecutor implements Executor {
     this.idle.length = 0;
   }
 
+  /** An idle slot; else a new one while there are fewer than `processes`; else the one with the fewest runs. */
+  private slotFor(): Slot {
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    let fewest: Slot | undefined;
+    for (const slot of this.all) {
+      if (!slot.stopRequested && !slot.closed && (!fewest || slot.runs.length < fewest.runs.length)) fewest = slot;
+    }
+    return fewest && this.all.size >= this.options.processes ? fewest : this.openSlot(this.options.socketPath);
+  }
+
   private openSlot(path: string): Slot {
     let markReady = () => {};
     const ready = new Promise<void>((resolve) => {
       markReady = resolve;
     });
-    const slot: Slot = { socket: connect(path), ready, markReady, stopRequested: false, closed: false };
+    const slot: Slot = { socket: connect(path), ready, markReady, runs: [], stopRequested: false, closed: false };
     this.all.add(slot);
     const lines = new LineSplitter((line) => this.onLine(slot, line));
     slot.socket.on('data', (chunk: Buffer) => lines.push(chunk));
@@ -139,7 +193,7 @@ export class DriverExecutor implements Executor {
       slot.closed = true;
       slot.markReady();
       this.discard(slot);
-      slot.current?.end(null);
+      for (const run of slot.runs.splice(0)) run.end(null);
     });
     return slot;
   }
@@ -147,7 +201,7 @@ export class DriverExecutor implements Executor {
   private onLine(slot: Slot, line: string): void {
     // Control lines start with '!'; everything else is the fd-3 protocol of the current run.
     if (line.charCodeAt(0) !== 33) {
-      slot.current?.line?.(line);
+      slot.runs[0]?.line?.(line);
       return;
     }
     const space = line.indexOf(' ');
@@ -159,8 +213,10 @@ export class DriverExecutor implements Executor {
       slot.outputs = { stdout: hello.stdout, stderr: hello.stderr };
       slot.markReady();
       if (slot.stopRequested) terminateGroup(slot.pid, this.options.killGraceMs);
-    } else if (word === 'end') {
-      slot.current?.end(Number(value));
+    } else if (word === 'end' || word === 'skip') {
+      slot.runs.shift()?.end(word === 'end' ? Number(value) : 'skipped');
+      // The slot went on to the next run it holds; in a slot being stopped, those are given back unbegun.
+      if (!slot.stopRequested) slot.runs[0]?.begin();
     }
   }
 

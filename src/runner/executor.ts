@@ -8,8 +8,11 @@ export type StopReason = 'timeout' | 'interrupt' | 'lease-lost';
 /** How a run ended, as its executor saw it (the worker turns this into the store's outcome). */
 export type RunEnd =
   | { ok: true; result: JsonValue | null; exitCode: number | null }
-  /** `reason` says how it ended (`exit status 3`, `killed by SIGSEGV`, `exception`); `error` what it said (stderr tail, stack). */
-  | { ok: false; reason: string; error: string; exitCode: number | null };
+  /**
+   * `reason` says how it ended (`exit status 3`, `killed by SIGSEGV`, `exception`); `error` what it said (stderr tail, stack).
+   * `notStarted`: it never began (it waited in a slot that went away): it goes back to the queue as it was.
+   */
+  | { ok: false; reason: string; error: string; exitCode: number | null; notStarted?: true };
 
 export interface RunTask {
   run: RunRecord;
@@ -22,6 +25,8 @@ export interface RunTask {
 export interface Execution {
   /** Resolves when the run has ended and everything it sent is recorded. */
   ended: Promise<RunEnd>;
+  /** Resolves when the run begins, when that is later than its start (it waits in a slot's queue); never, if it does not. */
+  begun?: Promise<void>;
   /** Ends the run early: politely first, then by force after a grace period. */
   stop(reason: StopReason): void;
 }

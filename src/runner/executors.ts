@@ -7,13 +7,18 @@ import { FunctionExecutor } from './function-executor.js';
 import { DriverNotRunningError } from './runner-errors.js';
 import type { ExecutorFactory } from './worker.js';
 
+export interface ExecutorsOptions extends CommandExecutorOptions {
+  /** The worker's slots: a Python driver opens at most that many slot processes. */
+  slots: number;
+}
+
 /** A worker's executors, each started the first time a run needs it. */
 export class Executors implements ExecutorFactory {
   private commands: Promise<CommandExecutor> | undefined;
   private functions: FunctionExecutor | undefined;
   private driver: DriverExecutor | undefined;
 
-  constructor(private readonly options: CommandExecutorOptions) {}
+  constructor(private readonly options: ExecutorsOptions) {}
 
   async forSpec(spec: ExperimentSpec): Promise<Executor> {
     if (spec.command) {
@@ -23,7 +28,7 @@ export class Executors implements ExecutorFactory {
     if (spec.driver) {
       const socketPath = this.options.env[DRIVER_SOCKET_VARIABLE];
       if (!socketPath) throw new DriverNotRunningError(spec.name);
-      this.driver ??= new DriverExecutor({ ...this.options, socketPath });
+      this.driver ??= new DriverExecutor({ ...this.options, socketPath, processes: this.options.slots });
       return this.driver;
     }
     this.functions ??= new FunctionExecutor(this.options.cwd);

@@ -24,6 +24,7 @@ class BadMessage extends Error {}
 export function serveChannel(connection: RunConnection, recorder: RunRecorder, options: ChannelOptions): Promise<void> {
   let lineNumber = 0;
   let handling: Promise<void> = Promise.resolve();
+  // An answer starts with `{"id":`: a Python driver's slot tells answers from the runs sent ahead by that.
   const reply = (id: number, body: { ok: true; value: JsonValue } | { ok: false; error: { code: string; message: string } }) => {
     if (!connection.socket.destroyed) connection.socket.write(`${JSON.stringify({ id, ...body })}\n`);
   };

@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** Also wait for runs other workers hold (a resume after a crash waits for their leases to expire). */
   waitForOthers: boolean;
   maxRuns?: number;
+  /** Runs each slot takes at once while runs are short (WorkerOptions.runsPerSlot). */
+  runsPerSlot?: number;
   leaseMs?: number;
   killOnInterrupt: boolean;
   /** Where progress goes (stderr) and whether it is a terminal. */
@@ -69,13 +71,20 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     },
     env: options.env,
   });
-  const executors = new Executors({ cwd: options.cwd, env: options.env, storeDir: store.dataDir, now: () => clock.now() });
+  const executors = new Executors({
+    cwd: options.cwd,
+    env: options.env,
+    storeDir: store.dataDir,
+    slots: options.slots,
+    now: () => clock.now(),
+  });
   const worker = new Worker(queue, executors, {
     slots: options.slots,
     cwd: options.cwd,
     wait: options.wait,
     ...(options.experiments && { experiments: options.experiments }),
     ...(options.maxRuns !== undefined && { maxRuns: options.maxRuns }),
+    ...(options.runsPerSlot !== undefined && { runsPerSlot: options.runsPerSlot }),
     ...(options.waitForOthers && {
       waitWhile: async () => {
         const now = await counts();

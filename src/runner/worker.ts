@@ -46,6 +46,11 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Stop after claiming this many runs. */
   maxRuns?: number;
+  /**
+   * While runs are short (see SHORT_RUN_MS), hand each slot this many runs at once (default 1):
+   * for executors whose slots queue them (a Python driver's, see DRIVER_RUNS_PER_SLOT).
+   */
+  runsPerSlot?: number;
   /** Asked when there is nothing to claim: true keeps the worker polling (runs held by others may come back). */
   waitWhile?: () => Promise<boolean>;
   onEvent?: (event: WorkerEvent) => void;
@@ -74,8 +79,8 @@ const MAX_CLAIM_AHEAD = 32;
 
 interface ActiveRun {
   run: RunRecord;
-  /** When this worker started it (recorded with its outcome: a run claimed ahead has no start time before). */
-  startedAt: number;
+  /** When it began (recorded with its outcome: a run claimed ahead has no start time before). */
+  startedAt?: number;
   execution?: Execution;
   stop?: StopReason;
   timer?: NodeJS.Timeout;
@@ -93,7 +98,7 @@ export class Worker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   /** The runs this worker holds: executing, or ended with their outcome being written. */
   private readonly active = new Map<number, ActiveRun>();
-  /** Slots in use: runs started and not ended. */
+  /** Runs handed to executors and not ended (a slot may hold several, see runsPerSlot). */
   private executing = 0;
   /** Runs claimed ahead and not started yet; their leases are renewed like running ones'. */
   private readonly backlog: RunRecord[] = [];
@@ -127,10 +132,9 @@ export class Worker {
   interrupt(kill: boolean): void {
     this.draining = true;
     void this.releaseBacklog().catch((error: unknown) => this.warn(`giving back runs not started failed: ${(error as Error).message}`));
-    if (kill && !this.killing) {
-      this.killing = true;
-      for (const active of this.active.values()) this.stopRun(active, 'interrupt');
-    }
+    if (kill) this.killing = true;
+    // Runs that have not begun (waiting in a slot) go back to the queue too; with `kill`, all.
+    for (const active of this.active.values()) if (this.killing || active.startedAt === undefined) this.stopRun(active, 'interrupt');
     this.wake?.();
   }
 
@@ -153,18 +157,21 @@ export class Worker {
     const running = new Set<Promise<void>>();
     try {
       for (;;) {
-        const free = this.options.slots - this.executing;
+        const short = this.meanRunMs < SHORT_RUN_MS;
+        const capacity = this.options.slots * (short ? (this.options.runsPerSlot ?? 1) : 1);
+        const free = capacity - this.executing;
         let budget = (this.options.maxRuns ?? Number.POSITIVE_INFINITY) - this.report.claimed;
         let started: RunRecord[] = [];
         if (!this.draining && free > 0) {
           if (this.backlog.length === 0 && budget > 0) {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
-            const ahead = this.meanRunMs < SHORT_RUN_MS ? this.claimAhead() : 0;
+            const ahead = short ? this.claimAhead() : 0;
             const limit = Math.min(free + ahead, budget);
             const claimed = await this.queue.claim(this.id, limit, {
               ...(this.options.experiments && { experiments: this.options.experiments }),
               excludeExperiments: [...this.notExecutable],
-              startNow: free,
+              // Runs that begin at once, on a slot with nothing to do; the others get their start time with their outcome.
+              startNow: Math.max(0, this.options.slots - this.executing),
             });
             this.report.claimed += claimed.length;
             budget -= claimed.length;
@@ -179,7 +186,7 @@ export class Worker {
           });
           running.add(job);
         }
-        if (started.length > 0 && this.executing < this.options.slots) continue;
+        if (started.length > 0 && this.executing < capacity) continue;
         if (running.size === 0) {
           const canClaimMore = !this.draining && budget > 0;
           if (!canClaimMore) break;
@@ -208,7 +215,7 @@ export class Worker {
   }
 
   private async execute(run: RunRecord): Promise<void> {
-    const active: ActiveRun = { run, startedAt: this.queue.clock.now() };
+    const active: ActiveRun = { run };
     this.active.set(run.id, active);
     this.executing++;
     const freeSlot = () => {
@@ -235,18 +242,28 @@ export class Worker {
         run.attempt,
         runDir,
       );
-      this.options.onEvent?.({ type: 'started', run });
-      active.execution = executor.start({ run, spec, runDir, recorder });
-      if (active.stop) active.execution.stop(active.stop);
-      if (spec.timeout !== undefined) active.timer = setTimeout(() => this.stopRun(active, 'timeout'), spec.timeout * 1000);
-      const startedAt = performance.now();
-      const end = await active.execution.ended;
+      const execution = executor.start({ run, spec, runDir, recorder });
+      active.execution = execution;
+      if (active.stop) execution.stop(active.stop);
+      let begunAt = 0;
+      const begin = () => {
+        begunAt = performance.now();
+        active.startedAt = this.queue.clock.now();
+        this.options.onEvent?.({ type: 'started', run });
+        if (spec.timeout !== undefined) active.timer = setTimeout(() => this.stopRun(active, 'timeout'), spec.timeout * 1000);
+      };
+      if (execution.begun) void execution.begun.then(begin);
+      else begin();
+      const end = await execution.ended;
       freeSlot(); // the next run may start while this one's outcome is written
-      this.meanRunMs = Number.isFinite(this.meanRunMs)
-        ? 0.9 * this.meanRunMs + 0.1 * (performance.now() - startedAt)
-        : performance.now() - startedAt;
       clearTimeout(active.timer);
       await recorder.close();
+      if (!end.ok && end.notStarted) {
+        await this.releaseUnstarted(run);
+        return;
+      }
+      const tookMs = performance.now() - begunAt;
+      this.meanRunMs = Number.isFinite(this.meanRunMs) ? 0.9 * this.meanRunMs + 0.1 * tookMs : tookMs;
       await this.record(active, this.describeEnd(end, active.stop, spec), await environment);
     } catch (error) {
       clearTimeout(active.timer);
@@ -288,7 +305,12 @@ export class Worker {
     else if (stop !== 'lease-lost') outcome = { kind: 'failed', reason: end.reason, error: end.error, exitCode: end.exitCode };
     const state =
       outcome &&
-      (await this.outcomes.write({ lease, outcome, startedAt: active.startedAt, ...(environment !== undefined && { environment }) }));
+      (await this.outcomes.write({
+        lease,
+        outcome,
+        startedAt: active.startedAt ?? this.queue.clock.now(), // it failed before it began
+        ...(environment !== undefined && { environment }),
+      }));
     if (state === undefined) {
       this.report.lost++;
       this.options.onEvent?.({ type: 'lost', run });

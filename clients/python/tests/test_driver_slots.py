@@ -65,6 +65,50 @@ def test_a_run_that_takes_its_slot_down_fails_alone_and_the_next_run_gets_a_new_
     assert len({pids["os-exit"], pids["hang"], pids["segfault"], pids["last"]}) == 4, "a slot that died is replaced"
 
 
+def test_runs_sent_ahead_to_a_slot_that_dies_go_back_unspent_and_each_run_executes_once(project):
+    script = textwrap.dedent(
+        """
+        import os
+        import labbook
+
+        def act(ctx, config):
+            with open("executions.log", "a") as log:
+                log.write(f"{config.i}\\n")
+            if config.i == 12:
+                os._exit(4)  # takes its slot down, with the runs sent ahead to it
+            return config.i
+
+        labbook.run(act, {"parameters": {"i": list(range(40))}}, workers=2, experiment="ahead")
+        """
+    )
+    run_python(script, cwd=project)
+    runs = {r["params"]["i"]: r for r in labbook_json(project, "ls", "-e", "ahead")}
+    assert runs[12]["state"] == "FAILED"
+    assert all(r["state"] == "COMPLETED" and r["result"] == i and r["attempt"] == 1 for i, r in runs.items() if i != 12)
+    executions = (project / "executions.log").read_text().split()
+    assert sorted(map(int, executions)) == list(range(40)), "each run executed exactly once"
+    (given_back,) = query_store(project, "SELECT count(*) FROM run_events WHERE reason = 'not started'")[0]
+    assert given_back > 0, "runs waited in the slot that died and went back to the queue"
+
+
+def test_a_run_in_a_slot_gets_its_answers_while_runs_wait_behind_it(project):
+    script = textwrap.dedent(
+        """
+        import labbook
+
+        def ask(ctx, config):
+            before = ctx.checkpoint_exists()
+            ctx.checkpoint({"i": config.i})
+            return [before, ctx.checkpoint_exists(), ctx.restore()["i"]]
+
+        labbook.run(ask, {"parameters": {"i": list(range(60))}}, workers=2, experiment="answers")
+        """
+    )
+    run_python(script, cwd=project)
+    runs = labbook_json(project, "ls", "-e", "answers")
+    assert sorted((r["state"], r["result"]) for r in runs) == [("COMPLETED", [False, True, i]) for i in range(60)]
+
+
 def test_a_long_run_in_a_slot_has_its_cpu_and_memory_sampled(project):
     script = textwrap.dedent(
         """

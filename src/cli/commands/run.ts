@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SpecError } from '../../errors.js';
 import { Queue } from '../../queue/queue.js';
-import { DRIVER_SOCKET_VARIABLE } from '../../runner/driver-executor.js';
+import { DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../../runner/driver-executor.js';
 import { DriverNotRunningError } from '../../runner/runner-errors.js';
 import { runSession } from '../../runner/session.js';
 import { executesRuns } from '../../spec/executes-runs.js';
@@ -59,7 +59,14 @@ async function run(ctx: CliContext, options: RunOptions, file: string, overrides
   return withStore(ctx, options, async (store) => {
     const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
     if (!options.json) ctx.stderr.write(`${describeEnqueue(experiment.name, counts)}\n`);
-    const result = await runSession({ ...settings, store, experiments: [experiment.name], wait: false, waitForOthers: true });
+    const result = await runSession({
+      ...settings,
+      store,
+      experiments: [experiment.name],
+      wait: false,
+      waitForOthers: true,
+      ...(loaded.spec.driver && { runsPerSlot: DRIVER_RUNS_PER_SLOT }),
+    });
     return reportSession(ctx, options, result, () => store.listRuns({ experiments: [experiment.name] }));
   });
 }

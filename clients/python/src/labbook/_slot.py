@@ -6,8 +6,12 @@ The wire format (the engine's side is src/runner/driver-executor.ts):
 - the slot says ``!slot {"pid": …, "stdout": path, "stderr": path}`` once (the pid leads its
   own process group; the paths are its output files, below);
 - the engine sends one JSON line per run: ``{"env": {LABBOOK_* variables}, "cwd": dir}``;
+  while runs are short it sends several ahead, and the slot begins each as soon as the one
+  before ends;
 - the run speaks the fd-3 protocol of docs/protocol.md on the same connection (its lines
   never start with ``!``), and the slot ends it with ``!end <exit status>``;
+- ``{"skip": run id}`` takes back a run sent ahead: if the slot has not begun it, it answers
+  ``!skip`` in its place (the engine gives the run back to the queue);
 - end of file from the engine ends the slot.
 
 A run's stdout and stderr end up in ``stdout.log`` and ``stderr.log`` in its run directory,
@@ -24,13 +28,16 @@ opens a new slot for the next one.
 
 from __future__ import annotations
 
+import collections
 import faulthandler
 import io
 import json
 import os
 import socket
 import sys
-from typing import Callable, Mapping, Optional
+from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Set
+
+from ._channel import read_through
 
 __all__ = ["Slot", "RunHandler", "ExitListener"]
 
@@ -56,6 +63,12 @@ class Slot:
         # Where its output files go (the fork server's directory, removed with it).
         self.output_dir = output_dir
         self._inbox = b""
+        # Runs sent ahead, in order; the ids of those the engine took back; the engine's
+        # answers to the current run's requests (its channel reads them, see read_through).
+        self._waiting: Deque[Dict[str, Any]] = collections.deque()
+        self._skipped: Set[str] = set()
+        self._answers: List[bytes] = []
+        self._closed = False
 
     def serve(self) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -78,14 +91,19 @@ class Slot:
         # A crash in native code (a segfault in an extension) leaves its Python traceback in
         # the run's stderr.log, where the engine takes the run's error from.
         faulthandler.enable(file=sys.stderr)
+        read_through(self.conn.fileno(), self._answers_for_run)
         hello = {"pid": os.getpid(), **{output.name: output.path for output in self.outputs}}
         self.conn.sendall(f"!slot {json.dumps(hello)}\n".encode())
         while True:
-            line = self._read_line()
-            if line is None:
+            message = self._next_run()
+            if message is None:
                 return
-            message = json.loads(line)
+            if message["env"]["LABBOOK_RUN_ID"] in self._skipped:
+                self._skipped.discard(message["env"]["LABBOOK_RUN_ID"])
+                self.conn.sendall(b"!skip\n")
+                continue
             env = {**message["env"], "LABBOOK_CHANNEL_FD": str(self.conn.fileno())}
+            self._answers.clear()  # late answers to the run before (nobody waits for them)
             code = self._run(env, message.get("cwd"))
             if self.on_exit is not None:
                 self.on_exit(env, code)
@@ -112,16 +130,45 @@ class Slot:
             for output, console in zip(self.outputs, self.console):
                 output.end(console)
 
-    def _read_line(self) -> Optional[bytes]:
-        while b"\n" not in self._inbox:
-            chunk = self.conn.recv(1 << 16)
-            if not chunk:
-                return None
-            self._inbox += chunk
-            if len(self._inbox) > _LINE_LIMIT:
-                raise ValueError("a run message longer than 16 MiB")
-        line, _, self._inbox = self._inbox.partition(b"\n")
-        return line
+    def _next_run(self) -> Optional[Dict[str, Any]]:
+        """The next run to begin, after reading what the engine sent meanwhile (it may have
+        taken back a run sent ahead); None once the engine ended the connection."""
+        while not self._waiting and not self._closed:
+            self._receive(block=True)
+        if not self._closed:
+            self._receive(block=False)
+        return None if self._closed else self._waiting.popleft()
+
+    def _receive(self, block: bool) -> None:
+        try:
+            chunk = self.conn.recv(1 << 16, 0 if block else socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        if not chunk:
+            self._closed = True
+            return
+        self._inbox += chunk
+        *lines, self._inbox = self._inbox.split(b"\n")
+        if len(self._inbox) > _LINE_LIMIT:
+            raise ValueError("a run message longer than 16 MiB")
+        for line in lines:
+            if line.startswith(b'{"id":'):
+                self._answers.append(line + b"\n")
+                continue
+            message = json.loads(line)
+            if "skip" not in message:
+                self._waiting.append(message)
+            elif any(run["env"]["LABBOOK_RUN_ID"] == str(message["skip"]) for run in self._waiting):
+                self._skipped.add(str(message["skip"]))
+
+    def _answers_for_run(self) -> bytes:
+        """What the current run's channel reads: the engine's answers (runs sent ahead
+        meanwhile wait for their turn); b"" once the engine ended the connection."""
+        while not self._answers and not self._closed:
+            self._receive(block=True)
+        answers = b"".join(self._answers)
+        self._answers.clear()
+        return answers
 
 
 class _SlotOutput:
