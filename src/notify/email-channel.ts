@@ -1,4 +1,5 @@
 import type { Transporter } from 'nodemailer';
+import { tlsCaCertificates } from '../util/extra-ca-certs.js';
 import { failedHeadline, failedText, finishedHeadline, finishedText, redactUrl } from './format.js';
 import type { Channel, Notice, RunNotice } from './types.js';
 
@@ -20,7 +21,14 @@ export function emailChannel(target: EmailTarget, timeoutMs: number): Channel {
   let transport: Promise<Transporter> | undefined;
   const open = (): Promise<Transporter> => {
     transport ??= import('nodemailer').then(({ createTransport }) =>
-      createTransport({ url: target.smtp, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }),
+      createTransport({
+        url: target.smtp,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+        // For smtps:// and STARTTLS alike: nodemailer hands `tls` to tls.connect.
+        tls: { ca: tlsCaCertificates() },
+      }),
     );
     return transport;
   };

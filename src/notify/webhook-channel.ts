@@ -1,5 +1,6 @@
 import { errorLine } from '../util/error-line.js';
 import { failedText, finishedText, redactUrl } from './format.js';
+import { postJson } from './post-json.js';
 import type { Channel, Notice } from './types.js';
 
 /**
@@ -10,20 +11,8 @@ export function webhookChannel(url: string, timeoutMs: number): Channel {
   return {
     label: `webhook ${redactUrl(url)}`,
     async deliver(notice: Notice): Promise<void> {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'labbook' },
-          body: JSON.stringify(webhookBody(notice)),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        // Read the answer so that the connection is released; its content does not matter.
-        await response.arrayBuffer();
-      } catch (error) {
-        throw new Error(fetchProblem(error, timeoutMs), { cause: error });
-      }
-      if (!response.ok) throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+      const { status, statusText } = await postJson(url, JSON.stringify(webhookBody(notice)), timeoutMs);
+      if (status < 200 || status > 299) throw new Error(`HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
     },
     async close(): Promise<void> {},
   };
@@ -60,13 +49,4 @@ export function webhookBody(notice: Notice): Record<string, unknown> {
     suppressed: notice.suppressed,
     store: summary.store,
   };
-}
-
-/** `ECONNREFUSED`, `timed out after 5s`: fetch hides the cause behind "fetch failed". */
-function fetchProblem(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${timeoutMs / 1000}s`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server as HttpServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Server } from 'node:net';
 import type { TestContext } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 
@@ -13,17 +14,38 @@ export interface WebhookSink {
 /** Answers every POST with `status` after `delayMs` (or never, for `status: 'hang'`) and keeps its JSON body. */
 export async function webhookSink(t: TestContext, status: number | 'hang' = 200, delayMs = 0): Promise<WebhookSink> {
   const bodies: Array<Record<string, unknown>> = [];
-  const server = createServer((request, response) => {
+  const port = await serve(t, createServer(keepBodies(bodies, status, delayMs)));
+  return { url: `http://127.0.0.1:${port}/services/T0/B0/secret`, bodies };
+}
+
+/** A webhook sink over HTTPS that answers 200, with `credentials` (a key and a certificate for 127.0.0.1). */
+export async function httpsWebhookSink(t: TestContext, credentials: TlsCredentials): Promise<WebhookSink> {
+  const bodies: Array<Record<string, unknown>> = [];
+  const port = await serve(t, createHttpsServer(credentials, keepBodies(bodies, 200, 0)));
+  return { url: `https://127.0.0.1:${port}/services/T0/B0/secret`, bodies };
+}
+
+export interface TlsCredentials {
+  key: string;
+  cert: string;
+}
+
+function keepBodies(bodies: Array<Record<string, unknown>>, status: number | 'hang', delayMs: number): RequestListener {
+  return (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       bodies.push({ ...JSON.parse(Buffer.concat(chunks).toString('utf8')), contentType: request.headers['content-type'] });
       if (status !== 'hang') setTimeout(() => response.writeHead(status).end('ok'), delayMs);
     });
-  });
+  };
+}
+
+/** Listens on 127.0.0.1 until the test ends; the port. */
+async function serve(t: TestContext, server: HttpServer | HttpsServer): Promise<number> {
   const port = await listen(server);
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()));
-  return { url: `http://127.0.0.1:${port}/services/T0/B0/secret`, bodies };
+  return port;
 }
 
 /** A port that was free a moment ago: connections to it are refused. */
@@ -41,10 +63,14 @@ export interface ReceivedMail {
   text: string;
 }
 
-/** An SMTP server without TLS or login that keeps each message, decoded enough to assert on. */
-export async function smtpSink(t: TestContext): Promise<{ url: string; mails: ReceivedMail[] }> {
+/**
+ * An SMTP server without login that keeps each message, decoded enough to assert on; without
+ * TLS, or smtps:// with `credentials` (a key and a certificate for 127.0.0.1).
+ */
+export async function smtpSink(t: TestContext, credentials?: TlsCredentials): Promise<{ url: string; mails: ReceivedMail[] }> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
+    ...(credentials && { secure: true, ...credentials }),
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -59,10 +85,12 @@ export async function smtpSink(t: TestContext): Promise<{ url: string; mails: Re
       });
     },
   });
+  // A client that rejects the certificate hangs up mid-handshake: the test asserts on what the client saw.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `smtp://127.0.0.1:${port}`, mails };
+  return { url: `${credentials ? 'smtps' : 'smtp'}://127.0.0.1:${port}`, mails };
 }
 
 function listen(server: Server): Promise<number> {

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import type { NotifyConfig } from '../../../src/spec/types.js';
+import { DEFERRED_CA_CERTS_VARIABLE } from '../../../src/util/extra-ca-certs.js';
+import { repoPath } from '../../helpers/paths.js';
+import { processEnv } from '../../helpers/project.js';
+import { httpsWebhookSink, smtpSink } from './sinks.js';
+
+// The servers' certificate is signed by a test CA that no system trusts (see test/fixtures/tls/).
+const tlsFixture = (name: string): string => repoPath('test', 'fixtures', 'tls', name);
+const testCa = tlsFixture('ca.pem');
+const credentials = { key: readFileSync(tlsFixture('server.key'), 'utf8'), cert: readFileSync(tlsFixture('server.pem'), 'utf8') };
+
+const webhook = (url: string): NotifyConfig => ({ channel: 'webhook', url, on: ['finished'], minInterval: 0 }) as NotifyConfig;
+const email = (smtp: string): NotifyConfig =>
+  ({ channel: 'email', to: ['me@lab.org'], from: 'labbook@lab.org', smtp, on: ['finished'], minInterval: 0 }) as NotifyConfig;
+
+/** The warnings of one notice sent by test/fixtures/notify-once.ts, started with no CA file but those of `caVariables`. */
+async function notifyFromProcess(config: NotifyConfig, caVariables: NodeJS.ProcessEnv): Promise<string[]> {
+  const { NODE_EXTRA_CA_CERTS: _ofThisProcess, ...env } = processEnv();
+  const script = repoPath('dist', 'test', 'fixtures', 'notify-once.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [script, JSON.stringify(config)], { env: { ...env, ...caVariables } });
+  return JSON.parse(stdout) as string[];
+}
+
+test('an HTTPS webhook signed by a CA of $NODE_EXTRA_CA_CERTS that bin/labbook deferred is trusted', async (t) => {
+  const sink = await httpsWebhookSink(t, credentials);
+
+  const warnings = await notifyFromProcess(webhook(sink.url), { [DEFERRED_CA_CERTS_VARIABLE]: testCa });
+
+  assert.deepEqual(warnings, []);
+  assert.equal(sink.bodies.length, 1);
+  assert.equal(sink.bodies[0]?.event, 'finished');
+  assert.equal(sink.bodies[0]?.contentType, 'application/json');
+});
+
+test('without that CA, the HTTPS webhook fails certificate verification', async (t) => {
+  const sink = await httpsWebhookSink(t, credentials);
+
+  const warnings = await notifyFromProcess(webhook(sink.url), {});
+
+  assert.equal(sink.bodies.length, 0);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0] as string,
+    /^notify: webhook https:\/\/127\.0\.0\.1:\d+\/… failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE; continuing$/,
+  );
+});
+
+test('a $NODE_EXTRA_CA_CERTS that Node loaded itself (no launcher) is trusted too', async (t) => {
+  const sink = await httpsWebhookSink(t, credentials);
+
+  const warnings = await notifyFromProcess(webhook(sink.url), { NODE_EXTRA_CA_CERTS: testCa });
+
+  assert.deepEqual(warnings, []);
+  assert.equal(sink.bodies.length, 1);
+});
+
+test('an smtps:// server signed by a deferred CA is trusted', async (t) => {
+  const sink = await smtpSink(t, credentials);
+
+  const warnings = await notifyFromProcess(email(sink.url), { [DEFERRED_CA_CERTS_VARIABLE]: testCa });
+
+  assert.deepEqual(warnings, []);
+  assert.equal(sink.mails.length, 1);
+  assert.match(String(sink.mails[0]?.subject), /^labbook: sweep finished/);
+});
+
+test('without that CA, the smtps:// server fails certificate verification', async (t) => {
+  const sink = await smtpSink(t, credentials);
+
+  const warnings = await notifyFromProcess(email(sink.url), {});
+
+  assert.equal(sink.mails.length, 0);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0] as string,
+    /^notify: email to me@lab\.org via smtps:\/\/127\.0\.0\.1:\d+ failed: unable to verify the first certificate; continuing$/,
+  );
+});
