@@ -1,6 +1,10 @@
+import { restoreExtraCaCerts } from '../util/extra-ca-certs.js';
 import { runCli } from './main.js';
 
 /** The CLI as a process: bin/labbook runs this (bundled with its dependencies, see scripts/bundle-cli.mjs). */
+
+// bin/labbook kept Node from loading $NODE_EXTRA_CA_CERTS at start-up (see there why).
+restoreExtraCaCerts();
 
 // A reader that goes away (`labbook ls | head`) ends the output, not in a crash.
 for (const stream of [process.stdout, process.stderr]) {

@@ -24,6 +24,6 @@ export async function cli(cwd: string, args: string[], options: { clock?: Clock;
 
 /** Runs the real binary in a child process, as a user would. */
 export function cliProcess(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [labbookBin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(labbookBin, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

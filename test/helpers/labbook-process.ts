@@ -17,7 +17,7 @@ export interface LabbookProcess {
  * kills it with SIGKILL at its end if it is still running, so no process outlives a test.
  */
 export function startLabbook(t: TestContext, cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): LabbookProcess {
-  const child = spawn(process.execPath, [labbookBin, ...args], {
+  const child = spawn(labbookBin, args, {
     cwd,
     env: { ...withoutLabbookVariables(process.env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
