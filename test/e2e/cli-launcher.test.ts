@@ -3,14 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startLabbook } from '../helpers/labbook-process.js';
-import { repoPath } from '../helpers/paths.js';
 import { project } from '../helpers/project.js';
+import { testCaFile, testServerCredentials } from '../helpers/tls-fixtures.js';
 import { httpsWebhookSink } from '../unit/notify/sinks.js';
 
 // bin/labbook keeps Node from loading $NODE_EXTRA_CA_CERTS as it starts (see there why); what
-// labbook starts and what it connects to must not notice. The CA is a test CA no system trusts.
-const tlsFixture = (name: string): string => repoPath('test', 'fixtures', 'tls', name);
-const testCa = tlsFixture('ca.pem');
+// labbook starts and what it connects to must not notice.
 
 test('bin/labbook hands its runs $NODE_EXTRA_CA_CERTS as the user set it', async (t) => {
   const dir = await project(
@@ -21,16 +19,15 @@ parameters:
 command: [sh, -c, 'echo "extra=$NODE_EXTRA_CA_CERTS deferred=\${{LABBOOK_EXTRA_CA_CERTS-none}}"']
 `,
   );
-  const run = startLabbook(t, dir, ['run', 'sweep.yaml'], { NODE_EXTRA_CA_CERTS: testCa });
+  const run = startLabbook(t, dir, ['run', 'sweep.yaml'], { NODE_EXTRA_CA_CERTS: testCaFile });
   assert.equal((await run.exited).code, 0, run.stderr());
-  assert.equal(readFileSync(join(dir, '.labbook', 'runs', '1', 'stdout.log'), 'utf8'), `extra=${testCa} deferred=none\n`);
+  assert.equal(readFileSync(join(dir, '.labbook', 'runs', '1', 'stdout.log'), 'utf8'), `extra=${testCaFile} deferred=none\n`);
 });
 
 test('bin/labbook trusts the CAs of $NODE_EXTRA_CA_CERTS for an HTTPS webhook', async (t) => {
-  const credentials = { key: readFileSync(tlsFixture('server.key'), 'utf8'), cert: readFileSync(tlsFixture('server.pem'), 'utf8') };
-  const sink = await httpsWebhookSink(t, credentials);
+  const sink = await httpsWebhookSink(t, testServerCredentials);
   const dir = await project(t, 'name: hooked\nparameters:\n  x: [1]\ncommand: [sh, -c, exit 0]\n');
-  const run = startLabbook(t, dir, ['run', 'sweep.yaml', '--notify', `webhook=${sink.url}`], { NODE_EXTRA_CA_CERTS: testCa });
+  const run = startLabbook(t, dir, ['run', 'sweep.yaml', '--notify', `webhook=${sink.url}`], { NODE_EXTRA_CA_CERTS: testCaFile });
   assert.equal((await run.exited).code, 0, run.stderr());
   assert.doesNotMatch(run.stderr(), /warning/, 'the delivery succeeded');
   assert.deepEqual(

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import type { NotifyConfig } from '../../../src/spec/types.js';
 import { DEFERRED_CA_CERTS_VARIABLE } from '../../../src/util/extra-ca-certs.js';
 import { repoPath } from '../../helpers/paths.js';
 import { processEnv } from '../../helpers/project.js';
+import { testCaFile, testServerCredentials } from '../../helpers/tls-fixtures.js';
 import { httpsWebhookSink, smtpSink } from './sinks.js';
-
-// The servers' certificate is signed by a test CA that no system trusts (see test/fixtures/tls/).
-const tlsFixture = (name: string): string => repoPath('test', 'fixtures', 'tls', name);
-const testCa = tlsFixture('ca.pem');
-const credentials = { key: readFileSync(tlsFixture('server.key'), 'utf8'), cert: readFileSync(tlsFixture('server.pem'), 'utf8') };
 
 const webhook = (url: string): NotifyConfig => ({ channel: 'webhook', url, on: ['finished'], minInterval: 0 }) as NotifyConfig;
 const email = (smtp: string): NotifyConfig =>
@@ -27,9 +22,9 @@ async function notifyFromProcess(config: NotifyConfig, caVariables: NodeJS.Proce
 }
 
 test('an HTTPS webhook signed by a CA of $NODE_EXTRA_CA_CERTS that bin/labbook deferred is trusted', async (t) => {
-  const sink = await httpsWebhookSink(t, credentials);
+  const sink = await httpsWebhookSink(t, testServerCredentials);
 
-  const warnings = await notifyFromProcess(webhook(sink.url), { [DEFERRED_CA_CERTS_VARIABLE]: testCa });
+  const warnings = await notifyFromProcess(webhook(sink.url), { [DEFERRED_CA_CERTS_VARIABLE]: testCaFile });
 
   assert.deepEqual(warnings, []);
   assert.equal(sink.bodies.length, 1);
@@ -38,7 +33,7 @@ test('an HTTPS webhook signed by a CA of $NODE_EXTRA_CA_CERTS that bin/labbook d
 });
 
 test('without that CA, the HTTPS webhook fails certificate verification', async (t) => {
-  const sink = await httpsWebhookSink(t, credentials);
+  const sink = await httpsWebhookSink(t, testServerCredentials);
 
   const warnings = await notifyFromProcess(webhook(sink.url), {});
 
@@ -51,18 +46,18 @@ test('without that CA, the HTTPS webhook fails certificate verification', async 
 });
 
 test('a $NODE_EXTRA_CA_CERTS that Node loaded itself (no launcher) is trusted too', async (t) => {
-  const sink = await httpsWebhookSink(t, credentials);
+  const sink = await httpsWebhookSink(t, testServerCredentials);
 
-  const warnings = await notifyFromProcess(webhook(sink.url), { NODE_EXTRA_CA_CERTS: testCa });
+  const warnings = await notifyFromProcess(webhook(sink.url), { NODE_EXTRA_CA_CERTS: testCaFile });
 
   assert.deepEqual(warnings, []);
   assert.equal(sink.bodies.length, 1);
 });
 
 test('an smtps:// server signed by a deferred CA is trusted', async (t) => {
-  const sink = await smtpSink(t, credentials);
+  const sink = await smtpSink(t, testServerCredentials);
 
-  const warnings = await notifyFromProcess(email(sink.url), { [DEFERRED_CA_CERTS_VARIABLE]: testCa });
+  const warnings = await notifyFromProcess(email(sink.url), { [DEFERRED_CA_CERTS_VARIABLE]: testCaFile });
 
   assert.deepEqual(warnings, []);
   assert.equal(sink.mails.length, 1);
@@ -70,7 +65,7 @@ test('an smtps:// server signed by a deferred CA is trusted', async (t) => {
 });
 
 test('without that CA, the smtps:// server fails certificate verification', async (t) => {
-  const sink = await smtpSink(t, credentials);
+  const sink = await smtpSink(t, testServerCredentials);
 
   const warnings = await notifyFromProcess(email(sink.url), {});
 
