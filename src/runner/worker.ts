@@ -47,8 +47,9 @@ export interface WorkerOptions {
   /** Stop after claiming this many runs. */
   maxRuns?: number;
   /**
-   * While runs are short (see SHORT_RUN_MS), hand each slot this many runs at once (default 1):
-   * for executors whose slots queue them (a Python driver's, see DRIVER_RUNS_PER_SLOT).
+   * At most this many runs handed to each slot at once (default 1), for executors whose slots
+   * queue them (a Python driver's, see DRIVER_RUNS_PER_SLOT): as many as take about
+   * SLOT_AHEAD_MS on average.
    */
   runsPerSlot?: number;
   /** Asked when there is nothing to claim: true keeps the worker polling (runs held by others may come back). */
@@ -76,6 +77,13 @@ export interface WorkerReport {
 const SHORT_RUN_MS = 1_000;
 const CLAIM_AHEAD_MS = 50;
 const MAX_CLAIM_AHEAD = 32;
+
+/**
+ * A slot that queues runs (WorkerOptions.runsPerSlot) gets enough for about this long: enough to
+ * hide the worker's answer to each run's end, and little held back behind a run that turns out
+ * long (runs waiting in a slot begin only when the run before them ends).
+ */
+const SLOT_AHEAD_MS = 5;
 
 interface ActiveRun {
   run: RunRecord;
@@ -158,7 +166,7 @@ export class Worker {
     try {
       for (;;) {
         const short = this.meanRunMs < SHORT_RUN_MS;
-        const capacity = this.options.slots * (short ? (this.options.runsPerSlot ?? 1) : 1);
+        const capacity = this.options.slots * this.runsPerSlot();
         const free = capacity - this.executing;
         let budget = (this.options.maxRuns ?? Number.POSITIVE_INFINITY) - this.report.claimed;
         let started: RunRecord[] = [];
@@ -207,6 +215,11 @@ export class Worker {
       await store.stopWorker(this.id, clock.now());
     }
     return { ...this.report };
+  }
+
+  private runsPerSlot(): number {
+    const most = this.options.runsPerSlot ?? 1;
+    return Math.min(most, Math.max(1, Math.ceil(SLOT_AHEAD_MS / this.meanRunMs)));
   }
 
   private claimAhead(): number {
