@@ -17,7 +17,7 @@ export const DRIVER_ARGV_VARIABLE = 'LABBOOK_PY_ARGV';
 export const DRIVER_PYTHON_VARIABLE = 'LABBOOK_PY_INFO';
 
 /**
- * Runs a slot takes at once while runs are short (the worker decides when, see
+ * The most runs a slot takes at once (the worker hands it as many as take ~5 ms, see
  * WorkerOptions.runsPerSlot): the next ones wait in its connection, so it begins each as soon
  * as the one before ends instead of waiting for the engine to answer its `!end`.
  */
@@ -170,11 +170,12 @@ export class DriverExecutor implements Executor {
   private slotFor(): Slot {
     const idle = this.idle.pop();
     if (idle) return idle;
+    if (this.all.size < this.options.processes) return this.openSlot(this.options.socketPath);
     let fewest: Slot | undefined;
     for (const slot of this.all) {
       if (!slot.stopRequested && !slot.closed && (!fewest || slot.runs.length < fewest.runs.length)) fewest = slot;
     }
-    return fewest && this.all.size >= this.options.processes ? fewest : this.openSlot(this.options.socketPath);
+    return fewest ?? this.openSlot(this.options.socketPath);
   }
 
   private openSlot(path: string): Slot {

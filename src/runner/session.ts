@@ -21,7 +21,7 @@ export interface SessionOptions {
   /** Also wait for runs other workers hold (a resume after a crash waits for their leases to expire). */
   waitForOthers: boolean;
   maxRuns?: number;
-  /** Runs each slot takes at once while runs are short (WorkerOptions.runsPerSlot). */
+  /** The most runs each slot takes at once (WorkerOptions.runsPerSlot). */
   runsPerSlot?: number;
   leaseMs?: number;
   killOnInterrupt: boolean;
