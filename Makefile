@@ -2,8 +2,29 @@
 # what it needs (npm dependencies, the TypeScript build) on a fresh machine.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-# better-sqlite3 is compiled from source against the installed Node's headers (no download).
-export npm_config_nodedir := /usr
+
+# labbook runs on Node.js 24 or newer. Where the node on PATH is older (Debian 12 has 20), make
+# fetches the pinned binary of an LTS line from the npm registry into .tools/ once and puts it
+# first on PATH for every step; bin/labbook finds it there too. NODE_LINE=26 (on the command
+# line or in the environment) runs every step on that line's binary instead, whatever is on PATH.
+NODE_VERSION_24 := 24.22.3
+NODE_VERSION_26 := 26.12.1
+NODE_LINE ?= 24
+NODE_VERSION := $(NODE_VERSION_$(NODE_LINE))
+ifeq ($(NODE_VERSION),)
+$(error NODE_LINE=$(NODE_LINE): the Node.js lines make can fetch are 24 and 26)
+endif
+PATH_NODE_IS_NEW := $(shell node -e 'process.exit(+process.versions.node.split(".")[0] < 24)' 2>/dev/null && echo yes)
+ifeq ($(origin NODE_LINE)/$(PATH_NODE_IS_NEW),file/yes)
+NODE_TOOL :=
+else
+NODE_HOME := $(CURDIR)/.tools/node-$(NODE_VERSION)
+NODE_TOOL := $(NODE_HOME)/bin/node
+export PATH := $(NODE_HOME)/bin:$(PATH)
+export LABBOOK_NODE := $(NODE_TOOL)
+# better-sqlite3 is compiled from source against this Node's headers (no download).
+export npm_config_nodedir := $(NODE_HOME)
+endif
 
 NPM_STAMP := node_modules/.install-stamp
 BUILD_STAMP := dist/.build-stamp
@@ -25,7 +46,14 @@ MEMENTO_VENV_STAMP := $(MEMENTO_VENV)/.install-stamp
 
 all: build
 
-$(NPM_STAMP): package.json package-lock.json
+ifneq ($(NODE_TOOL),)
+# .tools/node is the project's Node for bin/labbook: the default line's binary.
+$(NODE_TOOL):
+	scripts/provision-node.sh $(NODE_VERSION) $(NODE_HOME)
+	@if [ "$(origin NODE_LINE)" = file ]; then ln -sfn node-$(NODE_VERSION) .tools/node; fi
+endif
+
+$(NPM_STAMP): package.json package-lock.json | $(NODE_TOOL)
 	npm ci --no-audit --no-fund
 	@touch $@
 

@@ -19,7 +19,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   external: ['better-sqlite3', '@resvg/resvg-js', 'vega', 'vega-lite', 'hyparquet', 'hyparquet-writer', 'nodemailer', 'tsx'],
   // CommonJS dependencies (commander) call require() for Node's modules; an ES module has none.
   banner: {

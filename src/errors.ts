@@ -6,6 +6,8 @@
 export const EXIT_OK = 0;
 export const EXIT_FAILED_RUNS = 1;
 export const EXIT_USAGE = 2;
+/** The machine cannot run labbook as it is (e.g. a Node.js too old); the message says what to install. */
+export const EXIT_ENVIRONMENT = 3;
 
 export abstract class LabbookError extends Error {
   abstract readonly code: string;

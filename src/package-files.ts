@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE_ROOT = new URL('../../', import.meta.url);
 
 export const PACKAGE_JSON_PATH = fileURLToPath(new URL('package.json', PACKAGE_ROOT));
+export const PACKAGE_ROOT_PATH = dirname(PACKAGE_JSON_PATH);
 /** The process launcher of command runs (src/runner/spawner/lb-spawn.c, built by make). */
 export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_ROOT));
 /** How the engine describes a Python command's interpreter: the Python client's own code (run as a script). */

@@ -1,7 +1,11 @@
+import { PACKAGE_ROOT_PATH } from '../package-files.js';
 import { restoreExtraCaCerts } from '../util/extra-ca-certs.js';
-import { runCli } from './main.js';
+import { refuseOldNode } from './node-version.js';
 
 /** The CLI as a process: bin/labbook runs this (bundled with its dependencies, see scripts/bundle-cli.mjs). */
+
+// Before anything that an older Node.js cannot load: the CLI itself comes in by a dynamic import.
+refuseOldNode(PACKAGE_ROOT_PATH);
 
 // bin/labbook kept Node from loading $NODE_EXTRA_CA_CERTS at start-up (see there why).
 restoreExtraCaCerts();
@@ -14,4 +18,5 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const { runCli } = await import('./main.js');
 process.exitCode = await runCli(process.argv.slice(2));

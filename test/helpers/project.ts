@@ -25,7 +25,10 @@ export async function projectStore(t: TestContext, dir: string): Promise<SqliteS
 /** The process environment, for in-process CLI calls whose runs need PATH and friends. */
 export const processEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...withoutLabbookVariables(process.env), ...extra });
 
-/** The environment without LABBOOK_* (a test run from inside a labbook run must not use that run's store). */
+/**
+ * The environment without LABBOOK_* (a test run from inside a labbook run must not use that
+ * run's store), but for LABBOOK_NODE: the Node.js the suite runs on (make sets it).
+ */
 export function withoutLabbookVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('LABBOOK_')));
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('LABBOOK_') || name === 'LABBOOK_NODE'));
 }

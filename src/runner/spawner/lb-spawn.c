@@ -25,6 +25,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,9 +100,10 @@ static int connect_channel(const char *token) {
     errno = ENAMETOOLONG;
     return -1;
   }
-  /* Abstract name: a leading NUL, padded with NULs to the full size, as Node binds it. */
+  /* Abstract name: a leading NUL, then the name's bytes only, as Node (22 and newer) binds it. */
   memcpy(address.sun_path + 1, socket_name, name_length);
-  if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0) return -1;
+  socklen_t address_length = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + name_length);
+  if (connect(fd, (struct sockaddr *)&address, address_length) < 0) return -1;
   size_t token_length = strlen(token);
   char line[256];
   if (token_length + 1 > sizeof line) {

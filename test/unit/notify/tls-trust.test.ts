@@ -73,6 +73,6 @@ test('without that CA, the smtps:// server fails certificate verification', asyn
   assert.equal(warnings.length, 1);
   assert.match(
     warnings[0] as string,
-    /^notify: email to me@lab\.org via smtps:\/\/127\.0\.0\.1:\d+ failed: unable to verify the first certificate; continuing$/,
+    /^notify: email to me@lab\.org via smtps:\/\/127\.0\.0\.1:\d+ failed: unable to verify the first certificate(; if the root CA is installed locally, try running Node\.js with --use-system-ca)?; continuing$/,
   );
 });
