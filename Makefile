@@ -22,8 +22,6 @@ NODE_HOME := $(CURDIR)/.tools/node-$(NODE_VERSION)
 NODE_TOOL := $(NODE_HOME)/bin/node
 export PATH := $(NODE_HOME)/bin:$(PATH)
 export LABBOOK_NODE := $(NODE_TOOL)
-# better-sqlite3 is compiled from source against this Node's headers (no download).
-export npm_config_nodedir := $(NODE_HOME)
 endif
 
 NPM_STAMP := node_modules/.install-stamp

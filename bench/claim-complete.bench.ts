@@ -51,10 +51,9 @@ function bareUpdates(): void {
   const insert = db.prepare("INSERT INTO runs (state) VALUES ('PENDING')");
   db.transaction(() => {
     for (let i = 0; i < RUNS; i++) insert.run();
-  })();
+  });
   const update = db.prepare("UPDATE runs SET state = 'COMPLETED' WHERE id = ?");
-  const finish = db.transaction((id: number) => update.run(id));
-  for (let id = 1; id <= RUNS; id++) finish.immediate(id);
+  for (let id = 1; id <= RUNS; id++) db.transaction(() => update.run(id), 'immediate');
   db.close();
   removeScratch(dir);
 }

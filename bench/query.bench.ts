@@ -55,19 +55,18 @@ async function buildStore(dir: string): Promise<SqliteStore> {
         insert.run(id, key, last + 0.5, last, last - 0.1, last + 0.6);
       }
     }
-  })();
+  });
   return store;
 }
 
 function exportCsv(store: SqliteStore, file: string): void {
   const columns = METRICS.map((m) => `(SELECT last FROM metric_summaries WHERE run_id = r.id AND key = '${m}') AS ${m}`).join(', ');
-  const rows = store.database
-    .prepare(
-      `SELECT r.id, r.state, json_extract(r.params, '$.dataset') AS dataset, json_extract(r.params, '$.model') AS model,
+  const statement = store.database.prepare(
+    `SELECT r.id, r.state, json_extract(r.params, '$.dataset') AS dataset, json_extract(r.params, '$.model') AS model,
               json_extract(r.params, '$.lr') AS lr, json_extract(r.params, '$.seed') AS seed, ${columns} FROM runs r ORDER BY r.id`,
-    )
-    .raw()
-    .all() as unknown[][];
+  );
+  statement.setReturnArrays(true);
+  const rows = statement.all() as unknown as unknown[][];
   const header = ['id', 'state', 'dataset', 'model', 'lr', 'seed', ...METRICS].join(',');
   writeFileSync(file, `${header}\n${rows.map((r) => r.join(',')).join('\n')}\n`);
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { SqliteConnection } from '../src/store/sqlite/connection.js';
 
 /** A fresh directory for one measurement; remove it with `removeScratch`. */
 export function scratchDir(): string {
@@ -13,12 +13,11 @@ export function removeScratch(dir: string): void {
 }
 
 /**
- * A bare better-sqlite3 database set up as labbook's store is (WAL, synchronous=NORMAL):
- * what a baseline measures the floor of SQLite on.
+ * A bare SQLite database, on the binding labbook uses, set up as labbook's store is (WAL,
+ * synchronous=NORMAL): what a baseline measures the floor of SQLite on.
  */
-export function bareDatabase(dir: string): Database.Database {
-  const db = new Database(join(dir, 'bare.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+export function bareDatabase(dir: string): SqliteConnection {
+  const db = new SqliteConnection(join(dir, 'bare.db'));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
   return db;
 }

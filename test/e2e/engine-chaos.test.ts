@@ -26,8 +26,14 @@ command: [sh, -c, 'sleep 0.00$(( ({i} * 7919) % 10 )); echo $LABBOOK_RUN_ID >> i
  * appended at least once, and never more often than it was attempted.
  */
 function assertEachCompletedOnce(store: SqliteStore, dir: string): void {
-  const states = store.database.prepare('SELECT state, count(*) AS n FROM runs GROUP BY state').all();
-  assert.deepEqual(states, [{ state: 'COMPLETED', n: RUNS }]);
+  const states = store.database.prepare('SELECT state, count(*) AS n FROM runs GROUP BY state').all() as Array<{
+    state: string;
+    n: number;
+  }>;
+  assert.deepEqual(
+    states.map(({ state, n }) => ({ state, n })),
+    [{ state: 'COMPLETED', n: RUNS }],
+  );
   const completions = store.database
     .prepare(
       `SELECT r.id, r.attempt, (SELECT count(*) FROM run_events e WHERE e.run_id = r.id AND e.to_state = 'COMPLETED') AS n

@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import { StoreSchemaNewerError } from '../../errors.js';
 import { latestVersion, type Migration } from '../migration.js';
+import type { SqliteConnection } from './connection.js';
 
 /**
  * Brings the database to the newest schema. Each migration runs in an IMMEDIATE
@@ -8,7 +8,7 @@ import { latestVersion, type Migration } from '../migration.js';
  * at once serialise on the write lock and the second finds the work done. A database
  * written by a newer labbook is refused before anything is touched.
  */
-export function migrateSqlite(db: Database.Database, migrations: readonly Migration[], location: string): void {
+export function migrateSqlite(db: SqliteConnection, migrations: readonly Migration[], location: string): void {
   db.exec('CREATE TABLE IF NOT EXISTS labbook_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const known = latestVersion(migrations);
   const current = (): number => (db.prepare('SELECT coalesce(max(version), 0) AS v FROM labbook_migrations').get() as { v: number }).v;
@@ -24,6 +24,6 @@ export function migrateSqlite(db: Database.Database, migrations: readonly Migrat
         Date.now(),
       );
       db.exec(migration.sql);
-    }).immediate();
+    }, 'immediate');
   }
 }

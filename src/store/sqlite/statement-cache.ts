@@ -1,18 +1,18 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection, SqliteStatement } from './connection.js';
 
 /**
  * Prepares each SQL text once per connection; the hot paths reuse their statements. Queries
  * produce many distinct texts, so the cache keeps only the most recently used ones.
  */
 export class StatementCache {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqliteConnection,
     private readonly capacity = 256,
   ) {}
 
-  get(sql: string): Database.Statement {
+  get(sql: string): SqliteStatement {
     let statement = this.statements.get(sql);
     if (statement) {
       this.statements.delete(sql);

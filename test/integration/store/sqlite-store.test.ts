@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { StoreSchemaNewerError } from '../../../src/errors.js';
 import { Queue } from '../../../src/queue/queue.js';
 import { defineExperiment } from '../../../src/spec/load-spec.js';
+import { SqliteConnection } from '../../../src/store/sqlite/connection.js';
 import { migrateSqlite } from '../../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../../src/store/sqlite/migrations.generated.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
@@ -23,7 +23,7 @@ test('the database is in WAL mode with the schema of this version', (t) => {
   const dir = tempDir(t);
   const store = new SqliteStore(join(dir, 'labbook.db'), dir);
   t.after(() => store.close());
-  assert.equal(store.database.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal((store.database.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
   const versions = store.database.prepare('SELECT version FROM labbook_migrations ORDER BY version').all() as Array<{ version: number }>;
   assert.deepEqual(
     versions.map((v) => v.version),
@@ -35,7 +35,7 @@ test('a store written by a newer labbook is refused and left untouched', (t) => 
   const dir = tempDir(t);
   const file = join(dir, 'labbook.db');
   new SqliteStore(file, dir).close();
-  const db = new Database(file);
+  const db = new SqliteConnection(file);
   db.prepare('INSERT INTO labbook_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'future', 0);
   db.close();
   assert.throws(
@@ -49,7 +49,7 @@ test('a store written by a newer labbook is refused and left untouched', (t) => 
       return true;
     },
   );
-  const check = new Database(file, { readonly: true });
+  const check = new SqliteConnection(file, { readOnly: true });
   assert.equal((check.prepare('SELECT max(version) AS v FROM labbook_migrations').get() as { v: number }).v, 999);
   check.close();
 });
@@ -70,13 +70,19 @@ test('runs sharing an environment share its large parts: stored once', async (t)
 
 test('an older store is migrated forward and keeps its data', (t) => {
   const dir = tempDir(t);
-  const db = new Database(join(dir, 'old.db'));
+  const db = new SqliteConnection(join(dir, 'old.db'));
   const v1 = [{ version: 1, name: 'one', sql: 'CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7);' }];
   migrateSqlite(db, v1, 'old.db');
   const v2 = [...v1, { version: 2, name: 'two', sql: 'ALTER TABLE t ADD COLUMN y INTEGER DEFAULT 1;' }];
   migrateSqlite(db, v2, 'old.db');
   migrateSqlite(db, v2, 'old.db');
-  assert.deepEqual(db.prepare('SELECT x, y FROM t').all(), [{ x: 7, y: 1 }]);
+  assert.deepEqual(
+    db
+      .prepare('SELECT x, y FROM t')
+      .all()
+      .map((row) => ({ ...(row as object) })),
+    [{ x: 7, y: 1 }],
+  );
   assert.deepEqual(
     (db.prepare('SELECT version FROM labbook_migrations').all() as Array<{ version: number }>).map((r) => r.version),
     [1, 2],
@@ -86,7 +92,7 @@ test('an older store is migrated forward and keeps its data', (t) => {
 
 test('a failing migration leaves the store at its previous version', (t) => {
   const dir = tempDir(t);
-  const db = new Database(join(dir, 'x.db'));
+  const db = new SqliteConnection(join(dir, 'x.db'));
   const good = { version: 1, name: 'one', sql: 'CREATE TABLE t (x INTEGER);' };
   assert.throws(() =>
     migrateSqlite(db, [good, { version: 2, name: 'bad', sql: 'CREATE TABLE u (x); SELECT nonsense FROM nowhere;' }], 'x.db'),

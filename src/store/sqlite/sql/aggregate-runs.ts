@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { QueryInvalidError } from '../../../errors.js';
 import { keyValueSql } from '../../../query/compile.js';
 import { sqlOf } from '../../../query/dialect.js';
@@ -7,6 +6,7 @@ import { parseKey } from '../../../query/parser.js';
 import { compareValues } from '../../../query/values.js';
 import type { JsonValue } from '../../../spec/types.js';
 import type { AggregateFn, AggregateRequest, AggregateResult, RunFilter } from '../../types.js';
+import type { AggregateFunction, SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { sqliteKeyLookup } from './key-lookup.js';
 import { sqliteDialect } from './query-dialect.js';
@@ -81,17 +81,6 @@ export function aggregateRuns(sql: StatementCache, filter: RunFilter, request: A
   return { groupBy: [...request.groupBy], aggregates: [...request.aggregates], rows: result };
 }
 
-interface Aggregate<S> {
-  start: () => S;
-  step: (state: S, ...args: never[]) => S;
-  result: (state: S) => unknown;
-}
-
-/** better-sqlite3's typing allows one argument per step; lb_first / lb_last take two. */
-function define<S>(db: Database.Database, name: string, aggregate: Aggregate<S>): void {
-  db.aggregate(name, { ...aggregate, deterministic: true } as unknown as Database.AggregateOptions);
-}
-
 interface Welford {
   n: number;
   mean: number;
@@ -104,8 +93,8 @@ interface Ordered {
 }
 
 /** Sample standard deviation (Welford), median, and first / last in run order. */
-export function registerAggregates(db: Database.Database): void {
-  define<Welford>(db, 'lb_std', {
+export function registerAggregates(db: SqliteConnection): void {
+  db.aggregate<Welford>('lb_std', {
     start: () => ({ n: 0, mean: 0, m2: 0 }),
     step: (s, x: number | null) => {
       if (x === null) return s;
@@ -117,7 +106,7 @@ export function registerAggregates(db: Database.Database): void {
     },
     result: (s) => (s.n > 1 ? Math.sqrt(s.m2 / (s.n - 1)) : null),
   });
-  define<number[]>(db, 'lb_median', {
+  db.aggregate<number[]>('lb_median', {
     start: () => [],
     step: (values, x: number | null) => {
       if (x !== null) values.push(x);
@@ -127,10 +116,10 @@ export function registerAggregates(db: Database.Database): void {
       if (values.length === 0) return null;
       values.sort((a, b) => a - b);
       const mid = values.length >> 1;
-      return values.length % 2 ? values[mid] : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+      return values.length % 2 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
     },
   });
-  const ordered = (later: (a: number, b: number) => boolean): Aggregate<Ordered> => ({
+  const ordered = (later: (a: number, b: number) => boolean): AggregateFunction<Ordered> => ({
     start: () => ({ order: null, value: null }),
     step: (s, x: number | null, order: number) => {
       if (x !== null && (s.order === null || later(order, s.order))) {
@@ -141,13 +130,11 @@ export function registerAggregates(db: Database.Database): void {
     },
     result: (s) => s.value,
   });
-  define(
-    db,
+  db.aggregate(
     'lb_first',
     ordered((a, b) => a < b),
   );
-  define(
-    db,
+  db.aggregate(
     'lb_last',
     ordered((a, b) => a > b),
   );

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { RunFilter, RunState } from '../../types.js';
+import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
 import { INSERT_EVENT } from './run-row.js';
@@ -9,7 +9,7 @@ import { INSERT_EVENT } from './run-row.js';
  * one transaction. A RUNNING run loses its lease here; its worker sees that at its next
  * heartbeat and stops the process.
  */
-export function cancelRuns(db: Database.Database, sql: StatementCache, filter: RunFilter, now: number): number {
+export function cancelRuns(db: SqliteConnection, sql: StatementCache, filter: RunFilter, now: number): number {
   return changeRuns(
     db,
     sql,
@@ -22,7 +22,7 @@ export function cancelRuns(db: Database.Database, sql: StatementCache, filter: R
 }
 
 export function resetRuns(
-  db: Database.Database,
+  db: SqliteConnection,
   sql: StatementCache,
   filter: RunFilter & { states: readonly RunState[] },
   now: number,
@@ -40,7 +40,7 @@ export function resetRuns(
 }
 
 function changeRuns(
-  db: Database.Database,
+  db: SqliteConnection,
   sql: StatementCache,
   filter: RunFilter,
   now: number,
@@ -55,15 +55,13 @@ function changeRuns(
   );
   const update = sql.get(`UPDATE runs SET ${assignments} WHERE id IN (SELECT value FROM json_each(?))`);
   const event = sql.get(INSERT_EVENT);
-  return db
-    .transaction(() => {
-      const rows = select.all(...params) as Array<{ id: number; state: RunState; attempt: number; lease_owner: string | null }>;
-      if (rows.length === 0) return 0;
-      update.run(now, JSON.stringify(rows.map((r) => r.id)));
-      for (const row of rows) event.run(row.id, now, row.state, to, row.attempt, row.lease_owner, reason);
-      return rows.length;
-    })
-    .immediate();
+  return db.transaction(() => {
+    const rows = select.all(...params) as Array<{ id: number; state: RunState; attempt: number; lease_owner: string | null }>;
+    if (rows.length === 0) return 0;
+    update.run(now, JSON.stringify(rows.map((r) => r.id)));
+    for (const row of rows) event.run(row.id, now, row.state, to, row.attempt, row.lease_owner, reason);
+    return rows.length;
+  }, 'immediate');
 }
 
 function intersect(states: readonly RunState[] | undefined, allowed: RunState[]): RunState[] {

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { ClaimRequest, RunRecord } from '../../types.js';
+import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.js';
 
@@ -15,7 +15,7 @@ const ORDER = 'ORDER BY r.priority DESC, r.id LIMIT ?';
 const ONLY = `r.experiment_id IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(?)))`;
 const NOT = `r.experiment_id NOT IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(?)))`;
 
-export function claimRuns(db: Database.Database, sql: StatementCache, request: ClaimRequest): RunRecord[] {
+export function claimRuns(db: SqliteConnection, sql: StatementCache, request: ClaimRequest): RunRecord[] {
   const conditions: string[] = [];
   const pickArgs: unknown[] = [];
   if (request.experiments) {
@@ -36,16 +36,14 @@ export function claimRuns(db: Database.Database, sql: StatementCache, request: C
   const read = sql.get(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
     WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.priority DESC, r.id`);
   const event = sql.get(INSERT_EVENT);
-  return db
-    .transaction(() => {
-      const ids = (pick.all(...pickArgs) as Array<{ id: number }>).map((row) => row.id);
-      if (ids.length === 0) return [];
-      const idList = JSON.stringify(ids);
-      const startingNow = JSON.stringify(ids.slice(0, request.startNow ?? ids.length));
-      update.run(request.workerId, request.leaseExpiresAt, request.workerId, startingNow, request.now, idList);
-      const runs = (read.all(idList) as RunRow[]).map(toRunRecord);
-      for (const run of runs) event.run(run.id, request.now, 'PENDING', 'RUNNING', run.attempt, request.workerId, 'claimed');
-      return runs;
-    })
-    .immediate();
+  return db.transaction(() => {
+    const ids = (pick.all(...pickArgs) as Array<{ id: number }>).map((row) => row.id);
+    if (ids.length === 0) return [];
+    const idList = JSON.stringify(ids);
+    const startingNow = JSON.stringify(ids.slice(0, request.startNow ?? ids.length));
+    update.run(request.workerId, request.leaseExpiresAt, request.workerId, startingNow, request.now, idList);
+    const runs = (read.all(idList) as RunRow[]).map(toRunRecord);
+    for (const run of runs) event.run(run.id, request.now, 'PENDING', 'RUNNING', run.attempt, request.workerId, 'claimed');
+    return runs;
+  }, 'immediate');
 }

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { EnqueueCounts, EnqueueOptions, NewRun, RunState } from '../../types.js';
+import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { INSERT_EVENT } from './run-row.js';
 
@@ -9,7 +9,7 @@ import { INSERT_EVENT } from './run-row.js';
  * go back to PENDING with a fresh retry budget. COMPLETED runs are the cache.
  */
 export function enqueueRuns(
-  db: Database.Database,
+  db: SqliteConnection,
   sql: StatementCache,
   experimentId: number,
   runs: readonly NewRun[],
@@ -55,6 +55,6 @@ export function enqueueRuns(
       }
     }
     if (counts.added > 0) creationEvents.run(now, firstNew, experimentId);
-  }).immediate();
+  }, 'immediate');
   return counts;
 }

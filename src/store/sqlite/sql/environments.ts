@@ -1,11 +1,11 @@
-import type Database from 'better-sqlite3';
 import type { JsonValue } from '../../../spec/types.js';
 import { joinEnvironment, partsOf, splitEnvironment } from '../../environment-parts.js';
+import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 
 /** One environment record per run attempt: what the attempt ran on; its large parts are shared. */
-export function saveEnvironment(db: Database.Database, sql: StatementCache, runId: number, attempt: number, data: JsonValue): void {
-  db.transaction(() => insertEnvironment(sql, runId, attempt, data))();
+export function saveEnvironment(db: SqliteConnection, sql: StatementCache, runId: number, attempt: number, data: JsonValue): void {
+  db.transaction(() => insertEnvironment(sql, runId, attempt, data));
 }
 
 /** saveEnvironment's writes, inside the caller's transaction. */

@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import { errorLine } from '../../../util/error-line.js';
 import type { FinishRequest, RunState } from '../../types.js';
+import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { insertEnvironment } from './environments.js';
 import { INSERT_EVENT } from './run-row.js';
@@ -35,12 +35,12 @@ const RELEASE_NOT_STARTED = `UPDATE runs SET state = 'PENDING', attempt = attemp
 
 /** Records each request's outcome, all in one transaction (a commit costs more than a short run). */
 export function finishRuns(
-  db: Database.Database,
+  db: SqliteConnection,
   sql: StatementCache,
   requests: readonly FinishRequest[],
   now: number,
 ): Array<RunState | undefined> {
-  return db.transaction(() => requests.map((request) => finishOne(sql, request, now))).immediate();
+  return db.transaction(() => requests.map((request) => finishOne(sql, request, now)), 'immediate');
 }
 
 function finishOne(sql: StatementCache, { lease, outcome, environment, startedAt }: FinishRequest, now: number): RunState | undefined {

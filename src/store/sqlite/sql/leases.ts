@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { ReapedRun, RunState } from '../../types.js';
+import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { INSERT_EVENT } from './run-row.js';
 
@@ -8,7 +8,7 @@ import { INSERT_EVENT } from './run-row.js';
  * reaped in the meantime is not returned, which tells the worker to stop it.
  */
 export function renewLeases(
-  db: Database.Database,
+  db: SqliteConnection,
   sql: StatementCache,
   workerId: string,
   runIds: readonly number[],
@@ -20,13 +20,11 @@ export function renewLeases(
      WHERE id IN (SELECT value FROM json_each(?)) AND state = 'RUNNING' AND lease_owner = ? RETURNING id`,
   );
   const touch = sql.get('UPDATE workers SET heartbeat_at = ? WHERE id = ?');
-  return db
-    .transaction(() => {
-      touch.run(now, workerId);
-      if (runIds.length === 0) return [];
-      return (renew.all(expiresAt, JSON.stringify(runIds), workerId) as Array<{ id: number }>).map((r) => r.id).sort((a, b) => a - b);
-    })
-    .immediate();
+  return db.transaction(() => {
+    touch.run(now, workerId);
+    if (runIds.length === 0) return [];
+    return (renew.all(expiresAt, JSON.stringify(runIds), workerId) as Array<{ id: number }>).map((r) => r.id).sort((a, b) => a - b);
+  }, 'immediate');
 }
 
 /**
@@ -38,7 +36,7 @@ export function renewLeases(
  * for it. A run that did kill its worker from there still counts its losses, at the latest
  * when a new worker claims it (a worker's first claim starts every run it claims).
  */
-export function reapExpiredLeases(db: Database.Database, sql: StatementCache, now: number, maxLosses: number): ReapedRun[] {
+export function reapExpiredLeases(db: SqliteConnection, sql: StatementCache, now: number, maxLosses: number): ReapedRun[] {
   const reap = sql.get(
     `UPDATE runs SET losses = losses + (started_at IS NOT NULL),
        state = CASE WHEN started_at IS NOT NULL AND losses + 1 >= ? THEN 'FAILED' ELSE 'PENDING' END,
@@ -53,13 +51,11 @@ export function reapExpiredLeases(db: Database.Database, sql: StatementCache, no
   const event = sql.get(INSERT_EVENT);
   // Most calls find nothing: look first without taking the write lock.
   if (!sql.get(`SELECT 1 FROM runs WHERE state = 'RUNNING' AND lease_expires_at < ? LIMIT 1`).get(now)) return [];
-  return db
-    .transaction(() => {
-      const reaped = (
-        reap.all(maxLosses, maxLosses, now, now, now) as Array<{ id: number; state: RunState; attempt: number; worker_id: string | null }>
-      ).map((row) => ({ id: row.id, state: row.state, attempt: row.attempt, workerId: row.worker_id }));
-      for (const run of reaped) event.run(run.id, now, 'RUNNING', run.state, run.attempt, run.workerId, 'worker lost');
-      return reaped.sort((a, b) => a.id - b.id);
-    })
-    .immediate();
+  return db.transaction(() => {
+    const reaped = (
+      reap.all(maxLosses, maxLosses, now, now, now) as Array<{ id: number; state: RunState; attempt: number; worker_id: string | null }>
+    ).map((row) => ({ id: row.id, state: row.state, attempt: row.attempt, workerId: row.worker_id }));
+    for (const run of reaped) event.run(run.id, now, 'RUNNING', run.state, run.attempt, run.workerId, 'worker lost');
+    return reaped.sort((a, b) => a.id - b.id);
+  }, 'immediate');
 }

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { MetricPoint, MetricSummary, RunFilter } from '../../types.js';
+import { plainRows, type SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
 
@@ -38,7 +38,7 @@ interface BatchSummary {
 }
 
 export function appendMetrics(
-  db: Database.Database,
+  db: SqliteConnection,
   sql: StatementCache,
   runId: number,
   attempt: number,
@@ -77,7 +77,7 @@ export function appendMetrics(
   db.transaction(() => {
     for (const p of points) insert.run(runId, attempt, p.key, p.step, p.at, p.value);
     for (const summary of summaries.values()) upsert.run(summary);
-  }).immediate();
+  }, 'immediate');
 }
 
 export function readMetrics(sql: StatementCache, runId: number, key: string, attempt?: number): MetricPoint[] {
@@ -87,26 +87,28 @@ export function readMetrics(sql: StatementCache, runId: number, key: string, att
        WHERE run_id = ? AND key = ? AND attempt = coalesce(?, (SELECT attempt FROM metric_summaries WHERE run_id = ? AND key = ?))
        ORDER BY rowid`,
     )
-    .all(runId, key, attempt ?? null, runId, key) as MetricPoint[];
-  return rows;
+    .all(runId, key, attempt ?? null, runId, key);
+  return plainRows(rows);
 }
 
 export function listMetricSummaries(sql: StatementCache, runId: number): MetricSummary[] {
-  return sql
+  const rows = sql
     .get(
       `SELECT key, attempt, first, last, min, max, count, last_step AS lastStep FROM metric_summaries
        WHERE run_id = ? ORDER BY key`,
     )
-    .all(runId) as MetricSummary[];
+    .all(runId);
+  return plainRows(rows);
 }
 
 export function listRunsMetricSummaries(sql: StatementCache, filter: RunFilter): Array<MetricSummary & { runId: number }> {
   const { where, params } = runFilterSql(sql, filter);
-  return sql
+  const rows = sql
     .get(
       `SELECT m.run_id AS runId, m.key, m.attempt, m.first, m.last, m.min, m.max, m.count, m.last_step AS lastStep
        FROM runs r JOIN experiments e ON e.id = r.experiment_id JOIN metric_summaries m ON m.run_id = r.id
        WHERE ${where} ORDER BY m.run_id, m.key`,
     )
-    .all(...params) as Array<MetricSummary & { runId: number }>;
+    .all(...params);
+  return plainRows(rows);
 }

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { ArtifactRecord, CheckpointRecord, StoredObject } from '../../types.js';
+import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 
 /**
@@ -14,7 +14,7 @@ export function recordObject(sql: StatementCache, object: StoredObject, now: num
 }
 
 export function saveCheckpoint(
-  db: Database.Database,
+  db: SqliteConnection,
   sql: StatementCache,
   runId: number,
   attempt: number,
@@ -30,7 +30,7 @@ export function saveCheckpoint(
            created_at = excluded.created_at`,
       )
       .run(runId, attempt, object.sha256, object.size, now);
-  }).immediate();
+  }, 'immediate');
 }
 
 export function getCheckpoint(sql: StatementCache, runId: number): CheckpointRecord | undefined {
@@ -40,7 +40,7 @@ export function getCheckpoint(sql: StatementCache, runId: number): CheckpointRec
   return row && { runId: row.run_id, attempt: row.attempt, sha256: row.sha256, size: row.size, createdAt: row.created_at };
 }
 
-export function addArtifact(db: Database.Database, sql: StatementCache, artifact: Omit<ArtifactRecord, 'createdAt'>, now: number): void {
+export function addArtifact(db: SqliteConnection, sql: StatementCache, artifact: Omit<ArtifactRecord, 'createdAt'>, now: number): void {
   db.transaction(() => {
     sql.get(RECORD_OBJECT).run(artifact.sha256, artifact.size, now);
     sql
@@ -50,7 +50,7 @@ export function addArtifact(db: Database.Database, sql: StatementCache, artifact
            media_type = excluded.media_type, created_at = excluded.created_at`,
       )
       .run(artifact.runId, artifact.name, artifact.attempt, artifact.sha256, artifact.size, artifact.mediaType, now);
-  }).immediate();
+  }, 'immediate');
 }
 
 export function listArtifacts(sql: StatementCache, runId: number): ArtifactRecord[] {

@@ -1,4 +1,5 @@
 import type { ListOptions, RunEvent, RunFilter, RunRecord, StateCount } from '../../types.js';
+import { plainRows } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
 import { RUN_COLUMNS, type RunEventRow, type RunRow, toRunEvent, toRunRecord } from './run-row.js';
@@ -27,9 +28,10 @@ export function listRuns(sql: StatementCache, filter: RunFilter, options: ListOp
 
 export function countRuns(sql: StatementCache, filter: RunFilter): StateCount[] {
   const { where, params } = runFilterSql(sql, filter);
-  return sql
+  const rows = sql
     .get(`SELECT e.name AS experiment, r.state, count(*) AS count ${FROM} WHERE ${where} GROUP BY e.name, r.state ORDER BY e.name`)
-    .all(...params) as StateCount[];
+    .all(...params);
+  return plainRows(rows);
 }
 
 export function listRunEvents(sql: StatementCache, runId: number): RunEvent[] {
