@@ -1,14 +1,10 @@
 import { PACKAGE_ROOT_PATH } from '../package-files.js';
-import { restoreExtraCaCerts } from '../util/extra-ca-certs.js';
 import { refuseOldNode } from './node-version.js';
 
 /** The CLI as a process: bin/labbook runs this (bundled with its dependencies, see scripts/bundle-cli.mjs). */
 
 // Before anything that an older Node.js cannot load: the CLI itself comes in by a dynamic import.
 refuseOldNode(PACKAGE_ROOT_PATH);
-
-// bin/labbook kept Node from loading $NODE_EXTRA_CA_CERTS at start-up (see there why).
-restoreExtraCaCerts();
 
 // A reader that goes away (`labbook ls | head`) ends the output, not in a crash.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,5 +1,4 @@
 import type { Transporter } from 'nodemailer';
-import { tlsCaCertificates } from '../util/extra-ca-certs.js';
 import { failedHeadline, failedText, finishedHeadline, finishedText, redactUrl } from './format.js';
 import type { Channel, Notice, RunNotice } from './types.js';
 
@@ -26,8 +25,6 @@ export function emailChannel(target: EmailTarget, timeoutMs: number): Channel {
         connectionTimeout: timeoutMs,
         greetingTimeout: timeoutMs,
         socketTimeout: timeoutMs,
-        // For smtps:// and STARTTLS alike: nodemailer hands `tls` to tls.connect.
-        tls: { ca: tlsCaCertificates() },
       }),
     );
     return transport;

@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import type { NotifyConfig } from '../../../src/spec/types.js';
-import { DEFERRED_CA_CERTS_VARIABLE } from '../../../src/util/extra-ca-certs.js';
 import { repoPath } from '../../helpers/paths.js';
 import { processEnv } from '../../helpers/project.js';
 import { testCaFile, testServerCredentials } from '../../helpers/tls-fixtures.js';
@@ -13,7 +12,7 @@ const webhook = (url: string): NotifyConfig => ({ channel: 'webhook', url, on: [
 const email = (smtp: string): NotifyConfig =>
   ({ channel: 'email', to: ['me@lab.org'], from: 'labbook@lab.org', smtp, on: ['finished'], minInterval: 0 }) as NotifyConfig;
 
-/** The warnings of one notice sent by test/fixtures/notify-once.ts, started with no CA file but those of `caVariables`. */
+/** The warnings of one notice sent by test/fixtures/notify-once.ts, started with no CA file but that of `caVariables`. */
 async function notifyFromProcess(config: NotifyConfig, caVariables: NodeJS.ProcessEnv): Promise<string[]> {
   const { NODE_EXTRA_CA_CERTS: _ofThisProcess, ...env } = processEnv();
   const script = repoPath('dist', 'test', 'fixtures', 'notify-once.js');
@@ -21,10 +20,10 @@ async function notifyFromProcess(config: NotifyConfig, caVariables: NodeJS.Proce
   return JSON.parse(stdout) as string[];
 }
 
-test('an HTTPS webhook signed by a CA of $NODE_EXTRA_CA_CERTS that bin/labbook deferred is trusted', async (t) => {
+test('an HTTPS webhook signed by a CA of $NODE_EXTRA_CA_CERTS is trusted', async (t) => {
   const sink = await httpsWebhookSink(t, testServerCredentials);
 
-  const warnings = await notifyFromProcess(webhook(sink.url), { [DEFERRED_CA_CERTS_VARIABLE]: testCaFile });
+  const warnings = await notifyFromProcess(webhook(sink.url), { NODE_EXTRA_CA_CERTS: testCaFile });
 
   assert.deepEqual(warnings, []);
   assert.equal(sink.bodies.length, 1);
@@ -45,19 +44,10 @@ test('without that CA, the HTTPS webhook fails certificate verification', async 
   );
 });
 
-test('a $NODE_EXTRA_CA_CERTS that Node loaded itself (no launcher) is trusted too', async (t) => {
-  const sink = await httpsWebhookSink(t, testServerCredentials);
-
-  const warnings = await notifyFromProcess(webhook(sink.url), { NODE_EXTRA_CA_CERTS: testCaFile });
-
-  assert.deepEqual(warnings, []);
-  assert.equal(sink.bodies.length, 1);
-});
-
-test('an smtps:// server signed by a deferred CA is trusted', async (t) => {
+test('an smtps:// server signed by a CA of $NODE_EXTRA_CA_CERTS is trusted', async (t) => {
   const sink = await smtpSink(t, testServerCredentials);
 
-  const warnings = await notifyFromProcess(email(sink.url), { [DEFERRED_CA_CERTS_VARIABLE]: testCaFile });
+  const warnings = await notifyFromProcess(email(sink.url), { NODE_EXTRA_CA_CERTS: testCaFile });
 
   assert.deepEqual(warnings, []);
   assert.equal(sink.mails.length, 1);
