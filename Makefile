@@ -28,7 +28,6 @@ NPM_STAMP := node_modules/.install-stamp
 BUILD_STAMP := dist/.build-stamp
 SPAWNER := dist/bin/lb-spawn
 SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) scripts/bundle-cli.mjs $(wildcard src/store/*/migrations/*.sql) tsconfig.json
-TEST_FILES = $(shell find dist/test -name '*.test.js' | sort)
 DEMO_DIR := .demo
 # The Python client's tests and the demo run in a project-local virtual environment.
 VENV := .venv
@@ -76,7 +75,7 @@ $(VENV_STAMP): requirements-dev.txt clients/python/pyproject.toml
 test: build lint test-ts test-py
 
 test-ts: build
-	node --test --test-reporter=spec --test-concurrency=2 $(TEST_FILES)
+	node --test --test-reporter=spec --test-concurrency=2 'dist/test/**/*.test.js'
 
 test-py: build $(VENV_STAMP)
 	LABBOOK_CLI=$(CURDIR)/bin/labbook $(VENV)/bin/pytest clients/python/tests -q -rs

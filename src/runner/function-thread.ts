@@ -50,8 +50,8 @@ function request(message: WithoutRequestId<Extract<FromThread, { requestId: numb
 }
 
 async function loadFunction(modulePath: string, exportName: string): Promise<RunFunction> {
-  // TypeScript modules go through tsx's tsImport: loader hooks registered in a worker
-  // thread resolve .ts files but do not transform them on Node 20.
+  // TypeScript modules go through tsx's tsImport rather than Node's own type stripping, which
+  // refuses what users' modules often have: enums, parameter properties, `./x.js` naming x.ts.
   const module = (
     /\.[cm]?ts$/.test(modulePath)
       ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(modulePath).href, import.meta.url)
