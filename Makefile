@@ -39,9 +39,12 @@ BENCH_VENV_STAMP := $(BENCH_VENV)/.install-stamp
 MEMENTO_VENV := .venv-memento
 MEMENTO_VENV_STAMP := $(MEMENTO_VENV)/.install-stamp
 
-.PHONY: all build test test-ts test-py lint bench demo clean
+.PHONY: all tools build test test-ts test-py lint bench bench-first-demo demo clean
 
 all: build
+
+# Node.js, fetched into .tools/ when the node on PATH is too old (see above).
+tools: | $(NODE_TOOL)
 
 ifneq ($(NODE_TOOL),)
 # .tools/node is the project's Node for bin/labbook: the default line's binary.
@@ -102,6 +105,11 @@ $(MEMENTO_VENV_STAMP): bench/requirements-memento.txt
 bench: build $(BENCH_VENV_STAMP) $(MEMENTO_VENV_STAMP)
 	@for f in $$(find dist/bench -name '*.bench.js' | sort); do node $$f; done
 	@for f in bench/python-*.bench.py; do LABBOOK_CLI=$(CURDIR)/bin/labbook $(BENCH_VENV)/bin/python $$f; done
+
+# The first `make demo` of a fresh clone, timed. It downloads from the npm registry and PyPI
+# as a first install does, so it is not part of `make bench`.
+bench-first-demo:
+	bench/first-demo.sh
 
 # The Memento paper's example for real: 45 scikit-learn cross-validations, then their table.
 demo: build $(VENV_STAMP)
