@@ -188,6 +188,8 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.equal(failed?.failures, 2);
       assert.equal(failed?.failureReason, 'timeout');
       assert.equal(failed?.error, 'killed after 10s');
+      assert.equal(failed?.queuedAt, T0 + 1, 'queued when its retry was, not when it failed for good');
+      assert.equal(failed?.finishedAt, T0 + 3);
       const reasons = (await store.listRunEvents(attempt1.id)).map((e) => `${e.fromState}>${e.toState}:${e.reason}`);
       assert.deepEqual(reasons, [
         'null>PENDING:enqueued',

@@ -20,10 +20,12 @@ const STARTED = 'started_at = coalesce(started_at, ?)';
 const COMPLETE = `UPDATE runs SET state = 'COMPLETED', result = ?, exit_code = ?, finished_at = ?, ${STARTED}, failure_reason = NULL,
   error = NULL, lease_owner = NULL, lease_expires_at = NULL ${FENCE} RETURNING state`;
 
-// SET expressions see the old row, so `failures + 1` is this failure's count.
+// SET expressions see the old row, so `failures + 1` is this failure's count. A run that goes
+// back for a retry is queued anew; one that failed for good keeps the time it was queued.
 const FAIL = `UPDATE runs SET failures = failures + 1,
   state = CASE WHEN failures + 1 > retries THEN 'FAILED' ELSE 'PENDING' END,
-  failure_reason = ?, error = ?, exit_code = ?, finished_at = ?, ${STARTED}, queued_at = ?, lease_owner = NULL,
+  failure_reason = ?, error = ?, exit_code = ?, finished_at = ?, ${STARTED},
+  queued_at = CASE WHEN failures + 1 > retries THEN queued_at ELSE ? END, lease_owner = NULL,
   lease_expires_at = NULL ${FENCE} RETURNING state`;
 
 const RELEASE = `UPDATE runs SET state = 'PENDING', failure_reason = ?, queued_at = ?, finished_at = NULL,
