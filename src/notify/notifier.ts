@@ -2,6 +2,7 @@ import { emailDefaults } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
 import { consoleChannel } from './console-channel.js';
 import { emailChannel } from './email-channel.js';
+import type { ResolveHost } from './post-json.js';
 import type { Channel, Notice, Notifier, RunNotice, RunSummary } from './types.js';
 import { webhookChannel } from './webhook-channel.js';
 
@@ -16,6 +17,8 @@ export interface NotifierOptions {
   env?: NodeJS.ProcessEnv;
   /** Limit of one delivery in milliseconds: 5 s for webhooks and 15 s for e-mail unless given. */
   timeoutMs?: number;
+  /** How webhook host names resolve (DNS by default); injectable so that address checks are testable. */
+  resolveHost?: ResolveHost;
 }
 
 const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -130,7 +133,12 @@ function openRoute(config: NotifyConfig, options: NotifierOptions): Route {
       return route(consoleChannel(options.stream ?? process.stderr), options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
     case 'webhook': {
       const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
-      return route(webhookChannel(config.url, timeoutMs), timeoutMs);
+      const post = {
+        timeoutMs,
+        allowLinkLocal: config.allowLinkLocal ?? false,
+        ...(options.resolveHost && { resolve: options.resolveHost }),
+      };
+      return route(webhookChannel(config.url, post), timeoutMs);
     }
     case 'email': {
       const timeoutMs = options.timeoutMs ?? EMAIL_TIMEOUT_MS;

@@ -1,17 +1,17 @@
 import { errorLine } from '../util/error-line.js';
 import { failedText, finishedText, redactUrl } from './format.js';
-import { postJson } from './post-json.js';
+import { type PostOptions, postJson } from './post-json.js';
 import type { Channel, Notice } from './types.js';
 
 /**
  * POSTs JSON to a URL. `text` is what Slack (and Mattermost, Discord's /slack endpoint)
  * display; the other fields are for programs that receive the hook.
  */
-export function webhookChannel(url: string, timeoutMs: number): Channel {
+export function webhookChannel(url: string, options: PostOptions): Channel {
   return {
     label: `webhook ${redactUrl(url)}`,
     async deliver(notice: Notice): Promise<void> {
-      const { status, statusText } = await postJson(url, JSON.stringify(webhookBody(notice)), timeoutMs);
+      const { status, statusText } = await postJson(url, JSON.stringify(webhookBody(notice)), options);
       if (status < 200 || status > 299) throw new Error(`HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
     },
     async close(): Promise<void> {},

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
 import { didYouMean } from '../util/closest-matches.js';
+import { ipLiteralOf, isLinkLocalAddress, linkLocalRefusal } from '../util/link-local.js';
 import { parseDuration } from './duration.js';
 import { describeValue, isPlainObject } from './json-value.js';
 import type { PathIssue } from './spec-issue.js';
@@ -20,19 +21,20 @@ export type RawNotifyEntry =
       email?: string | string[] | { to: string | string[]; from?: string; smtp?: string };
       on?: NotifyEvent | NotifyEvent[];
       min_interval?: number | string;
+      allow_link_local?: boolean;
     };
 
 export const DEFAULT_MIN_INTERVAL_SECONDS = 60;
 export const DEFAULT_SMTP_URL = 'smtp://localhost:25';
 const EVENTS: readonly NotifyEvent[] = ['finished', 'failed'];
 const CHANNELS = ['console', 'webhook', 'email'] as const;
-const ENTRY_KEYS = [...CHANNELS, 'on', 'min_interval'];
+const ENTRY_KEYS = [...CHANNELS, 'on', 'min_interval', 'allow_link_local'];
 const EMAIL_KEYS = ['to', 'from', 'smtp'];
 
 type Path = Array<string | number>;
 type Target =
   | { channel: 'console' }
-  | { channel: 'webhook'; url: string }
+  | { channel: 'webhook'; url: string; allowLinkLocal?: boolean }
   | { channel: 'email'; to: string[]; from?: string; smtp?: string };
 
 /** The channels of a spec; an absent `notify:` means the console alone, `notify: []` none. */
@@ -54,7 +56,7 @@ export function parseNotifyOption(value: string, env: NodeJS.ProcessEnv = proces
   if (channel !== 'webhook' && channel !== 'email') return fail(`unknown channel '${channel}'${didYouMean(channel, CHANNELS)}`);
   if (!target) return fail(`${channel} needs ${channel === 'webhook' ? 'a URL after =' : 'an address after ='}`);
   if (channel === 'webhook') {
-    const problem = webhookProblem(target);
+    const problem = webhookProblem(target, false);
     return problem ? fail(problem) : withDefaults({ channel, url: target });
   }
   const to = target.split(',').map((a) => a.trim());
@@ -110,13 +112,21 @@ function parseEntry(entry: unknown, path: Path, issues: PathIssue[]): NotifyConf
   }
   const on = parseEvents(entry.on, [...path, 'on'], issues);
   const minInterval = parseMinInterval(entry.min_interval, [...path, 'min_interval'], issues);
+  const allowLinkLocal = parseAllowLinkLocal(entry.allow_link_local, channels, [...path, 'allow_link_local'], issues);
   const channel = channels[0];
-  const target = channels.length === 1 && channel ? parseTarget(channel, entry[channel], [...path, channel], issues) : undefined;
+  const target =
+    channels.length === 1 && channel ? parseTarget(channel, entry[channel], allowLinkLocal, [...path, channel], issues) : undefined;
   if (issues.length > before || !target) return undefined;
   return { ...target, on, minInterval };
 }
 
-function parseTarget(channel: (typeof CHANNELS)[number], value: unknown, path: Path, issues: PathIssue[]): Target | undefined {
+function parseTarget(
+  channel: (typeof CHANNELS)[number],
+  value: unknown,
+  allowLinkLocal: boolean,
+  path: Path,
+  issues: PathIssue[],
+): Target | undefined {
   const problem = (message: string): undefined => {
     issues.push({ path, message });
   };
@@ -126,8 +136,8 @@ function parseTarget(channel: (typeof CHANNELS)[number], value: unknown, path: P
       return problem('console takes no value; write - console, or console: true beside on: or min_interval:');
     case 'webhook': {
       if (typeof value !== 'string') return problem('expected the URL to POST to, e.g. webhook: https://hooks.slack.com/services/…');
-      const error = webhookProblem(value);
-      return error ? problem(error) : { channel, url: value };
+      const error = webhookProblem(value, allowLinkLocal);
+      return error ? problem(error) : { channel, url: value, ...(allowLinkLocal && { allowLinkLocal }) };
     }
     case 'email':
       return parseEmail(value, path, issues);
@@ -200,10 +210,21 @@ function parseMinInterval(value: unknown, path: Path, issues: PathIssue[]): numb
   return seconds;
 }
 
-function webhookProblem(text: string): string | undefined {
+function parseAllowLinkLocal(value: unknown, channels: readonly string[], path: Path, issues: PathIssue[]): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') issues.push({ path, message: `expected true or false, not ${describeValue(value)}` });
+  else if (!channels.includes('webhook')) issues.push({ path, message: 'allow_link_local applies to webhook entries only' });
+  return value === true;
+}
+
+function webhookProblem(text: string, allowLinkLocal: boolean): string | undefined {
   const url = URL.canParse(text) ? new URL(text) : undefined;
-  if (url?.protocol === 'http:' || url?.protocol === 'https:') return undefined;
-  return `'${text}' is not an http(s) URL; give the full address, e.g. https://hooks.slack.com/services/…`;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    return `'${text}' is not an http(s) URL; give the full address, e.g. https://hooks.slack.com/services/…`;
+  }
+  const literal = ipLiteralOf(url.hostname);
+  if (!allowLinkLocal && literal !== undefined && isLinkLocalAddress(literal)) return `'${text}': ${linkLocalRefusal(literal)}`;
+  return undefined;
 }
 
 function smtpProblem(text: string): string | undefined {

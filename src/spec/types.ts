@@ -60,7 +60,8 @@ export type NotifyConfig = {
   minInterval: number;
 } & (
   | { channel: 'console' }
-  | { channel: 'webhook'; url: string }
+  /** allowLinkLocal: the spec allows posting to link-local addresses (see util/link-local.ts). */
+  | { channel: 'webhook'; url: string; allowLinkLocal?: boolean }
   /** Missing from / smtp come from LABBOOK_MAIL_FROM / LABBOOK_SMTP_URL when sending. */
   | { channel: 'email'; to: string[]; from?: string; smtp?: string }
 );

@@ -61,6 +61,19 @@ const BAD: Array<[string, RegExp]> = [
   ['notify:\n  - console\n  - webhook: https://x.org\n    on: [done]\n', /sweep\.yaml:6:5: notify\[1\]\.on: unknown event 'done'/],
   ['notify:\n  - console: loud\n', /notify\[0\]\.console: console takes no value/],
   ['notify:\n  - webhook: https://x.org\n    min_interval: -5\n', /notify\[0\]\.min_interval: expected a duration ≥ 0/],
+  [
+    'notify:\n  - webhook: http://169.254.169.254/latest/meta-data\n',
+    /sweep\.yaml:4:5: notify\[0\]\.webhook: 'http:\/\/169\.254\.169\.254\/latest\/meta-data': 169\.254\.169\.254 is a link-local address .*allow_link_local: true/,
+  ],
+  ['notify:\n  - webhook: "http://[fe80::1]:8080/x"\n', /notify\[0\]\.webhook: .*fe80::1 is a link-local address/],
+  ['notify:\n  - webhook: http://0xa9fea9fe/x\n', /169\.254\.169\.254 is a link-local address/],
+  ['notify:\n  - webhook: "http://[::ffff:169.254.169.254]/x"\n', /::ffff:a9fe:a9fe is a link-local address/],
+  ['notify:\n  - webhook: "http://[fd00:ec2::254]/x"\n', /fd00:ec2::254 is a link-local address/],
+  ['notify:\n  - webhook: https://x.org\n    allow_link_local: yes please\n', /notify\[0\]\.allow_link_local: expected true or false/],
+  [
+    'notify:\n  - email: me@lab.org\n    allow_link_local: true\n',
+    /notify\[0\]\.allow_link_local: allow_link_local applies to webhook entries only/,
+  ],
 ];
 
 for (const [yaml, expected] of BAD) {
@@ -76,6 +89,23 @@ for (const [yaml, expected] of BAD) {
     );
   });
 }
+
+test('a webhook entry that allows link-local addresses may name one; others stay allowed without it', () => {
+  const yaml = `notify:
+  - webhook: http://169.254.169.254/hook
+    allow_link_local: true
+  - webhook: http://10.1.2.3/hook
+  - webhook: http://127.0.0.1:9/hook
+`;
+  assert.deepEqual(
+    notifyOf(yaml).map((config) => config.channel === 'webhook' && [config.url, config.allowLinkLocal ?? false]),
+    [
+      ['http://169.254.169.254/hook', true],
+      ['http://10.1.2.3/hook', false],
+      ['http://127.0.0.1:9/hook', false],
+    ],
+  );
+});
 
 test('--notify values become the same configs as the spec entries', () => {
   const env = { LABBOOK_SMTP_URL: 'smtp://mail.lab.org:587', LABBOOK_MAIL_FROM: 'bot@lab.org' };
@@ -110,6 +140,11 @@ const BAD_OPTIONS: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
   ],
   ['webhook', {}, /--notify 'webhook': webhook needs a URL after =/],
   ['webhook=ftp://x.org', {}, /'ftp:\/\/x\.org' is not an http\(s\) URL/],
+  [
+    'webhook=http://169.254.169.254/',
+    {},
+    /169\.254\.169\.254 is a link-local address .*only for a notify entry of a spec that says allow_link_local: true/,
+  ],
   ['email=me', {}, /--notify 'email=me': 'me' is not an e-mail address/],
   ['email=me@lab.org,', {}, /'' is not an e-mail address/],
   ['console=loud', {}, /console takes no value/],
