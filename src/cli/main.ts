@@ -29,6 +29,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['plot', async () => (await import('./commands/plot.js')).definePlot],
   ['table', async () => (await import('./commands/table.js')).defineTable],
   ['export', async () => (await import('./commands/export.js')).defineExport],
+  ['doctor', async () => (await import('./commands/doctor.js')).defineDoctor],
 ];
 
 /** Global options that take a value: the command name is the first word that is neither. */

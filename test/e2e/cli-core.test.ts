@@ -127,17 +127,18 @@ test('cancel cancels the runs named and says when nothing matched', async (t) =>
 
 const COMMANDS = ['init', 'add', 'run', 'worker', 'status', 'ls', 'show', 'logs', 'reset', 'cancel'];
 const TRACKING_COMMANDS = ['artifacts', 'get', 'metrics', 'diff', 'plot', 'table', 'export'];
+const UTILITY_COMMANDS = ['doctor'];
 
 test('every command has help with an example, and the overall help lists them all', async (t) => {
   const dir = tempDir(t);
-  for (const command of [...COMMANDS, ...TRACKING_COMMANDS]) {
+  for (const command of [...COMMANDS, ...TRACKING_COMMANDS, ...UTILITY_COMMANDS]) {
     const help = await cli(dir, [command, '--help']);
     assert.equal(help.code, 0, command);
     assert.match(help.stdout, /Examples:\n\s+\$ labbook /, command);
   }
   const overall = await cli(dir, ['--help']);
   const listed = [...overall.stdout.matchAll(/^ {2}(\w+)/gm)].map((match) => match[1]);
-  assert.deepEqual(listed, [...COMMANDS, ...TRACKING_COMMANDS, 'help']);
+  assert.deepEqual(listed, [...COMMANDS, ...TRACKING_COMMANDS, ...UTILITY_COMMANDS, 'help']);
 });
 
 test('--version prints the version', async (t) => {
