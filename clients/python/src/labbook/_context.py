@@ -11,7 +11,7 @@ from typing import Any, Dict, Mapping, Optional
 from ._backends import Backend
 from ._protocol import NotJsonError, Point, metric_value, to_json_value
 
-__all__ = ["Context", "PICKLED_RESULT"]
+__all__ = ["Context", "PICKLED_RESULT", "UnstorableResultError"]
 
 # Points kept before they are sent as one bulk `metrics` line.
 BUFFER_POINTS = 10_000
@@ -23,6 +23,11 @@ PICKLED_RESULT = "result.pickle"
 PICKLE_MEDIA_TYPE = "application/x-python-pickle"
 
 _UNSET = object()
+
+
+class UnstorableResultError(TypeError):
+    """A run's result is neither JSON nor a value pickle can save and load back: the run fails
+    with this message rather than store what no driver could read."""
 
 
 class Context:
@@ -134,13 +139,18 @@ class Context:
 
     def close(self, error: Optional[str] = None) -> None:
         """Sends what is buffered and the result, and ends the run's recording. `error` (a
-        traceback) marks a run recorded by hand FAILED. Idempotent."""
+        traceback) marks a run recorded by hand FAILED. Idempotent. A result that cannot be
+        stored ends the run as failed with that message, then raises UnstorableResultError."""
         if self._closed:
             return
         self._closed = True
         self._send_points()
         if error is None and self._result is not _UNSET:
-            self._backend.result(self._encode_result(self._result))
+            try:
+                self._backend.result(self._encode_result(self._result))
+            except UnstorableResultError as problem:
+                self._backend.finish(str(problem))
+                raise
         self._backend.finish(error)
 
     def _send_points(self) -> None:
@@ -152,9 +162,27 @@ class Context:
         try:
             return to_json_value(value)
         except NotJsonError:
-            self.log_artifact(value, PICKLED_RESULT)
+            self.log_artifact(_pickled(value), PICKLED_RESULT, PICKLE_MEDIA_TYPE)
             return {"$pickle": PICKLED_RESULT}
 
     def __repr__(self) -> str:
         return f"<labbook.Context run={self.run_id} experiment={self.experiment!r} params={self.params!r}>"
 
+
+
+def _pickled(value: Any) -> bytes:
+    """`value` pickled, once it is known to load back: the driver unpickles every result it
+    reads, from this drive or from the cache in later ones, and one it cannot read would break
+    them all (an exception whose __init__ wants other arguments than its args pickles, but does
+    not load)."""
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(data)
+    except Exception as error:  # noqa: BLE001 - pickle raises many kinds (PicklingError, TypeError, AttributeError, …)
+        kind = f"{type(value).__module__}.{type(value).__qualname__}"
+        raise UnstorableResultError(
+            f"the run's result (a {kind}) cannot be stored: it is not JSON, and pickle cannot save it and load it "
+            f"back ({type(error).__name__}: {error}); return JSON values (numbers, text, lists, dicts), an object "
+            "pickle can load, or write it to a file and store that with ctx.log_artifact(path)"
+        ) from None
+    return data

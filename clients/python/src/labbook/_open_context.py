@@ -13,7 +13,7 @@ from typing import Any, Iterator, Mapping, Optional
 
 from ._backends import Backend, NullBackend
 from ._channel import Channel
-from ._context import Context
+from ._context import Context, UnstorableResultError
 from ._identity import identity
 from ._store_location import find_store
 from ._worker_backend import WorkerBackend
@@ -108,4 +108,7 @@ def as_current(ctx: Context) -> Iterator[Context]:
 
 def _close_at_exit() -> None:
     if _current is not None:
-        _current.close(error=_uncaught)
+        try:
+            _current.close(error=_uncaught)
+        except UnstorableResultError as error:  # the run is recorded FAILED with it; a traceback would add nothing
+            sys.stderr.write(f"labbook: {error}\n")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
 from ._context import PICKLED_RESULT
+from ._errors import LabbookError
 
 __all__ = ["RunResult", "results_of"]
 
@@ -73,6 +74,18 @@ def _value(run: Mapping[str, Any], store_dir: Path) -> Any:
     if run["state"] != "COMPLETED":
         return None
     if isinstance(result, dict) and result.get("$pickle") == PICKLED_RESULT:
-        with open(store_dir / "runs" / str(run["id"]) / "artifacts" / PICKLED_RESULT, "rb") as f:
-            return pickle.load(f)
+        return _unpickled(store_dir / "runs" / str(run["id"]) / "artifacts" / PICKLED_RESULT, run["id"])
     return result
+
+
+def _unpickled(path: Path, run_id: int) -> Any:
+    # Runs check that their result loads back before they complete (see Context.close); a
+    # result stored without that check (by a client before it) must not end the drive unexplained.
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception as error:  # noqa: BLE001 - unpickling raises many kinds
+        raise LabbookError(
+            f"the result of run {run_id} ({path}) cannot be read back ({type(error).__name__}: {error}); "
+            f"put the run back in the queue with 'labbook reset {run_id}' and run the script again"
+        ) from None

@@ -1,6 +1,7 @@
 """Executing one run's function in its own process, as the engine expects of a command:
 status 0 and a `result` message when it returns, the traceback on stderr and status 1 when it
-raises (the worker stores the end of stderr as the run's error)."""
+raises or returns a value that cannot be stored (the worker stores the end of stderr as the
+run's error)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 import traceback
 from typing import Any, Callable, Mapping
 
-from ._context import Context
+from ._context import Context, UnstorableResultError
 from ._open_context import as_current, open_context
 
 __all__ = ["run_in_context", "EXIT_INTERRUPTED"]
@@ -36,5 +37,9 @@ def run_in_context(env: Mapping[str, str], call: Callable[[Context], Any]) -> in
         return error.code if isinstance(error, SystemExit) and isinstance(error.code, int) else 1
     if value is not None and not ctx.has_result:
         ctx.set_result(value)
-    ctx.close()
+    try:
+        ctx.close()
+    except UnstorableResultError as error:
+        sys.stderr.write(f"labbook: {error}\n")
+        return 1
     return 0
