@@ -4,6 +4,7 @@ import { Queue } from '../queue/queue.js';
 import type { NotifyConfig } from '../spec/types.js';
 import { RUN_STATES, type RunRecord, type Store } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
+import { listenToDriverInterrupts } from './driver-interrupts.js';
 import { Executors } from './executors.js';
 import { Progress, type StateCounts } from './progress.js';
 import { Worker, type WorkerEvent, type WorkerReport } from './worker.js';
@@ -46,7 +47,9 @@ const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
  * One `labbook run` or `labbook worker`: a worker with its executors, progress, and the
  * handling of Ctrl-C (once: stop claiming and let running runs finish, or stop them with
- * `killOnInterrupt`; twice, or SIGTERM: stop them; stopped runs go back to PENDING).
+ * `killOnInterrupt`; twice, or SIGTERM: stop them; stopped runs go back to PENDING). Under a
+ * Python driver, Ctrl-C comes from the driver (driver-interrupts.ts), and the driver's end
+ * counts as a SIGTERM.
  */
 export async function runSession(options: SessionOptions): Promise<SessionResult> {
   const { store, clock } = options;
@@ -115,7 +118,15 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
         : `stopping: waiting for ${worker.runningCount} running runs to finish (Ctrl-C again to stop them)`,
     );
   };
-  for (const signal of INTERRUPT_SIGNALS) process.on(signal, onSignal);
+  // A Python driver owns Ctrl-C and hands each one over (driver-interrupts.ts); the engine's own
+  // SIGINT is then the same Ctrl-C again, or none of its business, but must still be caught
+  // (Node's default would end the engine).
+  const stopListeningToDriver = listenToDriverInterrupts(options.env, {
+    interrupt: () => onSignal('SIGINT'),
+    gone: () => onSignal('SIGTERM'),
+  });
+  const listeners = INTERRUPT_SIGNALS.map((signal) => [signal, stopListeningToDriver && signal === 'SIGINT' ? ignore : onSignal] as const);
+  for (const [signal, listener] of listeners) process.on(signal, listener);
   progress.start();
   try {
     const report = await worker.run();
@@ -132,11 +143,14 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     });
     return result;
   } finally {
-    for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+    stopListeningToDriver?.();
     await progress.stop();
     await Promise.all([executors.close(), notifier.close()]);
   }
 }
+
+function ignore(): void {}
 
 function noticeOf(run: RunRecord, failure: { reason: string; error: string }): RunNotice {
   const { experiment, id: runId, hash, params, attempt } = run;

@@ -15,6 +15,8 @@ from ._cli import Cli
 from ._errors import CliError, error_for_code
 from ._forkserver import ExitListener, ForkServer, RunHandler
 from ._interpreter import interpreter_info
+from ._interrupts import DriverInterrupts
+from ._runner import EXIT_INTERRUPTED
 
 __all__ = ["write_spec", "run_engine_session", "ExitListener"]
 
@@ -56,32 +58,26 @@ def run_engine_session(
 
 def _run_engine(cli: Cli, args: Sequence[str], handler: RunHandler, on_exit: Optional[ExitListener] = None) -> int:
     """Runs `labbook ARGS` with a fork server whose slots execute the runs; the engine's
-    progress goes to this process's terminal. Returns the engine's exit status."""
+    progress goes to this process's terminal. Returns the engine's exit status. Each Ctrl-C is
+    handed to the engine (_interrupts.py), which knows what to do (stop claiming, requeue,
+    summarise): once it is done, raises KeyboardInterrupt."""
     server = ForkServer(handler, on_exit)
     server.start()
     try:
-        env = {
-            **cli.env,
-            **server.env(),
-            "LABBOOK_PY_ARGV": json.dumps([sys.executable, *sys.argv]),
-            "LABBOOK_PY_INFO": json.dumps(interpreter_info()),
-        }
-        engine = subprocess.Popen(cli.argv(args), cwd=cli.cwd, env=env)
-        return _wait_through_interrupts(engine)
+        with DriverInterrupts() as interrupts:
+            env = {
+                **cli.env,
+                **server.env(),
+                **interrupts.env,
+                "LABBOOK_PY_ARGV": json.dumps([sys.executable, *sys.argv]),
+                "LABBOOK_PY_INFO": json.dumps(interpreter_info()),
+            }
+            engine = subprocess.Popen(cli.argv(args), cwd=cli.cwd, env=env, pass_fds=interrupts.pass_fds)
+            interrupts.engine_started()
+            code = engine.wait()
     finally:
         server.stop()
-
-
-def _wait_through_interrupts(engine: "subprocess.Popen[bytes]") -> int:
-    """Waits for the engine. Ctrl-C reaches it too (same process group) and it knows what
-    to do (stop claiming, requeue, summarise): wait for that, then re-raise."""
-    interrupted = False
-    while True:
-        try:
-            code = engine.wait()
-            break
-        except KeyboardInterrupt:
-            interrupted = True
-    if interrupted:
+    # Also when the engine alone was interrupted (the driver could not own Ctrl-C off the main thread).
+    if interrupts.received or code == EXIT_INTERRUPTED:
         raise KeyboardInterrupt
     return code
