@@ -54,16 +54,42 @@ def test_a_mistaken_override_on_the_command_line_ends_the_script_as_a_cli_would(
     assert labbook_json(project, "ls") == []
 
 
-def test_called_with_argv_a_mistake_is_raised_naming_the_spec_file(project):
-    (project / "sweep.yaml").write_text(SPEC)
+def spec_error_of(project, argv, spec=SPEC):
+    """What train(argv=…) raises as labbook.SpecError (code and message), the spec file being
+    `spec` (None: there is none)."""
+    if spec is not None:
+        (project / "sweep.yaml").write_text(spec)
     (project / "train.py").write_text(SCRIPT)
     code = (
         "import labbook, runpy\n"
         "train = runpy.run_path('train.py')['train']\n"
         "try:\n"
-        "    train(argv=['seed=1,'])\n"
+        f"    train(argv={argv!r})\n"
         "except labbook.SpecError as error:\n"
         "    print(error.code, error)\n"
     )
-    out = run_python(code, cwd=project).stdout
+    return run_python(code, cwd=project).stdout.strip()
+
+
+def test_called_with_argv_a_mistake_is_raised_naming_the_spec_file(project):
+    out = spec_error_of(project, ["seed=1,"])
     assert out.startswith("LB_OVERRIDE_INVALID sweep.yaml: override 'seed=1,': an empty value between commas")
+
+
+MALFORMED = "name: sgd\nparameters:\n  lr: [0.1, 0.01\n"
+
+
+def test_a_malformed_spec_file_on_the_command_line_ends_the_script_as_a_cli_would(project):
+    (project / "sweep.yaml").write_text(MALFORMED)
+    (project / "train.py").write_text(SCRIPT)
+    done = run_python("import runpy; runpy.run_path('train.py', run_name='__main__')", cwd=project, check=False)
+    assert (done.returncode, done.stderr) == (2, "labbook: sweep.yaml:3: missing ']'\n")
+    assert labbook_json(project, "ls") == []
+
+
+def test_called_with_argv_a_malformed_or_missing_spec_file_raises_spec_error(project):
+    assert spec_error_of(project, [], MALFORMED) == "LB_SPEC_INVALID sweep.yaml:3: missing ']'"
+    (project / "sweep.yaml").unlink()
+    assert spec_error_of(project, [], None) == (
+        "LB_SPEC_NOT_FOUND sweep.yaml: no such spec file; give the path of a YAML spec, e.g. @labbook.experiment(spec='sweep.yaml')"
+    )

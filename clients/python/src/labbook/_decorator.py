@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 from ._cli import Cli
 from ._context import Context
 from ._driver import command_line_errors, drive, ensure_store, experiment_name
+from ._errors import SpecError
 from ._results import RunResult, results_of
 from ._runner import run_in_context
 from ._yaml import load_yaml
@@ -20,11 +21,16 @@ __all__ = ["experiment", "load_spec"]
 
 
 def load_spec(path: os.PathLike) -> Dict[str, Any]:
-    """A labbook spec file as a dict (its `command`/`function` are replaced by the driver's)."""
+    """A labbook spec file as a dict (its `command`/`function` are replaced by the driver's).
+    A file that is missing or not a spec raises SpecError, naming it (and the line)."""
     path = Path(path)
-    data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such spec file; give the path of a YAML spec, e.g. @labbook.experiment(spec='sweep.yaml')", "LB_SPEC_NOT_FOUND") from None
+    data = load_yaml(text, str(path))
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: a spec is a mapping with name, parameters, settings, … (see docs/spec.md)")
+        raise SpecError(f"{path}: a spec must be a mapping with at least parameters, e.g. parameters: {{lr: [0.1, 0.01]}} (see docs/spec.md)")
     data.pop("command", None)
     data.pop("function", None)
     return data
@@ -49,11 +55,11 @@ def experiment(
             if args and isinstance(args[0], Context):
                 return func(*args)
             overrides: List[str] = list(sys.argv[1:] if argv is None else argv)
-            data = load_spec(spec) if spec else {"parameters": {}}
-            data["name"] = name or data.get("name") or experiment_name(func)
             cli = Cli(store=store) if store else Cli()
             jobs = [*overrides, "-j", str(workers)]
             with command_line_errors(argv is None):
+                data = load_spec(spec) if spec else {"parameters": {}}
+                data["name"] = name or data.get("name") or experiment_name(func)
                 runs, before = drive(data, lambda env: run_in_context(env, func), jobs, cli=cli, source=str(spec) if spec else None)
             return results_of(runs, before, cli.store or ensure_store(cli))
 

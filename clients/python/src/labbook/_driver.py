@@ -81,13 +81,15 @@ def drive(
 @contextlib.contextmanager
 def command_line_errors(from_command_line: bool) -> Iterator[None]:
     """A script launched with overrides on its command line (the decorators) treats a mistake
-    in them, or in the spec, as a CLI does: the engine's message (printed already) and exit
-    status 2, no traceback. Called from code (``argv=`` given), the error is raised."""
+    in them, or in the spec, as a CLI does: the message (the engine's is printed already) and
+    exit status 2, no traceback. Called from code (``argv=`` given), the error is raised."""
     try:
         yield
     except CliError as error:
         if not from_command_line or error.exit_status != 2:
             raise
+        if not error.printed:
+            sys.stderr.write(f"labbook: {error}\n")
         raise SystemExit(2) from None
 
 

@@ -48,11 +48,11 @@ def run_engine_session(
         report_path = Path(directory) / "report.json"
         code = _run_engine(cli, [command, "--report", str(report_path), *args], handler, on_exit)
         if not report_path.exists():  # it stopped before its action (a malformed command line) or crashed; it printed why
-            raise CliError(f"labbook {command} stopped before running {subject} (exit status {code}); its message is above", exit_status=code)
+            raise CliError(f"labbook {command} stopped before running {subject} (exit status {code}); its message is above", exit_status=code, printed=True)
         report: Dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
     if "error" in report:
         message = report["error"]["message"]
-        raise error_for_code(report["error"].get("code"), f"{source}: {message}" if source else message, code)
+        raise error_for_code(report["error"].get("code"), f"{source}: {message}" if source else message, code, printed=True)
     return report
 
 

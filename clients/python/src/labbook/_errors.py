@@ -48,21 +48,29 @@ class CliNotFoundError(LabbookError):
 
 
 class CliError(LabbookError):
-    """A ``labbook`` command failed; ``exit_status`` and the CLI's message are kept."""
+    """A ``labbook`` command failed, or the client found the mistake before one could:
+    ``exit_status`` is the CLI's for it; ``printed`` is true when the command printed the
+    message on this process's stderr already (the engine a driver runs does)."""
 
     code = "LB_CLI_FAILED"
+    exit_status_default = 1
 
-    def __init__(self, message: str, code: Optional[str] = None, exit_status: int = 1) -> None:
+    def __init__(self, message: str, code: Optional[str] = None, exit_status: Optional[int] = None, printed: bool = False) -> None:
         super().__init__(message, code)
-        self.exit_status = exit_status
+        self.exit_status = self.exit_status_default if exit_status is None else exit_status
+        self.printed = printed
 
 
 class SpecError(CliError):
+    """A mistake in a spec, an override or a configuration file; the message says where."""
+
     code = "LB_SPEC_INVALID"
+    exit_status_default = 2
 
 
 class StoreNotFoundError(CliError):
     code = "LB_STORE_NOT_FOUND"
+    exit_status_default = 2
 
 
 class RunFailedError(LabbookError):
@@ -83,7 +91,7 @@ _BY_CODE: Dict[str, Type[CliError]] = {
 }
 
 
-def error_for_code(code: Optional[str], message: str, exit_status: int) -> CliError:
+def error_for_code(code: Optional[str], message: str, exit_status: int, printed: bool = False) -> CliError:
     """The exception for an error the CLI reported with `code`."""
     cls = _BY_CODE.get(code or "", CliError)
-    return cls(message, code, exit_status)
+    return cls(message, code, exit_status, printed)

@@ -4,7 +4,8 @@ experiment configuration, labbook specs), so the client needs no dependency.
 Supported: block mappings and sequences, flow ``[...]`` and ``{...}``, plain, single- and
 double-quoted scalars, ``|`` and ``>`` block scalars, comments, ``---``. Scalars follow the
 YAML 1.2 core schema, as labbook's CLI reads them (``1e-3`` is a number, ``yes`` is text).
-Anchors, aliases and tags are refused with a clear error."""
+Anchors, aliases and tags are refused with a clear error. A mistake is a SpecError (labbook's
+LB_SPEC_INVALID) that names the file and the line: these files are what the user wrote."""
 
 from __future__ import annotations
 
@@ -12,14 +13,20 @@ import json
 import re
 from typing import Any, List, Optional, Tuple
 
+from ._errors import SpecError
+
 __all__ = ["load_yaml", "YamlError"]
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
-class YamlError(ValueError):
+class YamlError(SpecError):
     """The text is not YAML this reader understands; says where."""
+
+
+class _BadQuote(ValueError):
+    """Quoted text that does not end or does not decode; the caller knows the line."""
 
 
 def load_yaml(text: str, source: str = "<yaml>") -> Any:
@@ -29,7 +36,10 @@ def load_yaml(text: str, source: str = "<yaml>") -> Any:
             continue
         lines.append((number, raw.rstrip()))
     parser = _Parser(lines, source)
-    value = parser.block(0)
+    try:
+        value = parser.block(0)
+    except _BadQuote as error:  # in a key: on the line the parser is at
+        raise parser.error(str(error)) from None
     parser.expect_end()
     return value
 
@@ -175,12 +185,15 @@ def _split_key(content: str) -> Optional[Tuple[str, str]]:
 def _scalar_or_flow(text: str, parser: _Parser, number: int) -> Any:
     if text[:1] in ("&", "*", "!"):
         raise parser.error("anchors, aliases and tags are not supported; write the value out", number)
-    if text[:1] in "[{":
+    try:
+        if text[:1] not in "[{":
+            return _scalar(text)
         value, end = _Flow(text, parser, number).value(0)
-        if text[end:].strip():
-            raise parser.error(f"unexpected text after the value: {text[end:].strip()!r}", number)
-        return value
-    return _scalar(text)
+    except _BadQuote as error:
+        raise parser.error(str(error), number) from None
+    if text[end:].strip():
+        raise parser.error(f"unexpected text after the value: {text[end:].strip()!r}", number)
+    return value
 
 
 def _scalar(text: str) -> Any:
@@ -212,12 +225,12 @@ def _scalar(text: str) -> Any:
 def _unquote(text: str) -> str:
     if text.startswith("'"):
         if not text.endswith("'") or len(text) < 2:
-            raise YamlError(f"unterminated quoted text {text!r}")
+            raise _BadQuote(f"unterminated quoted text {text!r}")
         return text[1:-1].replace("''", "'")
     try:
         return json.loads(text)
     except ValueError as error:
-        raise YamlError(f"bad double-quoted text {text!r}: {error}") from None
+        raise _BadQuote(f"bad double-quoted text {text!r}: {error}") from None
 
 
 class _Flow:

@@ -97,9 +97,6 @@ def launch(config_path: str = "./configs", seeding_function: Optional[Callable[[
         @functools.wraps(task_function)
         def launcher(argv: Optional[Sequence[str]] = None) -> Any:
             config_dir = Path(config_path)
-            config = _read_yaml(config_dir / "config.yaml")
-            parent_log_dir = (_read_yaml(config_dir / "mlxp.yaml").get("logger") or {}).get("parent_log_dir", "./logs")
-            spec = {"name": experiment_name(task_function), "parameters": config_parameters(config)}
 
             def call(ctx: _LabbookContext) -> Any:
                 mlxp_ctx = Context(ctx)
@@ -108,8 +105,11 @@ def launch(config_path: str = "./configs", seeding_function: Optional[Callable[[
                 return task_function(mlxp_ctx)
 
             overrides = list(sys.argv[1:] if argv is None else argv)
-            cli = Cli(store=_store_for(parent_log_dir))
-            with command_line_errors(argv is None):
+            with command_line_errors(argv is None):  # a mistake in the YAML files too
+                config = _read_yaml(config_dir / "config.yaml")
+                parent_log_dir = (_read_yaml(config_dir / "mlxp.yaml").get("logger") or {}).get("parent_log_dir", "./logs")
+                spec = {"name": experiment_name(task_function), "parameters": config_parameters(config)}
+                cli = Cli(store=_store_for(parent_log_dir))
                 runs, _ = drive(spec, lambda env: run_in_context(env, call), [*overrides, "-j", "1"], cli=cli, source=str(config_dir / "config.yaml"))
             return runs
 
