@@ -109,3 +109,13 @@ def test_reads_more_runs_than_an_old_sqlite_allows_variables_in_a_statement(runs
     table = labbook.Reader(runs).filter()
     assert len(table) == 1504
     assert [r["train.loss"] for r in table if r["experiment"] == "sgd"] == pytest.approx([1 / 3, 2 / 3, 10 / 3, 20 / 3])
+
+
+def test_a_path_without_a_store_raises_store_not_found(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for where in ("/nonexistent", None):
+        with pytest.raises(labbook.StoreNotFoundError, match="run 'labbook init'") as raised:
+            labbook.Reader(where)
+        assert raised.value.code == "LB_STORE_NOT_FOUND"
+    with pytest.raises(labbook.StoreNotFoundError):
+        MlxpReader("/nonexistent")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ._cli import Cli
+from ._errors import StoreNotFoundError
 from ._store_location import DB_FILE, find_store, store_dir_of
 
 __all__ = ["Reader", "RunTable", "flatten", "series"]
@@ -87,7 +88,8 @@ class Reader:
     def __init__(self, store: Optional[os.PathLike] = None, experiments: Optional[Sequence[str]] = None) -> None:
         found = store_dir_of(store) if store else find_store()
         if found is None or not (found / DB_FILE).exists():
-            raise FileNotFoundError(f"no labbook store at {store or os.getcwd()}; run 'labbook init' or give the store's path")
+            where = f"at {store}" if store else f"in {os.getcwd()} or above it"
+            raise StoreNotFoundError(f"no labbook store {where}; run 'labbook init' in your project, or give Reader the path of a project that has one")
         self.store_dir = found
         self.experiments = list(experiments or [])
         self._cli = Cli(store=found)
