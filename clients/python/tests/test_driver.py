@@ -71,3 +71,34 @@ def test_a_mistake_in_the_config_matrix_raises_the_engines_message_by_key(projec
     assert done.stdout.strip() == message
     assert "labbook-spec-" not in done.stderr, "no temporary file is named"
     assert labbook_json(project, "ls") == []
+
+
+def test_a_number_of_workers_below_one_is_refused_before_anything_is_added(project):
+    code = textwrap.dedent(
+        """
+        import labbook
+        from labbook.compat.memento import Memento
+
+        for workers in (0, -1, 1.5, True):
+            try:
+                labbook.run(lambda ctx, config: 1, {"parameters": {"x": [1]}}, workers=workers, experiment="w")
+            except labbook.UsageError as error:
+                print(error.code, error)
+        for make in (lambda: labbook.experiment(workers=0), lambda: Memento(lambda ctx, config: 1, num_workers=0)):
+            try:
+                make()
+            except labbook.UsageError as error:
+                print(error)
+        """
+    )
+    out = run_python(code, cwd=project).stdout.splitlines()
+    assert [line.split(":")[0] for line in out] == [
+        "LB_USAGE workers=0",
+        "LB_USAGE workers=-1",
+        "LB_USAGE workers=1.5",
+        "LB_USAGE workers=True",
+        "workers=0",
+        "num_workers=0",
+    ]
+    assert "give a number of processes of at least 1, or None for one per CPU" in out[0]
+    assert labbook_json(project, "ls") == []

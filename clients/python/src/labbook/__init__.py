@@ -34,6 +34,7 @@ _MODULE_OF = {
     "CliNotFoundError": "._errors",
     "SpecError": "._errors",
     "StoreNotFoundError": "._errors",
+    "UsageError": "._errors",
     "RunFailedError": "._errors",
 }
 
@@ -68,6 +69,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, imported e
         RunFailedError,
         SpecError,
         StoreNotFoundError,
+        UsageError,
     )
     from ._identity import IdentityError, identity, qualified_name
     from ._open_context import context

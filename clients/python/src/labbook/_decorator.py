@@ -13,6 +13,7 @@ from ._cli import Cli
 from ._context import Context
 from ._driver import command_line_errors, drive, ensure_store, experiment_name
 from ._errors import SpecError
+from ._jobs import jobs_option
 from ._results import RunResult, results_of
 from ._runner import run_in_context
 from ._yaml import load_yaml
@@ -40,7 +41,7 @@ def experiment(
     spec: Optional[os.PathLike] = None,
     *,
     name: Optional[str] = None,
-    workers: int = 1,
+    workers: Optional[int] = 1,
     store: Optional[os.PathLike] = None,
 ) -> Callable[[Callable[[Context], Any]], Callable[..., Any]]:
     """Makes ``def train(ctx): ...`` a labbook experiment over the grid of `spec` (a YAML
@@ -48,6 +49,7 @@ def experiment(
     (or ``train(argv=[...])``), adds the runs, executes the pending ones on `workers`
     processes forked from this script, and returns one RunResult per run. Called with a
     context, ``train(ctx)`` is just the function."""
+    jobs = jobs_option(workers)
 
     def decorate(func: Callable[[Context], Any]) -> Callable[..., Any]:
         @functools.wraps(func)
@@ -56,11 +58,10 @@ def experiment(
                 return func(*args)
             overrides: List[str] = list(sys.argv[1:] if argv is None else argv)
             cli = Cli(store=store) if store else Cli()
-            jobs = [*overrides, "-j", str(workers)]
             with command_line_errors(argv is None):
                 data = load_spec(spec) if spec else {"parameters": {}}
                 data["name"] = name or data.get("name") or experiment_name(func)
-                runs, before = drive(data, lambda env: run_in_context(env, func), jobs, cli=cli, source=str(spec) if spec else None)
+                runs, before = drive(data, lambda env: run_in_context(env, func), [*overrides, *jobs], cli=cli, source=str(spec) if spec else None)
             return results_of(runs, before, cli.store or ensure_store(cli))
 
         launch.__wrapped__ = func  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from ._config import Config
 from ._context import Context
 from ._engine import run_engine_session, write_spec
 from ._grid import Grid
+from ._jobs import jobs_option
 from ._notify import Notifier
 from ._results import RunResult, results_of
 from ._runner import run_in_context
@@ -131,7 +132,9 @@ def run(
     (default: one per CPU), through the engine: runs are added to the store, COMPLETED ones
     are the cache, a failing run fails alone (its traceback stored). Parameter values may be
     callables and classes (identified by qualified name). Returns one RunResult per run, in
-    grid order; `notify` is told as runs finish (see labbook._notify)."""
+    grid order; `notify` is told as runs finish (see labbook._notify). A `workers` that is not
+    a whole number of at least 1 raises UsageError."""
+    jobs = jobs_option(workers)
     grid = Grid.from_matrix(experiment or experiment_name(exp_func), config_matrix)
     if retries:
         grid.extra = {"retries": retries}
@@ -139,5 +142,4 @@ def run(
     def make_call(config: Dict[str, Any]) -> Callable[[Context], Any]:
         return lambda ctx: exp_func(ctx, Config(config, grid.settings))
 
-    jobs = ["-j", str(workers or os.cpu_count() or 1)]
     return drive_grid(grid, make_call, jobs, notify, Cli(store=store) if store else None)

@@ -13,6 +13,7 @@ __all__ = [
     "CliError",
     "SpecError",
     "StoreNotFoundError",
+    "UsageError",
     "RunFailedError",
     "error_for_code",
 ]
@@ -73,6 +74,13 @@ class StoreNotFoundError(CliError):
     exit_status_default = 2
 
 
+class UsageError(CliError):
+    """A driver or the CLI was called wrongly (a bad argument value)."""
+
+    code = "LB_USAGE"
+    exit_status_default = 2
+
+
 class RunFailedError(LabbookError):
     """Raised by drivers asked to fail when some runs failed; ``failures`` lists them."""
 
@@ -88,6 +96,7 @@ _BY_CODE: Dict[str, Type[CliError]] = {
     "LB_OVERRIDE_INVALID": SpecError,
     "LB_SPEC_NOT_FOUND": SpecError,
     "LB_STORE_NOT_FOUND": StoreNotFoundError,
+    "LB_USAGE": UsageError,
 }
 
 

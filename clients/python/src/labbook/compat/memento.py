@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from .._cli import Cli
@@ -18,6 +17,7 @@ from .._context import Context as _LabbookContext
 from .._driver import drive_grid, experiment_name
 from .._grid import Grid
 from .._identity import identity
+from .._jobs import jobs_option
 from .._results import RunResult
 
 __all__ = [
@@ -160,7 +160,7 @@ class Memento:
     def __init__(self, func: Callable[[Context, Config], Any], notification_provider: Optional[NotificationProvider] = None, num_workers: Optional[int] = None) -> None:
         self.func = func
         self._notification_provider = notification_provider or DefaultNotificationProvider()
-        self._workers = num_workers
+        self._jobs = jobs_option(num_workers, "num_workers")
 
     def run(
         self,
@@ -186,7 +186,7 @@ class Memento:
         if force_cache:
             _require_cached(cli, grid)
         func = self.func
-        engine_args = ["-j", str(self._workers or os.cpu_count() or 1), *(["--rerun"] if force_run else [])]
+        engine_args = [*self._jobs, *(["--rerun"] if force_run else [])]
         runs = drive_grid(grid, lambda config: lambda ctx: func(Context(ctx), Config(config, grid.settings)), engine_args, _TaskNotifier(self._notification_provider), cli)
         results = [Result(run, grid.settings) for run in runs]
         if notify_on_complete:
