@@ -30,7 +30,8 @@ const WORDS: Record<string, { kind: TokenKind; value?: Scalar }> = {
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
 const SEGMENT_START = /[A-Za-z_]/;
 const SEGMENT_CHAR = /[A-Za-z0-9_/-]/;
-const NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/;
+// `10.` is a number, as in overrides (lr=10.) and Python.
+const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
 
 /** Splits a query into tokens, each with its column, ending with an `end` token. */
 export function tokenize(query: string): Token[] {

@@ -45,6 +45,10 @@ describe('query parser: operators', () => {
     assert.equal(show(parseQuery(String.raw`s == 'it\'s'`)), `s == "it's"`);
     assert.equal(show(parseQuery('x == -1.5e-3')), 'x == -0.0015');
     assert.equal(show(parseQuery('x == .5')), 'x == 0.5');
+    // As overrides (lr=10.) and MLXP's queries write them.
+    assert.equal(show(parseQuery('optimizer.lr <= 10.')), 'optimizer.lr <= 10');
+    assert.equal(show(parseQuery('(x == -1.)')), 'x == -1');
+    assert.equal(show(parseQuery('x == 10.e-3')), 'x == 0.01');
     assert.equal(show(parseQuery('x == True | x == False | x == None')), '((x == true or x == false) or x == null)');
   });
 
@@ -103,6 +107,8 @@ const MALFORMED: Array<[string, number, string]> = [
   ['lr == #', 7, "expected a key, a value, an operator or a parenthesis, found '#'"],
   ['lr == 1.2.3', 7, "expected a number such as 3, -0.5 or 1e-3, found '1.2.3'"],
   ['lr == 1e', 7, "expected a number such as 3, -0.5 or 1e-3, found '1e'"],
+  ['lr == 10.x', 7, "expected a number such as 3, -0.5 or 1e-3, found '10.x'"],
+  ['lr == 10..5', 7, "expected a number such as 3, -0.5 or 1e-3, found '10..5'"],
   ['lr == 3abc', 7, "expected a number such as 3, -0.5 or 1e-3, found '3abc'"],
   ['lr <> 1', 5, "expected a value (a string, number, true, false or null) after '<', found '>'"],
   ['not', 4, 'expected a condition such as lr == 0.1, found end of query'],
