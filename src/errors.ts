@@ -186,6 +186,17 @@ export class QuerySyntaxError extends LabbookError {
   }
 }
 
+export class QueryTooComplexError extends LabbookError {
+  readonly code = 'LB_QUERY_TOO_COMPLEX';
+  constructor(
+    readonly query: string,
+    readonly column: number,
+    detail: string,
+  ) {
+    super(`query too complex at column ${column}: ${detail}${pointAt(query, column)}`);
+  }
+}
+
 export class QueryUnknownKeyError extends LabbookError {
   readonly code = 'LB_QUERY_UNKNOWN_KEY';
   constructor(

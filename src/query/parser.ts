@@ -1,10 +1,17 @@
-import { QuerySyntaxError } from '../errors.js';
+import { QuerySyntaxError, QueryTooComplexError } from '../errors.js';
 import type { CompareOp, KeyOperand, LiteralOperand, Operand, QueryExpr } from './ast.js';
 import { type Token, tokenize } from './lexer.js';
 
 const VALUE = 'a value (a string, number, true, false or null)';
 const CONDITION = 'a condition such as lr == 0.1';
 const OPERATOR = 'an operator (==, !=, <, >, <=, >=, in, not in)';
+
+/**
+ * Limits that keep a query within the parser's stack and SQLite's (an expression at most 1000
+ * deep): a chain of conditions compiles to a left-deep tree, each condition to ~10 levels.
+ */
+export const MAX_QUERY_NESTING = 64;
+export const MAX_QUERY_CONDITIONS = 256;
 
 /**
  * Recursive descent over: or := and ('|' and)* ; and := unary ('&' unary)* ;
@@ -18,6 +25,9 @@ export function parseQuery(query: string): QueryExpr {
 class Parser {
   private readonly tokens: Token[];
   private position = 0;
+  /** Parentheses and negations open around the token being parsed. */
+  private nesting = 0;
+  private conditions = 0;
 
   constructor(private readonly query: string) {
     this.tokens = tokenize(query);
@@ -53,22 +63,30 @@ class Parser {
 
   private unary(): QueryExpr {
     const token = this.peek();
-    if (token.kind === 'not') {
-      this.next();
-      return { kind: 'not', operand: this.unary() };
+    if (token.kind !== 'not' && token.kind !== '(') return this.comparison();
+    this.next();
+    if (++this.nesting > MAX_QUERY_NESTING) {
+      this.tooComplex(token, `more than ${MAX_QUERY_NESTING} parentheses and negations nested; simplify the query`);
     }
-    if (token.kind === '(') {
-      this.next();
-      const inner = this.or();
+    let expr: QueryExpr;
+    if (token.kind === 'not') expr = { kind: 'not', operand: this.unary() };
+    else {
+      expr = this.or();
       const close = this.peek();
       if (close.kind !== ')') this.fail(close, `')' to close the '(' at column ${token.column}`);
       this.next();
-      return inner;
     }
-    return this.comparison();
+    this.nesting--;
+    return expr;
   }
 
   private comparison(): QueryExpr {
+    if (++this.conditions > MAX_QUERY_CONDITIONS) {
+      this.tooComplex(
+        this.peek(),
+        `more than ${MAX_QUERY_CONDITIONS} conditions; list the values a key may take instead, e.g. id in [1, 2, 3]`,
+      );
+    }
     const left = this.operand(CONDITION);
     const token = this.next();
     if (token.kind === 'op') {
@@ -127,6 +145,10 @@ class Parser {
 
   private fail(token: Token, expected: string): never {
     throw new QuerySyntaxError(this.query, token.column, expected, describe(token));
+  }
+
+  private tooComplex(token: Token, detail: string): never {
+    throw new QueryTooComplexError(this.query, token.column, detail);
   }
 }
 

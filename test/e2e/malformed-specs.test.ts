@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before as beforeAll, describe, test } from 'node:test';
+import { MAX_QUERY_CONDITIONS, MAX_QUERY_NESTING } from '../../src/query/parser.js';
 import { openStore } from '../../src/store/open-store.js';
 import { type CliResult, cli, cliProcess } from '../helpers/cli.js';
 import { corpusPath, loadCorpus, type MalformedCase, queryOf } from '../helpers/malformed-corpus.js';
@@ -94,6 +95,16 @@ for (const kind of ['specs', 'overrides', 'queries'] as const satisfies Kind[]) 
 test('the corpus holds at least 100 malformed specs, overrides and queries', () => {
   const sizes = (['specs', 'overrides', 'queries'] as const).map((kind) => loadCorpus(kind).length);
   assert.ok(sizes.reduce((a, b) => a + b) >= 100, `${sizes.join(' + ')} cases`);
+});
+
+test('the deepest and longest query the limits allow runs against SQLite', async (t) => {
+  const { dir } = await projectWithOneExperiment(t);
+  // Each negation and parenthesis counts towards the nesting; != compiles to one more NOT.
+  const chain = Array.from({ length: MAX_QUERY_CONDITIONS }, (_, i) => `lr != ${i}`).join(' & ');
+  const pairs = MAX_QUERY_NESTING / 2;
+  const result = await cli(dir, ['--json', 'ls', `${'not ('.repeat(pairs)}${chain}${')'.repeat(pairs)}`]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).length, 8);
 });
 
 test('the file is checked as written even when overrides are given', async (t) => {

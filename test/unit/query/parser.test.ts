@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { QuerySyntaxError } from '../../../src/errors.js';
+import { QuerySyntaxError, QueryTooComplexError } from '../../../src/errors.js';
 import type { Operand, QueryExpr } from '../../../src/query/ast.js';
-import { parseQuery } from '../../../src/query/parser.js';
+import { MAX_QUERY_CONDITIONS, MAX_QUERY_NESTING, parseQuery } from '../../../src/query/parser.js';
 
 /** The AST as compact text: keys bare, literals as JSON, groups in parentheses. */
 function show(expr: QueryExpr): string {
@@ -145,4 +145,48 @@ describe('query parser: malformed queries say where and what was expected', () =
       );
     });
   }
+});
+
+describe('query parser: limits keep deep or long queries from exhausting the stack or SQLite', () => {
+  const tooComplex = (query: string, column: number, detail: RegExp) =>
+    assert.throws(
+      () => parseQuery(query),
+      (error: unknown) => {
+        assert.ok(error instanceof QueryTooComplexError);
+        assert.equal(error.code, 'LB_QUERY_TOO_COMPLEX');
+        assert.equal(error.column, column);
+        assert.match(error.message.split('\n')[0] as string, detail);
+        return true;
+      },
+    );
+  const chain = (n: number) => Array.from({ length: n }, (_, i) => `lr == ${i}`).join(' | ');
+
+  test(`${MAX_QUERY_NESTING} nested parentheses and negations parse; one more is refused where it opens`, () => {
+    const nested = (n: number) => `${'('.repeat(n)}lr == 1${')'.repeat(n)}`;
+    assert.equal(show(parseQuery(nested(MAX_QUERY_NESTING))), 'lr == 1');
+    tooComplex(nested(MAX_QUERY_NESTING + 1), MAX_QUERY_NESTING + 1, /more than 64 parentheses and negations nested/);
+    tooComplex(`${'not '.repeat(10_000)}lr == 1`, 4 * MAX_QUERY_NESTING + 1, /more than 64 parentheses and negations nested/);
+    tooComplex(`${'~('.repeat(5_000)}lr == 1${')'.repeat(5_000)}`, MAX_QUERY_NESTING + 1, /nested/);
+  });
+
+  test('nesting is counted along one path, not over the whole query', () => {
+    const group = `${'('.repeat(40)}lr == 1${')'.repeat(40)}`;
+    assert.doesNotThrow(() => parseQuery(`${group} | ${group} & not ${group}`));
+  });
+
+  test(`${MAX_QUERY_CONDITIONS} conditions parse; one more is refused at the first condition beyond`, () => {
+    assert.doesNotThrow(() => parseQuery(chain(MAX_QUERY_CONDITIONS)));
+    const refused = chain(MAX_QUERY_CONDITIONS + 1);
+    tooComplex(
+      refused,
+      refused.lastIndexOf('lr') + 1,
+      /more than 256 conditions; list the values a key may take instead, e\.g\. id in \[1, 2, 3\]/,
+    );
+    tooComplex(chain(3000), refused.lastIndexOf('lr') + 1, /more than 256 conditions/);
+  });
+
+  test('a list counts as one condition, whatever its length', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => i).join(', ');
+    assert.doesNotThrow(() => parseQuery(`id in [${ids}]`));
+  });
 });
