@@ -27,6 +27,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/** Dotted paths of every key of a mapping and of the mappings inside it: `data`, `data.root`. */
+export function keyPaths(object: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(object).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return isPlainObject(value) ? [path, ...keyPaths(value, path)] : [path];
+  });
+}
+
 export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
   return isPlainObject(value);
 }

@@ -1,7 +1,7 @@
 import { didYouMean } from '../util/closest-matches.js';
 import { BUILTIN_PLACEHOLDERS, placeholdersOf, splitCommandLine } from './command-template.js';
 import { parseDuration } from './duration.js';
-import { jsonProblem } from './json-value.js';
+import { jsonProblem, keyPaths } from './json-value.js';
 import { parseNotify } from './notify-config.js';
 import { gridPaths, parseParameterGrid } from './parameter-grid.js';
 import { parsePartialAssignment } from './partial-assignment.js';
@@ -63,7 +63,7 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     if ('error' in split) issues.push({ path: ['command'], message: split.error });
     else {
       command = split.argv;
-      checkPlaceholders(command, [...gridPaths(parameters), ...Object.keys(settings)], issues);
+      checkPlaceholders(command, gridPaths(parameters), keyPaths(settings), issues);
     }
   }
 
@@ -95,15 +95,21 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
   return { ok: true, spec, raw };
 }
 
-function checkPlaceholders(argv: string[], names: string[], issues: PathIssue[]): void {
-  const known = new Set([...names, ...names.map((n) => `settings.${n}`), ...BUILTIN_PLACEHOLDERS]);
+/**
+ * Every placeholder must name what the runner fills it with (see runner/command-line.ts): a
+ * parameter, a setting (`{settings.x}` reaches settings only), or a built-in. Anything else
+ * would become empty text in every run.
+ */
+function checkPlaceholders(argv: string[], parameterPaths: string[], settingPaths: string[], issues: PathIssue[]): void {
+  const known = new Set([...parameterPaths, ...settingPaths, ...settingPaths.map((p) => `settings.${p}`), ...BUILTIN_PLACEHOLDERS]);
   for (const name of argv.flatMap(placeholdersOf)) {
-    if (!known.has(name)) {
-      issues.push({
-        path: ['command'],
-        message: `placeholder {${name}} names no parameter or setting${didYouMean(name, known)} (built-ins: ${BUILTIN_PLACEHOLDERS.map((b) => `{${b}}`).join(', ')}; write {{ and }} for literal braces)`,
-      });
-    }
+    if (known.has(name)) continue;
+    const asParameter = name.startsWith('settings.') ? name.slice('settings.'.length) : undefined;
+    const message =
+      asParameter !== undefined && parameterPaths.includes(asParameter)
+        ? `placeholder {${name}} names no setting: '${asParameter}' is a parameter; write {${asParameter}}`
+        : `placeholder {${name}} names no parameter or setting${didYouMean(name, known)} (built-ins: ${BUILTIN_PLACEHOLDERS.map((b) => `{${b}}`).join(', ')}; write {{ and }} for literal braces)`;
+    issues.push({ path: ['command'], message });
   }
 }
 

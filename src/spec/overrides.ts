@@ -1,6 +1,6 @@
 import { OverrideError } from '../errors.js';
 import { didYouMean } from '../util/closest-matches.js';
-import { describeValue, isPlainObject, jsonProblem } from './json-value.js';
+import { describeValue, isPlainObject, jsonProblem, keyPaths } from './json-value.js';
 import { looksLikeRange, parseRange } from './range.js';
 import type { JsonValue } from './types.js';
 import { yaml } from './yaml.js';
@@ -184,11 +184,4 @@ function walk(root: Record<string, unknown>, path: string[], override: Override,
     }
   }
   return { parent, name: path[path.length - 1] as string };
-}
-
-function keyPaths(object: Record<string, unknown>, prefix = ''): string[] {
-  return Object.entries(object).flatMap(([key, value]) => {
-    const path = prefix ? `${prefix}.${key}` : key;
-    return isPlainObject(value) ? [path, ...keyPaths(value, path)] : [path];
-  });
 }

@@ -42,3 +42,23 @@ test('a JSON spec with a problem is reported at its line and column, as a YAML o
     new RegExp(`spec\\.json:${line}:3: setings: unknown key 'setings'; did you mean 'settings'\\?`),
   );
 });
+
+test('a placeholder must name what a run fills it with, so that it never becomes empty text', () => {
+  const spec = (command: string) => `name: p\nparameters:\n  lr: [0.1]\nsettings:\n  data: {root: /data}\ncommand: ${command}\n`;
+  assert.throws(
+    () => loadSpecText(spec('echo {settings.lr}'), 'p.yaml'),
+    /p\.yaml:6:1: command: placeholder \{settings\.lr\} names no setting: 'lr' is a parameter; write \{lr\}$/,
+  );
+  assert.throws(() => loadSpecText(spec('echo {q}'), 'p.yaml'), /placeholder \{q\} names no parameter or setting/);
+  assert.throws(
+    () => loadSpecText(spec('echo {data.rot}'), 'p.yaml'),
+    /placeholder \{data\.rot\} names no parameter or setting; did you mean 'data\.root'/,
+  );
+  // A setting that is a mapping is reached into, as the runner does.
+  assert.deepEqual(loadSpecText(spec('echo {data.root} {settings.data.root} {lr}'), 'p.yaml').spec.command, [
+    'echo',
+    '{data.root}',
+    '{settings.data.root}',
+    '{lr}',
+  ]);
+});
