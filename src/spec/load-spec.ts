@@ -57,12 +57,11 @@ export function loadSpecText(text: string, file: string, overrideTexts: readonly
   const data: unknown = doc.toJS();
   const asWritten = normalizeSpec(data);
   if (!asWritten.ok) {
-    throw new SpecError(
-      asWritten.issues.map((issue) => {
-        const pos = positionOf(doc, issue.path, lineCounter);
-        return { file, key: formatPath(issue.path), message: issue.message, ...pos };
-      }),
-    );
+    const located = asWritten.issues.map((issue): SpecIssue => {
+      const pos = positionOf(doc, issue.path, lineCounter);
+      return { file, key: formatPath(issue.path), message: issue.message, ...pos };
+    });
+    throw new SpecError(located.sort(inFileOrder));
   }
   return withOverrides(data as Record<string, unknown>, asWritten, overrideTexts, file);
 }
@@ -133,6 +132,11 @@ function keyOffset(doc: Document, path: Array<string | number>): number | undefi
   const key = path[path.length - 1];
   const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
   return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+}
+
+/** Issues in the order of the file's lines, for reading it from the top. */
+function inFileOrder(a: SpecIssue, b: SpecIssue): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }
 
 function firstLine(message: string): string {

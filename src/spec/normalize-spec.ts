@@ -4,10 +4,11 @@ import { parseDuration } from './duration.js';
 import { jsonProblem, keyPaths } from './json-value.js';
 import { parseNotify } from './notify-config.js';
 import { gridPaths, parseParameterGrid } from './parameter-grid.js';
+import { parseRawSpec } from './parse-raw-spec.js';
 import { parsePartialAssignment } from './partial-assignment.js';
-import { type RawSpec, rawSpecSchema, SPEC_KEYS } from './raw-spec-schema.js';
+import type { RawSpec } from './raw-spec-schema.js';
 import type { PathIssue } from './spec-issue.js';
-import type { ExperimentSpec, JsonObject, PartialAssignment } from './types.js';
+import type { ExperimentSpec, JsonObject, ParameterGrid, PartialAssignment } from './types.js';
 
 export type NormalizeResult = { ok: true; spec: ExperimentSpec; raw: RawSpec } | { ok: false; issues: PathIssue[] };
 
@@ -19,28 +20,19 @@ export interface NormalizeOptions {
   strictExcludes?: boolean;
 }
 
-/** Validates a raw spec (parsed YAML or a TS object) and normalises it; never throws. */
+/**
+ * Validates a raw spec (parsed YAML or a TS object) and normalises it; never throws. Every
+ * problem is reported at once; a check that depends on a refused field or parameter is
+ * skipped for it (an exclude of a refused parameter is not reported as naming none).
+ */
 export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): NormalizeResult {
   const strictExcludes = options.strictExcludes ?? true;
-  const parsed = rawSpecSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(toPathIssue) };
-  const raw = parsed.data;
   const issues: PathIssue[] = [];
-
-  const parameters = parseParameterGrid(raw.parameters, ['parameters'], issues);
-  if (raw.seeds !== undefined) {
-    if (parameters.has('seed')) {
-      issues.push({ path: ['seeds'], message: "the parameters already have a 'seed'; remove either seeds or parameters.seed" });
-    } else {
-      const seeds = typeof raw.seeds === 'number' ? Array.from({ length: raw.seeds }, (_, i) => i) : raw.seeds;
-      if (new Set(seeds).size < seeds.length)
-        issues.push({ path: ['seeds'], message: 'a seed is listed twice; each seed must appear once' });
-      else parameters.set('seed', { kind: 'values', values: seeds });
-    }
-  }
-  if (parameters.size === 0 && issues.length === 0) {
-    issues.push({ path: ['parameters'], message: 'no parameters: give at least one, e.g. parameters: {lr: [0.1, 0.01]}' });
-  }
+  const parsed = parseRawSpec(input, issues);
+  if (!parsed) return { ok: false, issues };
+  const { raw, invalid } = parsed;
+  const grid = parseGrid(raw, invalid, issues);
+  const { parameters } = grid;
 
   const settings = raw.settings as JsonObject;
   for (const [name, value] of Object.entries(raw.settings)) {
@@ -49,10 +41,15 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     if (parameters.has(name)) issues.push({ path: ['settings', name], message: `'${name}' is both a parameter and a setting; keep one` });
   }
 
-  const assignments = (kind: 'exclude' | 'include'): PartialAssignment[] =>
-    raw[kind].flatMap(
-      (entry, i) => parsePartialAssignment(entry, parameters, kind, [kind, i], issues, kind === 'exclude' && strictExcludes) ?? [],
+  const assignments = (kind: 'exclude' | 'include'): PartialAssignment[] => {
+    if (!grid.known) return [];
+    const own: PathIssue[] = [];
+    const parsed = raw[kind].flatMap(
+      (entry, i) => parsePartialAssignment(entry, parameters, kind, [kind, i], own, kind === 'exclude' && strictExcludes) ?? [],
     );
+    issues.push(...own.filter((issue) => !namesRefused(issue.path.slice(2), grid.refused)));
+    return parsed;
+  };
   const exclude = assignments('exclude');
   const include = assignments('include');
 
@@ -63,7 +60,9 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     if ('error' in split) issues.push({ path: ['command'], message: split.error });
     else {
       command = split.argv;
-      checkPlaceholders(command, gridPaths(parameters), keyPaths(settings), issues);
+      if (grid.known && !invalid.has('settings')) {
+        checkPlaceholders(command, [...gridPaths(parameters), ...grid.refused], keyPaths(settings), issues);
+      }
     }
   }
 
@@ -95,6 +94,44 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
   return { ok: true, spec, raw };
 }
 
+interface Grid {
+  parameters: ParameterGrid;
+  /** False when `parameters` was refused as a whole: nothing can be said of the names in excludes or placeholders. */
+  known: boolean;
+  /** Dotted paths of the parameters refused one by one (left out of `parameters`), `seed` when the seeds were. */
+  refused: string[];
+}
+
+/** The parameters with the seeds; problems go to `issues`. */
+function parseGrid(raw: RawSpec, invalid: ReadonlySet<string>, issues: PathIssue[]): Grid {
+  const before = issues.length;
+  const parameters = parseParameterGrid(raw.parameters, ['parameters'], issues);
+  const refused = issues.slice(before).map((issue) => issue.path.slice(1).join('.'));
+  if (raw.seeds !== undefined) {
+    if (parameters.has('seed')) {
+      issues.push({ path: ['seeds'], message: "the parameters already have a 'seed'; remove either seeds or parameters.seed" });
+    } else {
+      const seeds = typeof raw.seeds === 'number' ? Array.from({ length: raw.seeds }, (_, i) => i) : raw.seeds;
+      if (new Set(seeds).size < seeds.length) {
+        issues.push({ path: ['seeds'], message: 'a seed is listed twice; each seed must appear once' });
+        refused.push('seed');
+      } else parameters.set('seed', { kind: 'values', values: seeds });
+    }
+  }
+  if (invalid.has('seeds')) refused.push('seed');
+  const known = !invalid.has('parameters');
+  if (parameters.size === 0 && refused.length === 0 && known) {
+    issues.push({ path: ['parameters'], message: 'no parameters: give at least one, e.g. parameters: {lr: [0.1, 0.01]}' });
+  }
+  return { parameters, known, refused };
+}
+
+/** Whether a key path (of an exclude entry) names a refused parameter or one inside it. */
+function namesRefused(keyPath: Array<string | number>, refused: readonly string[]): boolean {
+  const dotted = keyPath.join('.');
+  return refused.some((path) => dotted === path || dotted.startsWith(`${path}.`));
+}
+
 /**
  * Every placeholder must name what the runner fills it with (see runner/command-line.ts): a
  * parameter, a setting (`{settings.x}` reaches settings only), or a built-in. Anything else
@@ -111,32 +148,4 @@ function checkPlaceholders(argv: string[], parameterPaths: string[], settingPath
         : `placeholder {${name}} names no parameter or setting${didYouMean(name, known)} (built-ins: ${BUILTIN_PLACEHOLDERS.map((b) => `{${b}}`).join(', ')}; write {{ and }} for literal braces)`;
     issues.push({ path: ['command'], message });
   }
-}
-
-interface ZodIssueLike {
-  code: string;
-  path: PropertyKey[];
-  message: string;
-  keys?: string[];
-  /** The type found, for invalid_type ('undefined' when the key is missing). */
-  received?: unknown;
-}
-
-function toPathIssue(issue: ZodIssueLike): PathIssue {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys' && issue.keys) {
-    const known = path.length === 0 ? SPEC_KEYS : path[0] === 'resources' ? ['cpus', 'gpus', 'memory', 'time'] : [];
-    const key = issue.keys[0] as string;
-    return { path: [...path, key], message: `unknown key '${key}'${didYouMean(key, known)} (known keys: ${known.join(', ')})` };
-  }
-  if (path.length === 0 && issue.code === 'invalid_type') {
-    return {
-      path,
-      message: 'a spec must be a mapping with at least a name and parameters, e.g. name: sweep / parameters: {lr: [0.1, 0.01]}',
-    };
-  }
-  if (issue.code === 'invalid_type' && issue.received === 'undefined') {
-    return { path, message: `is missing: ${issue.message}` };
-  }
-  return { path, message: issue.message };
 }

@@ -49,8 +49,10 @@ function argsOf(kind: Kind, c: MalformedCase, dir: string): string[] {
     return command === 'reset' || command === 'cancel' ? [command, '--where', query] : [command, query];
   }
   if (kind === 'overrides') return ['add', 'good.yaml', ...(c.overrides ?? [])];
+  // The file is named as a user in the project's directory would name it.
   if (c.file !== undefined) copyFileSync(corpusPath('files', c.file), join(dir, c.file));
-  return ['add', c.file ?? writeSpec(dir, c.spec ?? ''), ...(c.overrides ?? [])];
+  else writeSpec(dir, c.spec ?? '');
+  return ['add', c.file ?? 'sweep.yaml', ...(c.overrides ?? [])];
 }
 
 async function run(kind: Kind, c: MalformedCase, dir: string): Promise<CliResult> {

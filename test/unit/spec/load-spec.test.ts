@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { SpecError } from '../../../src/errors.js';
 import { loadSpecText } from '../../../src/spec/load-spec.js';
 
 const yamlLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/yaml/'));
@@ -62,3 +63,45 @@ test('a placeholder must name what a run fills it with, so that it never becomes
     '{lr}',
   ]);
 });
+
+test('every problem of a spec is reported at once, in the order of its lines', () => {
+  const text = `name: all-at-once
+parameters:
+  lr: [0.1, 0.01]
+  model: [svc]
+retries: -1
+timeout: soon
+colour: blue
+exclude:
+  - {modle: svc}
+command: python train.py --lr {lrr}
+`;
+  const error = catchSpecError(() => loadSpecText(text, 's.yaml'));
+  assert.deepEqual(
+    error.issues.map(({ line, key }) => `${line} ${key}`),
+    ['5 retries', '6 timeout', '7 colour', '9 exclude[0].modle', '10 command'],
+  );
+});
+
+test('a refused parameter is reported once, not again by the excludes and placeholders that name it', () => {
+  const text = 'name: x\nparameters:\n  lr: []\n  model: [svc]\nseeds: 0\nexclude:\n  - {lr: 1, seed: 2}\ncommand: run {lr} {seed} {q}\n';
+  const error = catchSpecError(() => loadSpecText(text, 's.yaml'));
+  assert.deepEqual(
+    error.issues.map(({ key, message }) => `${key}: ${message.split(';')[0]}`),
+    [
+      'parameters.lr: has no values',
+      'seeds: expected a number of seeds ≥ 1 (seeds: 5 → seed 0..4) or a list of seeds',
+      'command: placeholder {q} names no parameter or setting',
+    ],
+  );
+});
+
+function catchSpecError(load: () => unknown): SpecError {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof SpecError) return error;
+    throw error;
+  }
+  return assert.fail('the spec was accepted');
+}
