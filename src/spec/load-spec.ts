@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Document, LineCounter } from 'yaml';
 import { SpecError, type SpecIssue, SpecNotFoundError } from '../errors.js';
 import { isPlainObject } from './json-value.js';
+import { locateIssues, locateYamlProblems } from './locate-issues.js';
 import { type NormalizeOptions, normalizeSpec } from './normalize-spec.js';
 import { applyOverrides, parseOverride } from './overrides.js';
 import type { RawSpec, RawSpecInput } from './raw-spec-schema.js';
+import { readYaml } from './read-yaml.js';
+import { decodeSpecFile } from './spec-encoding.js';
 import { formatPath, type PathIssue } from './spec-issue.js';
 import type { ExperimentSpec } from './types.js';
 import { yaml } from './yaml.js';
@@ -22,16 +24,16 @@ export interface LoadedSpec {
  * the overrides is then checked again (overrides may legitimately make an exclude moot).
  */
 export function loadSpecFile(file: string, overrideTexts: readonly string[] = [], cwd = process.cwd()): LoadedSpec {
-  let text: string;
+  let bytes: Uint8Array;
   try {
     // Messages name the file as the user wrote it; it is read relative to their directory.
-    text = readFileSync(resolve(cwd, file), 'utf8');
+    bytes = readFileSync(resolve(cwd, file));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR')
       throw new SpecNotFoundError(file);
     throw error;
   }
-  return loadSpecText(text, file, overrideTexts);
+  return loadSpecText(decodeSpecFile(bytes, file), file, overrideTexts);
 }
 
 export function loadSpecText(text: string, file: string, overrideTexts: readonly string[] = []): LoadedSpec {
@@ -43,26 +45,12 @@ export function loadSpecText(text: string, file: string, overrideTexts: readonly
   // A Python driver's spec is generated from what its script gave (a config matrix): the key
   // says where the problem is; a position in the generated file would mean nothing to the user.
   if (json?.driver !== undefined && valid && !valid.ok) throw new SpecError(valid.issues.map(keyedIssue));
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new SpecError(
-      doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, key: '', message: `invalid YAML: ${firstLine(e.message)}` };
-      }),
-    );
-  }
-  const data: unknown = doc.toJS();
+  const lineCounter = new (yaml().LineCounter)();
+  const read = readYaml(text, lineCounter);
+  if (!read.ok) throw new SpecError(locateYamlProblems(file, lineCounter, read.problems));
+  const { doc, data } = read;
   const asWritten = normalizeSpec(data);
-  if (!asWritten.ok) {
-    const located = asWritten.issues.map((issue): SpecIssue => {
-      const pos = positionOf(doc, issue.path, lineCounter);
-      return { file, key: formatPath(issue.path), message: issue.message, ...pos };
-    });
-    throw new SpecError(located.sort(inFileOrder));
-  }
+  if (!asWritten.ok) throw new SpecError(locateIssues(file, doc, lineCounter, asWritten.issues));
   return withOverrides(data as Record<string, unknown>, asWritten, overrideTexts, file);
 }
 
@@ -108,37 +96,4 @@ function keyedIssue(issue: PathIssue): SpecIssue {
 
 function overrideIssue(issue: PathIssue, file: string): SpecIssue {
   return { file: `${file} (with overrides)`, ...keyedIssue(issue) };
-}
-
-function positionOf(doc: Document, path: Array<string | number>, lineCounter: LineCounter): { line?: number; column?: number } {
-  // A missing key has no node: fall back to the closest ancestor that exists.
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    if (range) {
-      // For a key that exists, point at the key rather than its value.
-      const offset = depth === path.length && depth > 0 ? (keyOffset(doc, path) ?? range[0]) : range[0];
-      const pos = lineCounter.linePos(offset);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
-}
-
-function keyOffset(doc: Document, path: Array<string | number>): number | undefined {
-  const { isMap, isScalar } = yaml();
-  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-  if (!isMap(parent)) return undefined;
-  const key = path[path.length - 1];
-  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
-  return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-}
-
-/** Issues in the order of the file's lines, for reading it from the top. */
-function inFileOrder(a: SpecIssue, b: SpecIssue): number {
-  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] as string;
 }

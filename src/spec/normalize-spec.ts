@@ -9,6 +9,7 @@ import { parsePartialAssignment } from './partial-assignment.js';
 import type { RawSpec } from './raw-spec-schema.js';
 import type { PathIssue } from './spec-issue.js';
 import type { ExperimentSpec, JsonObject, ParameterGrid, PartialAssignment } from './types.js';
+import { findValueProblems } from './value-problems.js';
 
 export type NormalizeResult = { ok: true; spec: ExperimentSpec; raw: RawSpec } | { ok: false; issues: PathIssue[] };
 
@@ -27,7 +28,8 @@ export interface NormalizeOptions {
  */
 export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): NormalizeResult {
   const strictExcludes = options.strictExcludes ?? true;
-  const issues: PathIssue[] = [];
+  const { issues, tooDeep } = findValueProblems(input);
+  if (tooDeep) return { ok: false, issues };
   const parsed = parseRawSpec(input, issues);
   if (!parsed) return { ok: false, issues };
   const { raw, invalid } = parsed;

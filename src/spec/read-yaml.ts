@@ -1,0 +1,83 @@
+import type { Alias, Document, LineCounter, YAMLError } from 'yaml';
+import { MAX_VALUE_DEPTH } from './value-problems.js';
+import { yaml } from './yaml.js';
+
+/** A problem of YAML text, at an offset in it. */
+export interface YamlProblem {
+  offset: number;
+  message: string;
+}
+
+export type ReadYaml = { ok: true; doc: Document; data: unknown } | { ok: false; problems: YamlProblem[] };
+
+/**
+ * How often aliases may repeat what an anchor holds, counted as the YAML library counts
+ * (an alias of a list of aliases counts them all): a "billion laughs" document of a
+ * kilobyte would otherwise expand to gigabytes.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+const nestedTooDeeply = `lists or mappings nested too deeply; at most ${MAX_VALUE_DEPTH} levels are allowed`;
+
+/**
+ * Reads YAML as specs and override values are read: plain data only. Syntax errors, tags
+ * the core schema does not know (`!!python/object/apply:…`, which would otherwise be read
+ * as text), aliases that expand beyond MAX_ALIAS_COUNT and nesting that exhausts the
+ * parser's stack are problems, each at its offset; nothing is printed.
+ */
+export function readYaml(text: string, lineCounter?: LineCounter): ReadYaml {
+  // resolveKnownTags: false refuses YAML 1.1's !!binary, !!set, !!timestamp… too: they make no JSON.
+  const options = { prettyErrors: false, uniqueKeys: true, resolveKnownTags: false, ...(lineCounter && { lineCounter }) };
+  const doc = yaml().parseDocument(text, options);
+  const problems = [...doc.errors.map(errorProblem), ...doc.warnings.map(warningProblem)];
+  if (problems.length > 0) return { ok: false, problems };
+  try {
+    return { ok: true, doc, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    return { ok: false, problems: [toJsProblem(doc, error)] };
+  }
+}
+
+function errorProblem(error: YAMLError): YamlProblem {
+  // The library composes nested collections recursively and reports the stack overflow.
+  if (error.code === 'RESOURCE_EXHAUSTION') {
+    return { offset: error.pos[0], message: nestedTooDeeply };
+  }
+  return { offset: error.pos[0], message: `invalid YAML: ${error.message.split('\n')[0]}` };
+}
+
+function warningProblem(warning: YAMLError): YamlProblem {
+  if (warning.code === 'TAG_RESOLVE_FAILED') {
+    const tag = /Unresolved tag: (.*)/.exec(warning.message)?.[1]?.replace('tag:yaml.org,2002:', '!!') ?? 'a tag';
+    return {
+      offset: warning.pos[0],
+      message: `unknown tag ${tag}: values are plain YAML (text, numbers, true/false, null, lists, mappings); remove the tag, or quote the value if it is text`,
+    };
+  }
+  return { offset: warning.pos[0], message: `invalid YAML: ${warning.message.split('\n')[0]}` };
+}
+
+/** Why the document could not become data: its aliases expand too far, or it nests too deeply for the stack. */
+function toJsProblem(doc: Document, error: unknown): YamlProblem {
+  if (error instanceof RangeError) return { offset: 0, message: nestedTooDeeply };
+  if (!(error instanceof ReferenceError)) throw error;
+  const alias = firstAlias(doc);
+  const offset = alias?.range?.[0] ?? 0;
+  if (!/alias count/i.test(error.message)) return { offset, message: `invalid YAML: ${error.message}` };
+  return {
+    offset,
+    message: `the aliases (*${alias?.source}, …) repeat their anchors more than ${MAX_ALIAS_COUNT} times in all, as a "billion laughs" document does; write the values out instead`,
+  };
+}
+
+function firstAlias(doc: Document): Alias | undefined {
+  const { visit } = yaml();
+  const found: Alias[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      found.push(alias);
+      return visit.BREAK;
+    },
+  });
+  return found[0];
+}
