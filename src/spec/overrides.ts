@@ -1,9 +1,8 @@
 import { OverrideError } from '../errors.js';
 import { didYouMean } from '../util/closest-matches.js';
-import { describeValue, isPlainObject, jsonProblem, keyPaths } from './json-value.js';
-import { looksLikeRange, parseRange } from './range.js';
+import { describeValue, isPlainObject, keyPaths } from './json-value.js';
+import { parseOverrideValues } from './override-values.js';
 import type { JsonValue } from './types.js';
-import { yaml } from './yaml.js';
 
 /**
  * Hydra-style command-line overrides, applied to a raw spec before validation:
@@ -26,6 +25,14 @@ export interface Override {
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
 
 export function parseOverride(text: string): Override {
+  // Node reads the command line as UTF-8 and puts U+FFFD where bytes are not.
+  const replaced = text.indexOf('\ufffd');
+  if (replaced >= 0) {
+    throw new OverrideError(
+      text,
+      `character ${replaced + 1} stands for bytes that are not UTF-8 text (U+FFFD); give the override in UTF-8`,
+    );
+  }
   const match = /^(\+\+|\+|~)?([^=]*)(?:=(.*))?$/s.exec(text) as RegExpExecArray;
   const prefix = match[1];
   const key = (match[2] ?? '').trim();
@@ -35,6 +42,7 @@ export function parseOverride(text: string): Override {
     const hint = key === '' ? 'the key is missing' : `'${key}' is not a key`;
     throw new OverrideError(text, `${hint}; write key=value, e.g. lr=0.1,0.01 or optimizer.lr=0.1`);
   }
+  if (key.split('.').includes('__proto__')) throw new OverrideError(text, "'__proto__' is reserved by JavaScript and cannot be a key");
   if (mode === 'delete') {
     if (valueText !== undefined) throw new OverrideError(text, `~ removes a key and takes no value; write ~${key}`);
     return { text, mode, path: key.split('.'), values: [] };
@@ -42,60 +50,7 @@ export function parseOverride(text: string): Override {
   if (valueText === undefined) throw new OverrideError(text, `no '='; write ${key}=VALUE, e.g. ${key}=0.1 or ${key}=1,2,3`);
   if (valueText.trim() === '')
     throw new OverrideError(text, `no value after '='; write ${key}=VALUE (quote it, ${key}='', for empty text)`);
-  return { text, mode, path: key.split('.'), values: parseValues(text, valueText) };
-}
-
-/** Splits at top-level commas and parses each element as a YAML flow value. */
-function parseValues(text: string, valueText: string): JsonValue[] {
-  const values: JsonValue[] = [];
-  for (const element of splitTopLevel(text, valueText)) {
-    const trimmed = element.trim();
-    if (trimmed === '') throw new OverrideError(text, 'an empty value between commas; remove the extra comma');
-    if (looksLikeRange(trimmed)) {
-      const range = parseRange(trimmed);
-      if ('error' in range) throw new OverrideError(text, range.error);
-      values.push(...range.values);
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = yaml().parse(trimmed);
-    } catch {
-      throw new OverrideError(
-        text,
-        `'${trimmed}' is not a value; quote text with special characters, e.g. '${trimmed.replaceAll("'", '')}'`,
-      );
-    }
-    const problem = jsonProblem(value);
-    if (problem) throw new OverrideError(text, problem);
-    values.push(value as JsonValue);
-  }
-  return values;
-}
-
-function splitTopLevel(text: string, valueText: string): string[] {
-  const parts: string[] = [];
-  const closers: string[] = [];
-  let quote: string | undefined;
-  let current = '';
-  for (const ch of valueText) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '[' || ch === '{' || ch === '(') closers.push(ch === '[' ? ']' : ch === '{' ? '}' : ')');
-    else if (ch === ']' || ch === '}' || ch === ')') {
-      if (closers.pop() !== ch) throw new OverrideError(text, `'${ch}' closes nothing; check the brackets`);
-    } else if (ch === ',' && closers.length === 0) {
-      parts.push(current);
-      current = '';
-      continue;
-    }
-    current += ch;
-  }
-  if (quote) throw new OverrideError(text, `the quote ${quote} is never closed`);
-  if (closers.length > 0) throw new OverrideError(text, `'${closers[closers.length - 1]}' is missing; check the brackets`);
-  parts.push(current);
-  return parts;
+  return { text, mode, path: key.split('.'), values: parseOverrideValues(text, valueText) };
 }
 
 /** Applies overrides to a raw spec object (not modified); the result is validated as a whole afterwards. */
@@ -108,7 +63,8 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: readonly
   for (const override of overrides) {
     const [first, ...rest] = override.path as [string, ...string[]];
     if (first === 'settings' && rest.length > 0) applyToSetting(settings, rest, override);
-    else if (rest.length === 0 && first in settings && !(first in parameters)) applyToSetting(settings, [first], override);
+    else if (rest.length === 0 && Object.hasOwn(settings, first) && !Object.hasOwn(parameters, first))
+      applyToSetting(settings, [first], override);
     else applyToParameter(parameters, override, settings);
   }
   return result;
@@ -126,7 +82,7 @@ function applyToSetting(settings: Record<string, unknown>, path: string[], overr
       `'${path.join('.')}' is a setting, which takes one value; to sweep it, move it from settings to parameters in the spec`,
     );
   }
-  if (override.mode === 'add' && name in parent) {
+  if (override.mode === 'add' && Object.hasOwn(parent, name)) {
     throw new OverrideError(override.text, `setting '${path.join('.')}' exists already; to replace it write ${override.text.slice(1)}`);
   }
   parent[name] = override.values[0];
@@ -136,7 +92,7 @@ function applyToParameter(parameters: Record<string, unknown>, override: Overrid
   const dotted = override.path.join('.');
   const creating = override.mode === 'add' || override.mode === 'upsert';
   const { parent, name } = walk(parameters, override.path, override, 'parameter', creating);
-  const exists = name in parent;
+  const exists = Object.hasOwn(parent, name);
   if (override.mode === 'delete') {
     if (!exists)
       throw new OverrideError(override.text, `there is no parameter '${dotted}' to remove${didYouMean(dotted, keyPaths(parameters))}`);
@@ -168,7 +124,8 @@ function walk(root: Record<string, unknown>, path: string[], override: Override,
   let parent = root;
   for (let i = 0; i < path.length - 1; i++) {
     const segment = path[i] as string;
-    const next = parent[segment];
+    // Own keys only: `constructor` or `toString` must not find what every object inherits.
+    const next = Object.hasOwn(parent, segment) ? parent[segment] : undefined;
     if (next === undefined && create) {
       const group: Record<string, unknown> = {};
       parent[segment] = group;

@@ -4,6 +4,8 @@ import { yaml } from './yaml.js';
 
 /** A problem of YAML text, at an offset in it. */
 export interface YamlProblem {
+  /** `syntax` for text that is no YAML at all; the others for YAML that labbook does not take. */
+  kind: 'syntax' | 'tag' | 'alias' | 'depth';
   offset: number;
   message: string;
 }
@@ -31,6 +33,8 @@ export function readYaml(text: string, lineCounter?: LineCounter): ReadYaml {
   const doc = yaml().parseDocument(text, options);
   const problems = [...doc.errors.map(errorProblem), ...doc.warnings.map(warningProblem)];
   if (problems.length > 0) return { ok: false, problems };
+  const loop = selfReferentialAlias(doc);
+  if (loop) return { ok: false, problems: [loop] };
   try {
     return { ok: true, doc, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
@@ -41,33 +45,55 @@ export function readYaml(text: string, lineCounter?: LineCounter): ReadYaml {
 function errorProblem(error: YAMLError): YamlProblem {
   // The library composes nested collections recursively and reports the stack overflow.
   if (error.code === 'RESOURCE_EXHAUSTION') {
-    return { offset: error.pos[0], message: nestedTooDeeply };
+    return { kind: 'depth', offset: error.pos[0], message: nestedTooDeeply };
   }
-  return { offset: error.pos[0], message: `invalid YAML: ${error.message.split('\n')[0]}` };
+  return { kind: 'syntax', offset: error.pos[0], message: `invalid YAML: ${error.message.split('\n')[0]}` };
 }
 
 function warningProblem(warning: YAMLError): YamlProblem {
   if (warning.code === 'TAG_RESOLVE_FAILED') {
     const tag = /Unresolved tag: (.*)/.exec(warning.message)?.[1]?.replace('tag:yaml.org,2002:', '!!') ?? 'a tag';
     return {
+      kind: 'tag',
       offset: warning.pos[0],
       message: `unknown tag ${tag}: values are plain YAML (text, numbers, true/false, null, lists, mappings); remove the tag, or quote the value if it is text`,
     };
   }
-  return { offset: warning.pos[0], message: `invalid YAML: ${warning.message.split('\n')[0]}` };
+  return { kind: 'syntax', offset: warning.pos[0], message: `invalid YAML: ${warning.message.split('\n')[0]}` };
 }
 
 /** Why the document could not become data: its aliases expand too far, or it nests too deeply for the stack. */
 function toJsProblem(doc: Document, error: unknown): YamlProblem {
-  if (error instanceof RangeError) return { offset: 0, message: nestedTooDeeply };
+  if (error instanceof RangeError) return { kind: 'depth', offset: 0, message: nestedTooDeeply };
   if (!(error instanceof ReferenceError)) throw error;
   const alias = firstAlias(doc);
   const offset = alias?.range?.[0] ?? 0;
-  if (!/alias count/i.test(error.message)) return { offset, message: `invalid YAML: ${error.message}` };
+  if (!/alias count/i.test(error.message)) return { kind: 'syntax', offset, message: `invalid YAML: ${error.message}` };
   return {
+    kind: 'alias',
     offset,
     message: `the aliases (*${alias?.source}, …) repeat their anchors more than ${MAX_ALIAS_COUNT} times in all, as a "billion laughs" document does; write the values out instead`,
   };
+}
+
+/** An alias inside the value its anchor names (`&a [1, *a]`) would make that value contain itself. */
+function selfReferentialAlias(doc: Document): YamlProblem | undefined {
+  const { visit } = yaml();
+  let problem: YamlProblem | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      const anchored = alias.resolve(doc)?.range;
+      const offset = alias.range?.[0] ?? 0;
+      if (!anchored || offset < anchored[0] || offset >= anchored[1]) return undefined;
+      problem = {
+        kind: 'alias',
+        offset,
+        message: `the alias *${alias.source} is inside the value its anchor &${alias.source} names, which would contain itself; write the values out instead`,
+      };
+      return visit.BREAK;
+    },
+  });
+  return problem;
 }
 
 function firstAlias(doc: Document): Alias | undefined {

@@ -21,11 +21,15 @@ export function findValueProblems(value: unknown, root: Array<string | number> =
   const issues: PathIssue[] = [];
   let tooDeep = false;
   const pending: Array<{ value: unknown; path: Array<string | number> }> = [{ value, path: root }];
+  // A value reached twice (a YAML alias) is looked at once: aliases of aliases would otherwise take exponential time.
+  const seen = new Set<object>();
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { value, path } = next;
     const problem = typeof value === 'string' ? textProblem(value) : undefined;
     if (problem) issues.push({ path, message: `the text ${problem}; remove it` });
     if (!Array.isArray(value) && !isPlainObject(value)) continue;
+    if (seen.has(value)) continue;
+    seen.add(value);
     if (path.length - root.length >= MAX_VALUE_DEPTH) {
       // Named by its entry (parameters.a), not by a path of 64 indices.
       issues.push({

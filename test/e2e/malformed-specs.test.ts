@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { MAX_QUERY_CONDITIONS, MAX_QUERY_NESTING } from '../../src/query/parser.
 import { openStore } from '../../src/store/open-store.js';
 import { type CliResult, cli, cliProcess } from '../helpers/cli.js';
 import { corpusPath, loadCorpus, type MalformedCase, queryOf } from '../helpers/malformed-corpus.js';
+import { labbookBin } from '../helpers/paths.js';
 import { writeSpec } from '../helpers/specs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -60,13 +62,12 @@ async function run(kind: Kind, c: MalformedCase, dir: string): Promise<CliResult
   return c.binary ? cliProcess(dir, args) : cli(dir, args);
 }
 
-/** The error labbook printed with --json: {code, message} on the last line of stderr. */
+/** The error labbook printed with --json: {code, message}, the one line on stderr (no warning, no trace). */
 function reportedError(result: CliResult): { code: string; message: string } {
-  const last = result.stderr.trimEnd().split('\n').pop() ?? '';
   try {
-    return JSON.parse(last);
+    return JSON.parse(result.stderr);
   } catch {
-    return assert.fail(`not a labbook error: ${result.stderr}`);
+    return assert.fail(`not one labbook error: ${result.stderr}`);
   }
 }
 
@@ -107,6 +108,17 @@ test('the deepest and longest query the limits allow runs against SQLite', async
   const result = await cli(dir, ['--json', 'ls', `${'not ('.repeat(pairs)}${chain}${')'.repeat(pairs)}`]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(JSON.parse(result.stdout).length, 8);
+});
+
+test('an override in bytes that are not UTF-8 is refused, not stored with \\ufffd in their place', async (t) => {
+  const { dir, before } = await projectWithOneExperiment(t);
+  // Through a shell: a Node.js parent can only pass UTF-8 arguments.
+  const script = `"$0" --json add good.yaml "lr=$(printf '\\377\\376')"`;
+  const result = spawnSync('/bin/sh', ['-c', script, labbookBin], { cwd: dir, encoding: 'utf8' });
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(JSON.parse(result.stderr).code, 'LB_OVERRIDE_INVALID');
+  assert.match(JSON.parse(result.stderr).message, /character 4 stands for bytes that are not UTF-8 text/);
+  assert.equal(await storeSnapshot(dir), before);
 });
 
 test('the file is checked as written even when overrides are given', async (t) => {

@@ -100,3 +100,11 @@ test('the raw spec kept for the store has the overrides applied', () => {
   const { raw } = load('lr=0.3');
   assert.deepEqual(raw.parameters.lr, [0.3]);
 });
+
+test('keys are own keys: constructor and toString are names like any other, __proto__ none at all', () => {
+  assert.deepEqual(load('+constructor=1', '+toString=a,b').spec.parameters.get('toString'), { kind: 'values', values: ['a', 'b'] });
+  assert.throws(() => load('toString=1'), /'toString' is not a parameter or setting/);
+  assert.throws(() => load('optimizer.constructor=1'), /'optimizer\.constructor' is not a parameter or setting/);
+  assert.throws(() => load('+__proto__.polluted=1'), /'__proto__' is reserved by JavaScript and cannot be a key/);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
