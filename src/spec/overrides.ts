@@ -1,7 +1,10 @@
 import { OverrideError } from '../errors.js';
 import { didYouMean } from '../util/closest-matches.js';
+import { globValues } from './glob-match.js';
 import { describeValue, isPlainObject, keyPaths } from './json-value.js';
-import { parseOverrideValues } from './override-values.js';
+import { parseOverrideValue } from './override-values.js';
+import { looksLikeRange, parseRange } from './range.js';
+import type { Glob } from './sweep-functions.js';
 import type { JsonValue } from './types.js';
 
 /**
@@ -10,6 +13,7 @@ import type { JsonValue } from './types.js';
  *   seed=range(5)    sweep 0..4
  *   model=svc        one value
  *   x=[1,2]          one value that is a list (brackets and quotes group)
+ *   opt=choice(adam,sgd), model=glob(s*), sort(…), shuffle(…)   Hydra's sweep functions
  *   +model.depth=3   add a parameter that does not exist yet
  *   ++lr=0.5         add or replace
  *   ~lr              remove a parameter
@@ -20,6 +24,8 @@ export interface Override {
   mode: 'set' | 'add' | 'upsert' | 'delete';
   path: string[];
   values: JsonValue[];
+  /** `model=glob(s*)`: the values are those of the spec that match, known once the override is applied. */
+  glob?: Glob;
 }
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
@@ -50,7 +56,8 @@ export function parseOverride(text: string): Override {
   if (valueText === undefined) throw new OverrideError(text, `no '='; write ${key}=VALUE, e.g. ${key}=0.1 or ${key}=1,2,3`);
   if (valueText.trim() === '')
     throw new OverrideError(text, `no value after '='; write ${key}=VALUE (quote it, ${key}='', for empty text)`);
-  return { text, mode, path: key.split('.'), values: parseOverrideValues(text, valueText) };
+  const value = parseOverrideValue(text, valueText);
+  return { text, mode, path: key.split('.'), ...('glob' in value ? { values: [], glob: value.glob } : value) };
 }
 
 /** Applies overrides to a raw spec object (not modified); the result is validated as a whole afterwards. */
@@ -76,7 +83,7 @@ function applyToSetting(settings: Record<string, unknown>, path: string[], overr
     delete parent[name];
     return;
   }
-  if (override.values.length !== 1) {
+  if (override.glob || override.values.length !== 1) {
     throw new OverrideError(
       override.text,
       `'${path.join('.')}' is a setting, which takes one value; to sweep it, move it from settings to parameters in the spec`,
@@ -116,7 +123,24 @@ function applyToParameter(parameters: Record<string, unknown>, override: Overrid
       `'${dotted}' is a group of parameters (${members}); set one of them, e.g. ${dotted}.${Object.keys(parent[name] as object)[0]}=…`,
     );
   }
-  parent[name] = override.values;
+  parent[name] = override.glob ? selectedValues(parent[name], exists, override, dotted) : override.values;
+}
+
+/** The values of the parameter in the spec that the override's glob selects. */
+function selectedValues(domain: unknown, exists: boolean, override: Override, dotted: string): JsonValue[] {
+  if (!exists) throw new OverrideError(override.text, `glob() selects among the values '${dotted}' has in the spec, and it has none`);
+  let values = Array.isArray(domain) ? (domain as JsonValue[]) : [domain as JsonValue];
+  if (typeof domain === 'string' && looksLikeRange(domain)) {
+    const range = parseRange(domain);
+    if ('error' in range) throw new OverrideError(override.text, `${dotted} is ${domain}: ${range.error}`);
+    values = range.values;
+  }
+  const selected = globValues(values, override.glob as Glob);
+  if (selected.length === 0) {
+    const shown = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+    throw new OverrideError(override.text, `the glob selects none of the values of '${dotted}' (${shown})`);
+  }
+  return selected;
 }
 
 /** Finds (or, when allowed, creates) the mapping that holds the last key of `path`. */
