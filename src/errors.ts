@@ -52,6 +52,16 @@ export class SpecNotFoundError extends LabbookError {
   }
 }
 
+export class SpecUnreadableError extends LabbookError {
+  readonly code = 'LB_SPEC_UNREADABLE';
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: cannot read the spec file (${reason}); check the path and its permissions`);
+  }
+}
+
 export class OverrideError extends LabbookError {
   readonly code = 'LB_OVERRIDE_INVALID';
   constructor(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SpecError, type SpecIssue, SpecNotFoundError } from '../errors.js';
+import { SpecError, type SpecIssue, SpecNotFoundError, SpecUnreadableError } from '../errors.js';
 import { isPlainObject } from './json-value.js';
 import { locateIssues, locateYamlProblems } from './locate-issues.js';
 import { type NormalizeOptions, normalizeSpec } from './normalize-spec.js';
@@ -29,9 +29,11 @@ export function loadSpecFile(file: string, overrideTexts: readonly string[] = []
     // Messages name the file as the user wrote it; it is read relative to their directory.
     bytes = readFileSync(resolve(cwd, file));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR')
-      throw new SpecNotFoundError(file);
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw new SpecNotFoundError(file);
+    if (code === undefined) throw error;
+    // "ELOOP: too many symbolic links encountered, open '/abs/path'" → the reason alone.
+    throw new SpecUnreadableError(file, (error as Error).message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+( '.*')?$/s, ''));
   }
   return loadSpecText(decodeSpecFile(bytes, file), file, overrideTexts);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before as beforeAll, describe, test } from 'node:test';
@@ -144,6 +144,23 @@ test('a missing spec file names the file', async (t) => {
   const result = await cli(dir, ['add', 'missing.yaml']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /missing\.yaml: no such spec file/);
+  assert.equal(await storeSnapshot(dir), before);
+});
+
+test('a spec file that cannot be read says why, never ending in an internal error', async (t) => {
+  const { dir, before } = await projectWithOneExperiment(t);
+  symlinkSync('loop-b.yaml', join(dir, 'loop-a.yaml'));
+  symlinkSync('loop-a.yaml', join(dir, 'loop-b.yaml'));
+  for (const [file, code, message] of [
+    ['good.yaml/sweep.yaml', 'LB_SPEC_NOT_FOUND', 'good.yaml/sweep.yaml: no such spec file'],
+    ['loop-a.yaml', 'LB_SPEC_UNREADABLE', 'loop-a.yaml: cannot read the spec file (too many symbolic links encountered); check the path'],
+    [`${'x'.repeat(300)}.yaml`, 'LB_SPEC_UNREADABLE', 'cannot read the spec file (name too long)'],
+  ]) {
+    const result = await cli(dir, ['--json', 'add', file as string]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(JSON.parse(result.stderr).code, code);
+    assert.ok(JSON.parse(result.stderr).message.includes(message), result.stderr);
+  }
   assert.equal(await storeSnapshot(dir), before);
 });
 
