@@ -5,7 +5,7 @@ import { yaml } from './yaml.js';
 /** A problem of YAML text, at an offset in it. */
 export interface YamlProblem {
   /** `syntax` for text that is no YAML at all; the others for YAML that labbook does not take. */
-  kind: 'syntax' | 'tag' | 'alias' | 'depth';
+  kind: 'syntax' | 'tag' | 'alias' | 'depth' | 'key';
   offset: number;
   message: string;
 }
@@ -24,17 +24,25 @@ const nestedTooDeeply = `lists or mappings nested too deeply; at most ${MAX_VALU
 /**
  * Reads YAML as specs and override values are read: plain data only. Syntax errors, tags
  * the core schema does not know (`!!python/object/apply:…`, which would otherwise be read
- * as text), aliases that expand beyond MAX_ALIAS_COUNT and nesting that exhausts the
- * parser's stack are problems, each at its offset; nothing is printed.
+ * as text), aliases that expand beyond MAX_ALIAS_COUNT or into themselves, keys that are
+ * collections and nesting that exhausts the parser's stack are problems, each at its
+ * offset; nothing is printed.
  */
 export function readYaml(text: string, lineCounter?: LineCounter): ReadYaml {
   // resolveKnownTags: false refuses YAML 1.1's !!binary, !!set, !!timestamp… too: they make no JSON.
-  const options = { prettyErrors: false, uniqueKeys: true, resolveKnownTags: false, ...(lineCounter && { lineCounter }) };
+  // logLevel: 'error' keeps the library from printing warnings: what they warn of is a problem here.
+  const options = {
+    prettyErrors: false,
+    uniqueKeys: true,
+    resolveKnownTags: false,
+    logLevel: 'error' as const,
+    ...(lineCounter && { lineCounter }),
+  };
   const doc = yaml().parseDocument(text, options);
   const problems = [...doc.errors.map(errorProblem), ...doc.warnings.map(warningProblem)];
   if (problems.length > 0) return { ok: false, problems };
-  const loop = selfReferentialAlias(doc);
-  if (loop) return { ok: false, problems: [loop] };
+  const structural = selfReferentialAlias(doc) ?? collectionKey(doc);
+  if (structural) return { ok: false, problems: [structural] };
   try {
     return { ok: true, doc, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
@@ -90,6 +98,20 @@ function selfReferentialAlias(doc: Document): YamlProblem | undefined {
         offset,
         message: `the alias *${alias.source} is inside the value its anchor &${alias.source} names, which would contain itself; write the values out instead`,
       };
+      return visit.BREAK;
+    },
+  });
+  return problem;
+}
+
+/** A key that is a list or a mapping (`? [a, b]: 1`): a JavaScript object would make text of it. */
+function collectionKey(doc: Document): YamlProblem | undefined {
+  const { visit, isCollection } = yaml();
+  let problem: YamlProblem | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isCollection(pair.key)) return undefined;
+      problem = { kind: 'key', offset: pair.key.range?.[0] ?? 0, message: 'a key is a list or a mapping; keys are text, e.g. lr: [0.1]' };
       return visit.BREAK;
     },
   });
