@@ -4,7 +4,8 @@
  * digits so that range(0, 1, 0.1) yields 0.3 and not 0.30000000000000004.
  */
 const RANGE = /^\s*range\s*\((.*)\)\s*$/s;
-const MAX_RANGE_VALUES = 10_000_000;
+/** The most values a range (or a number of seeds) may stand for. */
+export const MAX_RANGE_VALUES = 10_000_000;
 
 export function looksLikeRange(text: string): boolean {
   return /^\s*range\s*\(/.test(text);

@@ -1,6 +1,7 @@
 import { z } from 'zod/v3';
 import { parseDuration } from './duration.js';
 import type { RawNotifyEntry } from './notify-config.js';
+import { MAX_RANGE_VALUES } from './range.js';
 
 /**
  * The spec as a user writes it (YAML or a TS object), before normalisation. Each field's
@@ -21,6 +22,8 @@ const onlyMessage = (message: string) => ({ errorMap: () => ({ message }) });
 const EMPTY_COMMAND = 'the command is empty; e.g. command: python train.py --lr {lr}';
 const POSITIVE_DURATION = 'expected a positive duration such as 90s, 10m, 1h30m or a number of seconds';
 const SEEDS = 'expected a number of seeds (seeds: 5 → seed 0..4) or a list of seeds (seeds: [1, 7, 42])';
+/** Node's timers hold at most 2^31 - 1 ms (24.8 days): a longer timeout would fire at once. */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 const CPUS = 'expected a whole number of CPUs, e.g. cpus: 4';
 const GPUS = 'expected a whole number of GPUs, e.g. gpus: 1';
 
@@ -67,11 +70,18 @@ export const rawSpecSchema = z
     timeout: z
       .union([z.number().positive(POSITIVE_DURATION), z.string()], onlyMessage('expected a duration, e.g. timeout: 90s, 10m or 2h'))
       .refine((v) => typeof v === 'number' || (parseDuration(v) ?? 0) > 0, { message: POSITIVE_DURATION })
+      .refine((v) => (typeof v === 'number' ? v : (parseDuration(v) ?? 0)) <= MAX_TIMEOUT_SECONDS, {
+        message: 'expected a timeout of at most 24 days (24d); for runs longer than that, give none',
+      })
       .optional(),
     seeds: z
       .union(
         [
-          z.number().int(SEEDS).min(1, 'expected a number of seeds ≥ 1 (seeds: 5 → seed 0..4) or a list of seeds'),
+          z
+            .number()
+            .int(SEEDS)
+            .min(1, 'expected a number of seeds ≥ 1 (seeds: 5 → seed 0..4) or a list of seeds')
+            .max(MAX_RANGE_VALUES, `expected at most ${MAX_RANGE_VALUES} seeds, as a range has at most`),
           z.array(z.number().int(SEEDS)).min(1, 'expected at least one seed, e.g. seeds: [1, 7, 42]'),
         ],
         onlyMessage(SEEDS),
