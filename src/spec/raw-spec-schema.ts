@@ -27,7 +27,8 @@ const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 const CPUS = 'expected a whole number of CPUs, e.g. cpus: 4';
 const GPUS = 'expected a whole number of GPUs, e.g. gpus: 1';
 
-const jsonRecord = (what: string) => z.record(z.string(), z.unknown(), says(`expected a mapping of ${what}, e.g. {n_fold: 5}`));
+const jsonRecord = (what: string, example: string) =>
+  z.record(z.string(), z.unknown(), says(`expected a mapping of ${what}, e.g. ${example}`));
 
 const partialAssignments = (key: 'exclude' | 'include') =>
   z.array(
@@ -45,8 +46,8 @@ export const rawSpecSchema = z
       .string(says('expected the experiment name as a string, e.g. name: cv-sweep'))
       .regex(NAME, 'use letters, digits, ".", "_" or "-" (starting with a letter or digit), e.g. name: cv-sweep'),
     description: z.string(says('expected a line of text')).optional(),
-    parameters: jsonRecord('parameter names to lists of values').default({}),
-    settings: jsonRecord('setting names to constant values').default({}),
+    parameters: jsonRecord('parameter names to lists of values', 'parameters: {lr: [0.1, 0.01]}').default({}),
+    settings: jsonRecord('setting names to constant values', 'settings: {n_fold: 5}').default({}),
     exclude: partialAssignments('exclude').default([]),
     include: partialAssignments('include').default([]),
     command: z
