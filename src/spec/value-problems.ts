@@ -20,31 +20,40 @@ export interface ValueProblems {
 export function findValueProblems(value: unknown, root: Array<string | number> = []): ValueProblems {
   const issues: PathIssue[] = [];
   let tooDeep = false;
-  const pending: Array<{ value: unknown; path: Array<string | number> }> = [{ value, path: root }];
+  const pending: Array<{ container: unknown[] | Record<string, unknown>; path: Array<string | number> }> = [];
   // A value reached twice (a YAML alias) is looked at once: aliases of aliases would otherwise take exponential time.
   const seen = new Set<object>();
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { value, path } = next;
-    const problem = typeof value === 'string' ? textProblem(value) : undefined;
-    if (problem) issues.push({ path, message: `the text ${problem}; remove it` });
-    if (!Array.isArray(value) && !isPlainObject(value)) continue;
-    if (seen.has(value)) continue;
-    seen.add(value);
-    if (path.length - root.length >= MAX_VALUE_DEPTH) {
+  // Paths are built only for containers and problems: a grid of 100,000 values stays cheap.
+  const look = (item: unknown, at: () => Array<string | number>): void => {
+    if (typeof item === 'string') {
+      const problem = textProblem(item);
+      if (problem) issues.push({ path: at(), message: `the text ${problem}; remove it` });
+      return;
+    }
+    if (typeof item !== 'object' || item === null || seen.has(item) || !(Array.isArray(item) || isPlainObject(item))) return;
+    seen.add(item);
+    const path = at();
+    if (path.length - root.length < MAX_VALUE_DEPTH) pending.push({ container: item, path });
+    else {
       // Named by its entry (parameters.a), not by a path of 64 indices.
       issues.push({
         path: path.slice(0, root.length + 2),
         message: `nests lists or mappings more than ${MAX_VALUE_DEPTH} levels deep; flatten it`,
       });
       tooDeep = true;
+    }
+  };
+  look(value, () => root);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { container, path } = next;
+    if (Array.isArray(container)) {
+      for (let i = 0; i < container.length; i++) look(container[i], () => [...path, i]);
       continue;
     }
-    const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value);
-    for (const [key, item] of entries) {
-      const keyProblem =
-        typeof key === 'string' ? (key === '__proto__' ? "'__proto__' is reserved by JavaScript" : textProblem(key)) : undefined;
+    for (const [key, item] of Object.entries(container)) {
+      const keyProblem = key === '__proto__' ? "'__proto__' is reserved by JavaScript" : textProblem(key);
       if (keyProblem) issues.push({ path: [...path, key], message: `the key ${keyProblem}; rename it` });
-      else pending.push({ value: item, path: [...path, key] });
+      else look(item, () => [...path, key]);
     }
   }
   return { issues, tooDeep };
