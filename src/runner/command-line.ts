@@ -17,7 +17,9 @@ export interface RunBuiltins {
 export function runArgv(template: readonly string[], params: JsonObject, settings: JsonObject, builtins: RunBuiltins): string[] {
   const lookup = (name: string): string => {
     if (name in builtins) return String(builtins[name as keyof RunBuiltins]);
-    const value = name.startsWith('settings.') ? valueAt(settings, name.slice(9)) : (valueAt(params, name) ?? valueAt(settings, name));
+    // A parameter whose value is null is that parameter (JSON null), not a reason to look among the settings.
+    const param = name.startsWith('settings.') ? undefined : valueAt(params, name);
+    const value = name.startsWith('settings.') ? valueAt(settings, name.slice(9)) : param !== undefined ? param : valueAt(settings, name);
     // The spec validator rejected unknown placeholders; a missing one is a parameter absent from this run.
     return value === undefined ? '' : asArgument(value);
   };
