@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { AggregateSpec, KeyCatalog, RunFilter, Store } from '../store/types.js';
 import { type ResultTable, resultTable } from './result-table.js';
 
@@ -11,6 +12,12 @@ export { formatTable, latexTable, markdownTable, TABLE_FORMATS, type TableFormat
 export { catalogLookup, type KeyLookup, knownKeys, type ResolvedKey, resolveKey } from './keys.js';
 export { parseKey, parseQuery } from './parser.js';
 export { type Cell, type CellOptions, type ResultTable, resultTable, type TableColumn, tableCells } from './result-table.js';
+
+/**
+ * Columns of one table, groups and aggregates together. A query returns at most 2,000 columns
+ * in SQLite (its default SQLITE_MAX_COLUMN) and 1,664 in PostgreSQL; beyond, the store failed.
+ */
+export const MAX_TABLE_COLUMNS = 1_500;
 
 /** Without explicit aggregates a table shows how many runs each group has and mean ± std of every metric. */
 export function defaultAggregates(catalog: KeyCatalog): AggregateSpec[] {
@@ -30,5 +37,13 @@ export async function aggregateTable(
   request: { groupBy?: readonly string[]; aggregates?: readonly AggregateSpec[] },
 ): Promise<ResultTable> {
   const aggregates = request.aggregates?.length ? request.aggregates : defaultAggregates(await store.keyCatalog(filter));
-  return resultTable(await store.aggregateRuns(filter, { groupBy: request.groupBy ?? [], aggregates }));
+  const groupBy = request.groupBy ?? [];
+  const columns = groupBy.length + aggregates.length;
+  if (columns > MAX_TABLE_COLUMNS) {
+    const which = request.aggregates?.length ? 'the aggregates given' : `mean ± std of each of the ${(aggregates.length - 1) / 2} metrics`;
+    throw new UsageError(
+      `the table would have ${columns} columns (${which}); at most ${MAX_TABLE_COLUMNS} fit: name the keys, e.g. -a 'mean,std(metrics.acc)'`,
+    );
+  }
+  return resultTable(await store.aggregateRuns(filter, { groupBy, aggregates }));
 }

@@ -136,6 +136,24 @@ test('export writes CSV to stdout and Parquet to a file', async (t) => {
   assert.equal((await cli(dir, ['export', '--format', 'parquet'])).code, 2);
 });
 
+test('a table wider than 1,500 columns is refused with how to name its keys, never an internal error', async (t) => {
+  const dir = await project(t);
+  const store = await openStore({ cwd: dir });
+  const points = Array.from({ length: 1_000 }, (_, i) => ({ key: `m${i}`, step: 0, value: i, at: 0 }));
+  await store.appendMetrics(1, 1, points);
+  await store.close();
+
+  const wide = await cli(dir, ['table', '-g', 'model']);
+  assert.equal(wide.code, 2);
+  assert.match(
+    wide.stderr,
+    /the table would have 2004 columns \(mean ± std of each of the 1001 metrics\); at most 1500 fit: name the keys, e\.g\. -a 'mean,std\(metrics\.acc\)'/,
+  );
+  const aggregates = Array.from({ length: 2_100 }, (_, i) => `max(metrics.m${i % 1_000})`).join(',');
+  assert.match((await cli(dir, ['table', '-a', aggregates])).stderr, /2100 columns \(the aggregates given\)/);
+  assert.equal((await cli(dir, ['table', '-g', 'model', '-a', 'mean,std(metrics.m999)'])).code, 0);
+});
+
 test('table and export have help with examples', async (t) => {
   const dir = tempDir(t);
   for (const command of ['table', 'export']) {
