@@ -30,6 +30,15 @@ export function printJson(ctx: CliContext, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** NDJSON: one compact document per line, for output that is a stream of records (runs, log lines). */
+export function printJsonLines(ctx: CliContext, values: Iterable<unknown>): void {
+  for (const value of values) printJsonLine(ctx, value);
+}
+
+export function printJsonLine(ctx: CliContext, value: unknown): void {
+  ctx.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
 /** Opens the store the options point at, runs `work`, and always closes it. */
 export async function withStore<T>(ctx: CliContext, options: GlobalOptions, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });

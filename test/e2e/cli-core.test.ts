@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Queue } from '../../src/queue/queue.js';
 import { openStore } from '../../src/store/open-store.js';
 import { VERSION } from '../../src/version.js';
-import { cli, cliProcess } from '../helpers/cli.js';
+import { cli, cliProcess, jsonLines } from '../helpers/cli.js';
 import { writeSpec } from '../helpers/specs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -73,9 +73,9 @@ test('ls lists runs with params and filters by state', async (t) => {
   const human = (await cli(dir, ['ls'])).stdout;
   assert.match(human, /id\s+experiment\s+state\s+attempt\s+started\s+took\s+params/);
   assert.match(human, /1\s+cv\s+COMPLETED\s+1\s+\S+ \S+\s+\S+\s+dataset=digits model=svc/);
-  const pending = JSON.parse((await cli(dir, ['ls', '--state', 'pending', '--json'])).stdout);
+  const pending = jsonLines((await cli(dir, ['ls', '--state', 'pending', '--json'])).stdout) as { params: unknown }[];
   assert.deepEqual(
-    pending.map((r: { params: unknown }) => r.params),
+    pending.map((r) => r.params),
     [
       { dataset: 'digits', model: 'rf' },
       { dataset: 'wine', model: 'svc' },
@@ -111,7 +111,7 @@ test('reset requeues only the runs asked for', async (t) => {
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /say which runs to reset: --state FAILED/);
   assert.match((await cli(dir, ['reset', '--state', 'FAILED'])).stdout, /Reset 1 run to PENDING\./);
-  const states = JSON.parse((await cli(dir, ['ls', '--json'])).stdout).map((r: { state: string }) => r.state);
+  const states = (jsonLines((await cli(dir, ['ls', '--json'])).stdout) as { state: string }[]).map((r) => r.state);
   assert.deepEqual(states, ['COMPLETED', 'PENDING', 'PENDING', 'PENDING']);
   assert.match((await cli(dir, ['reset', '1'])).stdout, /Reset 1 run/);
 });
@@ -155,7 +155,7 @@ test('the command is found after global options, whichever module defines it', a
   const elsewhere = tempDir(t);
   const listed = await cli(elsewhere, ['--store', `${dir}/.labbook`, '--json', 'ls']);
   assert.equal(listed.code, 0, listed.stderr);
-  assert.equal(JSON.parse(listed.stdout).length, 4);
+  assert.equal(jsonLines(listed.stdout).length, 4);
   const mistyped = await cli(dir, ['--json', 'lss']);
   assert.equal(mistyped.code, 2);
   assert.match(mistyped.stderr, /unknown command 'lss'\n\(Did you mean ls\?\)/);

@@ -4,7 +4,7 @@ import { type TestContext, test } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { Queue } from '../../src/queue/queue.js';
 import { openStore } from '../../src/store/open-store.js';
-import { cli, cliProcess } from '../helpers/cli.js';
+import { cli, cliProcess, jsonLines } from '../helpers/cli.js';
 import { writeSpec } from '../helpers/specs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -43,13 +43,13 @@ test('ls takes a query (its words joined) and keeps -e, --state and --json', asy
     [...human.stdout.matchAll(/^\s*(\d+)\s+cv/gm)].map((m) => Number(m[1])),
     [1, 5],
   );
-  const json = JSON.parse((await cli(dir, ['ls', '-e', 'cv', 'acc > 0.45', '--json'])).stdout);
+  const json = jsonLines((await cli(dir, ['ls', '-e', 'cv', 'acc > 0.45', '--json'])).stdout) as { id: number }[];
   assert.deepEqual(
     json.map((r: { id: number }) => r.id),
     [5, 6],
   );
-  assert.deepEqual(Object.keys(json[0]).slice(0, 6), ['id', 'experimentId', 'experiment', 'hash', 'params', 'state']);
-  assert.deepEqual(JSON.parse((await cli(dir, ['ls', '--state', 'PENDING', 'dataset == "wine"', '--json'])).stdout).length, 2);
+  assert.deepEqual(Object.keys(json[0] ?? {}).slice(0, 6), ['id', 'experimentId', 'experiment', 'hash', 'params', 'state']);
+  assert.deepEqual(jsonLines((await cli(dir, ['ls', '--state', 'PENDING', 'dataset == "wine"', '--json'])).stdout).length, 2);
 });
 
 test('a malformed query or unknown key exits 2 with the column marked', async (t) => {
@@ -67,13 +67,13 @@ test('a malformed query or unknown key exits 2 with the column marked', async (t
   assert.deepEqual(keys.slice(0, 7), ['dataset', 'model', 'seed', 'settings.n_fold', 'metrics.acc', 'result.score', 'id']);
 });
 
-test('status, reset --where and cancel --where select runs by query', async (t) => {
+test('status, reset and cancel select runs by query', async (t) => {
   const dir = await project(t);
   const status = JSON.parse((await cli(dir, ['status', 'dataset == "wine"', '--json'])).stdout);
   assert.deepEqual(status, [{ experiment: 'cv', total: 4, PENDING: 2, RUNNING: 0, COMPLETED: 2, FAILED: 0, CANCELLED: 0 }]);
-  assert.match((await cli(dir, ['reset', '--where', 'acc >= 0.5'])).stdout, /Reset 2 runs to PENDING\./);
-  assert.match((await cli(dir, ['cancel', '--where', 'model == "rf"'])).stdout, /Cancelled 2 runs\./);
-  const states = JSON.parse((await cli(dir, ['ls', '--json'])).stdout).map((r: { state: string }) => r.state);
+  assert.match((await cli(dir, ['reset', 'acc >= 0.5'])).stdout, /Reset 2 runs to PENDING\./);
+  assert.match((await cli(dir, ['cancel', 'model == "rf"'])).stdout, /Cancelled 2 runs\./);
+  const states = (jsonLines((await cli(dir, ['ls', '--json'])).stdout) as { state: string }[]).map((r) => r.state);
   assert.deepEqual(states, ['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'PENDING', 'PENDING', 'CANCELLED', 'CANCELLED']);
 });
 
@@ -92,12 +92,12 @@ test('table groups by two keys and aggregates, as Markdown, LaTeX and CSV', asyn
       '',
     ].join('\n'),
   );
-  const latex = (await cli(dir, ['table', '-g', 'dataset', '-a', 'mean,std(result.score)', '-f', 'latex', '--digits', '2'])).stdout;
+  const latex = (await cli(dir, ['table', '-g', 'dataset', '-a', 'mean,std(result.score)', '--format', 'latex', '--digits', '2'])).stdout;
   assert.match(
     latex,
     /\\toprule\ndataset & result\.score \\\\\n\\midrule\ndigits & \$0\.25 \\pm 0\.13\$ \\\\\nwine & \$0\.55 \\pm 0\.07\$ \\\\/,
   );
-  const csv = (await cli(dir, ['table', '-e', 'cv', '-g', 'model', '-f', 'csv'])).stdout;
+  const csv = (await cli(dir, ['table', '-e', 'cv', '-g', 'model', '--format', 'csv'])).stdout;
   assert.match(
     csv,
     /^model,count\(\),mean\(metrics\.acc\),std\(metrics\.acc\)\nrf,4,0\.35,0\.070710678118654\d*\nsvc,4,0\.35,0\.238047614284761\d*\n$/,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before as beforeAll, describe, test } from 'node:test';
 import { MAX_QUERY_CONDITIONS, MAX_QUERY_NESTING } from '../../src/query/parser.js';
 import { openStore } from '../../src/store/open-store.js';
-import { type CliResult, cli, cliProcess } from '../helpers/cli.js';
+import { type CliResult, cli, cliProcess, jsonLines } from '../helpers/cli.js';
 import { corpusPath, loadCorpus, type MalformedCase, queryOf } from '../helpers/malformed-corpus.js';
 import { labbookBin } from '../helpers/paths.js';
 import { writeSpec } from '../helpers/specs.js';
@@ -47,8 +47,7 @@ type Kind = 'specs' | 'overrides' | 'queries';
 function argsOf(kind: Kind, c: MalformedCase, dir: string): string[] {
   if (kind === 'queries') {
     const query = queryOf(c);
-    const command = c.command ?? 'ls';
-    return command === 'reset' || command === 'cancel' ? [command, '--where', query] : [command, query];
+    return [c.command ?? 'ls', query];
   }
   if (kind === 'overrides') return ['add', 'good.yaml', ...(c.overrides ?? [])];
   // The file is named as a user in the project's directory would name it.
@@ -107,7 +106,7 @@ test('the deepest and longest query the limits allow runs against SQLite', async
   const pairs = MAX_QUERY_NESTING / 2;
   const result = await cli(dir, ['--json', 'ls', `${'not ('.repeat(pairs)}${chain}${')'.repeat(pairs)}`]);
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(JSON.parse(result.stdout).length, 8);
+  assert.equal(jsonLines(result.stdout).length, 8);
 });
 
 test('an override in bytes that are not UTF-8 is refused, not stored with \\ufffd in their place', async (t) => {

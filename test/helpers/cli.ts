@@ -27,3 +27,11 @@ export function cliProcess(cwd: string, args: string[], env: NodeJS.ProcessEnv =
   const result = spawnSync(labbookBin, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** The documents of NDJSON output (what `ls --json` and `logs --json` print), each line parsed. */
+export function jsonLines(text: string): unknown[] {
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line));
+}

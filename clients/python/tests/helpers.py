@@ -21,8 +21,10 @@ def run_python(code, cwd, env=None, check=True):
 
 
 def labbook_json(cwd, *args):
-    """The parsed --json output of a real labbook command."""
+    """The parsed --json output of a real labbook command: a list for a stream (NDJSON, as ``ls`` prints)."""
     done = subprocess.run([str(LABBOOK_BIN), "--json", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    if args[0] == "ls":
+        return [json.loads(line) for line in done.stdout.splitlines() if line]
     return json.loads(done.stdout)
 
 

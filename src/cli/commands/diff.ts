@@ -14,7 +14,7 @@ export function defineDiff(program: Command, ctx: CliContext): void {
     .description('what differs between two runs: parameters, environment, final metric values')
     .argument('<run-a>', 'run id, or at least 6 characters of its hash')
     .argument('<run-b>', 'run id, or at least 6 characters of its hash')
-    .option('-a, --all', 'show identical values too')
+    .option('--all', 'show identical values too')
     .addHelpText('after', examples('labbook diff 41 42', 'labbook diff 41 42 --all', 'labbook diff 3fa9c1 77b0e2 --json'));
   bindAction(command, ctx, async (ctx, options: GlobalOptions & { all?: boolean }, refA: string, refB: string) => {
     const { ids, comparison } = await withStore(ctx, options, async (store) => {

@@ -2,24 +2,26 @@ import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { EXPORT_FORMATS, type ExportFormat, exportRuns, exportText, writeExport } from '../../query/index.js';
-import { bindAction, examples, runFilter } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, print, withStore } from '../context.js';
+import { bindAction, examples } from '../command-kit.js';
+import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
+import { type SelectionOptions, selectionFilter, selectionOf, withSelection } from '../run-selection.js';
 
-interface ExportOptions extends GlobalOptions {
-  experiment?: string;
-  state?: string;
+interface ExportOptions extends GlobalOptions, SelectionOptions {
   format?: string;
   output?: string;
 }
 
 export function defineExport(program: Command, ctx: CliContext): void {
-  const command = program
-    .command('export')
-    .description('write one row per run (fields, parameters as params.x, metric summaries) as CSV, JSON, NDJSON or Parquet')
-    .argument('[query...]', 'which runs (docs/query.md)')
-    .option('-e, --experiment <names>', 'only these experiments (comma-separated)')
-    .option('-s, --state <states>', 'only runs in these states')
-    .option('--format <format>', `${EXPORT_FORMATS.join(', ')} (default: from the -o file's extension, else csv)`)
+  const command = withSelection(
+    program
+      .command('export')
+      .description('write one row per run (fields, parameters as params.x, metric summaries) as CSV, JSON, NDJSON or Parquet'),
+    'only runs in these states',
+  )
+    .option(
+      '--format <format>',
+      `${EXPORT_FORMATS.join(', ')} (default: from the -o file's extension, else csv; ndjson on stdout with --json)`,
+    )
     .option('-o, --output <file>', 'write to this file (required for parquet; default: standard output)')
     .addHelpText(
       'after',
@@ -32,10 +34,13 @@ export function defineExport(program: Command, ctx: CliContext): void {
   bindAction(command, ctx, async (ctx, options: ExportOptions, words: string[]) => {
     const format = exportFormat(options);
     if (format === 'parquet' && !options.output) throw new UsageError('Parquet is binary: give a file with -o, e.g. -o runs.parquet');
-    const table = await withStore(ctx, options, (store) => exportRuns(store, runFilter(options, words)));
+    const selection = selectionOf(options, words);
+    const table = await withStore(ctx, options, async (store) => exportRuns(store, await selectionFilter(store, selection)));
     if (options.output) {
-      writeExport(table, format, resolve(ctx.cwd, options.output));
-      ctx.stderr.write(`Wrote ${table.rows.length} run${table.rows.length === 1 ? '' : 's'} to ${options.output}.\n`);
+      const path = resolve(ctx.cwd, options.output);
+      writeExport(table, format, path);
+      if (options.json) printJson(ctx, { output: path, format, runs: table.rows.length });
+      else ctx.stderr.write(`Wrote ${table.rows.length} run${table.rows.length === 1 ? '' : 's'} to ${options.output}.\n`);
     } else {
       print(ctx, exportText(table, format as Exclude<ExportFormat, 'parquet'>));
     }
@@ -43,7 +48,14 @@ export function defineExport(program: Command, ctx: CliContext): void {
   });
 }
 
+/** With --json and no file, stdout is NDJSON (one run per line); with -o FILE, --json is about the summary. */
 function exportFormat(options: ExportOptions): ExportFormat {
+  if (options.json && !options.output) {
+    if (options.format === undefined || options.format === 'ndjson') return 'ndjson';
+    throw new UsageError(
+      `--json prints one run per line (NDJSON) on stdout; drop it to get --format ${options.format}, or write to a file with -o`,
+    );
+  }
   const format = options.format ?? (options.output ? extname(options.output).slice(1).toLowerCase() : 'csv');
   if ((EXPORT_FORMATS as readonly string[]).includes(format)) return format as ExportFormat;
   if (options.format === undefined) return 'csv';

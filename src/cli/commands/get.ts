@@ -3,11 +3,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { ArtifactNotFoundError } from '../../errors.js';
+import { ArtifactNotFoundError, UsageError } from '../../errors.js';
 import { resolveRun } from '../../queue/run-ref.js';
 import { objectsOf } from '../../track/store-objects.js';
 import { bindAction, examples } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, withStore } from '../context.js';
+import { type CliContext, type GlobalOptions, printJson, withStore } from '../context.js';
 
 export function defineGet(program: Command, ctx: CliContext): void {
   const command = program
@@ -18,7 +18,10 @@ export function defineGet(program: Command, ctx: CliContext): void {
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .addHelpText('after', examples('labbook get 42 confusion.png -o confusion.png', 'labbook get 3fa9c1 predictions.csv | head'));
   bindAction(command, ctx, async (ctx, options: GlobalOptions & { output?: string }, ref: string, name: string) => {
-    const blob = await withStore(ctx, options, async (store) => {
+    if (options.json && !options.output) {
+      throw new UsageError("get writes the artifact's own bytes to stdout; with --json, give a file with -o and get a summary");
+    }
+    const { blob, runId, size } = await withStore(ctx, options, async (store) => {
       const run = await resolveRun(store, ref);
       const artifacts = await store.listArtifacts(run.id);
       const artifact = artifacts.find((a) => a.name === name);
@@ -28,10 +31,12 @@ export function defineGet(program: Command, ctx: CliContext): void {
           name,
           artifacts.map((a) => a.name),
         );
-      return objectsOf(store).pathOf(artifact.sha256);
+      return { blob: objectsOf(store).pathOf(artifact.sha256), runId: run.id, size: artifact.size };
     });
     if (options.output) {
-      await pipeline(createReadStream(blob), createWriteStream(resolve(ctx.cwd, options.output)));
+      const path = resolve(ctx.cwd, options.output);
+      await pipeline(createReadStream(blob), createWriteStream(path));
+      if (options.json) printJson(ctx, { run: runId, artifact: name, output: path, size });
     } else {
       // Streamed, so a large artifact never sits in memory; stdout itself stays open.
       for await (const chunk of createReadStream(blob)) {

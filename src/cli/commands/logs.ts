@@ -7,7 +7,7 @@ import { resolveRun } from '../../queue/run-ref.js';
 import { isTerminal } from '../../queue/run-state.js';
 import { runDirectoryOf } from '../../track/store-objects.js';
 import { bindAction, examples } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, withStore } from '../context.js';
+import { type CliContext, type GlobalOptions, printJsonLine, withStore } from '../context.js';
 
 const STREAMS = { stdout: 'stdout.log', stderr: 'stderr.log', labbook: 'labbook.log' } as const;
 type StreamName = keyof typeof STREAMS;
@@ -20,23 +20,30 @@ interface LogsOptions extends GlobalOptions {
 export function defineLogs(program: Command, ctx: CliContext): void {
   const command = program
     .command('logs')
-    .description("print a run's output (stdout, stderr, and labbook's notes about it); -f follows it while it runs")
+    .description(
+      "print a run's output (stdout, stderr, and labbook's notes about it); -f follows it while it runs; --json prints one line per line of output (NDJSON)",
+    )
     .argument('<run>', 'run id, or at least 6 characters of its hash')
     .option('-f, --follow', 'keep printing new output until the run ends')
     .option('--stream <names>', 'which logs, comma-separated: stdout, stderr, labbook', 'stdout,stderr')
-    .addHelpText('after', examples('labbook logs 42', 'labbook logs 42 -f', 'labbook logs 3fa9c1 --stream stderr'));
+    .addHelpText(
+      'after',
+      examples('labbook logs 42', 'labbook logs 42 -f', 'labbook logs 3fa9c1 --stream stderr', 'labbook logs 42 -f --json | jq -r .line'),
+    );
   bindAction(command, ctx, async (ctx, options: LogsOptions, ref: string) => {
     const streams = parseStreams(options.stream ?? 'stdout,stderr');
     return withStore(ctx, options, async (store) => {
       const run = await resolveRun(store, ref);
       const dir = runDirectoryOf(store, run.id);
       const offsets = new Map<StreamName, number>(streams.map((name) => [name, 0]));
+      const lines = options.json ? new JsonLines(ctx, run.id) : undefined;
       const printNew = async () => {
         for (const name of streams) {
           const text = await readFrom(join(dir, STREAMS[name]), offsets.get(name) ?? 0);
           if (text.length === 0) continue;
           offsets.set(name, (offsets.get(name) ?? 0) + text.length);
-          ctx.stdout.write(streams.length > 1 && !options.follow ? prefixLines(name, text) : text);
+          if (lines) lines.add(name, text);
+          else ctx.stdout.write(streams.length > 1 && !options.follow ? prefixLines(name, text) : text);
         }
       };
       await printNew();
@@ -48,6 +55,7 @@ export function defineLogs(program: Command, ctx: CliContext): void {
           await delay(200);
         }
       }
+      lines?.end();
       return 0;
     });
   });
@@ -86,4 +94,25 @@ function prefixLines(name: string, text: Buffer): string {
     .map((line) => `${name}| ${line}`)
     .join('\n')
     .concat('\n');
+}
+
+/** Output as NDJSON, one document per complete line; a line still being written waits for its end. */
+class JsonLines {
+  private readonly partial = new Map<StreamName, string>();
+
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly run: number,
+  ) {}
+
+  add(stream: StreamName, text: Buffer): void {
+    const parts = ((this.partial.get(stream) ?? '') + text.toString('utf8')).split('\n');
+    this.partial.set(stream, parts.pop() ?? '');
+    for (const line of parts) printJsonLine(this.ctx, { run: this.run, stream, line });
+  }
+
+  end(): void {
+    for (const [stream, line] of this.partial) if (line) printJsonLine(this.ctx, { run: this.run, stream, line });
+    this.partial.clear();
+  }
 }

@@ -2,20 +2,18 @@ import type { Command } from 'commander';
 import { knownKeys } from '../../query/index.js';
 import { Queue } from '../../queue/queue.js';
 import type { RunRecord } from '../../store/types.js';
-import { bindAction, examples, runFilter } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
+import { bindAction, examples } from '../command-kit.js';
+import { type CliContext, type GlobalOptions, print, printJson, printJsonLines, withStore } from '../context.js';
 import { formatDuration, formatParams, formatTime } from '../output/format-values.js';
 import { textTable } from '../output/text-table.js';
+import { type SelectionOptions, selectionFilter, selectionOf, withSelection } from '../run-selection.js';
 
-type LsOptions = GlobalOptions & { experiment?: string; state?: string; limit?: number; keys?: boolean };
+type LsOptions = GlobalOptions & SelectionOptions & { limit?: number; keys?: boolean };
 
 export function defineLs(program: Command, ctx: CliContext): void {
-  const command = program
-    .command('ls')
-    .description('list runs with their parameters, state and timings; a query selects runs (docs/query.md)')
-    .argument('[query...]', "a query, e.g. 'lr < 0.1 & metrics.val.loss.min < 0.3' (its words are joined)")
-    .option('-e, --experiment <names>', 'only these experiments (comma-separated)')
-    .option('-s, --state <states>', 'only runs in these states, e.g. FAILED,RUNNING')
+  const command = withSelection(
+    program.command('ls').description('list runs with their parameters, state and timings; --json prints one run per line (NDJSON)'),
+  )
     .option('-n, --limit <n>', 'at most this many runs', (v) => Number(v))
     .option('--keys', 'list the keys a query can use (parameters, settings, metrics, run fields) instead of runs')
     .addHelpText(
@@ -25,22 +23,23 @@ export function defineLs(program: Command, ctx: CliContext): void {
         'labbook ls -e cv-sweep --state FAILED',
         'labbook ls \'model == "svc" & metrics.acc.max > 0.9\'',
         'labbook ls --keys -e cv-sweep',
-        'labbook ls --json | jq ".[].params"',
+        'labbook ls 41 42 3fa9c1',
+        'labbook ls --json | jq .params',
       ),
     );
   bindAction(command, ctx, async (ctx, options: LsOptions, words: string[]) => {
-    const filter = runFilter(options, words);
+    const selection = selectionOf(options, words);
     if (options.keys) {
-      const keys = knownKeys(await withStore(ctx, options, (store) => store.keyCatalog(filter)));
+      const keys = knownKeys(await withStore(ctx, options, async (store) => store.keyCatalog(await selectionFilter(store, selection))));
       if (options.json) printJson(ctx, keys);
       else print(ctx, keys.join('\n'));
       return 0;
     }
     const runs = await withStore(ctx, options, async (store) => {
       await new Queue(store, { clock: ctx.clock }).reapExpired();
-      return store.listRuns(filter, options.limit !== undefined ? { limit: options.limit } : {});
+      return store.listRuns(await selectionFilter(store, selection), options.limit !== undefined ? { limit: options.limit } : {});
     });
-    if (options.json) printJson(ctx, runs);
+    if (options.json) printJsonLines(ctx, runs);
     else if (runs.length === 0) print(ctx, 'No runs match.');
     else print(ctx, renderRuns(runs, ctx));
     return 0;

@@ -2,42 +2,43 @@ import { writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MetricNotFoundError, UsageError } from '../../errors.js';
-import { resolveRun } from '../../queue/run-ref.js';
 import type { JsonValue } from '../../spec/types.js';
 import type { RunRecord, Store } from '../../store/types.js';
 import { metricChartSpec, type RunSeries } from '../../track/metric-plot.js';
 import { renderSvg, svgToPng } from '../../track/render-chart.js';
 import { closestMatches } from '../../util/closest-matches.js';
-import { bindAction, examples, parseList } from '../command-kit.js';
+import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
+import { type Selection, type SelectionOptions, selectionFilter, selectionOf, withSelection } from '../run-selection.js';
 
-interface PlotOptions extends GlobalOptions {
+interface PlotOptions extends GlobalOptions, SelectionOptions {
   key: string;
   output: string;
-  experiment?: string;
   group?: string;
 }
 
 export function definePlot(program: Command, ctx: CliContext): void {
-  const command = program
-    .command('plot')
-    .description('line plot of a metric over steps, one line per run (or mean ± std per group), as PNG or SVG')
-    .argument('[runs...]', 'run ids or hash prefixes (with -e: in addition to those experiments)')
+  const command = withSelection(
+    program.command('plot').description('line plot of a metric over steps, one line per run (or mean ± std per group), as PNG or SVG'),
+  )
     .requiredOption('-k, --key <key>', 'the metric to plot, e.g. val.loss')
     .requiredOption('-o, --output <file>', 'where to write the plot: a .png or .svg file')
-    .option('-e, --experiment <names>', 'all runs of these experiments (comma-separated)')
     .option('-g, --group <param>', 'one mean line with a ± std band per value of this parameter (dotted for nested)')
     .addHelpText(
       'after',
-      examples('labbook plot 41 42 43 --key val.loss -o loss.png', 'labbook plot -e cv-sweep --key val.acc --group model -o acc.svg'),
+      examples(
+        'labbook plot 41 42 43 --key val.loss -o loss.png',
+        'labbook plot -e cv-sweep --key val.acc --group model -o acc.svg',
+        "labbook plot -e cv-sweep 'lr < 0.1' -s COMPLETED --key val.acc -o acc.png",
+      ),
     );
-  bindAction(command, ctx, async (ctx, options: PlotOptions, refs: string[]) => {
+  bindAction(command, ctx, async (ctx, options: PlotOptions, words: string[]) => {
     const format = extname(options.output).toLowerCase();
     if (format !== '.png' && format !== '.svg') {
       throw new UsageError(`cannot write a plot to '${options.output}': give a file name ending in .png or .svg`);
     }
     const { series, missing } = await withStore(ctx, options, async (store) => {
-      const runs = await selectRuns(store, refs, options.experiment);
+      const runs = await selectRuns(store, selectionOf(options, words));
       if (options.group) checkGroupParam(runs, options.group);
       return loadSeries(store, runs, options.key, options.group);
     });
@@ -51,17 +52,9 @@ export function definePlot(program: Command, ctx: CliContext): void {
   });
 }
 
-async function selectRuns(store: Store, refs: readonly string[], experiments: string | undefined): Promise<RunRecord[]> {
-  if (refs.length === 0 && !experiments) throw new UsageError('name the runs to plot (ids or hash prefixes), or -e EXPERIMENT');
-  const byId = new Map<number, RunRecord>();
-  for (const ref of refs) {
-    const run = await resolveRun(store, ref);
-    byId.set(run.id, run);
-  }
-  if (experiments) {
-    for (const run of await store.listRuns({ experiments: parseList(experiments) })) byId.set(run.id, run);
-  }
-  return [...byId.values()];
+async function selectRuns(store: Store, selection: Selection): Promise<RunRecord[]> {
+  if (!selection.narrowed) throw new UsageError('name the runs to plot (ids or hash prefixes, a query), or -e EXPERIMENT');
+  return store.listRuns(await selectionFilter(store, selection));
 }
 
 function checkGroupParam(runs: readonly RunRecord[], param: string): void {

@@ -1,21 +1,20 @@
 import type { Command } from 'commander';
 import { Queue } from '../../queue/queue.js';
 import { RUN_STATES, type RunState, type StateCount } from '../../store/types.js';
-import { bindAction, examples, runFilter } from '../command-kit.js';
+import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
 import { textTable } from '../output/text-table.js';
+import { type SelectionOptions, selectionFilter, selectionOf, withSelection } from '../run-selection.js';
 
 export function defineStatus(program: Command, ctx: CliContext): void {
-  const command = program
-    .command('status')
-    .description('count runs by state, per experiment (exit status 1 if any run FAILED); a query narrows the runs counted')
-    .argument('[query...]', 'a query, e.g. \'model == "svc"\' (docs/query.md)')
-    .option('-e, --experiment <names>', 'only these experiments (comma-separated)')
-    .addHelpText('after', examples('labbook status', 'labbook status -e cv-sweep --json', 'labbook status \'dataset == "digits"\''));
-  bindAction(command, ctx, async (ctx, options: GlobalOptions & { experiment?: string }, words: string[]) => {
+  const command = withSelection(
+    program.command('status').description('count the selected runs by state, per experiment (exit status 1 if any of them FAILED)'),
+  ).addHelpText('after', examples('labbook status', 'labbook status -e cv-sweep --json', 'labbook status \'dataset == "digits"\''));
+  bindAction(command, ctx, async (ctx, options: GlobalOptions & SelectionOptions, words: string[]) => {
+    const selection = selectionOf(options, words);
     const counts = await withStore(ctx, options, async (store) => {
       await new Queue(store, { clock: ctx.clock }).reapExpired();
-      return store.countRuns(runFilter(options, words));
+      return store.countRuns(await selectionFilter(store, selection));
     });
     const table = countsByExperiment(counts);
     if (options.json) printJson(ctx, table);

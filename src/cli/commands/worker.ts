@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { runSession } from '../../runner/session.js';
 import { parseNotifyOption } from '../../spec/notify-config.js';
-import { bindAction, examples, parseList } from '../command-kit.js';
+import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, withStore } from '../context.js';
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
+import { parseList } from '../run-selection.js';
 
 interface WorkerCommandOptions extends GlobalOptions, EngineOptions {
   experiment?: string;

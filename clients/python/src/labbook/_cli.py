@@ -64,6 +64,10 @@ class Cli:
         """Runs a command with --json and returns its parsed output."""
         return json.loads(self.run(args, json_output=True).stdout)
 
+    def json_lines(self, args: Sequence[str]) -> List[Any]:
+        """Runs a command whose --json output is a stream (NDJSON, e.g. ``ls``) and returns its documents."""
+        return [json.loads(line) for line in self.run(args, json_output=True).stdout.splitlines() if line]
+
 
 def run_cli(args: Sequence[str], cwd: Optional[os.PathLike] = None, store: Optional[os.PathLike] = None) -> subprocess.CompletedProcess:
     return Cli(cwd, store).run(args)

@@ -97,7 +97,7 @@ class Reader:
     def runs(self, query: str = "") -> List[Dict[str, Any]]:
         """The run records (as ``labbook ls --json`` gives them) matching `query`."""
         args = ["ls"] + (["-e", ",".join(self.experiments)] if self.experiments else []) + ([query] if query.strip() else [])
-        return self._cli.json(args)
+        return self._cli.json_lines(args)
 
     def filter(self, query: str = "") -> "RunTable":
         """Runs matching `query` in labbook's query language (e.g. ``'model == "svc" & score > 0.9'``)."""

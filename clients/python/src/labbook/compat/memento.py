@@ -220,7 +220,7 @@ def _reachable_excludes(matrix: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def _require_cached(cli: Cli, grid: Grid) -> None:
-    done = {r["hash"] for r in cli.json(["ls", "-e", grid.name]) if r["state"] == "COMPLETED"}
+    done = {r["hash"] for r in cli.json_lines(["ls", "-e", grid.name]) if r["state"] == "COMPLETED"}
     for digest, config in grid.by_hash().items():
         if digest not in done:
             raise CacheMiss(config)

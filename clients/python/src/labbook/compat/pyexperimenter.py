@@ -135,7 +135,7 @@ class PyExperimenter:
         import pandas as pd
 
         rows = []
-        for run in self._cli.json(["ls", "-e", self.table_name]):
+        for run in self._cli.json_lines(["ls", "-e", self.table_name]):
             result = run.get("result") if isinstance(run.get("result"), dict) else {}
             row: Dict[str, Any] = {"ID": run["id"], **run["params"]}
             row.update(creation_date=_date(run.get("createdAt")), status=_STATUS_OF.get(run["state"], run["state"].lower()))
