@@ -2,12 +2,18 @@
  * Every error a user can cause or meet derives from LabbookError. The code is stable
  * (documented in docs/errors.md, checked by a test) so scripts and the Python client can
  * match on it; the message says what to do.
+ *
+ * Exit statuses (docs/errors.md): 0 success; 1 runs failed (of those the command executed or
+ * selected); 2 a mistake in the command or its input; 3 the store or the machine cannot be
+ * used as they are; 130 interrupted.
  */
 export const EXIT_OK = 0;
 export const EXIT_FAILED_RUNS = 1;
 export const EXIT_USAGE = 2;
-/** The machine cannot run labbook as it is (e.g. a Node.js too old); the message says what to install. */
+/** The store or the machine cannot be used as it is (no store, a Node.js too old); the message says what to do. */
 export const EXIT_ENVIRONMENT = 3;
+/** Stopped by Ctrl-C (128 + SIGINT, as a shell reports it). */
+export const EXIT_INTERRUPTED = 130;
 
 export abstract class LabbookError extends Error {
   abstract readonly code: string;
@@ -78,6 +84,7 @@ export class UsageError extends LabbookError {
 
 export class StoreNotFoundError extends LabbookError {
   readonly code = 'LB_STORE_NOT_FOUND';
+  override readonly exitCode = EXIT_ENVIRONMENT;
   constructor(readonly location: string) {
     super(`no labbook store at ${location}. Run 'labbook init' in your project directory, or pass --store PATH.`);
   }
@@ -85,6 +92,7 @@ export class StoreNotFoundError extends LabbookError {
 
 export class StoreSchemaNewerError extends LabbookError {
   readonly code = 'LB_STORE_SCHEMA_NEWER';
+  override readonly exitCode = EXIT_ENVIRONMENT;
   constructor(
     readonly location: string,
     readonly found: number,
@@ -99,7 +107,7 @@ export class StoreSchemaNewerError extends LabbookError {
 
 export class StoreBusyError extends LabbookError {
   readonly code = 'LB_STORE_BUSY';
-  override readonly exitCode = 1;
+  override readonly exitCode = EXIT_ENVIRONMENT;
   override readonly httpStatus = 503;
   constructor(location: string, options?: { cause?: unknown }) {
     super(

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { LabbookError, SpecError, UsageError } from '../errors.js';
+import { EXIT_FAILED_RUNS, EXIT_INTERRUPTED, EXIT_OK, LabbookError, SpecError, UsageError } from '../errors.js';
 import type { SessionOptions, SessionResult } from '../runner/session.js';
 import { parseDuration } from '../spec/duration.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
@@ -97,7 +97,7 @@ export async function reportSession(
   runs: () => Promise<RunRecord[]>,
 ): Promise<number> {
   const { counts, failures, report, interrupted } = result;
-  const status = interrupted ? 130 : failures.length > 0 ? 1 : 0;
+  const status = interrupted ? EXIT_INTERRUPTED : failures.length > 0 ? EXIT_FAILED_RUNS : EXIT_OK;
   const outcome = {
     ...report,
     interrupted,

@@ -38,7 +38,7 @@ async function finishRuns(dir: string, outcomes: Array<'ok' | 'fail'>) {
 test('the binary initialises a store and refuses commands outside one', (t) => {
   const dir = tempDir(t);
   const outside = cliProcess(dir, ['status']);
-  assert.equal(outside.code, 2);
+  assert.equal(outside.code, 3);
   assert.match(outside.stderr, /no labbook store at .*\.labbook\. Run 'labbook init'/);
   const init = cliProcess(dir, ['init']);
   assert.equal(init.code, 0);

@@ -128,7 +128,7 @@ def test_execute_raises_the_engines_refusal_and_changes_nothing(experimenter, pr
     written_by_a_newer_labbook(project)
     with pytest.raises(LabbookError) as refused:
         experimenter.execute(never_called, max_experiments=-1)
-    assert refused.value.code == "LB_STORE_SCHEMA_NEWER" and refused.value.exit_status == 2
+    assert refused.value.code == "LB_STORE_SCHEMA_NEWER" and refused.value.exit_status == 3
     assert "upgrade labbook" in str(refused.value)
     assert {state for (state,) in query_store(project, "SELECT state FROM runs")} == {"PENDING"}
 

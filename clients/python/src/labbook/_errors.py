@@ -71,7 +71,7 @@ class SpecError(CliError):
 
 class StoreNotFoundError(CliError):
     code = "LB_STORE_NOT_FOUND"
-    exit_status_default = 2
+    exit_status_default = 3
 
 
 class UsageError(CliError):

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { test } from 'node:test';
+import { cliProcess } from '../helpers/cli.js';
+import { writeSpec } from '../helpers/specs.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+test('each class of outcome exits with its status from the table in docs/errors.md', (t) => {
+  const dir = tempDir(t);
+  const status = (...args: string[]) => cliProcess(dir, args).code;
+  assert.equal(status('ls'), 3, 'no store here');
+  assert.equal(status('init'), 0);
+  writeSpec(dir, 'name: ok\nparameters: {x: [1, 2]}\ncommand: "true"\n', 'ok.yaml');
+  writeSpec(dir, 'name: bad\nparameters: {x: [1]}\ncommand: "false"\nretries: 0\n', 'bad.yaml');
+  assert.equal(status('run', 'ok.yaml'), 0);
+  assert.equal(status('run', 'bad.yaml'), 1, 'a run failed');
+  assert.equal(status('status'), 1, 'a counted run FAILED');
+  assert.equal(status('status', '-e', 'ok'), 0, 'none of the counted runs FAILED');
+  assert.equal(status('ls', '--no-such-option'), 2);
+  assert.equal(status('show', '999'), 2, 'no such run');
+  assert.equal(status('ls', 'x =='), 2, 'malformed query');
+  assert.equal(status('add', 'missing.yaml'), 2, 'no such spec');
+  const store = new DatabaseSync(join(dir, '.labbook', 'labbook.db'));
+  store.exec("INSERT INTO labbook_migrations (version, name, applied_at) VALUES (9999, 'from the future', 0)");
+  store.close();
+  const newer = cliProcess(dir, ['ls']);
+  assert.equal(newer.code, 3, newer.stderr);
+  assert.match(newer.stderr, /newer labbook/);
+});
