@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from '../src/queue/clock.js';
 import { Queue } from '../src/queue/queue.js';
-import { runSession } from '../src/runner/session.js';
+import { startSession } from '../src/runner/session.js';
 import { defineExperiment } from '../src/spec/load-spec.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { silentLog } from '../src/util/log.js';
 import { bestSeconds, report } from './report.js';
 import { removeScratch, scratchDir } from './scratch.js';
 
@@ -26,7 +27,7 @@ async function labbookFunctions(): Promise<number> {
   const spec = defineExperiment({ name: 'noop', parameters: { i: `range(${RUNS})` }, function: `${module}#noop` });
   await new Queue(store).enqueue(spec);
   const start = process.hrtime.bigint();
-  const result = await runSession({
+  const result = await startSession({
     store,
     clock: systemClock,
     cwd: dir,
@@ -37,8 +38,8 @@ async function labbookFunctions(): Promise<number> {
     waitForOthers: false,
     killOnInterrupt: false,
     notify: [],
-    progress: { tty: false, write: () => {} },
-  });
+    log: silentLog,
+  }).result;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.report.completed !== RUNS) throw new Error(`expected ${RUNS} completed runs, got ${result.report.completed}`);
   await store.close();

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import type { CliContext, GlobalOptions } from './context.js';
+import type { CliContext, CommandContext, GlobalOptions } from './context.js';
+import { createLog } from './log.js';
 
 /** A command's action: returns the exit status. Only main.ts ends the process. */
-export type Action<A extends unknown[], O extends GlobalOptions> = (ctx: CliContext, options: O, ...args: A) => Promise<number>;
+export type Action<A extends unknown[], O extends GlobalOptions> = (ctx: CommandContext, options: O, ...args: A) => Promise<number>;
 
 /** Wires an action to commander; the exit status lands in `ctx.exitCode`. */
 export function bindAction<A extends unknown[], O extends GlobalOptions>(
@@ -13,7 +14,9 @@ export function bindAction<A extends unknown[], O extends GlobalOptions>(
   return command.action(async (...received: unknown[]) => {
     const cmd = received[received.length - 1] as Command;
     const args = received.slice(0, -2) as A;
-    ctx.exitCode = await action(ctx, cmd.optsWithGlobals() as O, ...args);
+    const options = cmd.optsWithGlobals() as O;
+    const { log, sink } = createLog(ctx.stderr, options, ctx.env);
+    ctx.exitCode = await action({ ...ctx, log, logSink: sink, quiet: options.quiet === true }, options, ...args);
   });
 }
 

@@ -1,6 +1,8 @@
 import { type Clock, systemClock } from '../queue/clock.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
+import type { Log } from '../util/log.js';
+import type { LogOptions, LogSink } from './log.js';
 
 /** What a command needs from its surroundings; tests pass their own. */
 export interface CliContext {
@@ -11,8 +13,16 @@ export interface CliContext {
   clock: Clock;
 }
 
+/** What a command's action gets: the surroundings, and the log its options and LABBOOK_LOG tuned. */
+export interface CommandContext extends CliContext {
+  log: Log;
+  logSink: LogSink;
+  /** -q: no notes and no progress, only warnings, errors and the results. */
+  quiet: boolean;
+}
+
 /** Options every command accepts (commander's optsWithGlobals). */
-export interface GlobalOptions {
+export interface GlobalOptions extends LogOptions {
   store?: string;
   json?: boolean;
   debug?: boolean;

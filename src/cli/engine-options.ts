@@ -47,7 +47,7 @@ function parseNotify(values: readonly string[], env: NodeJS.ProcessEnv, fallback
 }
 
 /** What `run` and `worker` take from their flags, checked before the store is opened. */
-export type EngineSettings = Omit<SessionOptions, 'store' | 'experiments' | 'wait' | 'waitForOthers'>;
+export type EngineSettings = Omit<SessionOptions, 'store' | 'experiments' | 'wait' | 'waitForOthers' | 'log'>;
 
 export function engineSettings(ctx: CliContext, options: EngineOptions, defaultNotify: readonly NotifyConfig[]): EngineSettings {
   const maxRuns = parseMaxRuns(options.maxRuns);
@@ -60,7 +60,6 @@ export function engineSettings(ctx: CliContext, options: EngineOptions, defaultN
     killOnInterrupt: options.killOnInterrupt ?? false,
     notify: parseNotify(options.notify ?? [], ctx.env, defaultNotify),
     ...(maxRuns !== undefined && { maxRuns }),
-    progress: { tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY), write: (text) => ctx.stderr.write(text) },
   };
 }
 

@@ -33,7 +33,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
 ];
 
 /** Global options that take a value: the command name is the first word that is neither. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--store']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--store', '--log-format']);
 
 function commandNameOf(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -53,7 +53,10 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[] = []
       '--store <path>',
       'store to use: a .labbook directory (default: the nearest one above the working directory, or $LABBOOK_STORE)',
     )
-    .option('--json', 'machine-readable output')
+    .option('--json', 'machine-readable output: JSON, or one JSON document per line (NDJSON) for streams such as ls and logs')
+    .option('-v, --verbose', 'say more: debugging notes too (as LABBOOK_LOG=debug)')
+    .option('-q, --quiet', 'say less: no notes and no progress line, only warnings, errors and results')
+    .option('--log-format <format>', 'human (default) or json: notes and warnings on stderr as JSON lines (or LABBOOK_LOG_FORMAT)')
     .option('--debug', 'show stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })

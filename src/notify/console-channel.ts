@@ -2,7 +2,7 @@ import { failedText, finishedHeadline, formatDuration, suppressedNote } from './
 import type { Channel, Notice } from './types.js';
 
 /** One line per notice; the engine prints the full summary itself, so `finished` stays short. */
-export function consoleChannel(stream: Pick<NodeJS.WritableStream, 'write'>): Channel {
+export function consoleChannel(say: (line: string) => void): Channel {
   return {
     label: 'console',
     deliver(notice: Notice): undefined {
@@ -10,7 +10,7 @@ export function consoleChannel(stream: Pick<NodeJS.WritableStream, 'write'>): Ch
         notice.event === 'failed'
           ? failedText(notice.run, notice.suppressed)
           : `${finishedHeadline(notice.summary)} in ${formatDuration(notice.summary.durationMs)}${suppressedNote(notice.suppressed, ' (', ')')}`;
-      stream.write(`labbook: ${line}\n`);
+      say(line);
       return undefined;
     },
     async close(): Promise<void> {},

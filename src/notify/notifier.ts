@@ -11,14 +11,18 @@ export interface NotifierOptions {
   warn: (message: string) => void;
   /** Milliseconds since the epoch; injectable so that rate limiting is testable. */
   now?: () => number;
-  /** Where the console channel writes (stderr by default). */
-  stream?: Pick<NodeJS.WritableStream, 'write'>;
+  /** Where the console channel says its one line per notice (on stderr, after `labbook: `, by default). */
+  say?: (line: string) => void;
   /** Source of LABBOOK_SMTP_URL and LABBOOK_MAIL_FROM for e-mail configs that name none. */
   env?: NodeJS.ProcessEnv;
   /** Limit of one delivery in milliseconds: 5 s for webhooks and 15 s for e-mail unless given. */
   timeoutMs?: number;
   /** How webhook host names resolve (DNS by default); injectable so that address checks are testable. */
   resolveHost?: ResolveHost;
+}
+
+function sayOnStderr(line: string): void {
+  process.stderr.write(`labbook: ${line}\n`);
 }
 
 const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -130,7 +134,7 @@ function openRoute(config: NotifyConfig, options: NotifierOptions): Route {
   });
   switch (config.channel) {
     case 'console':
-      return route(consoleChannel(options.stream ?? process.stderr), options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
+      return route(consoleChannel(options.say ?? sayOnStderr), options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
     case 'webhook': {
       const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
       const post = {

@@ -3,5 +3,5 @@ export type { Execution, Executor, RunEnd, RunTask, StopReason } from './executo
 export { Executors } from './executors.js';
 export { FunctionExecutor } from './function-executor.js';
 export type { FunctionContext, RunFunction } from './function-thread.js';
-export { runSession, type SessionOptions, type SessionResult } from './session.js';
+export { countStates, type Session, type SessionOptions, type SessionResult, type StopSignal, startSession } from './session.js';
 export { Worker, type WorkerEvent, type WorkerOptions, type WorkerReport } from './worker.js';

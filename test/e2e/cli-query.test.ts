@@ -118,7 +118,7 @@ test('export writes CSV to stdout and Parquet to a file', async (t) => {
   assert.match(csv[1] as string, /^4,cv,[0-9a-f]{64},COMPLETED,1,/);
   const written = await cli(dir, ['export', '-e', 'cv', '-o', 'runs.parquet']);
   assert.equal(written.code, 0, written.stderr);
-  assert.match(written.stderr, /Wrote 8 runs to runs\.parquet\./);
+  assert.match(written.stderr, /^labbook: wrote 8 runs to runs\.parquet\n$/);
   const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(join(dir, 'runs.parquet')) })) as Array<Record<string, unknown>>;
   assert.deepEqual(
     rows.map((r) => [r.id, r['params.model'], r['metrics.acc.last']]),

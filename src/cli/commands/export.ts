@@ -40,7 +40,7 @@ export function defineExport(program: Command, ctx: CliContext): void {
       const path = resolve(ctx.cwd, options.output);
       writeExport(table, format, path);
       if (options.json) printJson(ctx, { output: path, format, runs: table.rows.length });
-      else ctx.stderr.write(`Wrote ${table.rows.length} run${table.rows.length === 1 ? '' : 's'} to ${options.output}.\n`);
+      else ctx.log.info(`wrote ${table.rows.length} run${table.rows.length === 1 ? '' : 's'} to ${options.output}`);
     } else {
       print(ctx, exportText(table, format as Exclude<ExportFormat, 'parquet'>));
     }

@@ -42,7 +42,7 @@ export function definePlot(program: Command, ctx: CliContext): void {
       if (options.group) checkGroupParam(runs, options.group);
       return loadSeries(store, runs, options.key, options.group);
     });
-    if (missing.length > 0) ctx.stderr.write(`labbook: left out runs that logged no '${options.key}': ${missing.join(', ')}\n`);
+    if (missing.length > 0) ctx.log.warn(`left out runs that logged no '${options.key}': ${missing.join(', ')}`);
     const svg = await renderSvg(metricChartSpec(options.key, series, options.group ? { grouped: options.group } : {}));
     const path = resolve(ctx.cwd, options.output);
     await writeFile(path, format === '.svg' ? svg : await svgToPng(svg));

@@ -4,13 +4,13 @@ import { SpecError } from '../../errors.js';
 import { Queue } from '../../queue/queue.js';
 import { DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../../runner/driver-executor.js';
 import { DriverNotRunningError } from '../../runner/runner-errors.js';
-import { runSession } from '../../runner/session.js';
 import { executesRuns } from '../../spec/executes-runs.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import type { RunState } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, withStore } from '../context.js';
+import { type CliContext, type CommandContext, type GlobalOptions, withStore } from '../context.js';
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
+import { runSessionHere } from '../session-controls.js';
 import { describeEnqueue } from './add.js';
 
 interface RunOptions extends GlobalOptions, EngineOptions {
@@ -39,7 +39,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
   );
 }
 
-async function run(ctx: CliContext, options: RunOptions, file: string, overrides: string[]): Promise<number> {
+async function run(ctx: CommandContext, options: RunOptions, file: string, overrides: string[]): Promise<number> {
   const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
   if (!executesRuns(loaded.spec)) {
     throw new SpecError([
@@ -58,8 +58,8 @@ async function run(ctx: CliContext, options: RunOptions, file: string, overrides
   const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
   return withStore(ctx, options, async (store) => {
     const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
-    if (!options.json) ctx.stderr.write(`${describeEnqueue(experiment.name, counts)}\n`);
-    const result = await runSession({
+    if (!options.json) ctx.log.info(describeEnqueue(experiment.name, counts));
+    const result = await runSessionHere(ctx, {
       ...settings,
       store,
       experiments: [experiment.name],

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { runSession } from '../../runner/session.js';
 import { parseNotifyOption } from '../../spec/notify-config.js';
 import { bindAction, examples } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, withStore } from '../context.js';
+import { type CliContext, type CommandContext, type GlobalOptions, withStore } from '../context.js';
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
 import { parseList } from '../run-selection.js';
+import { runSessionHere } from '../session-controls.js';
 
 interface WorkerCommandOptions extends GlobalOptions, EngineOptions {
   experiment?: string;
@@ -22,11 +22,11 @@ export function defineWorker(program: Command, ctx: CliContext): void {
   bindAction(command, ctx, (ctx, options: WorkerCommandOptions) => reportingErrors(ctx, options, () => work(ctx, options)));
 }
 
-async function work(ctx: CliContext, options: WorkerCommandOptions): Promise<number> {
+async function work(ctx: CommandContext, options: WorkerCommandOptions): Promise<number> {
   const settings = engineSettings(ctx, options, [parseNotifyOption('console', ctx.env)]);
   const experiments = options.experiment ? parseList(options.experiment) : undefined;
   return withStore(ctx, options, async (store) => {
-    const result = await runSession({
+    const result = await runSessionHere(ctx, {
       ...settings,
       store,
       wait: options.wait ?? false,

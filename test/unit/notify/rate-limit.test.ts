@@ -12,7 +12,7 @@ function consoleNotifier(config: Partial<NotifyConfig> = {}) {
   const notifier = createNotifier([{ channel: 'console', on: ['finished', 'failed'], minInterval: 60, ...config } as NotifyConfig], {
     warn: assert.fail,
     now: () => clock.now,
-    stream: { write: (text: string) => lines.push(text) > 0 },
+    say: (line: string) => lines.push(line),
   });
   return { notifier, lines, clock };
 }
@@ -28,8 +28,8 @@ test('five failures within min_interval give one notice, and the summary counts 
   await notifier.close();
 
   assert.deepEqual(lines, [
-    'labbook: sweep: run 1 failed (attempt 1, exit code 1): ValueError: run 1 diverged\n',
-    'labbook: sweep finished — 43 completed, 5 failed in 12m 34s (4 earlier failure notices were held back by min_interval)\n',
+    'sweep: run 1 failed (attempt 1, exit code 1): ValueError: run 1 diverged',
+    'sweep finished — 43 completed, 5 failed in 12m 34s (4 earlier failure notices were held back by min_interval)',
   ]);
 });
 
@@ -46,10 +46,7 @@ test('the first notice after the interval mentions the ones held back before it'
   await notifier.close();
 
   assert.equal(lines.length, 3);
-  assert.match(
-    lines[1] as string,
-    /^labbook: sweep: run 4 failed .*diverged \(2 earlier failure notices were held back by min_interval\)\n$/,
-  );
+  assert.match(lines[1] as string, /^sweep: run 4 failed .*diverged \(2 earlier failure notices were held back by min_interval\)$/);
   assert.doesNotMatch(lines[2] as string, /held back/);
 });
 
@@ -74,7 +71,7 @@ test('channels are limited separately, and a slow channel gets no backlog', asyn
       { channel: 'console', on: ['failed'], minInterval: 0 },
       { channel: 'webhook', url: sink.url, on: ['finished', 'failed'], minInterval: 0 },
     ],
-    { warn: assert.fail, stream: { write: (text: string) => lines.push(text) > 0 } },
+    { warn: assert.fail, say: (line: string) => lines.push(line) },
   );
 
   for (let id = 1; id <= 5; id++) notifier.runFailed(failedRun(id));

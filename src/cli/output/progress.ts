@@ -1,6 +1,4 @@
-import type { RunState } from '../store/types.js';
-
-export type StateCounts = Record<RunState, number>;
+import type { StateCounts } from '../../runner/session.js';
 
 export interface ProgressOptions {
   /** A terminal gets one live line; anything else (CI, Slurm logs) periodic plain lines. */
@@ -46,12 +44,6 @@ export class Progress {
     this.draw();
   }
 
-  /** Prints a message above the live line. */
-  print(text: string): void {
-    this.clear();
-    this.options.write(text.endsWith('\n') ? text : `${text}\n`);
-  }
-
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.drawing;
@@ -70,7 +62,8 @@ export class Progress {
     });
   }
 
-  private clear(): void {
+  /** Takes the live line off the screen, so that a message can be printed in its place (the next tick redraws it). */
+  clear(): void {
     if (this.lineShown) this.options.write('\r\x1b[2K');
     this.lineShown = false;
   }

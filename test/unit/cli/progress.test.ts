@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describe, formatSeconds, Progress, type StateCounts } from '../../../src/runner/progress.js';
+import { createLog } from '../../../src/cli/log.js';
+import { describe, formatSeconds, Progress } from '../../../src/cli/output/progress.js';
+import type { StateCounts } from '../../../src/runner/session.js';
 
 const counts = (c: Partial<StateCounts>): StateCounts => ({ PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0, ...c });
 
@@ -26,7 +28,9 @@ test('on a terminal the line is redrawn in place and cleared before other output
   await new Promise((resolve) => setImmediate(resolve)); // the first line is drawn
   now = 1_000;
   live.runFinished();
-  live.print('labbook: run 1 failed');
+  const { log, sink } = createLog({ write: (t: string) => tty.push(t) > 0 }, {}, {});
+  sink.beforeLine = () => live.clear();
+  log.info('run 1 failed');
   await live.stop();
   assert.ok(tty[0]?.startsWith('\r\x1b[2K0/2 done · 1 running'), JSON.stringify(tty));
   assert.ok(tty.includes('labbook: run 1 failed\n'));
@@ -36,16 +40,16 @@ test('on a terminal the line is redrawn in place and cleared before other output
   );
 
   const plain: string[] = [];
-  const log = new Progress({
+  const periodic = new Progress({
     tty: false,
     write: (t) => plain.push(t),
     counts: async () => counts({ COMPLETED: 2 }),
     now: () => 0,
     intervalMs: 10,
   });
-  log.start();
+  periodic.start();
   await new Promise((resolve) => setTimeout(resolve, 50));
-  await log.stop();
+  await periodic.stop();
   assert.ok(plain.length >= 1);
   assert.match(plain[0] as string, /^1970-01-01T00:00:00.000Z 2\/2 done · 0 running · 0 pending\n$/);
   assert.ok(

@@ -1,0 +1,61 @@
+import { countStates, type SessionOptions, type SessionResult, type StopSignal, startSession } from '../runner/session.js';
+import type { CommandContext } from './context.js';
+import { listenToDriverInterrupts } from './driver-interrupts.js';
+import { Progress } from './output/progress.js';
+
+const PROCESS_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs a session as `labbook run` and `labbook worker` do: progress on stderr (a live line on a
+ * terminal, periodic lines elsewhere, none with -q), log lines printed above it, and Ctrl-C:
+ * once, stop claiming and let running runs finish (or stop them with --kill-on-interrupt);
+ * twice, or SIGTERM / SIGHUP, stop them. Under a Python driver, Ctrl-C comes from the driver
+ * (driver-interrupts.ts) and the driver's end counts as a SIGTERM.
+ */
+export async function runSessionHere(ctx: CommandContext, options: Omit<SessionOptions, 'log'>): Promise<SessionResult> {
+  const filter = options.experiments ? { experiments: options.experiments } : {};
+  const progress = new Progress({
+    tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY),
+    write: (text) => ctx.stderr.write(text),
+    counts: () => countStates(options.store, filter),
+    now: () => ctx.clock.now(),
+  });
+  ctx.logSink.beforeLine = () => progress.clear();
+  const session = startSession({
+    ...options,
+    log: ctx.log,
+    onEvent: (event) => {
+      if (event.type === 'finished') progress.runFinished();
+      options.onEvent?.(event);
+    },
+  });
+  const stop = (signal: StopSignal) => {
+    const { kill, running } = session.interrupt(signal);
+    progress.setNote(
+      kill
+        ? `stopping ${running} running runs; they go back to the queue`
+        : `stopping: waiting for ${running} running runs to finish (Ctrl-C again to stop them)`,
+    );
+  };
+  // A Python driver owns Ctrl-C and hands each one over; the engine's own SIGINT is then the
+  // same Ctrl-C again, or none of its business, but must still be caught (Node's default would
+  // end the engine).
+  const stopListeningToDriver = listenToDriverInterrupts(ctx.env, { interrupt: () => stop('SIGINT'), gone: () => stop('SIGTERM') });
+  const listeners = PROCESS_SIGNALS.map(
+    (signal) =>
+      [
+        signal,
+        (): void => (stopListeningToDriver && signal === 'SIGINT' ? undefined : stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM')),
+      ] as const,
+  );
+  for (const [signal, listener] of listeners) process.on(signal, listener);
+  if (!ctx.quiet) progress.start();
+  try {
+    return await session.result;
+  } finally {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+    stopListeningToDriver?.();
+    await progress.stop();
+    ctx.logSink.beforeLine = undefined;
+  }
+}
