@@ -1,5 +1,6 @@
 # labbook — the two commands of the README are `make demo` and `make test`; each sets up
-# what it needs (npm dependencies, the TypeScript build) on a fresh machine.
+# what it needs (npm dependencies, the TypeScript build) on a fresh machine. `make install`
+# then puts the labbook command on PATH.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
@@ -39,7 +40,7 @@ BENCH_VENV_STAMP := $(BENCH_VENV)/.install-stamp
 MEMENTO_VENV := .venv-memento
 MEMENTO_VENV_STAMP := $(MEMENTO_VENV)/.install-stamp
 
-.PHONY: all tools build test test-ts test-py lint bench bench-first-demo demo clean
+.PHONY: all tools build install uninstall test test-ts test-py lint bench bench-first-demo demo clean
 
 all: build
 
@@ -69,6 +70,17 @@ $(SPAWNER): src/runner/spawner/lb-spawn.c
 	cc -O2 -Wall -Wextra -std=c11 -o $@ $<
 
 build: $(BUILD_STAMP) $(SPAWNER)
+
+# The labbook command on PATH, without root: a link PREFIX/bin/labbook to this checkout's
+# bin/labbook (see scripts/install-link.sh). ~/.local/bin is on PATH in most distributions'
+# login shells; `make install PREFIX=DIR` links DIR/bin/labbook instead.
+PREFIX ?= $(HOME)/.local
+
+install: build
+	@scripts/install-link.sh install $(PREFIX)/bin
+
+uninstall:
+	@scripts/install-link.sh uninstall $(PREFIX)/bin
 
 $(VENV_STAMP): requirements-dev.txt clients/python/pyproject.toml
 	python3 -m venv $(VENV)
