@@ -130,4 +130,4 @@ demo: build $(VENV_STAMP)
 	@cd $(DEMO_DIR) && LABBOOK_CLI=$(CURDIR)/bin/labbook ../$(VENV)/bin/python ../examples/sklearn-grid/grid.py
 
 clean:
-	rm -rf dist $(DEMO_DIR)
+	rm -rf dist $(DEMO_DIR) clients/python/build

@@ -100,7 +100,7 @@ export class StoreSchemaNewerError extends LabbookError {
   ) {
     super(
       `the store at ${location} has schema version ${found}, but this labbook knows versions up to ${known}. ` +
-        'A newer labbook wrote it: upgrade labbook (npm install -g labbook@latest) to open it. Nothing was changed.',
+        'A newer labbook wrote it: upgrade labbook (git pull, then make build, in its checkout) to open it. Nothing was changed.',
     );
   }
 }

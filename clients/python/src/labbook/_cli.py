@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any, List, Mapping, Optional, Sequence
+from urllib.parse import unquote, urlparse
 
 from ._errors import CliNotFoundError, error_for_code
 
@@ -17,22 +18,51 @@ __all__ = ["cli_command", "run_cli", "cli_json", "Cli"]
 
 
 def cli_command(env: Optional[Mapping[str, str]] = None) -> List[str]:
-    """The argv prefix that runs labbook: $LABBOOK_CLI (a command line), else `labbook` on
-    PATH, else the `bin/labbook` of the source checkout this package is installed from."""
+    """The argv prefix that runs labbook: $LABBOOK_CLI (a command line), else the `bin/labbook`
+    of the labbook checkout this package was installed from, else `labbook` on PATH (`make
+    install` puts it there). The checkout comes before PATH: its CLI is the one this client was
+    made with."""
     env = os.environ if env is None else env
     if env.get("LABBOOK_CLI"):
-        return shlex.split(env["LABBOOK_CLI"])
+        argv = shlex.split(env["LABBOOK_CLI"])
+        if not argv or shutil.which(argv[0], path=env.get("PATH")) is None:
+            raise CliNotFoundError(f"LABBOOK_CLI is {env['LABBOOK_CLI']!r}, which is not a command here: {_INSTALL_HINT}")
+        return argv
+    checkout_cli = _checkout_cli()
+    if checkout_cli is not None:
+        return [str(checkout_cli)]
     found = shutil.which("labbook", path=env.get("PATH"))
     if found:
         return [found]
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "bin" / "labbook"
-        if candidate.is_file() and (parent / "package.json").is_file():
-            return [str(candidate)]
-    raise CliNotFoundError(
-        "cannot find the labbook command: install it (npm install -g labbook), put it on PATH, "
-        "or set LABBOOK_CLI to its path"
-    )
+    raise CliNotFoundError(f"cannot find the labbook command: {_INSTALL_HINT}")
+
+
+_INSTALL_HINT = (
+    "run `make install` in a labbook checkout (it puts labbook on PATH), or set LABBOOK_CLI to the path of "
+    "a checkout's bin/labbook"
+)
+
+
+def _checkout_cli() -> Optional[Path]:
+    """The `bin/labbook` of the checkout this package comes from: the directory pip installed it
+    from (``pip install ./clients/python`` records it in the package's direct_url.json, PEP 610),
+    or the one its own files are in (an editable install, or the sources on sys.path)."""
+    for origin in (_installed_from(), Path(__file__).resolve()):
+        for parent in origin.parents if origin else ():
+            if (parent / "bin" / "labbook").is_file() and (parent / "package.json").is_file():
+                return parent / "bin" / "labbook"
+    return None
+
+
+def _installed_from() -> Optional[Path]:
+    from importlib import metadata  # only when no LABBOOK_CLI is set: it costs a few ms
+
+    try:
+        text = metadata.distribution("labbook").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    url = urlparse(json.loads(text).get("url", "") if text else "")
+    return Path(unquote(url.path)) if url.scheme == "file" else None
 
 
 class Cli:
