@@ -73,6 +73,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
-    results = memento.Memento(exp_func, memento.ConsoleNotificationProvider(), num_workers=args.workers).run(config_matrix)
+    # No notification provider: the engine's progress line says how it goes (a
+    # ConsoleNotificationProvider would print a line per task).
+    results = memento.Memento(exp_func, num_workers=args.workers).run(config_matrix)
     print(f"{len(results)} runs, {sum(r.was_cached for r in results)} from the cache")
     print(table(results))

@@ -2,6 +2,7 @@
 again, it finishes without redoing completed runs."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -41,5 +42,12 @@ def test_killed_halfway_and_rerun_it_redoes_nothing_that_completed(project):
     after = completed(project)
     assert len(after) == 45
     assert all(after[run_id] == attempt for run_id, attempt in before.items()), "a completed run was run again"
-    assert f"45 runs, {len(before)} from the cache" in done.stdout
-    assert "breast_cancer" in done.stdout and "±" in done.stdout
+    # What make demo shows, without a line per run: the count and the table on stdout; on
+    # stderr the engine's progress (periodic lines when stderr is no terminal), the runs it
+    # planned, and its end (a notice and a summary).
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"45 runs, {len(before)} from the cache"
+    assert lines[1].split() == ["dataset", "model", "accuracy"] and set(lines[2]) == {"-"}
+    assert len(lines) == 3 + 9 and all("±" in line for line in lines[3:]), done.stdout
+    engine_lines = [line for line in done.stderr.splitlines() if not re.match(r"\d{4}-\d\d-\d\dT\S+Z \d+/45 done", line)]
+    assert len(engine_lines) == 3 and "45 runs planned" in engine_lines[0] and "requeued by this worker" in engine_lines[2], done.stderr
