@@ -55,6 +55,7 @@ $(NODE_TOOL):
 endif
 
 $(NPM_STAMP): package.json package-lock.json | $(NODE_TOOL)
+	@echo "make: installing the npm dependencies into node_modules (npm ci, ~10 s)" >&2
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -83,6 +84,7 @@ uninstall:
 	@scripts/install-link.sh uninstall $(PREFIX)/bin
 
 $(VENV_STAMP): requirements-dev.txt clients/python/pyproject.toml
+	@echo "make: installing the Python client, pytest, scikit-learn and pandas into $(VENV) (pip, ~1 min the first time)" >&2
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e clients/python
 	@touch $@
