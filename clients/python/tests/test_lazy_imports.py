@@ -28,4 +28,4 @@ def test_every_public_name_resolves_to_the_object_of_its_module(tmp_path):
         "assert labbook.CliError is labbook._errors.CliError\n"
         "print(len(labbook.__all__))"
     )
-    assert int(run_python(code, cwd=tmp_path).stdout) == 22
+    assert int(run_python(code, cwd=tmp_path).stdout) == 21

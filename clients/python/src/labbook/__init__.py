@@ -35,7 +35,6 @@ _MODULE_OF = {
     "SpecError": "._errors",
     "StoreNotFoundError": "._errors",
     "UsageError": "._errors",
-    "RunFailedError": "._errors",
 }
 
 __all__ = list(_MODULE_OF)
@@ -66,7 +65,6 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, imported e
         CliNotFoundError,
         LabbookError,
         ProtocolError,
-        RunFailedError,
         SpecError,
         StoreNotFoundError,
         UsageError,

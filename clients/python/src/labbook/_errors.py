@@ -14,7 +14,6 @@ __all__ = [
     "SpecError",
     "StoreNotFoundError",
     "UsageError",
-    "RunFailedError",
     "error_for_code",
 ]
 
@@ -79,16 +78,6 @@ class UsageError(CliError):
 
     code = "LB_USAGE"
     exit_status_default = 2
-
-
-class RunFailedError(LabbookError):
-    """Raised by drivers asked to fail when some runs failed; ``failures`` lists them."""
-
-    code = "LB_RUNS_FAILED"
-
-    def __init__(self, message: str, failures: list) -> None:
-        super().__init__(message)
-        self.failures = failures
 
 
 _BY_CODE: Dict[str, Type[CliError]] = {
