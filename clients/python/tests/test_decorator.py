@@ -93,3 +93,11 @@ def test_called_with_argv_a_malformed_or_missing_spec_file_raises_spec_error(pro
     assert spec_error_of(project, [], None) == (
         "LB_SPEC_NOT_FOUND sweep.yaml: no such spec file; give the path of a YAML spec, e.g. @labbook.experiment(spec='sweep.yaml')"
     )
+
+
+def test_a_spec_file_that_cannot_be_read_raises_spec_error_saying_why(project):
+    (project / "sweep.yaml").symlink_to("loop.yaml")
+    (project / "loop.yaml").symlink_to("sweep.yaml")
+    assert spec_error_of(project, [], None) == (
+        "LB_SPEC_UNREADABLE sweep.yaml: cannot read the spec file (Too many levels of symbolic links); check the path and its permissions"
+    )

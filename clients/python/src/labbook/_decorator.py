@@ -16,19 +16,16 @@ from ._errors import SpecError
 from ._jobs import jobs_option
 from ._results import RunResult, results_of
 from ._runner import run_in_context
-from ._yaml import load_yaml
+from ._yaml import load_yaml, read_config_file
 
 __all__ = ["experiment", "load_spec"]
 
 
 def load_spec(path: os.PathLike) -> Dict[str, Any]:
     """A labbook spec file as a dict (its `command`/`function` are replaced by the driver's).
-    A file that is missing or not a spec raises SpecError, naming it (and the line)."""
+    A file that is missing, unreadable or not a spec raises SpecError, naming it (and the line)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"{path}: no such spec file; give the path of a YAML spec, e.g. @labbook.experiment(spec='sweep.yaml')", "LB_SPEC_NOT_FOUND") from None
+    text = read_config_file(path, "spec file", "give the path of a YAML spec, e.g. @labbook.experiment(spec='sweep.yaml')")
     data = load_yaml(text, str(path))
     if not isinstance(data, dict):
         raise SpecError(f"{path}: a spec must be a mapping with at least parameters, e.g. parameters: {{lr: [0.1, 0.01]}} (see docs/spec.md)")

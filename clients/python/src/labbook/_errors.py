@@ -84,6 +84,7 @@ _BY_CODE: Dict[str, Type[CliError]] = {
     "LB_SPEC_INVALID": SpecError,
     "LB_OVERRIDE_INVALID": SpecError,
     "LB_SPEC_NOT_FOUND": SpecError,
+    "LB_SPEC_UNREADABLE": SpecError,
     "LB_STORE_NOT_FOUND": StoreNotFoundError,
     "LB_USAGE": UsageError,
 }

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
 from ._errors import SpecError
 
-__all__ = ["load_yaml", "YamlError"]
+__all__ = ["load_yaml", "read_config_file", "YamlError"]
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -23,6 +24,20 @@ _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 class YamlError(SpecError):
     """The text is not YAML this reader understands; says where."""
+
+
+def read_config_file(path: Path, what: str, hint: str) -> str:
+    """The text of a file the user named (`what`: "spec file", …), with the CLI's codes for a
+    spec file: LB_SPEC_NOT_FOUND when it is missing (`hint` says what to give), LB_SPEC_UNREADABLE
+    when the system cannot read it, LB_SPEC_INVALID when it is not UTF-8 text."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such {what}; {hint}", "LB_SPEC_NOT_FOUND") from None
+    except OSError as error:
+        raise SpecError(f"{path}: cannot read the {what} ({error.strerror or error}); check the path and its permissions", "LB_SPEC_UNREADABLE") from None
+    except UnicodeDecodeError as error:
+        raise SpecError(f"{path}: the {what} is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
 
 
 class _BadQuote(ValueError):
