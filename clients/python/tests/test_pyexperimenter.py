@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from helpers import labbook_json, query_store
-from labbook import LabbookError, StoreNotFoundError
+from labbook import LabbookError, SpecError, StoreNotFoundError, UsageError
 from labbook.compat.pyexperimenter import PyExperimenter
 
 CONFIG = textwrap.dedent(
@@ -56,6 +56,54 @@ def experimenter(project):
     path = project / "config" / "example_general_usage.yml"
     path.write_text(CONFIG)
     return PyExperimenter(experiment_configuration_file_path=str(path), name="example_notebook")
+
+
+# The same experiment in the INI format of PyExperimenter 1.3 and older.
+INI_CONFIG = textwrap.dedent(
+    """\
+    [PY_EXPERIMENTER]
+    provider = sqlite
+    database = py_experimenter
+    table = example_general_usage
+    keyfields = dataset, cross_validation_splits:int, seed:int, kernel
+    dataset = iris
+    cross_validation_splits = 5
+    seed = 2:7:2
+    kernel = linear, poly, rbf, sigmoid
+    n_jobs = 1
+
+    [CUSTOM]
+    datapath = sample_data
+    """
+)
+
+
+def configuration_error(project, text):
+    """What PyExperimenter raises for a configuration file holding `text` (None: no file)."""
+    path = "config/experiment_configuration.cfg"  # as a script names it, in the project
+    (project / "config").mkdir(exist_ok=True)
+    if text is not None:
+        (project / path).write_text(text)
+    with pytest.raises(SpecError) as refused:
+        PyExperimenter(experiment_configuration_file_path=path)
+    return refused.value
+
+
+def test_an_ini_configuration_is_refused_saying_which_format_labbook_reads(project):
+    error = configuration_error(project, INI_CONFIG)
+    assert error.code == "LB_SPEC_INVALID"
+    assert str(error).startswith("config/experiment_configuration.cfg:1: this is the INI configuration of PyExperimenter 1.3 and older")
+    assert "labbook reads PyExperimenter 1.4's YAML: PY_EXPERIMENTER:" in str(error)
+    assert labbook_json(project, "status") == []
+
+
+def test_a_configuration_without_py_experimenter_or_no_file_is_a_spec_error(project):
+    assert str(configuration_error(project, "Database:\n  provider: sqlite\n")).startswith(
+        "config/experiment_configuration.cfg: no PY_EXPERIMENTER mapping at the top"
+    )
+    (project / "config" / "experiment_configuration.cfg").unlink()
+    missing = configuration_error(project, None)
+    assert missing.code == "LB_SPEC_NOT_FOUND" and "no such experiment configuration file" in str(missing)
 
 
 def test_filling_the_table_from_the_config_and_with_rows(experimenter, project):
@@ -138,6 +186,13 @@ def test_add_experiment_and_execute_raises_the_engines_refusal(experimenter, pro
     with pytest.raises(StoreNotFoundError, match="no labbook store at"):
         experimenter.add_experiment_and_execute({"dataset": "iris", "cross_validation_splits": 5, "seed": 2, "kernel": "rbf"}, never_called)
     assert not (project / ".labbook").exists()
+
+
+def test_execute_takes_n_jobs_over_the_configurations(experimenter):
+    experimenter.fill_table_from_config()
+    with pytest.raises(UsageError, match="-j"):
+        experimenter.execute(never_called, n_jobs=0)
+    assert set(experimenter.get_table()["status"]) == {"created"}
 
 
 def test_execute_of_no_experiments_runs_none(experimenter):

@@ -1,17 +1,19 @@
 """PyExperimenter's API on labbook: ``from labbook.compat.pyexperimenter import
-PyExperimenter, ResultProcessor`` and a script written for py_experimenter runs unchanged.
+PyExperimenter, ResultProcessor`` and a script written for py_experimenter 1.4 (1.4.0 to
+1.4.2) runs unchanged.
 
-The experiment configuration file (keyfields with values, resultfields, n_jobs, Custom)
-becomes a labbook experiment named after the table; ``execute`` runs a ``labbook worker``
-on this machine (start it on as many machines as share the store) whose runs call the
-experiment function in processes forked from this one. Results and errors are written
-back to the store; ``get_table()`` shows them as PyExperimenter's table. A thin layer: no
-engine of its own. See docs/migrating.md."""
+The experiment configuration file, in 1.4's YAML (keyfields with values, resultfields,
+n_jobs, Custom), becomes a labbook experiment named after the table; ``execute`` runs a
+``labbook worker`` on this machine (start it on as many machines as share the store) whose
+runs call the experiment function in processes forked from this one. Results and errors are
+written back to the store; ``get_table()`` shows them as PyExperimenter's table. A thin
+layer: no engine of its own. See docs/migrating.md."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
@@ -19,8 +21,9 @@ from .._cli import Cli
 from .._context import Context as _LabbookContext
 from .._driver import ensure_store
 from .._engine import run_engine_session, write_spec
+from .._errors import SpecError
 from .._runner import run_in_context
-from .._yaml import load_yaml
+from .._yaml import load_yaml, read_config_file
 
 __all__ = ["PyExperimenter", "ResultProcessor", "ExperimentStatus"]
 
@@ -48,21 +51,23 @@ class ResultProcessor:
 
 
 class PyExperimenter:
+    """PyExperimenter 1.4's constructor; the database arguments, CodeCarbon and logging ones
+    are accepted and ignored (the store is labbook's, see docs/migrating.md)."""
+
     def __init__(
         self,
         experiment_configuration_file_path: str = os.path.join("config", "experiment_configuration.yml"),
         database_credential_file_path: Optional[str] = None,
         use_ssh_tunnel: Optional[bool] = None,
-        database_name: Optional[str] = None,
         table_name: Optional[str] = None,
+        database_name: Optional[str] = None,
         use_codecarbon: bool = True,
         name: str = "PyExperimenter",
         logger_name: str = "py-experimenter",
         log_level: Any = None,
         log_file: Optional[str] = None,
     ) -> None:
-        path = Path(experiment_configuration_file_path)
-        root = (load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}).get("PY_EXPERIMENTER") or {}
+        root = _read_configuration(Path(experiment_configuration_file_path))
         table = (root.get("Database") or {}).get("table") or {}
         self.name = name
         self.table_name = table_name or table.get("name") or "experiments"
@@ -98,21 +103,23 @@ class PyExperimenter:
         if rows:
             self._add(self._spec({k: [v] for k, v in rows[0].items()}, include=list(rows)))
 
-    def execute(self, experiment_function: Callable[..., Any], max_experiments: int = -1, random_order: bool = False) -> None:
-        """Executes open experiments on ``n_jobs`` processes until none are left (or
-        `max_experiments` ran): ``experiment_function(keyfields, result_processor, custom_config)``.
-        An experiment that raises is an 'error' row, as in PyExperimenter; an engine that refuses
-        to work (a store it cannot open, a bad ``n_jobs``) raises labbook's error."""
+    def execute(self, experiment_function: Callable[..., Any], random_order: bool = False, n_jobs: Optional[int] = None, max_experiments: int = -1) -> None:
+        """Executes open experiments on `n_jobs` processes (default: the configuration's
+        ``n_jobs``) until none are left (or `max_experiments` ran), in the queue's order
+        (`random_order` is accepted and ignored):
+        ``experiment_function(keyfields, result_processor, custom_config)``. An experiment that
+        raises is an 'error' row, as in PyExperimenter; an engine that refuses to work (a store
+        it cannot open, a bad ``n_jobs``) raises labbook's error."""
         if max_experiments == 0:  # PyExperimenter executes none; the engine's --max-runs takes 1 or more
             return
-        args = ["-e", self.table_name, "-j", str(self.n_jobs)]
+        args = ["-e", self.table_name, "-j", str(self.n_jobs if n_jobs is None else n_jobs)]
         if max_experiments >= 0:
             args += ["--max-runs", str(max_experiments)]
         run_engine_session(self._cli, "worker", args, self._handler(experiment_function), subject=self.table_name)
 
-    def add_experiment_and_execute(self, keyfields: Dict[str, Any], experiment_function: Callable[..., Any]) -> None:
+    def add_experiment_and_execute(self, keyfield_values: Dict[str, Any], experiment_function: Callable[..., Any]) -> None:
         """Adds one experiment and executes just that one."""
-        self._add(self._spec({k: [v] for k, v in keyfields.items()}), "run", ["-j", "1"], experiment_function)
+        self._add(self._spec({k: [v] for k, v in keyfield_values.items()}), "run", ["-j", "1"], experiment_function)
 
     def _handler(self, function: Callable[..., Any]) -> Callable[[Mapping[str, str]], int]:
         custom = self.custom_config
@@ -147,6 +154,32 @@ class PyExperimenter:
 
     def get_codecarbon_table(self):  # type: ignore[no-untyped-def]
         raise NotImplementedError("labbook does not run CodeCarbon; the run environment is kept instead (labbook show RUN)")
+
+
+# PyExperimenter before 1.4 read an INI file whose first section is this.
+_INI_SECTION = re.compile(r"^\[PY_EXPERIMENTER\]\s*$", re.MULTILINE)
+
+
+def _read_configuration(path: Path) -> Dict[str, Any]:
+    """The ``PY_EXPERIMENTER`` mapping of a PyExperimenter 1.4 YAML configuration file; any
+    other file is a SpecError that says what labbook reads instead."""
+    text = read_config_file(path, "experiment configuration file", "give the path of PyExperimenter's YAML configuration, e.g. PyExperimenter('config/experiment_configuration.yml')")
+    ini = _INI_SECTION.search(text)
+    if ini:
+        line = text.count("\n", 0, ini.start()) + 1
+        raise SpecError(
+            f"{path}:{line}: this is the INI configuration of PyExperimenter 1.3 and older ([PY_EXPERIMENTER], keyfields = …); "
+            "labbook reads PyExperimenter 1.4's YAML: PY_EXPERIMENTER: {n_jobs: …, Database: {table: {name: …, keyfields: …}}, Custom: …} "
+            "(see docs/migrating.md)"
+        )
+    data = load_yaml(text, str(path))
+    root = data.get("PY_EXPERIMENTER") if isinstance(data, dict) else None
+    if not isinstance(root, dict):
+        raise SpecError(
+            f"{path}: no PY_EXPERIMENTER mapping at the top; PyExperimenter's YAML configuration starts with "
+            "PY_EXPERIMENTER: and holds Database: {table: {name: …, keyfields: …}} (see docs/migrating.md)"
+        )
+    return root
 
 
 def _values(field: Mapping[str, Any]) -> List[Any]:
