@@ -68,11 +68,11 @@ def test_mlxp_reader_loads_series_lazily_and_aggregates_them(runs):
     assert results.diff() == ["config.optimizer.lr", "config.seed"]
 
 
-def test_mlxp_function_aggregation_maps(runs):
+def test_mlxp_function_aggregation_maps_and_mlxp_1_0_reader_arguments(runs):
     def mean(values):
         return [sum(col) / len(col) for col in zip(*values)]
 
-    agg = MlxpReader(runs).filter().groupby(["config.seed"]).aggregate((mean, "train.loss"))
+    agg = MlxpReader(src_dir=runs, dst_dir=None, refresh=True).filter().groupby(["config.seed"]).aggregate((mean, "train.loss"))
     assert agg[0]["fmean.train.loss"] == pytest.approx([5.5, 2.75, 11 / 6])
 
 

@@ -231,10 +231,12 @@ def _as_list(value: Any) -> List[Any]:
 
 
 class Reader:
-    """``Reader(parent_log_dir)``: the runs of the store for that directory."""
+    """``Reader(src_dir)``: the runs of the store for MLXP's log directory (``parent_log_dir``).
+    The store is read live: MLXP 1.0's `dst_dir` (where it writes its database of runs) and
+    `refresh` are accepted and ignored."""
 
-    def __init__(self, parent_log_dir: Union[str, os.PathLike] = "./logs", refresh: bool = False, dst_dir: Optional[str] = None) -> None:
-        directory = Path(parent_log_dir)
+    def __init__(self, src_dir: Union[str, os.PathLike] = "./logs", dst_dir: Optional[str] = None, *, refresh: bool = True) -> None:
+        directory = Path(src_dir)
         store = directory / STORE_DIR if (directory / STORE_DIR).exists() else find_store(directory if directory.exists() else None)
         self._reader = _Reader(store)
 
