@@ -118,7 +118,8 @@ class PyExperimenter:
         run_engine_session(self._cli, "worker", args, self._handler(experiment_function), subject=self.table_name)
 
     def add_experiment_and_execute(self, keyfield_values: Dict[str, Any], experiment_function: Callable[..., Any]) -> None:
-        """Adds one experiment and executes just that one."""
+        """Adds one experiment and executes it, on one process. The engine works through the
+        table's queue: experiments still 'created' run too (PyExperimenter runs only this one)."""
         self._add(self._spec({k: [v] for k, v in keyfield_values.items()}), "run", ["-j", "1"], experiment_function)
 
     def _handler(self, function: Callable[..., Any]) -> Callable[[Mapping[str, str]], int]:
