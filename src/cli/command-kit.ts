@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import type { CliContext, CommandContext, GlobalOptions } from './context.js';
 import { createLog } from './log.js';
 
@@ -22,4 +23,12 @@ export function bindAction<A extends unknown[], O extends GlobalOptions>(
 
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/** A whole number of at least `min` from an option's text; anything else is a usage error with an example. */
+export function positiveInteger(text: string, option: string, example: string, min = 1): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) {
+    throw new UsageError(`${option} '${text}' is not a whole number${min === 0 ? '' : ` of at least ${min}`}, e.g. ${example}`);
+  }
+  return Number(text);
 }

@@ -9,6 +9,7 @@ import { parseNotifyOption } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
 import type { RunRecord } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
+import { positiveInteger } from './command-kit.js';
 import { type CliContext, printJson } from './context.js';
 import { formatParams } from './output/format-values.js';
 
@@ -78,11 +79,6 @@ function parseLeaseMs(text: string | undefined): number {
     throw new UsageError(`--lease '${text}' is not a duration of at least 1s; write e.g. --lease 30s, --lease 2m`);
   }
   return seconds * 1000;
-}
-
-function positiveInteger(text: string, option: string, example: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${option} '${text}' is not a positive whole number, e.g. ${example}`);
-  return Number(text);
 }
 
 /**

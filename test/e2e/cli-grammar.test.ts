@@ -216,3 +216,20 @@ test('--json with a text format is a usage error, not one of the two silently', 
   const csvToFile = await cli(dir, ['export', '-o', 'runs.csv', '--json']);
   assert.equal(JSON.parse(ok(csvToFile).stdout).runs, 10);
 });
+
+test('a number option that is not a whole number in range is a usage error, not an internal one', async (t) => {
+  const dir = await project(t);
+  for (const args of [
+    ['ls', '-n', 'x'],
+    ['ls', '-n', '0'],
+    ['ls', '-n', '2.5'],
+    ['table', '--digits', 'x'],
+    ['table', '--digits', '13'],
+    ['worker', '-j', '0'],
+  ]) {
+    const result = await cli(dir, args);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, /^labbook: --\w+ '[^']*' is not a whole number|^labbook: --digits must be/, args.join(' '));
+  }
+  assert.equal(jsonLines(ok(await cli(dir, ['ls', '-n', '3', '--json'])).stdout).length, 3);
+});

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { knownKeys } from '../../query/index.js';
 import { Queue } from '../../queue/queue.js';
 import type { RunRecord } from '../../store/types.js';
-import { bindAction, examples } from '../command-kit.js';
+import { bindAction, examples, positiveInteger } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, printJsonLines, withStore } from '../context.js';
 import { formatDuration, formatParams, formatTime } from '../output/format-values.js';
 import { textTable } from '../output/text-table.js';
@@ -14,7 +14,7 @@ export function defineLs(program: Command, ctx: CliContext): void {
   const command = withSelection(
     program.command('ls').description('list runs with their parameters, state and timings; --json prints one run per line (NDJSON)'),
   )
-    .option('-n, --limit <n>', 'at most this many runs', (v) => Number(v))
+    .option('-n, --limit <n>', 'at most this many runs', (v) => positiveInteger(v, '--limit', 'labbook ls -n 20'))
     .option('--keys', 'list the keys a query can use (parameters, settings, metrics, run fields) instead of runs')
     .addHelpText(
       'after',

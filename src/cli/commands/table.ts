@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { aggregateTable, formatTable, parseAggregates, TABLE_FORMATS, type TableFormat } from '../../query/index.js';
-import { bindAction, examples } from '../command-kit.js';
+import { bindAction, examples, positiveInteger } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, withStore } from '../context.js';
 import { parseList, type SelectionOptions, selectionFilter, selectionOf, withSelection } from '../run-selection.js';
 
@@ -22,7 +22,7 @@ export function defineTable(program: Command, ctx: CliContext): void {
     .option('-a, --agg <aggregates>', `aggregates, e.g. 'mean(score),std(score),count()' (default: count and mean ± std of every metric)`)
     .option('--format <format>', `output format: ${TABLE_FORMATS.join(', ')} (default: md; json with --json)`)
     .option('--best <max|min>', 'bold the best value of each column (Markdown, LaTeX)')
-    .option('--digits <n>', 'decimals shown (Markdown, LaTeX)', (v) => Number(v), 3)
+    .option('--digits <n>', 'decimals shown (Markdown, LaTeX), 0 to 12', (v) => positiveInteger(v, '--digits', '--digits 2', 0), 3)
     .addHelpText(
       'after',
       examples(
@@ -36,7 +36,7 @@ export function defineTable(program: Command, ctx: CliContext): void {
     if (options.best !== undefined && options.best !== 'max' && options.best !== 'min') {
       throw new UsageError(`--best must be max or min, not '${options.best}'`);
     }
-    if (!Number.isInteger(options.digits) || options.digits < 0 || options.digits > 12) {
+    if (options.digits > 12) {
       throw new UsageError('--digits must be a whole number from 0 to 12');
     }
     const request = {
