@@ -28,6 +28,7 @@ endif
 NPM_STAMP := node_modules/.install-stamp
 BUILD_STAMP := dist/.build-stamp
 SPAWNER := dist/bin/lb-spawn
+PEER_UID := dist/bin/lb-peer-uid
 SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) scripts/bundle-cli.mjs $(wildcard src/store/*/migrations/*.sql) tsconfig.json
 DEMO_DIR := .demo
 # The Python client's tests and the demo run in a project-local virtual environment.
@@ -70,7 +71,12 @@ $(SPAWNER): src/runner/spawner/lb-spawn.c
 	@mkdir -p $(dir $@)
 	cc -O2 -Wall -Wextra -std=c11 -o $@ $<
 
-build: $(BUILD_STAMP) $(SPAWNER)
+# The resident engine's check of who connects to it (see src/engine/peer-uid.c).
+$(PEER_UID): src/engine/peer-uid.c
+	@mkdir -p $(dir $@)
+	cc -O2 -Wall -Wextra -std=c11 -o $@ $<
+
+build: $(BUILD_STAMP) $(SPAWNER) $(PEER_UID)
 
 # The labbook command on PATH, without root: a link PREFIX/bin/labbook to this checkout's
 # bin/labbook (see scripts/install-link.sh). ~/.local/bin is on PATH in most distributions'

@@ -243,3 +243,85 @@ export class QueryInvalidError extends LabbookError {
     super(`invalid query at column ${column}: ${detail}${pointAt(query, column)}`);
   }
 }
+
+/** A request on the fd-3 channel or to the resident engine that is not what the protocol says (docs/protocol.md). */
+export class BadRequestError extends LabbookError {
+  readonly code = 'LB_PROTOCOL_BAD_REQUEST';
+}
+
+/** `labbook engine serve` when another engine already serves the store on this host. */
+export class EngineAlreadyRunningError extends LabbookError {
+  readonly code = 'LB_ENGINE_ALREADY_RUNNING';
+  override readonly exitCode = 1;
+  constructor(readonly storeDir: string) {
+    super(`an engine already serves ${storeDir} on this host: 'labbook engine status' shows it, 'labbook engine stop' stops it`);
+  }
+}
+
+/** The engine serving the store is of another labbook version and has other clients, so it cannot be replaced now. */
+export class EngineOtherVersionError extends LabbookError {
+  readonly code = 'LB_ENGINE_OTHER_VERSION';
+  override readonly exitCode = 1;
+  override readonly httpStatus = 409;
+  constructor(storeDir: string, engine: { version: string; pid: number }, clients: number, version: string) {
+    super(
+      `the engine serving ${storeDir} (pid ${engine.pid}) is labbook ${engine.version}, this is labbook ${version}, and it is busy ` +
+        `with ${clients} other client${clients === 1 ? '' : 's'}. Retry once they are done (it is then replaced), ` +
+        "or stop it now with 'labbook engine stop' (their requests fail).",
+    );
+  }
+}
+
+/** The engine could not be started or reached; the message says what happened and where its log is. */
+export class EngineUnavailableError extends LabbookError {
+  readonly code = 'LB_ENGINE_UNAVAILABLE';
+  override readonly exitCode = 1;
+  override readonly httpStatus = 503;
+}
+
+/** The directory of the engine's socket and lock is unsafe or unusable (docs/protocol.md, "Where the engine is"). */
+export class EngineDirUnusableError extends LabbookError {
+  readonly code = 'LB_ENGINE_DIR_UNUSABLE';
+  override readonly exitCode = EXIT_ENVIRONMENT;
+}
+
+/** A client of another user reached the engine's socket: it talks only to processes of its own user. */
+export class EnginePeerRefusedError extends LabbookError {
+  readonly code = 'LB_ENGINE_PEER_REFUSED';
+  override readonly httpStatus = 403;
+  constructor(peerUid: number | undefined, engineUid: number) {
+    super(
+      `this engine serves only processes of uid ${engineUid}` +
+        `${peerUid === undefined ? ' and could not tell who you are' : `, not uid ${peerUid}`}; run labbook as that user`,
+    );
+  }
+}
+
+/** The compiled helper that tells the engine who is connecting (lb-peer-uid) is not where the build puts it. */
+export class EngineHelperMissingError extends LabbookError {
+  readonly code = 'LB_ENGINE_HELPER_MISSING';
+  override readonly exitCode = EXIT_ENVIRONMENT;
+  constructor(readonly path: string) {
+    super(
+      `the engine's peer check ${path} is missing: labbook's build compiles it with the C compiler (cc). ` +
+        "Run 'make build' in the labbook checkout (install gcc first if it is absent).",
+    );
+  }
+}
+
+/** An error the engine answered a request with, with the engine's code (a client re-raises it). */
+export class EngineReportedError extends LabbookError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The engine failed to answer a request because of a bug; its log has the details. */
+export class EngineInternalError extends LabbookError {
+  readonly code = 'LB_INTERNAL';
+  override readonly exitCode = 1;
+  override readonly httpStatus = 500;
+}

@@ -12,6 +12,10 @@ export const PACKAGE_JSON_PATH = fileURLToPath(new URL('package.json', PACKAGE_R
 export const PACKAGE_ROOT_PATH = dirname(PACKAGE_JSON_PATH);
 /** The process launcher of command runs (src/runner/spawner/lb-spawn.c, built by make). */
 export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_ROOT));
+/** The resident engine's check of who connects to it (src/engine/peer-uid.c, built by make). */
+export const PEER_UID_PATH = fileURLToPath(new URL('dist/bin/lb-peer-uid', PACKAGE_ROOT));
+/** The bundled CLI, which a client runs to start the resident engine in the background. */
+export const CLI_PATH = fileURLToPath(new URL('dist/cli/labbook.js', PACKAGE_ROOT));
 /** How the engine describes a Python command's interpreter: the Python client's own code (run as a script). */
 export const INTERPRETER_DESCRIPTION_PATH = fileURLToPath(new URL('clients/python/src/labbook/_interpreter.py', PACKAGE_ROOT));
 /** The script of a function executor's threads: tsc's output, bundled CLI or not. */

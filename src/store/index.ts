@@ -1,3 +1,3 @@
-export { initStore, openStore, STORE_DIR, type StoreLocationOptions } from './open-store.js';
+export { initStore, locateStore, openStore, STORE_DIR, type StoreLocationOptions } from './open-store.js';
 export { SqliteStore } from './sqlite/sqlite-store.js';
 export * from './types.js';

@@ -20,13 +20,24 @@ export interface StoreLocationOptions {
  * from the working directory upwards (as git finds .git).
  */
 export async function openStore(options: StoreLocationOptions): Promise<Store> {
+  const dir = locateStore(options);
+  return new SqliteStore(storeDatabase(dir), dir);
+}
+
+/** The store directory openStore would open, without opening it; StoreNotFoundError when there is none. */
+export function locateStore(options: StoreLocationOptions): string {
   const given = options.store ?? options.env?.LABBOOK_STORE;
   if (given && /^postgres(ql)?:\/\//.test(given)) {
     throw new UsageError('PostgreSQL stores are not supported by this version yet; use a SQLite store (labbook init).');
   }
   const dir = given ? storeDirOf(resolve(options.cwd, given)) : findStoreDir(options.cwd);
-  if (!dir || !existsSync(join(dir, DB_FILE))) throw new StoreNotFoundError(dir ?? join(options.cwd, STORE_DIR));
-  return new SqliteStore(join(dir, DB_FILE), dir);
+  if (!dir || !existsSync(storeDatabase(dir))) throw new StoreNotFoundError(dir ?? join(options.cwd, STORE_DIR));
+  return dir;
+}
+
+/** The database file of the store in `dir`. */
+export function storeDatabase(dir: string): string {
+  return join(dir, DB_FILE);
 }
 
 /** Creates (or opens, if it exists) the store in `<dir>/.labbook`; returns it and whether it is new. */

@@ -1,0 +1,46 @@
+import type { Store } from '../store/types.js';
+
+/** What the handlers (handlers.ts) may see and do of the running engine. */
+export interface EngineState {
+  readonly store: Store;
+  /** The store directory, as the engine was started with it. */
+  readonly storeDir: string;
+  readonly version: string;
+  readonly pid: number;
+  status(): EngineStatus;
+  clientCount(): number;
+  /** Whether `session` is the only client and waits for nothing but the request being handled. */
+  isIdleBut(session: Session): boolean;
+  /** Stops the engine after the answers being written are sent. */
+  stop(reason: string): void;
+  /** Puts runs whose lease expired back (as `labbook ls` and `status` do before they read). */
+  reapExpiredLeases(): Promise<void>;
+}
+
+/** One client's conversation with the engine: a socket connection (or, later, an HTTP client). */
+export interface Session {
+  readonly greeted: boolean;
+  /** Records what the client said in `hello`. */
+  greet(hello: { version: string; client?: string | undefined }): void;
+}
+
+export interface ClientInfo {
+  /** The client's process, as the kernel saw it connect. */
+  pid: number | null;
+  /** What the client called itself in `hello`, and its version. */
+  client: string | null;
+  version: string | null;
+  connectedAt: number;
+}
+
+export interface EngineStatus {
+  pid: number;
+  version: string;
+  protocol: number;
+  store: string;
+  socket: string;
+  startedAt: number;
+  uptimeMs: number;
+  idleTimeoutMs: number;
+  clients: ClientInfo[];
+}

@@ -1,0 +1,200 @@
+import { chmodSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { EngineAlreadyRunningError, EnginePeerRefusedError } from '../errors.js';
+import { type Clock, systemClock } from '../queue/clock.js';
+import { Queue } from '../queue/queue.js';
+import { openStore, storeDatabase } from '../store/open-store.js';
+import type { Store } from '../store/types.js';
+import { VERSION } from '../version.js';
+import { ClientConnection } from './engine-connection.js';
+import { EngineLock } from './engine-lock.js';
+import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
+import type { EngineState, EngineStatus, Session } from './engine-state.js';
+import { peerCredentials, requirePeerCheck } from './peer-uid.js';
+import { PROTOCOL_VERSION } from './protocol.js';
+
+/** How long an engine without clients waits before it exits, unless told otherwise. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+/** How often the engine checks that its store is still there. */
+const STORE_CHECK_INTERVAL_MS = 1000;
+
+export interface EngineOptions {
+  /** The store directory (`.labbook`). */
+  storeDir: string;
+  /** Where to put the socket ($XDG_RUNTIME_DIR, $TMPDIR). */
+  env: NodeJS.ProcessEnv;
+  idleTimeoutMs?: number;
+  /** Where the engine says what it does: a line per event (start, stop, refused clients, bugs). */
+  log: (message: string) => void;
+  clock?: Clock;
+}
+
+/** An engine that serves its store until it is stopped, idle, or its store is gone. */
+export interface RunningEngine {
+  status(): EngineStatus;
+  stop(reason: string): void;
+  /**
+   * Resolves with why it stopped, once it has: its socket removed, store closed, lock
+   * released, clients disconnected.
+   */
+  readonly stopped: Promise<string>;
+}
+
+/**
+ * Starts the store's resident engine in this process: takes the store's lock on this host
+ * (EngineAlreadyRunningError when another engine holds it), opens the store and listens on
+ * the socket. Clients find it there (connect-engine.ts).
+ */
+export async function serveEngine(options: EngineOptions): Promise<RunningEngine> {
+  const paths = enginePaths(options.storeDir, options.env);
+  prepareEngineDir(paths);
+  requirePeerCheck();
+  const lock = EngineLock.tryAcquire(paths.lock);
+  if (!lock) throw new EngineAlreadyRunningError(options.storeDir);
+  let store: Store | undefined;
+  try {
+    store = await openStore({ store: options.storeDir, cwd: options.storeDir });
+    // Only the holder of the lock touches the socket path: a socket left there is a dead engine's.
+    rmSync(paths.socket, { force: true });
+    const server = createServer({ pauseOnConnect: true });
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(paths.socket, resolve));
+    chmodSync(paths.socket, 0o600);
+    return new Engine(options, paths, lock, store, server);
+  } catch (error) {
+    await store?.close();
+    lock.release();
+    throw error;
+  }
+}
+
+class Engine implements EngineState, RunningEngine {
+  readonly version = VERSION;
+  readonly pid = process.pid;
+  readonly storeDir: string;
+  readonly stopped: Promise<string>;
+  private readonly clock: Clock;
+  private readonly startedAt: number;
+  private readonly idleTimeoutMs: number;
+  private readonly queue: Queue;
+  private readonly connections = new Set<ClientConnection>();
+  /** Connections whose peer is being checked: clients too, for the idle timer. */
+  private checking = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly storeCheck: NodeJS.Timeout;
+  private stopping = false;
+  private resolveStopped!: (reason: string) => void;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly paths: EnginePaths,
+    private readonly lock: EngineLock,
+    readonly store: Store,
+    private readonly server: Server,
+  ) {
+    this.storeDir = options.storeDir;
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.queue = new Queue(store, { clock: this.clock });
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+    server.on('connection', (socket) => void this.accept(socket));
+    this.storeCheck = this.watchStore();
+    this.armIdleTimer();
+    options.log(`engine ${VERSION} (pid ${this.pid}) serves ${this.storeDir} on ${paths.socket}; idle exit after ${this.idleTimeoutMs} ms`);
+  }
+
+  status(): EngineStatus {
+    return {
+      pid: this.pid,
+      version: this.version,
+      protocol: PROTOCOL_VERSION,
+      store: this.storeDir,
+      socket: this.paths.socket,
+      startedAt: this.startedAt,
+      uptimeMs: this.clock.now() - this.startedAt,
+      idleTimeoutMs: this.idleTimeoutMs,
+      clients: [...this.connections].map((connection) => connection.info),
+    };
+  }
+
+  clientCount(): number {
+    return this.connections.size + this.checking;
+  }
+
+  isIdleBut(session: Session): boolean {
+    const [only, ...others] = this.connections;
+    return this.checking === 0 && others.length === 0 && only === session && only.inFlight === 1;
+  }
+
+  async reapExpiredLeases(): Promise<void> {
+    await this.queue.reapExpired();
+  }
+
+  stop(reason: string): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    // After the answers already handed to the sockets, so a `shutdown` is answered.
+    setImmediate(() => void this.shutDown(reason));
+  }
+
+  private async shutDown(reason: string): Promise<void> {
+    clearTimeout(this.idleTimer);
+    clearInterval(this.storeCheck);
+    this.server.close();
+    rmSync(this.paths.socket, { force: true });
+    await this.store.close();
+    this.lock.release();
+    // Last: a client that sees its connection end may start the next engine at once.
+    for (const connection of this.connections) connection.close();
+    this.options.log(`engine (pid ${this.pid}) stopped: ${reason}`);
+    this.resolveStopped(reason);
+  }
+
+  private async accept(socket: Socket): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    clearTimeout(this.idleTimer);
+    this.checking++;
+    const peer = await peerCredentials(socket);
+    this.checking--;
+    const connection = new ClientConnection(socket, this, peer?.pid ?? null, this.clock.now(), this.options.log);
+    const uid = process.getuid?.() ?? 0;
+    if (peer?.uid !== uid || this.stopping) {
+      if (!this.stopping) this.options.log(`refused a client of uid ${peer?.uid ?? 'unknown'} (pid ${peer?.pid ?? 'unknown'})`);
+      connection.refuse(new EnginePeerRefusedError(peer?.uid, uid));
+      this.armIdleTimer();
+      return;
+    }
+    this.connections.add(connection);
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      this.armIdleTimer();
+    });
+    connection.serve();
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    if (this.stopping || this.clientCount() > 0) return;
+    this.idleTimer = setTimeout(() => this.stop(`no client for ${this.idleTimeoutMs} ms`), this.idleTimeoutMs);
+  }
+
+  /** Stops the engine when its store's database is deleted or replaced (a new `labbook init` there). */
+  private watchStore(): NodeJS.Timeout {
+    const database = storeDatabase(this.storeDir);
+    const inode = statSync(database).ino;
+    const timer = setInterval(() => {
+      let now: number | undefined;
+      try {
+        now = statSync(database).ino;
+      } catch {
+        now = undefined;
+      }
+      if (now !== inode) this.stop(`its store ${this.storeDir} was removed`);
+    }, STORE_CHECK_INTERVAL_MS);
+    return timer.unref();
+  }
+}
