@@ -2,6 +2,7 @@
  * labbook as a library: define experiments, queue and execute their runs, record and query
  * what they produce. The CLI (src/cli) is built on exactly this.
  */
+export * from './engine/index.js';
 export * from './errors.js';
 export * from './notify/index.js';
 export * from './query/index.js';

@@ -30,6 +30,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['table', async () => (await import('./commands/table.js')).defineTable],
   ['export', async () => (await import('./commands/export.js')).defineExport],
   ['doctor', async () => (await import('./commands/doctor.js')).defineDoctor],
+  ['engine', async () => (await import('./commands/engine.js')).defineEngine],
 ];
 
 /** Global options that take a value: the command name is the first word that is neither. */

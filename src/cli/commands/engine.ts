@@ -1,0 +1,175 @@
+import type { Command } from 'commander';
+import {
+  connectEngine,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  type EnginePaths,
+  type EngineStatus,
+  findEngine,
+  type RunningEngine,
+  serveEngine,
+} from '../../engine/index.js';
+import { LabbookError, UsageError } from '../../errors.js';
+import { parseDuration } from '../../spec/duration.js';
+import { locateStore } from '../../store/open-store.js';
+import { bindAction, examples } from '../command-kit.js';
+import { type CliContext, type GlobalOptions, print, printJson } from '../context.js';
+import { formatDuration } from '../output/format-values.js';
+
+type IdleOptions = GlobalOptions & { idleTimeout?: string };
+
+/** Node's timers hold at most 2^31 - 1 ms (24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function defineEngine(program: Command, ctx: CliContext): void {
+  const engine = program
+    .command('engine')
+    .description('the resident engine: one process per store and host that clients talk to, started on demand (docs/protocol.md)')
+    .addHelpText('after', examples('labbook engine status', 'labbook engine stop', 'labbook engine serve --idle-timeout 30m'));
+
+  const idleOption = [
+    '--idle-timeout <duration>',
+    `exit after this long without clients (default: $LABBOOK_ENGINE_IDLE_TIMEOUT, else ${formatDuration(DEFAULT_IDLE_TIMEOUT_MS)})`,
+  ] as const;
+
+  const start = engine
+    .command('start')
+    .description(
+      'start the engine unless one of this version serves the store (one of another version is replaced when it has no clients); print its status',
+    )
+    .option(...idleOption)
+    .addHelpText('after', examples('labbook engine start', 'labbook engine start --idle-timeout 1h --json'));
+  bindAction(start, ctx, async (ctx, options: IdleOptions) => {
+    idleTimeoutMs(options, ctx.env); // a mistake is reported here, not by the engine in the background
+    const storeDir = locateStore(storeOptions(ctx, options));
+    const session = await connectEngine({
+      storeDir,
+      env: ctx.env,
+      client: 'labbook engine start',
+      ...(options.idleTimeout !== undefined && { idleTimeout: options.idleTimeout }),
+    });
+    try {
+      printStatus(ctx, options, await session.client.request<EngineStatus>('status'), session.paths);
+    } finally {
+      session.client.close();
+    }
+    return 0;
+  });
+
+  const status = engine
+    .command('status')
+    .description("show the store's engine: pid, version, clients, uptime (exit status 1 when none runs)")
+    .addHelpText('after', examples('labbook engine status', 'labbook engine status --json'));
+  bindAction(status, ctx, async (ctx, options: GlobalOptions) => {
+    const storeDir = locateStore(storeOptions(ctx, options));
+    const session = await findEngine(storeDir, ctx.env, 'labbook engine status');
+    if (!session) return printNotRunning(ctx, options, storeDir, 1);
+    try {
+      printStatus(ctx, options, await session.client.request<EngineStatus>('status'), session.paths);
+    } finally {
+      session.client.close();
+    }
+    return 0;
+  });
+
+  const stop = engine
+    .command('stop')
+    .description("stop the store's engine now (requests of its clients fail; clients start a new one when they need it)")
+    .addHelpText('after', examples('labbook engine stop'));
+  bindAction(stop, ctx, async (ctx, options: GlobalOptions) => {
+    const storeDir = locateStore(storeOptions(ctx, options));
+    const session = await findEngine(storeDir, ctx.env, 'labbook engine stop');
+    if (!session) return printNotRunning(ctx, options, storeDir, 0);
+    await session.client.request('shutdown');
+    await session.client.closed;
+    if (options.json) printJson(ctx, { stopped: true, pid: session.hello.pid, store: storeDir });
+    else print(ctx, `stopped the engine (pid ${session.hello.pid}) of ${storeDir}`);
+    return 0;
+  });
+
+  const serve = engine
+    .command('serve')
+    .description('run the engine in this process, logging to stderr (for debugging; clients otherwise start it in the background)')
+    .option(...idleOption)
+    .option('--background', 'for clients that start the engine: say on stdout, as one JSON line, that it is ready or why it is not')
+    .addHelpText('after', examples('labbook engine serve', 'labbook engine serve --idle-timeout 10s'));
+  bindAction(serve, ctx, async (ctx, options: IdleOptions & { background?: boolean }) => {
+    const start = async () =>
+      serveEngine({
+        storeDir: locateStore(storeOptions(ctx, options)),
+        env: ctx.env,
+        idleTimeoutMs: idleTimeoutMs(options, ctx.env),
+        log: (message) => ctx.stderr.write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
+        clock: ctx.clock,
+      });
+    if (!options.background) {
+      const running = await start();
+      if (options.json) printJson(ctx, running.status());
+      else print(ctx, `engine ${running.status().version} (pid ${process.pid}) serves ${running.status().store}; Ctrl-C stops it`);
+      return untilStopped(running);
+    }
+    let running: RunningEngine;
+    try {
+      running = await start();
+    } catch (error) {
+      if (!(error instanceof LabbookError)) throw error;
+      ctx.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+      return error.exitCode;
+    }
+    ctx.stdout.write(`${JSON.stringify({ ready: running.status() })}\n`);
+    return untilStopped(running);
+  });
+}
+
+function storeOptions(ctx: CliContext, options: GlobalOptions) {
+  return { cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) };
+}
+
+/** --idle-timeout, else $LABBOOK_ENGINE_IDLE_TIMEOUT, else the default; a malformed one says which it was. */
+function idleTimeoutMs(options: IdleOptions, env: NodeJS.ProcessEnv): number {
+  const [text, source, example] =
+    options.idleTimeout !== undefined
+      ? [options.idleTimeout, '--idle-timeout', '--idle-timeout 10m']
+      : [env.LABBOOK_ENGINE_IDLE_TIMEOUT, 'LABBOOK_ENGINE_IDLE_TIMEOUT', 'LABBOOK_ENGINE_IDLE_TIMEOUT=10m'];
+  if (text === undefined || text === '') return DEFAULT_IDLE_TIMEOUT_MS;
+  const ms = (parseDuration(text) ?? Number.NaN) * 1000;
+  if (!(ms > 0 && ms <= MAX_TIMER_MS)) {
+    throw new UsageError(`${source} '${text}' is not a duration between 1ms and 24 days; write e.g. ${example} (units ms, s, m, h, d)`);
+  }
+  return ms;
+}
+
+/** Serves until the engine stops by itself (idle, store gone, `engine stop`) or is interrupted. */
+async function untilStopped(engine: RunningEngine): Promise<number> {
+  const interrupt = () => engine.stop('interrupted');
+  process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
+  try {
+    await engine.stopped;
+  } finally {
+    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+  }
+  return 0;
+}
+
+function printStatus(ctx: CliContext, options: GlobalOptions, status: EngineStatus, paths: EnginePaths): void {
+  if (options.json) {
+    printJson(ctx, { running: true, ...status, log: paths.log });
+    return;
+  }
+  const pids = status.clients.map((client) => client.pid ?? '?').join(', ');
+  print(
+    ctx,
+    [
+      `engine ${status.version} (pid ${status.pid}) serves ${status.store}`,
+      `  socket:  ${status.socket}`,
+      `  log:     ${paths.log} (of an engine a client started)`,
+      `  up:      ${formatDuration(status.uptimeMs)}; exits after ${formatDuration(status.idleTimeoutMs)} without clients`,
+      `  clients: ${status.clients.length}${status.clients.length > 0 ? ` (pids ${pids})` : ''}`,
+    ].join('\n'),
+  );
+}
+
+function printNotRunning(ctx: CliContext, options: GlobalOptions, storeDir: string, exitStatus: number): number {
+  if (options.json) printJson(ctx, { running: false, store: storeDir });
+  else print(ctx, `no engine serves ${storeDir}; clients start one when they need it`);
+  return exitStatus;
+}

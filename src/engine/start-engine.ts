@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EngineReportedError, EngineUnavailableError } from '../errors.js';
+import { CLI_PATH } from '../package-files.js';
+import type { EnginePaths } from './engine-paths.js';
+
+/** How an engine this client started began: serving, or beaten by another that started at the same time. */
+export type StartOutcome = 'ready' | 'lost-race';
+
+const ALREADY_RUNNING = 'LB_ENGINE_ALREADY_RUNNING';
+
+/**
+ * Starts `labbook engine serve --background` for the store, detached from this process (its
+ * own session, so neither this process's end nor a Ctrl-C in its terminal stops it), logging
+ * to the engine's log file. Resolves once it serves, or when it found another engine holding
+ * the lock (the caller then connects to that one); rejects with its error when it failed.
+ */
+export function startEngine(storeDir: string, paths: EnginePaths, env: NodeJS.ProcessEnv, idleTimeout?: string): Promise<StartOutcome> {
+  const log = openSync(paths.log, 'a', 0o600);
+  const args = [CLI_PATH, '--store', storeDir, 'engine', 'serve', '--background', ...(idleTimeout ? ['--idle-timeout', idleTimeout] : [])];
+  const child = spawn(process.execPath, args, { cwd: dirname(storeDir), env, detached: true, stdio: ['ignore', 'pipe', log] });
+  closeSync(log);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const settle = (outcome: StartOutcome | Error) => {
+      child.stdout!.destroy();
+      child.removeAllListeners('exit');
+      child.unref();
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    child.on('error', (error) => settle(new EngineUnavailableError(`cannot start the engine (${process.execPath}): ${error.message}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const newline = output.indexOf('\n');
+      if (newline !== -1) settle(readinessOutcome(output.slice(0, newline)));
+    });
+    child.on('exit', (code, signal) => {
+      const tail = readFileSync(paths.log, 'utf8').trimEnd().split('\n').slice(-5).join('\n');
+      const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
+      settle(new EngineUnavailableError(`the engine ${how} before it was ready; the end of its log ${paths.log}:\n${tail}`));
+    });
+  });
+}
+
+/** The one line `engine serve --background` writes on stdout: `{"ready": status}` or `{"error": {code, message}}`. */
+function readinessOutcome(line: string): StartOutcome | Error {
+  const said = JSON.parse(line) as { ready?: unknown; error?: { code: string; message: string } };
+  if (said.error?.code === ALREADY_RUNNING) return 'lost-race';
+  if (said.error) return new EngineReportedError(said.error.code, said.error.message);
+  return 'ready';
+}
