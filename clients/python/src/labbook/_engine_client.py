@@ -1,0 +1,221 @@
+"""A client of the resident engine (docs/protocol.md, "The engine protocol"): one Unix-socket
+connection to the engine of a store, requests with ids, streamed answers.
+
+`connect()` goes straight to the socket where the engine of the store is (the path is a rule
+of the protocol, the same here as in the engine) and asks the CLI to start one only when none
+of this version answers there, so a client of a running engine never starts Node."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import stat
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
+
+from . import __version__
+from ._cli import Cli
+from ._errors import LabbookError, ProtocolError, error_for_code
+from ._store_location import find_store, store_dir_of
+
+__all__ = ["EngineClient", "EngineUnavailableError", "connect", "engine_socket_path", "PROTOCOL_VERSION"]
+
+PROTOCOL_VERSION = 1
+# An engine that takes the connection but does not say hello by then is hung.
+_HELLO_TIMEOUT_SECONDS = 10.0
+_KEY_LENGTH = 16
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class EngineUnavailableError(LabbookError):
+    """No engine answers, or the one that did closed the connection or speaks another protocol."""
+
+    code = "LB_ENGINE_UNAVAILABLE"
+
+
+def engine_socket_path(store_dir: PathLike, env: Optional[Mapping[str, str]] = None) -> Path:
+    """The socket of the engine of the store directory `store_dir` (``.labbook``):
+    ``$XDG_RUNTIME_DIR/labbook``, else ``$TMPDIR`` (or /tmp) ``/labbook-UID``, then 16 hex
+    digits of the sha256 of the store's real path, ``.sock``."""
+    env = os.environ if env is None else env
+    runtime, tmp = env.get("XDG_RUNTIME_DIR"), env.get("TMPDIR")
+    if runtime and os.path.isabs(runtime):
+        directory = Path(runtime) / "labbook"
+    else:
+        directory = Path(tmp if tmp and os.path.isabs(tmp) else "/tmp") / f"labbook-{os.getuid()}"
+    key = hashlib.sha256(os.fsencode(os.path.realpath(store_dir))).hexdigest()[:_KEY_LENGTH]
+    return directory / f"{key}.sock"
+
+
+class EngineClient:
+    """One connection to an engine. Requests may be sent ahead (`send`) and their answers
+    collected in any order (`result`); answers read while waiting for another are kept."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._buffer = b""
+        self._next_id = 1
+        self._answers: Dict[Any, Dict[str, Any]] = {}
+        self._chunks: Dict[Any, List[List[Any]]] = {}
+        #: What the engine said to `hello`: version, protocol, pid, store.
+        self.hello: Dict[str, Any] = {}
+
+    @classmethod
+    def connect(cls, path: PathLike) -> "EngineClient":
+        """Connects to the socket; raises FileNotFoundError or ConnectionRefusedError when no
+        engine listens there."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(os.fspath(path))
+        except BaseException:
+            sock.close()
+            raise
+        return cls(sock)
+
+    def send(self, method: str, params: Optional[Mapping[str, Any]] = None) -> int:
+        """Sends a request without waiting for its answer; returns its id."""
+        request_id = self._next_id
+        self._next_id += 1
+        message: Dict[str, Any] = {"id": request_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        try:
+            self._sock.sendall(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+        except OSError as error:
+            raise EngineUnavailableError(f"the connection to the engine failed: {error}") from None
+        return request_id
+
+    def result(self, request_id: int) -> Any:
+        """The answer to the request `request_id`; raises the error the engine answered with
+        (the class of its code, as the CLI's errors: StoreNotFoundError, SpecError…)."""
+        while request_id not in self._answers:
+            self._read_message()
+        self._chunks.pop(request_id, None)
+        return _value(self._answers.pop(request_id))
+
+    def request(self, method: str, params: Optional[Mapping[str, Any]] = None) -> Any:
+        return self.result(self.send(method, params))
+
+    def stream(self, method: str, params: Optional[Mapping[str, Any]] = None) -> Iterator[Any]:
+        """The rows of a streamed answer (e.g. ``listRuns``) as they come; the final answer is
+        the generator's return value."""
+        request_id = self.send(method, params)
+        while True:
+            for chunk in self._chunks.pop(request_id, []):
+                yield from chunk
+            if request_id in self._answers:
+                return _value(self._answers.pop(request_id))
+            self._read_message()
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __enter__(self) -> "EngineClient":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _read_message(self) -> None:
+        message = json.loads(self._read_line())
+        request_id = message.get("id")
+        if "chunk" in message:
+            self._chunks.setdefault(request_id, []).append(message["chunk"])
+        elif request_id is None:  # about the connection, not one request (a refused client)
+            _value(message)
+        else:
+            self._answers[request_id] = message
+
+    def _read_line(self) -> bytes:
+        while True:
+            end = self._buffer.find(b"\n")
+            if end != -1:
+                line, self._buffer = self._buffer[:end], self._buffer[end + 1 :]
+                return line
+            try:
+                received = self._sock.recv(1 << 16)
+            except socket.timeout:
+                raise
+            except OSError as error:
+                raise EngineUnavailableError(f"the connection to the engine failed: {error}") from None
+            if not received:
+                raise EngineUnavailableError("the engine closed the connection before it answered")
+            self._buffer += received
+
+
+def _value(answer: Dict[str, Any]) -> Any:
+    if answer.get("ok"):
+        return answer.get("value")
+    error = answer.get("error") or {}
+    code, message = error.get("code"), error.get("message", "the engine refused the request")
+    if code == ProtocolError.code:
+        raise ProtocolError(message)
+    raise error_for_code(code, message, None)
+
+
+def connect(
+    cwd: Optional[PathLike] = None,
+    store: Optional[PathLike] = None,
+    env: Optional[Mapping[str, str]] = None,
+    client: str = "python",
+) -> EngineClient:
+    """A connection to the engine of the store (``store``, else ``$LABBOOK_STORE``, else the
+    nearest ``.labbook`` above `cwd`), started by ``labbook engine start`` when none of this
+    version answers. The CLI reports what stops it (no store, an engine of another version
+    that is busy) as its error: StoreNotFoundError, CliError with the code…"""
+    environ: Dict[str, str] = dict(os.environ if env is None else env)
+    base = Path(cwd or os.getcwd())
+    store_dir = store_dir_of(base / store) if store else find_store(base, environ)
+    if store_dir is not None:
+        engine = _greet(engine_socket_path(store_dir, environ), client)
+        if engine is not None and engine.hello.get("version") == __version__:
+            return engine
+        if engine is not None:
+            engine.close()
+    status = Cli(base, store, environ).json(["engine", "start"])
+    engine = _greet(Path(status["socket"]), client)
+    if engine is None:
+        raise EngineUnavailableError(f"the engine labbook started does not answer on {status['socket']}; see its log {status.get('log')}")
+    if engine.hello.get("protocol") != PROTOCOL_VERSION:
+        engine.close()
+        raise EngineUnavailableError(
+            f"the engine (labbook {engine.hello.get('version')}) speaks protocol {engine.hello.get('protocol')}, this client "
+            f"(labbook {__version__}) protocol {PROTOCOL_VERSION}: install the Python client of the labbook that runs it"
+        )
+    return engine
+
+
+def _greet(path: Path, client: str) -> Optional[EngineClient]:
+    """The engine on `path`, greeted; None when none answers there, or when its directory is
+    not this user's alone (another user could be listening on the path: the CLI refuses it
+    with the reason)."""
+    if not _private_directory(path.parent):
+        return None
+    try:
+        engine = EngineClient.connect(path)
+    except (FileNotFoundError, ConnectionRefusedError):
+        return None
+    engine._sock.settimeout(_HELLO_TIMEOUT_SECONDS)
+    try:
+        engine.hello = engine.request("hello", {"version": __version__, "client": client})
+    except (EngineUnavailableError, socket.timeout) as error:
+        engine.close()
+        if isinstance(error, socket.timeout):
+            raise EngineUnavailableError(
+                f"an engine took the connection on {path} but did not answer within {_HELLO_TIMEOUT_SECONDS:.0f} s: it may be hung; "
+                "kill its process (the 'labbook engine serve' of this store) and retry"
+            ) from None
+        return None  # it stopped meanwhile (idle, or replaced)
+    engine._sock.settimeout(None)
+    return engine
+
+
+def _private_directory(directory: Path) -> bool:
+    try:
+        found = os.lstat(directory)
+    except OSError:
+        return False
+    return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and found.st_mode & 0o077 == 0

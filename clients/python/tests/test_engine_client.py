@@ -1,0 +1,103 @@
+"""The resident engine's Python client: connect (starting the engine through the CLI when
+none answers), requests with ids, streamed answers, and the engine's errors as exceptions."""
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from helpers import LABBOOK_BIN, labbook_json
+from labbook import LabbookError, ProtocolError, StoreNotFoundError
+from labbook._engine_client import connect, engine_socket_path
+
+SPEC = """name: grid
+command: ["true"]
+parameters:
+  i: range(5)
+"""
+
+
+@pytest.fixture
+def engine_env(project, monkeypatch):
+    """Engines of this test in a short directory of their own, stopped when it ends."""
+    runtime = tempfile.mkdtemp(prefix="lb-run-", dir="/tmp")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+    monkeypatch.setenv("LABBOOK_ENGINE_IDLE_TIMEOUT", "1m")
+    yield runtime
+    subprocess.run([str(LABBOOK_BIN), "engine", "stop"], cwd=project, capture_output=True)
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_connect_starts_the_engine_and_requests_round_trip(project, engine_env):
+    (project / "sweep.yaml").write_text(SPEC)
+    labbook_json(project, "add", "sweep.yaml")
+    with connect() as engine:
+        assert engine.hello["store"] == str(project / ".labbook")
+        assert engine.request("ping") is None
+        status = engine.request("status")
+        assert status["pid"] == engine.hello["pid"]
+        assert [client["client"] for client in status["clients"]] == ["python"]
+        assert engine.request("getRun", {"id": 2})["params"] == {"i": 1}
+        assert engine.request("countRuns") == [{"experiment": "grid", "state": "PENDING", "count": 5}]
+
+
+def test_listruns_streams_rows_and_returns_the_count(project, engine_env):
+    (project / "sweep.yaml").write_text(SPEC)
+    labbook_json(project, "add", "sweep.yaml")
+    with connect() as engine:
+        rows = engine.stream("listRuns", {"filter": {"query": "i >= 2"}, "chunkRows": 2})
+        params = []
+        while True:
+            try:
+                params.append(next(rows)["params"]["i"])
+            except StopIteration as end:
+                assert end.value == {"count": 3}
+                break
+        assert params == [2, 3, 4]
+
+
+def test_requests_sent_ahead_are_answered_by_id_in_any_order(project, engine_env):
+    with connect() as engine:
+        first, second = engine.send("status"), engine.send("ping")
+        assert engine.result(second) is None
+        assert engine.result(first)["pid"] == engine.hello["pid"]
+
+
+def test_a_running_engine_is_found_without_the_cli(project, engine_env, monkeypatch):
+    with connect() as engine:
+        pid = engine.hello["pid"]
+    assert engine_socket_path(project / ".labbook") == Path(labbook_json(project, "engine", "status")["socket"])
+    monkeypatch.setenv("LABBOOK_CLI", "/nonexistent/labbook")
+    with connect() as engine:
+        assert engine.hello["pid"] == pid
+
+
+def test_engine_errors_raise_with_their_code(project, engine_env):
+    with connect() as engine:
+        with pytest.raises(LabbookError, match=r"no run '99'") as missing:
+            engine.request("getRun", {"id": 99})
+        assert missing.value.code == "LB_RUN_NOT_FOUND"
+        with pytest.raises(LabbookError) as syntax:
+            engine.request("listRuns", {"filter": {"query": "i >"}})
+        assert syntax.value.code == "LB_QUERY_SYNTAX"
+        with pytest.raises(ProtocolError, match=r"getRun: params\.id: Expected number, received string"):
+            engine.request("getRun", {"id": "two"})
+        assert engine.request("ping") is None  # the connection goes on
+
+
+def test_no_store_is_the_clis_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreNotFoundError, match="no labbook store"):
+        connect()
+
+
+def test_a_closed_connection_is_an_engine_unavailable_error(project, engine_env):
+    with connect() as engine:
+        engine.request("shutdown")
+        with pytest.raises(LabbookError) as closed:
+            engine.request("ping")
+        assert closed.value.code == "LB_ENGINE_UNAVAILABLE"
+    with connect() as engine:  # the next client starts a new one
+        assert engine.request("ping") is None
