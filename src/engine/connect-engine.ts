@@ -43,15 +43,16 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineSess
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   for (let retryMs = FIRST_RETRY_MS; ; retryMs = Math.min(retryMs * 2, LONGEST_RETRY_MS)) {
     const session = await greet(paths, options.client);
-    if (session && session.hello.version === VERSION) return session;
+    if (session?.hello.version === VERSION) return session;
     if (session) await retire(session, options.storeDir);
-    else if ((await startEngine(options.storeDir, paths, options.env, options.idleTimeout)) === 'ready') continue;
+    const started = session ? undefined : await startEngine(options.storeDir, paths, options.env, options.idleTimeout);
     if (Date.now() > deadline) {
       throw new EngineUnavailableError(
         `no engine answered on ${paths.socket} within ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s; see its log ${paths.log}`,
       );
     }
-    await delay(retryMs);
+    // One that is ready answers at once; one that lost the race, or was retired, makes way for another first.
+    if (started !== 'ready') await delay(retryMs);
   }
 }
 

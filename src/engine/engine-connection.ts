@@ -17,7 +17,7 @@ export class ClientConnection implements Session {
   constructor(
     private readonly socket: Socket,
     private readonly engine: EngineState,
-    private readonly peerPid: number | null,
+    private readonly peerPid: number,
     private readonly connectedAt: number,
     private readonly log: (message: string) => void,
   ) {}
@@ -46,11 +46,6 @@ export class ClientConnection implements Session {
     this.socket.resume();
   }
 
-  /** Says why the connection is refused, and closes it. */
-  refuse(error: LabbookError): void {
-    this.socket.end(line({ id: null, ok: false, error: { code: error.code, message: error.message } }));
-  }
-
   /** Closes the connection once what is written has been sent. */
   close(): void {
     this.socket.end();
@@ -73,7 +68,8 @@ export class ClientConnection implements Session {
       const value = await dispatch(request.method, request.params, { engine: this.engine, session: this, send });
       this.write({ id: request.id, ok: true, value: value ?? null });
     } catch (error) {
-      this.write({ id: request.id, ok: false, error: this.errorBody(request.method, error) });
+      // A client that hung up (mid-stream, say) is owed no answer, and is no bug.
+      if (this.socket.writable) this.write({ id: request.id, ok: false, error: this.errorBody(request.method, error) });
     }
   }
 
@@ -87,7 +83,7 @@ export class ClientConnection implements Session {
   }
 
   private write(answer: Answer): void {
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(line(answer));
+    if (this.socket.writable) this.socket.write(line(answer));
   }
 
   /** Writes a chunk, and waits until the socket can take more (the client reads as fast as it can). */

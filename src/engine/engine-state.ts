@@ -26,7 +26,7 @@ export interface Session {
 
 export interface ClientInfo {
   /** The client's process, as the kernel saw it connect. */
-  pid: number | null;
+  pid: number;
   /** What the client called itself in `hello`, and its version. */
   client: string | null;
   version: string | null;

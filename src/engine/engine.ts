@@ -11,7 +11,7 @@ import { EngineLock } from './engine-lock.js';
 import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
 import type { EngineState, EngineStatus, Session } from './engine-state.js';
 import { peerCredentials, requirePeerCheck } from './peer-uid.js';
-import { PROTOCOL_VERSION } from './protocol.js';
+import { type Answer, PROTOCOL_VERSION } from './protocol.js';
 
 /** How long an engine without clients waits before it exits, unless told otherwise. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
@@ -152,28 +152,26 @@ class Engine implements EngineState, RunningEngine {
 
   private async accept(socket: Socket): Promise<void> {
     socket.on('error', () => socket.destroy());
-    if (this.stopping) {
-      socket.destroy();
-      return;
-    }
     clearTimeout(this.idleTimer);
     this.checking++;
-    const peer = await peerCredentials(socket);
+    const peer = this.stopping ? undefined : await peerCredentials(socket);
     this.checking--;
-    const connection = new ClientConnection(socket, this, peer?.pid ?? null, this.clock.now(), this.options.log);
     const uid = process.getuid?.() ?? 0;
-    if (peer?.uid !== uid || this.stopping) {
-      if (!this.stopping) this.options.log(`refused a client of uid ${peer?.uid ?? 'unknown'} (pid ${peer?.pid ?? 'unknown'})`);
-      connection.refuse(new EnginePeerRefusedError(peer?.uid, uid));
-      this.armIdleTimer();
-      return;
+    if (this.stopping || socket.destroyed) {
+      socket.destroy();
+    } else if (peer?.uid !== uid) {
+      this.options.log(`refused a client of uid ${peer?.uid ?? 'unknown'} (pid ${peer?.pid ?? 'unknown'})`);
+      socket.end(`${JSON.stringify(refusal(new EnginePeerRefusedError(peer?.uid, uid)))}\n`);
+    } else {
+      const connection = new ClientConnection(socket, this, peer.pid, this.clock.now(), this.options.log);
+      this.connections.add(connection);
+      socket.on('close', () => {
+        this.connections.delete(connection);
+        this.armIdleTimer();
+      });
+      connection.serve();
     }
-    this.connections.add(connection);
-    socket.on('close', () => {
-      this.connections.delete(connection);
-      this.armIdleTimer();
-    });
-    connection.serve();
+    this.armIdleTimer();
   }
 
   private armIdleTimer(): void {
@@ -187,14 +185,19 @@ class Engine implements EngineState, RunningEngine {
     const database = storeDatabase(this.storeDir);
     const inode = statSync(database).ino;
     const timer = setInterval(() => {
-      let now: number | undefined;
+      let current: number | undefined;
       try {
-        now = statSync(database).ino;
+        current = statSync(database).ino;
       } catch {
-        now = undefined;
+        current = undefined;
       }
-      if (now !== inode) this.stop(`its store ${this.storeDir} was removed`);
+      if (current !== inode) this.stop(`its store ${this.storeDir} was removed`);
     }, STORE_CHECK_INTERVAL_MS);
     return timer.unref();
   }
+}
+
+/** The line that tells a client why its connection ends: about no request in particular. */
+function refusal(error: EnginePeerRefusedError): Answer {
+  return { id: null, ok: false, error: { code: error.code, message: error.message } };
 }

@@ -140,7 +140,7 @@ function idleTimeoutMs(options: IdleOptions, env: NodeJS.ProcessEnv): number {
 
 /** Serves until the engine stops by itself (idle, store gone, `engine stop`) or is interrupted. */
 async function untilStopped(engine: RunningEngine): Promise<number> {
-  const interrupt = () => engine.stop('interrupted');
+  const interrupt = (signal: NodeJS.Signals) => engine.stop(`received ${signal}`);
   process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
   try {
     await engine.stopped;
@@ -155,7 +155,7 @@ function printStatus(ctx: CliContext, options: GlobalOptions, status: EngineStat
     printJson(ctx, { running: true, ...status, log: paths.log });
     return;
   }
-  const pids = status.clients.map((client) => client.pid ?? '?').join(', ');
+  const pids = status.clients.map((client) => client.pid).join(', ');
   print(
     ctx,
     [

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { type TestContext, test } from 'node:test';
+import { EngineClient } from '../../../src/engine/engine-client.js';
+import { EngineReportedError } from '../../../src/errors.js';
 import type { RunRecord } from '../../../src/store/types.js';
 import { VERSION } from '../../../src/version.js';
 import { cli } from '../../helpers/cli.js';
@@ -103,4 +105,54 @@ test('status lists the clients; shutdown if idle is refused while another client
   assert.equal(await engine.stopped, 'replaced by a client of another version');
   await connection.closed;
   assert.equal(existsSync(socketOf(dir, env)), false);
+});
+
+test('the TypeScript client sends requests ahead, streams rows, and rejects with the code the engine answered', async (t) => {
+  const { dir, env } = await engineWithRuns(t);
+  const client = await EngineClient.connect(socketOf(dir, env));
+  t.after(() => client.close());
+  await client.request('hello', { version: VERSION });
+  const chunks: number[][] = [];
+  const [listed, run, missing] = await Promise.allSettled([
+    client.stream<RunRecord>('listRuns', { chunkRows: 3 }, (rows) => chunks.push(rows.map((row) => row.id))),
+    client.request<RunRecord>('getRun', { id: 5 }),
+    client.request('getRun', { id: 6 }),
+  ]);
+  assert.deepEqual(listed, { status: 'fulfilled', value: { count: 5 } });
+  assert.deepEqual(chunks, [
+    [1, 2, 3],
+    [4, 5],
+  ]);
+  assert.equal(run.status === 'fulfilled' && run.value.params.i, 4);
+  assert.ok(missing.status === 'rejected' && missing.reason instanceof EngineReportedError);
+  assert.equal((missing.reason as EngineReportedError).code, 'LB_RUN_NOT_FOUND');
+});
+
+test('a stream waits for a slow reader, and one that hangs up mid-stream leaves the engine serving', async (t) => {
+  const dir = await project(t, SPEC.replace('range(5)', 'range(3000)'));
+  assert.equal((await cli(dir, ['add', 'sweep.yaml'])).code, 0);
+  const env = engineEnv(t);
+  const { engine, log } = await engineInProcess(t, dir, env);
+  const slow = await rawConnection(t, socketOf(dir, env));
+  slow.send(hello, { id: 1, method: 'listRuns', params: { chunkRows: 10 } });
+  slow.socket.pause(); // more than the socket buffers hold: the engine must wait for drain
+  const quitter = await rawConnection(t, socketOf(dir, env));
+  quitter.send(hello, { id: 1, method: 'listRuns', params: { chunkRows: 1 } });
+  await quitter.lines(2);
+  quitter.socket.destroy();
+
+  slow.socket.resume();
+  const lines = (await slow.lines(302)).filter((line) => line.id === 1);
+  const ids = lines.flatMap((line) => (line.chunk ?? []).map((run) => (run as RunRecord).id));
+  assert.deepEqual(
+    ids,
+    Array.from({ length: 3000 }, (_, i) => i + 1),
+  );
+  assert.deepEqual(lines.at(-1)?.value, { count: 3000 });
+  await waitUntil(() => engine.status().clients.length === 1, { message: 'the engine saw the quitter go' });
+  assert.deepEqual(
+    log.filter((line) => line.includes('error')),
+    [],
+    'a client that hangs up is no bug',
+  );
 });
