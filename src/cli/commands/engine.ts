@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import {
   connectEngine,
   DEFAULT_IDLE_TIMEOUT_MS,
-  type EnginePaths,
+  type EngineSession,
   type EngineStatus,
   findEngine,
   type RunningEngine,
@@ -47,12 +47,7 @@ export function defineEngine(program: Command, ctx: CliContext): void {
       client: 'labbook engine start',
       ...(options.idleTimeout !== undefined && { idleTimeout: options.idleTimeout }),
     });
-    try {
-      printStatus(ctx, options, await session.client.request<EngineStatus>('status'), session.paths);
-    } finally {
-      session.client.close();
-    }
-    return 0;
+    return printStatus(ctx, options, session);
   });
 
   const status = engine
@@ -63,12 +58,7 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     const storeDir = locateStore(storeOptions(ctx, options));
     const session = await findEngine(storeDir, ctx.env, 'labbook engine status');
     if (!session) return printNotRunning(ctx, options, storeDir, 1);
-    try {
-      printStatus(ctx, options, await session.client.request<EngineStatus>('status'), session.paths);
-    } finally {
-      session.client.close();
-    }
-    return 0;
+    return printStatus(ctx, options, session);
   });
 
   const stop = engine
@@ -150,10 +140,17 @@ async function untilStopped(engine: RunningEngine): Promise<number> {
   return 0;
 }
 
-function printStatus(ctx: CliContext, options: GlobalOptions, status: EngineStatus, paths: EnginePaths): void {
+/** Prints the status the engine gives, closes the session, and returns the exit status 0. */
+async function printStatus(ctx: CliContext, options: GlobalOptions, session: EngineSession): Promise<number> {
+  let status: EngineStatus;
+  try {
+    status = await session.client.request<EngineStatus>('status');
+  } finally {
+    session.client.close();
+  }
   if (options.json) {
-    printJson(ctx, { running: true, ...status, log: paths.log });
-    return;
+    printJson(ctx, { running: true, ...status, log: session.paths.log });
+    return 0;
   }
   const pids = status.clients.map((client) => client.pid).join(', ');
   print(
@@ -161,11 +158,12 @@ function printStatus(ctx: CliContext, options: GlobalOptions, status: EngineStat
     [
       `engine ${status.version} (pid ${status.pid}) serves ${status.store}`,
       `  socket:  ${status.socket}`,
-      `  log:     ${paths.log} (of an engine a client started)`,
+      `  log:     ${session.paths.log} (of an engine a client started)`,
       `  up:      ${formatDuration(status.uptimeMs)}; exits after ${formatDuration(status.idleTimeoutMs)} without clients`,
       `  clients: ${status.clients.length}${status.clients.length > 0 ? ` (pids ${pids})` : ''}`,
     ].join('\n'),
   );
+  return 0;
 }
 
 function printNotRunning(ctx: CliContext, options: GlobalOptions, storeDir: string, exitStatus: number): number {
