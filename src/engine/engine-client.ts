@@ -72,7 +72,14 @@ export class EngineClient {
   }
 
   private onLine(line: string): void {
-    const message = JSON.parse(line) as Answer | Chunk;
+    let message: Answer | Chunk;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.end(new ConnectionClosedError(`the engine sent a line that is not JSON (${line.slice(0, 80)}); is it a labbook engine?`));
+      this.socket.destroy();
+      return;
+    }
     if ('chunk' in message) {
       this.waiting.get(message.id)?.onChunk?.(message.chunk);
       return;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { EngineClient } from '../../../src/engine/engine-client.js';
-import { EngineReportedError } from '../../../src/errors.js';
+import { EngineReportedError, type LabbookError } from '../../../src/errors.js';
 import type { RunRecord } from '../../../src/store/types.js';
 import { VERSION } from '../../../src/version.js';
 import { cli } from '../../helpers/cli.js';
@@ -155,4 +157,17 @@ test('a stream waits for a slow reader, and one that hangs up mid-stream leaves 
     [],
     'a client that hangs up is no bug',
   );
+});
+
+test('the TypeScript client rejects what is not an engine talking, instead of throwing in its reader', async (t) => {
+  const dir = engineEnv(t).XDG_RUNTIME_DIR as string;
+  const server = createServer((socket) => socket.end('SSH-2.0-OpenSSH\n'));
+  await new Promise<void>((resolve) => server.listen(join(dir, 'other.sock'), resolve));
+  t.after(() => server.close());
+  const client = await EngineClient.connect(join(dir, 'other.sock'));
+  await assert.rejects(client.request('hello', { version: VERSION }), (error: LabbookError) => {
+    assert.equal(error.code, 'LB_ENGINE_UNAVAILABLE');
+    assert.match(error.message, /a line that is not JSON \(SSH-2\.0-OpenSSH\); is it a labbook engine\?/);
+    return true;
+  });
 });
