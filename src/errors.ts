@@ -252,7 +252,7 @@ export class BadRequestError extends LabbookError {
 /** `labbook engine serve` when another engine already serves the store on this host. */
 export class EngineAlreadyRunningError extends LabbookError {
   readonly code = 'LB_ENGINE_ALREADY_RUNNING';
-  override readonly exitCode = 1;
+  override readonly exitCode = EXIT_ENVIRONMENT;
   constructor(readonly storeDir: string) {
     super(`an engine already serves ${storeDir} on this host: 'labbook engine status' shows it, 'labbook engine stop' stops it`);
   }
@@ -261,7 +261,7 @@ export class EngineAlreadyRunningError extends LabbookError {
 /** The engine serving the store is of another labbook version and has other clients, so it cannot be replaced now. */
 export class EngineOtherVersionError extends LabbookError {
   readonly code = 'LB_ENGINE_OTHER_VERSION';
-  override readonly exitCode = 1;
+  override readonly exitCode = EXIT_ENVIRONMENT;
   override readonly httpStatus = 409;
   constructor(storeDir: string, engine: { version: string; pid: number }, clients: number, version: string) {
     super(
@@ -275,7 +275,7 @@ export class EngineOtherVersionError extends LabbookError {
 /** The engine could not be started or reached; the message says what happened and where its log is. */
 export class EngineUnavailableError extends LabbookError {
   readonly code = 'LB_ENGINE_UNAVAILABLE';
-  override readonly exitCode = 1;
+  override readonly exitCode = EXIT_ENVIRONMENT;
   override readonly httpStatus = 503;
 }
 
@@ -288,6 +288,7 @@ export class EngineDirUnusableError extends LabbookError {
 /** A client of another user reached the engine's socket: it talks only to processes of its own user. */
 export class EnginePeerRefusedError extends LabbookError {
   readonly code = 'LB_ENGINE_PEER_REFUSED';
+  override readonly exitCode = EXIT_ENVIRONMENT;
   override readonly httpStatus = 403;
   constructor(peerUid: number | undefined, engineUid: number) {
     super(

@@ -171,6 +171,7 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   table: ['table', '-g', 'model'],
   export: ['export'],
   doctor: ['doctor'],
+  engine: ['engine', 'status'],
 };
 
 test('every command honours --json, or refuses it with a usage error', async (t) => {

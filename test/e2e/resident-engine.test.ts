@@ -125,7 +125,7 @@ test('a busy engine of another version is left alone, with an error that says wh
   await client.lines(1);
 
   const start = engine(dir, env, 'start', '--json');
-  assert.equal(start.code, 1);
+  assert.equal(start.code, 3);
   const error = JSON.parse(start.stderr);
   assert.equal(error.code, 'LB_ENGINE_OTHER_VERSION');
   assert.match(
@@ -145,7 +145,7 @@ test('after kill -9 of the engine, its socket and lock are left and the next cli
   assert.ok(existsSync(lock));
 
   const status = engine(dir, env, 'status');
-  assert.equal(status.code, 1);
+  assert.equal(status.code, 3);
   assert.match(status.stdout, /no engine serves/);
   const second = startedEngine(dir, env);
   assert.notEqual(second.pid, first.pid);
@@ -160,7 +160,7 @@ test('labbook engine stop stops it; stopping none is not an error', async (t) =>
   assert.equal(stop.code, 0, stop.stderr);
   assert.equal(stop.stdout, `stopped the engine (pid ${pid}) of ${dir}/.labbook\n`);
   await gone(pid, 'stopped');
-  assert.equal(engine(dir, env, 'status').code, 1);
+  assert.equal(engine(dir, env, 'status').code, 3);
   const again = engine(dir, env, 'stop', '--json');
   assert.equal(again.code, 0);
   assert.deepEqual(JSON.parse(again.stdout), { running: false, store: `${dir}/.labbook` });
@@ -178,7 +178,7 @@ test('a second engine for the same store refuses to serve; bad settings are usag
   const { dir, env } = await engineProject(t);
   startedEngine(dir, env);
   const second = engine(dir, env, 'serve');
-  assert.equal(second.code, 1);
+  assert.equal(second.code, 3);
   assert.match(second.stderr, /an engine already serves .*\.labbook on this host/);
 
   const badFlag = engine(dir, env, 'serve', '--idle-timeout', 'soon');

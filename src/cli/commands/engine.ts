@@ -8,7 +8,7 @@ import {
   type RunningEngine,
   serveEngine,
 } from '../../engine/index.js';
-import { LabbookError, UsageError } from '../../errors.js';
+import { EXIT_ENVIRONMENT, LabbookError, UsageError } from '../../errors.js';
 import { parseDuration } from '../../spec/duration.js';
 import { locateStore } from '../../store/open-store.js';
 import { bindAction, examples } from '../command-kit.js';
@@ -52,12 +52,12 @@ export function defineEngine(program: Command, ctx: CliContext): void {
 
   const status = engine
     .command('status')
-    .description("show the store's engine: pid, version, clients, uptime (exit status 1 when none runs)")
+    .description("show the store's engine: pid, version, clients, uptime (exit status 3 when none runs)")
     .addHelpText('after', examples('labbook engine status', 'labbook engine status --json'));
   bindAction(status, ctx, async (ctx, options: GlobalOptions) => {
     const storeDir = locateStore(storeOptions(ctx, options));
     const session = await findEngine(storeDir, ctx.env, 'labbook engine status');
-    if (!session) return printNotRunning(ctx, options, storeDir, 1);
+    if (!session) return printNotRunning(ctx, options, storeDir, EXIT_ENVIRONMENT);
     return printStatus(ctx, options, session);
   });
 
