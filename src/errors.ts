@@ -51,6 +51,22 @@ export class SpecError extends LabbookError {
   }
 }
 
+export class GridTooLargeError extends LabbookError {
+  readonly code = 'LB_GRID_TOO_LARGE';
+  /** `size`: the runs and how they come about, e.g. `1,000,000,000 runs (a 1,000 × b 1,000 × c 1,000)`. */
+  constructor(
+    readonly experiment: string,
+    size: string,
+    readonly runs: number,
+    readonly limit: number,
+  ) {
+    super(
+      `${experiment}: the grid has ${size}, more than the limit of ${limit.toLocaleString('en-US')}; nothing was added. ` +
+        `Sweep fewer values, or split the grid into several specs; to add it anyway, raise the limit: --grid-limit ${runs} (or LABBOOK_GRID_LIMIT=${runs}).`,
+    );
+  }
+}
+
 export class SpecNotFoundError extends LabbookError {
   readonly code = 'LB_SPEC_NOT_FOUND';
   constructor(readonly file: string) {

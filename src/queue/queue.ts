@@ -1,5 +1,6 @@
 import { LeaseLostError } from '../errors.js';
 import { expandGrid } from '../spec/expand-grid.js';
+import { checkGridSize, DEFAULT_GRID_LIMIT } from '../spec/grid-size.js';
 import type { LoadedSpec } from '../spec/load-spec.js';
 import type { JsonValue } from '../spec/types.js';
 import type {
@@ -27,6 +28,14 @@ export interface QueueOptions {
 }
 
 export type ClaimOptions = Pick<ClaimRequest, 'experiments' | 'excludeExperiments' | 'startNow'>;
+
+export interface EnqueueSpecOptions {
+  /** Existing runs of the grid in these states go back to PENDING (e.g. FAILED on `labbook run`). */
+  requeueStates?: readonly RunState[];
+  priority?: number;
+  /** The most runs the grid may plan (default DEFAULT_GRID_LIMIT); a larger one is refused before anything is written. */
+  gridLimit?: number;
+}
 
 export interface EnqueueResult {
   experiment: ExperimentRecord;
@@ -60,7 +69,8 @@ export class Queue {
    * Saves the experiment and adds its runs. Idempotent: runs already in the store are left
    * alone (COMPLETED ones are the cache) unless their state is in `requeueStates`.
    */
-  async enqueue(loaded: LoadedSpec, options: { requeueStates?: readonly RunState[]; priority?: number } = {}): Promise<EnqueueResult> {
+  async enqueue(loaded: LoadedSpec, options: EnqueueSpecOptions = {}): Promise<EnqueueResult> {
+    checkGridSize(loaded.spec, options.gridLimit ?? DEFAULT_GRID_LIMIT);
     const now = this.clock.now();
     const experiment = await this.store.saveExperiment(loaded.spec.name, loaded.raw as unknown as JsonValue, now);
     const runs = expandGrid(loaded.spec);

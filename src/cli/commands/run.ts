@@ -6,25 +6,26 @@ import { DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../../runner/drive
 import { DriverNotRunningError } from '../../runner/runner-errors.js';
 import { executesRuns } from '../../spec/executes-runs.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
-import type { RunState } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type CommandContext, type GlobalOptions, withStore } from '../context.js';
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
 import { runSessionHere } from '../session-controls.js';
-import { describeEnqueue } from './add.js';
+import { addEnqueueFlags, describeEnqueue, type EnqueueFlags, enqueueOptions } from './add.js';
 
-interface RunOptions extends GlobalOptions, EngineOptions {
+interface RunOptions extends GlobalOptions, EngineOptions, EnqueueFlags {
   rerun?: boolean;
 }
 
 export function defineRun(program: Command, ctx: CliContext): void {
-  const command = addEngineOptions(
-    program
-      .command('run')
-      .description("add a spec's runs to the queue and execute them here; completed runs are kept (the cache) and skipped")
-      .argument('<spec>', 'YAML experiment spec')
-      .argument('[overrides...]', 'Hydra-style overrides: lr=0.1,0.01 seed=range(5)')
-      .option('--rerun', 'run again the runs that already COMPLETED'),
+  const command = addEnqueueFlags(
+    addEngineOptions(
+      program
+        .command('run')
+        .description("add a spec's runs to the queue and execute them here; completed runs are kept (the cache) and skipped")
+        .argument('<spec>', 'YAML experiment spec')
+        .argument('[overrides...]', 'Hydra-style overrides: lr=0.1,0.01 seed=range(5)')
+        .option('--rerun', 'run again the runs that already COMPLETED'),
+    ),
   ).addHelpText(
     'after',
     examples(
@@ -55,9 +56,9 @@ async function run(ctx: CommandContext, options: RunOptions, file: string, overr
   // A Python driver's runs execute in its own processes: only it may run this spec.
   if (loaded.spec.driver && !ctx.env[DRIVER_SOCKET_VARIABLE]) throw new DriverNotRunningError(loaded.spec.name);
   const settings = engineSettings(ctx, options, loaded.spec.notify);
-  const requeueStates: RunState[] = options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
+  const enqueue = enqueueOptions(ctx, options, options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED']);
   return withStore(ctx, options, async (store) => {
-    const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, { requeueStates });
+    const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue);
     if (!options.json) ctx.log.info(describeEnqueue(experiment.name, counts));
     const result = await runSessionHere(ctx, {
       ...settings,
