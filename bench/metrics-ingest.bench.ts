@@ -31,7 +31,7 @@ async function labbookIngest(): Promise<void> {
   const dir = scratchDir();
   const store = new SqliteStore(join(dir, 'labbook.db'), dir);
   const experiment = await store.saveExperiment('bench', {}, T0);
-  await store.enqueueRuns(experiment.id, [{ hash: 'f'.repeat(64), params: {} }], { now: T0, retries: 0 });
+  await store.enqueueRuns(experiment.id, [[{ hash: 'f'.repeat(64), paramsJson: '{}' }]], { now: T0, retries: 0 });
   const [run] = await store.listRuns({});
   for (const batch of batches) await store.appendMetrics(run!.id, 1, batch);
   const counted = (await store.listMetricSummaries(run!.id)).reduce((sum, s) => sum + s.count, 0);

@@ -1,5 +1,5 @@
 import { LeaseLostError } from '../errors.js';
-import { expandGrid } from '../spec/expand-grid.js';
+import { planRuns } from '../spec/expand-grid.js';
 import { checkGridSize, DEFAULT_GRID_LIMIT } from '../spec/grid-size.js';
 import type { LoadedSpec } from '../spec/load-spec.js';
 import type { JsonValue } from '../spec/types.js';
@@ -73,8 +73,7 @@ export class Queue {
     checkGridSize(loaded.spec, options.gridLimit ?? DEFAULT_GRID_LIMIT);
     const now = this.clock.now();
     const experiment = await this.store.saveExperiment(loaded.spec.name, loaded.raw as unknown as JsonValue, now);
-    const runs = expandGrid(loaded.spec);
-    const counts = await this.store.enqueueRuns(experiment.id, runs, {
+    const counts = await this.store.enqueueRuns(experiment.id, planRuns(loaded.spec), {
       now,
       retries: loaded.spec.retries,
       ...(options.priority !== undefined && { priority: options.priority }),

@@ -57,9 +57,11 @@ export interface RunEvent {
   reason: string | null;
 }
 
+/** A run to add; a batch never holds the same hash twice, nor do the batches of one add. */
 export interface NewRun {
   hash: string;
-  params: Params;
+  /** The parameters as JSON text, as the run will be listed. */
+  paramsJson: string;
 }
 
 export interface EnqueueOptions {
@@ -249,7 +251,13 @@ export interface Store {
   getExperimentById(id: number): Promise<ExperimentRecord | undefined>;
   listExperiments(): Promise<ExperimentRecord[]>;
 
-  enqueueRuns(experimentId: number, runs: readonly NewRun[], options: EnqueueOptions): Promise<EnqueueCounts>;
+  /**
+   * Adds the runs an experiment does not have yet, batch after batch (a grid of millions is
+   * never held in memory), in transactions of many batches each: an add that stops halfway
+   * keeps the runs it added, and adding again adds the rest. See EnqueueOptions for the
+   * runs it has.
+   */
+  enqueueRuns(experimentId: number, runs: Iterable<readonly NewRun[]>, options: EnqueueOptions): Promise<EnqueueCounts>;
   claimRuns(request: ClaimRequest): Promise<RunRecord[]>;
   /** Extends the leases still held by the worker; returns the ids it still holds. */
   renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number): Promise<number[]>;

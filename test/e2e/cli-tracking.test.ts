@@ -22,11 +22,10 @@ async function project(t: import('node:test').TestContext): Promise<string> {
     { model: 'rf', seed: 1 },
     { model: 'rf', seed: 2 },
   ];
-  await store.enqueueRuns(
-    experiment.id,
-    params.map((p, i) => ({ hash: String(i + 1).repeat(64), params: p })),
-    { now: T0, retries: 0 },
-  );
+  await store.enqueueRuns(experiment.id, [params.map((p, i) => ({ hash: String(i + 1).repeat(64), paramsJson: JSON.stringify(p) }))], {
+    now: T0,
+    retries: 0,
+  });
   for (const id of [1, 2, 3, 4]) {
     const points = [0, 1, 2].map((step) => ({ key: 'val.loss', step, value: id + step, at: T0 + step * 1000 }));
     await store.appendMetrics(id, 1, [...points, { key: 'acc', step: 2, value: 0.5 + id / 10, at: T0 + 3000 }]);

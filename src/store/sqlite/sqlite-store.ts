@@ -90,7 +90,7 @@ export class SqliteStore implements Store {
     return this.guard(() => listExperiments(this.sql));
   }
 
-  async enqueueRuns(experimentId: number, runs: readonly NewRun[], options: EnqueueOptions) {
+  async enqueueRuns(experimentId: number, runs: Iterable<readonly NewRun[]>, options: EnqueueOptions) {
     return this.guard(() => enqueueRuns(this.db, this.sql, experimentId, runs, options));
   }
   async claimRuns(request: ClaimRequest) {

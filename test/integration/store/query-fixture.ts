@@ -23,14 +23,10 @@ export async function queryFixture(store: Store): Promise<void> {
     { dataset: 'wine', model: 'svc', lr: 0.5, seed: 1, note: INJECTION },
   ];
   const cv = await store.saveExperiment('cv', { name: 'cv', settings: { n_fold: 5 } }, T0);
-  await store.enqueueRuns(
-    cv.id,
-    params.map((p) => ({ params: p, hash: runHash(p) })),
-    { now: T0, retries: 0 },
-  );
+  await store.enqueueRuns(cv.id, [params.map((p) => ({ paramsJson: JSON.stringify(p), hash: runHash(p) }))], { now: T0, retries: 0 });
   const other = await store.saveExperiment('other', { name: 'other', settings: { n_fold: 3 } }, T0);
   const iris = { dataset: 'iris', model: 'svc', lr: 1 };
-  await store.enqueueRuns(other.id, [{ params: iris, hash: runHash(iris) }], { now: T0, retries: 0 });
+  await store.enqueueRuns(other.id, [[{ paramsJson: JSON.stringify(iris), hash: runHash(iris) }]], { now: T0, retries: 0 });
 
   const series: Array<Record<string, number[]>> = [
     { acc: [0.5, 0.9], 'val.loss': [0.4, 0.2] },

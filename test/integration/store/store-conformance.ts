@@ -13,7 +13,8 @@ export type StoreFactory = (t: TestContext) => Promise<Store>;
 const T0 = Date.UTC(2026, 0, 1);
 const LEASE = 30_000;
 
-const newRuns = (...params: Params[]) => params.map((p) => ({ params: p, hash: runHash(p) }));
+/** One batch of runs to enqueue. */
+const newRuns = (...params: Params[]) => [params.map((p) => ({ paramsJson: JSON.stringify(p), hash: runHash(p) }))];
 
 async function experimentWithRuns(store: Store, count: number, options: { retries?: number; name?: string } = {}) {
   const experiment = await store.saveExperiment(options.name ?? 'exp', { name: options.name ?? 'exp' }, T0);

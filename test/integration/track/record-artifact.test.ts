@@ -16,8 +16,10 @@ async function storeWithRuns(t: import('node:test').TestContext) {
   await store.enqueueRuns(
     experiment.id,
     [
-      { hash: 'a'.repeat(64), params: { seed: 1 } },
-      { hash: 'b'.repeat(64), params: { seed: 2 } },
+      [
+        { hash: 'a'.repeat(64), paramsJson: '{"seed":1}' },
+        { hash: 'b'.repeat(64), paramsJson: '{"seed":2}' },
+      ],
     ],
     {
       now: 1,

@@ -4,15 +4,22 @@ import type { StatementCache } from '../statement-cache.js';
 import { INSERT_EVENT } from './run-row.js';
 
 /**
- * Adds the runs an experiment does not have yet, in one IMMEDIATE transaction. Existing
- * runs (same experiment and hash) are left alone, except those in `requeueStates`, which
- * go back to PENDING with a fresh retry budget. COMPLETED runs are the cache.
+ * Runs added per IMMEDIATE transaction. A long add holds the write lock a second or two at a
+ * time, so workers claim and finish runs meanwhile.
+ */
+const RUNS_PER_TRANSACTION = 200_000;
+
+/**
+ * Adds the runs an experiment does not have yet, batch by batch, in IMMEDIATE transactions
+ * of many batches. Existing runs (same experiment and hash) are left alone, except those in
+ * `requeueStates`, which go back to PENDING with a fresh retry budget. COMPLETED runs are
+ * the cache.
  */
 export function enqueueRuns(
   db: SqliteConnection,
   sql: StatementCache,
   experimentId: number,
-  runs: readonly NewRun[],
+  batches: Iterable<readonly NewRun[]>,
   options: EnqueueOptions,
 ): EnqueueCounts {
   const insert = sql.get(
@@ -36,25 +43,39 @@ export function enqueueRuns(
   const requeueStates = new Set<RunState>(options.requeueStates ?? []);
   const priority = options.priority ?? 0;
   const { now } = options;
-  const counts: EnqueueCounts = { planned: runs.length, added: 0, requeued: 0, unchanged: {} };
-  db.transaction(() => {
-    const firstNew = (maxId.get() as { id: number }).id;
-    for (const run of runs) {
-      const info = insert.run(experimentId, run.hash, JSON.stringify(run.params), options.retries, priority, now, now);
-      if (info.changes === 1) {
-        counts.added++;
-        continue;
-      }
-      const row = existing.get(experimentId, run.hash) as { id: number; state: RunState; attempt: number };
-      if (requeueStates.has(row.state)) {
-        requeue.run(options.retries, now, row.id);
-        event.run(row.id, now, row.state, 'PENDING', row.attempt, null, 'requeued');
-        counts.requeued++;
-      } else {
-        counts.unchanged[row.state] = (counts.unchanged[row.state] ?? 0) + 1;
-      }
+  const counts: EnqueueCounts = { planned: 0, added: 0, requeued: 0, unchanged: {} };
+  const enqueueRun = (run: NewRun): void => {
+    const info = insert.run(experimentId, run.hash, run.paramsJson, options.retries, priority, now, now);
+    if (info.changes === 1) {
+      counts.added++;
+      return;
     }
-    if (counts.added > 0) creationEvents.run(now, firstNew, experimentId);
-  }, 'immediate');
+    const row = existing.get(experimentId, run.hash) as { id: number; state: RunState; attempt: number };
+    if (requeueStates.has(row.state)) {
+      requeue.run(options.retries, now, row.id);
+      event.run(row.id, now, row.state, 'PENDING', row.attempt, null, 'requeued');
+      counts.requeued++;
+    } else {
+      counts.unchanged[row.state] = (counts.unchanged[row.state] ?? 0) + 1;
+    }
+  };
+  const iterator = batches[Symbol.iterator]();
+  let done = false;
+  while (!done) {
+    db.transaction(() => {
+      const firstNew = (maxId.get() as { id: number }).id;
+      for (let planned = 0; planned < RUNS_PER_TRANSACTION; ) {
+        const next = iterator.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        for (const run of next.value) enqueueRun(run);
+        planned += next.value.length;
+        counts.planned += next.value.length;
+      }
+      creationEvents.run(now, firstNew, experimentId);
+    }, 'immediate');
+  }
   return counts;
 }
