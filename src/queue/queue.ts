@@ -2,6 +2,7 @@ import { LeaseLostError } from '../errors.js';
 import { planRuns } from '../spec/expand-grid.js';
 import { checkGridSize, DEFAULT_GRID_LIMIT } from '../spec/grid-size.js';
 import type { LoadedSpec } from '../spec/load-spec.js';
+import { describeSpecChanges, differsBeyondGrid } from '../spec/spec-changes.js';
 import type { JsonValue } from '../spec/types.js';
 import type {
   ClaimRequest,
@@ -33,13 +34,20 @@ export interface EnqueueSpecOptions {
   /** Existing runs of the grid in these states go back to PENDING (e.g. FAILED on `labbook run`). */
   requeueStates?: readonly RunState[];
   priority?: number;
+  /** PENDING runs of earlier versions that this grid plans execute this version instead of theirs (and are not planned twice). */
+  movePending?: boolean;
   /** The most runs the grid may plan (default DEFAULT_GRID_LIMIT); a larger one is refused before anything is written. */
   gridLimit?: number;
 }
 
 export interface EnqueueResult {
+  /** The experiment; its specVersion is the version the runs were planned with. */
   experiment: ExperimentRecord;
   counts: EnqueueCounts;
+  /** When the spec is a new version: the one before it and what changed since. */
+  changedFrom?: { version: number; changes: string[] };
+  /** PENDING runs of earlier versions that differ in more than the grid: they execute the version they were planned with. */
+  pendingOfEarlierVersions: number;
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
@@ -66,20 +74,38 @@ export class Queue {
   }
 
   /**
-   * Saves the experiment and adds its runs. Idempotent: runs already in the store are left
-   * alone (COMPLETED ones are the cache) unless their state is in `requeueStates`.
+   * Saves the spec (a changed one as the experiment's next version) and adds its runs, each
+   * planned with that version. Idempotent: runs already in the store are left alone unless
+   * their state is in `requeueStates` (COMPLETED ones are the cache).
    */
   async enqueue(loaded: LoadedSpec, options: EnqueueSpecOptions = {}): Promise<EnqueueResult> {
     checkGridSize(loaded.spec, options.gridLimit ?? DEFAULT_GRID_LIMIT);
     const now = this.clock.now();
-    const experiment = await this.store.saveExperiment(loaded.spec.name, loaded.raw as unknown as JsonValue, now);
+    const raw = loaded.raw as unknown as JsonValue;
+    const before = await this.store.getExperiment(loaded.spec.name);
+    const experiment = await this.store.saveExperiment(loaded.spec.name, raw, now);
+    const versions = await this.store.listSpecVersions(experiment.id);
     const counts = await this.store.enqueueRuns(experiment.id, planRuns(loaded.spec), {
       now,
       retries: loaded.spec.retries,
+      specVersion: experiment.specVersion,
       ...(options.priority !== undefined && { priority: options.priority }),
       ...(options.requeueStates && { requeueStates: options.requeueStates }),
+      ...(options.movePending && { movePending: true }),
     });
-    return { experiment, counts };
+    const previous =
+      before && experiment.specVersion > before.specVersion ? versions.find((v) => v.version === before.specVersion) : undefined;
+    const earlier = versions
+      .filter((version) => version.version < experiment.specVersion && differsBeyondGrid(version.spec, raw))
+      .map((version) => version.version);
+    const pending =
+      earlier.length > 0 ? await this.store.countRuns({ experiments: [experiment.name], states: ['PENDING'], specVersions: earlier }) : [];
+    return {
+      experiment,
+      counts,
+      ...(previous && { changedFrom: { version: previous.version, changes: describeSpecChanges(previous.spec, raw) } }),
+      pendingOfEarlierVersions: pending.reduce((sum, row) => sum + row.count, 0),
+    };
   }
 
   /** Claims up to `limit` runs (see ClaimRequest for the options). */

@@ -112,13 +112,13 @@ export class Worker {
   private readonly backlog: RunRecord[] = [];
   /** Moving mean of how long this worker's runs take, to decide whether claiming ahead pays. */
   private meanRunMs = Number.POSITIVE_INFINITY;
-  private readonly specs = new Map<number, Promise<ExperimentSpec>>();
+  private readonly specs = new Map<string, Promise<ExperimentSpec>>();
   private readonly metrics: MetricBatcher;
   private readonly outcomes: OutcomeWriter;
   private readonly objects: ObjectStore;
   private readonly environment = new EnvironmentCapture();
-  /** Per experiment: the environment of this worker, captured at its first run of it. */
-  private readonly environments = new Map<number, Promise<JsonValue>>();
+  /** Per spec version: the environment of this worker, captured at its first run of it. */
+  private readonly environments = new Map<string, Promise<JsonValue>>();
   private draining = false;
   private killing = false;
   private wake: (() => void) | undefined;
@@ -382,12 +382,12 @@ export class Worker {
   }
 
   /**
-   * The environment is captured once per worker and experiment (git state, machine, Python
+   * The environment is captured once per worker and spec version (git state, machine, Python
    * packages), not per run: runs of one worker session share their code, and a git probe
    * per run would cost more than a short run. The run's own seed is set per run.
    */
   private async environmentOf(run: RunRecord, spec: ExperimentSpec): Promise<JsonValue> {
-    let captured = this.environments.get(run.experimentId);
+    let captured = this.environments.get(specVersionKey(run));
     if (!captured) {
       captured = this.environment.capture({
         cwd: this.options.cwd,
@@ -395,27 +395,33 @@ export class Worker {
         python: this.executors.pythonOf(spec),
         params: {},
       }) as Promise<JsonValue>;
-      this.environments.set(run.experimentId, captured);
+      this.environments.set(specVersionKey(run), captured);
     }
     const seed = run.params.seed;
     return { ...((await captured) as JsonObject), seed: seed === undefined ? null : seed };
   }
 
+  /** The spec a run executes: the version it was planned with, loaded once per worker. */
   private specOf(run: RunRecord): Promise<ExperimentSpec> {
-    let spec = this.specs.get(run.experimentId);
+    let spec = this.specs.get(specVersionKey(run));
     if (!spec) {
       spec = this.loadSpec(run);
-      this.specs.set(run.experimentId, spec);
+      this.specs.set(specVersionKey(run), spec);
     }
     return spec;
   }
 
   private async loadSpec(run: RunRecord): Promise<ExperimentSpec> {
-    const experiment = await this.queue.store.getExperimentById(run.experimentId);
-    if (!experiment) throw new NotRunnableError(run.experiment, 'it is not in the store any more');
+    const store = this.queue.store;
+    // A run recorded by hand has no version: its experiment's spec says it has nothing to execute.
+    const stored =
+      run.specVersion === null
+        ? (await store.getExperimentById(run.experimentId))?.spec
+        : (await store.getSpecVersion(run.experimentId, run.specVersion))?.spec;
+    if (stored === undefined) throw new NotRunnableError(run.experiment, 'its spec is not in the store any more');
     let spec: ExperimentSpec;
     try {
-      spec = specFromRaw(experiment.spec).spec;
+      spec = specFromRaw(stored).spec;
     } catch (error) {
       throw new NotRunnableError(run.experiment, `its stored spec is not valid (${(error as Error).message})`);
     }
@@ -438,6 +444,11 @@ export class Worker {
   private warn(message: string): void {
     this.options.onWarning?.(message);
   }
+}
+
+/** Runs of one experiment and spec version execute the same spec (and record the same command line). */
+function specVersionKey(run: RunRecord): string {
+  return `${run.experimentId}@${run.specVersion}`;
 }
 
 /**

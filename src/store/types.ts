@@ -16,14 +16,30 @@ export interface ExperimentRecord {
   name: string;
   /** The raw spec (overrides applied) as last added; re-normalise with specFromRaw. */
   spec: JsonValue;
+  /** The version that spec is (0 when the experiment's runs were all recorded by hand). */
+  specVersion: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * One version of an experiment's spec: adding a spec unlike the latest version makes the
+ * next one. Each run executes the version it was planned with.
+ */
+export interface SpecVersion {
+  experimentId: number;
+  version: number;
+  /** The raw spec (overrides applied); re-normalise with specFromRaw. */
+  spec: JsonValue;
+  createdAt: number;
 }
 
 export interface RunRecord {
   id: number;
   experimentId: number;
   experiment: string;
+  /** The version of its experiment's spec it executes; null for a run recorded by hand. */
+  specVersion: number | null;
   hash: string;
   params: Params;
   state: RunState;
@@ -68,14 +84,20 @@ export interface EnqueueOptions {
   now: number;
   retries: number;
   priority?: number;
-  /** Existing runs in these states go back to PENDING (e.g. FAILED on `labbook run`). */
+  /** The spec version the runs are planned with (default: the experiment's latest). */
+  specVersion?: number;
+  /** Existing runs in these states go back to PENDING, as the planned version (e.g. FAILED on `labbook run`). */
   requeueStates?: readonly RunState[];
+  /** PENDING runs of other versions with a planned run's parameters execute the planned version instead of keeping theirs. */
+  movePending?: boolean;
 }
 
 export interface EnqueueCounts {
   planned: number;
   added: number;
   requeued: number;
+  /** PENDING runs of other versions that now execute the planned one (EnqueueOptions.movePending). */
+  moved: number;
   /** Existing runs left as they were, by state (COMPLETED ones are the cache). */
   unchanged: Partial<Record<RunState, number>>;
 }
@@ -135,6 +157,8 @@ export interface RunFilter {
   experiments?: readonly string[];
   states?: readonly RunState[];
   ids?: readonly number[];
+  /** Runs planned with these versions of their experiment's spec. */
+  specVersions?: readonly number[];
   /** A query (docs/query.md), e.g. `lr < 0.1 & metrics.val.loss.min < 0.3`; keys resolve among the runs the other fields select. */
   query?: string;
 }
@@ -246,10 +270,14 @@ export interface Store {
   readonly dataDir: string;
   close(): Promise<void>;
 
+  /** Creates the experiment or makes `spec` its latest; a spec unlike its latest version's becomes the next version. */
   saveExperiment(name: string, spec: JsonValue, now: number): Promise<ExperimentRecord>;
   getExperiment(name: string): Promise<ExperimentRecord | undefined>;
   getExperimentById(id: number): Promise<ExperimentRecord | undefined>;
   listExperiments(): Promise<ExperimentRecord[]>;
+  getSpecVersion(experimentId: number, version: number): Promise<SpecVersion | undefined>;
+  /** Oldest first. */
+  listSpecVersions(experimentId: number): Promise<SpecVersion[]>;
 
   /**
    * Adds the runs an experiment does not have yet, batch after batch (a grid of millions is

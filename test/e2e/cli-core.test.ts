@@ -51,7 +51,17 @@ test('add enqueues a spec and is idempotent', async (t) => {
   assert.match((await cli(dir, ['add', 'sweep.yaml'])).stdout, /cv: 4 runs planned: 4 added/);
   assert.match((await cli(dir, ['add', 'sweep.yaml', 'model=svc,knn'])).stdout, /cv: 4 runs planned: 2 added, 2 already PENDING/);
   const json = JSON.parse((await cli(dir, ['add', 'sweep.yaml', '--json'])).stdout);
-  assert.deepEqual(json, { experiment: 'cv', planned: 4, added: 0, requeued: 0, unchanged: { PENDING: 4 } });
+  assert.deepEqual(json, {
+    experiment: 'cv',
+    specVersion: 3,
+    changedFrom: { version: 2, changes: ['parameters'] },
+    planned: 4,
+    added: 0,
+    requeued: 0,
+    moved: 0,
+    unchanged: { PENDING: 4 },
+    pendingOfEarlierVersions: 0,
+  });
 });
 
 test('status counts by state and exits 1 when runs failed', async (t) => {
@@ -93,7 +103,7 @@ test('show gives a run with its error and history', async (t) => {
   await finishRuns(dir, ['fail']);
   const shown = await cli(dir, ['show', '1']);
   assert.equal(shown.code, 0);
-  assert.match(shown.stdout, /run 1 of cv\n\s+hash\s+[0-9a-f]{64}\n\s+state\s+FAILED \(error\)/);
+  assert.match(shown.stdout, /run 1 of cv\n\s+hash\s+[0-9a-f]{64}\n\s+spec\s+version 1\n\s+state\s+FAILED \(error\)/);
   assert.match(shown.stdout, /error\n\s+Traceback \(most recent call last\):\n\s+ValueError: bad C/);
   assert.match(shown.stdout, /RUNNING\s+FAILED\s+1\s+w\s+error: ValueError: bad C/);
   const json = JSON.parse((await cli(dir, ['show', '1', '--json'])).stdout);

@@ -48,7 +48,7 @@ test('ls takes a query (its words joined) and keeps -e, --state and --json', asy
     json.map((r: { id: number }) => r.id),
     [5, 6],
   );
-  assert.deepEqual(Object.keys(json[0] ?? {}).slice(0, 6), ['id', 'experimentId', 'experiment', 'hash', 'params', 'state']);
+  assert.deepEqual(Object.keys(json[0] ?? {}).slice(0, 7), ['id', 'experimentId', 'experiment', 'specVersion', 'hash', 'params', 'state']);
   assert.deepEqual(jsonLines((await cli(dir, ['ls', '--state', 'PENDING', 'dataset == "wine"', '--json'])).stdout).length, 2);
 });
 

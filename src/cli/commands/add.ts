@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { type EnqueueSpecOptions, Queue } from '../../queue/queue.js';
+import { type EnqueueResult, type EnqueueSpecOptions, Queue } from '../../queue/queue.js';
 import { DEFAULT_GRID_LIMIT } from '../../spec/grid-size.js';
 import { loadSpecFile } from '../../spec/load-spec.js';
-import type { EnqueueCounts, RunState } from '../../store/types.js';
+import type { RunState } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
 
 /** Flags `add` and `run` share. */
 export interface EnqueueFlags {
+  movePending?: boolean;
   gridLimit?: string;
 }
 
@@ -22,7 +23,12 @@ export function defineAdd(program: Command, ctx: CliContext): void {
       .option('--retry-failed', 'also put FAILED and CANCELLED runs of this grid back in the queue'),
   ).addHelpText(
     'after',
-    examples('labbook add sweep.yaml', 'labbook add sweep.yaml lr=0.1,0.01 seed=range(3)', 'labbook add sweep.yaml --retry-failed'),
+    `${examples(
+      'labbook add sweep.yaml',
+      'labbook add sweep.yaml lr=0.1,0.01 seed=range(3)',
+      'labbook add sweep.yaml --retry-failed',
+      'labbook add sweep.yaml --move-pending',
+    )}\nA changed spec is a new version of its experiment: runs already queued keep the version they were planned with.\n`,
   );
   bindAction(
     command,
@@ -30,21 +36,24 @@ export function defineAdd(program: Command, ctx: CliContext): void {
     async (ctx, options: GlobalOptions & EnqueueFlags & { retryFailed?: boolean }, file: string, overrides: string[]) => {
       const enqueue = enqueueOptions(ctx, options, options.retryFailed ? ['FAILED', 'CANCELLED'] : []);
       const loaded = loadSpecFile(file, overrides, ctx.cwd);
-      const { experiment, counts } = await withStore(ctx, options, (store) =>
-        new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue),
-      );
-      if (options.json) printJson(ctx, { experiment: experiment.name, ...counts });
-      else print(ctx, describeEnqueue(experiment.name, counts));
+      const result = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue));
+      if (options.json) printJson(ctx, enqueueJson(result));
+      else print(ctx, describeEnqueue(result, enqueue).join('\n'));
       return 0;
     },
   );
 }
 
 export function addEnqueueFlags(command: Command): Command {
-  return command.option(
-    '--grid-limit <runs>',
-    `refuse a grid of more runs than this (default ${DEFAULT_GRID_LIMIT.toLocaleString('en-US')}, or $LABBOOK_GRID_LIMIT)`,
-  );
+  return command
+    .option(
+      '--move-pending',
+      'PENDING runs of earlier versions of the spec execute this version if this grid plans them (else they keep theirs)',
+    )
+    .option(
+      '--grid-limit <runs>',
+      `refuse a grid of more runs than this (default ${DEFAULT_GRID_LIMIT.toLocaleString('en-US')}, or $LABBOOK_GRID_LIMIT)`,
+    );
 }
 
 /** What the flags ask of Queue.enqueue, checked before the store is opened. */
@@ -55,15 +64,47 @@ export function enqueueOptions(ctx: CliContext, flags: EnqueueFlags, requeueStat
       `grid limit '${limit}' (--grid-limit or $LABBOOK_GRID_LIMIT) is not a positive whole number of runs, e.g. --grid-limit 20000000`,
     );
   }
-  return { requeueStates, ...(limit !== undefined && { gridLimit: Number(limit) }) };
+  return {
+    requeueStates,
+    ...(flags.movePending && { movePending: true }),
+    ...(limit !== undefined && { gridLimit: Number(limit) }),
+  };
 }
 
-/** "cv: 45 runs planned: 40 added, 5 already COMPLETED (cached)". */
-export function describeEnqueue(name: string, counts: EnqueueCounts): string {
+function enqueueJson({ experiment, counts, changedFrom, pendingOfEarlierVersions }: EnqueueResult): object {
+  return { experiment: experiment.name, specVersion: experiment.specVersion, ...counts, changedFrom, pendingOfEarlierVersions };
+}
+
+/**
+ * "cv: 45 runs planned: 40 added, 5 already COMPLETED (cached)", after what changed when the
+ * spec is a new version, and before the PENDING runs that keep an earlier one: one line each.
+ */
+export function describeEnqueue(
+  { experiment, counts, changedFrom, pendingOfEarlierVersions }: EnqueueResult,
+  options: EnqueueSpecOptions,
+): string[] {
+  const { name, specVersion } = experiment;
+  const lines: string[] = [];
+  if (changedFrom) {
+    const changes = changedFrom.changes.length > 0 ? changedFrom.changes.join('; ') : 'the same keys and values, written differently';
+    lines.push(`${name}: spec version ${specVersion}, changed since version ${changedFrom.version}: ${changes}`);
+  }
   const parts = [`${counts.added} added`];
   if (counts.requeued) parts.push(`${counts.requeued} requeued`);
+  if (counts.moved) parts.push(`${counts.moved} PENDING moved to version ${specVersion}`);
   for (const [state, n] of Object.entries(counts.unchanged)) {
     parts.push(`${n} already ${state}${state === 'COMPLETED' ? ' (cached)' : ''}`);
   }
-  return `${name}: ${counts.planned} runs planned: ${parts.join(', ')}`;
+  lines.push(`${name}: ${counts.planned} runs planned: ${parts.join(', ')}`);
+  if (pendingOfEarlierVersions > 0) {
+    const runs =
+      pendingOfEarlierVersions === 1
+        ? '1 PENDING run of an earlier version keeps it'
+        : `${pendingOfEarlierVersions} PENDING runs of earlier versions keep theirs`;
+    const how = options.movePending
+      ? 'this grid does not plan them'
+      : `with --move-pending, those this grid plans run as version ${specVersion} instead`;
+    lines.push(`${name}: ${runs} (${how})`);
+  }
+  return lines;
 }

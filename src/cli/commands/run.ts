@@ -58,8 +58,9 @@ async function run(ctx: CommandContext, options: RunOptions, file: string, overr
   const settings = engineSettings(ctx, options, loaded.spec.notify);
   const enqueue = enqueueOptions(ctx, options, options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED']);
   return withStore(ctx, options, async (store) => {
-    const { experiment, counts } = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue);
-    if (!options.json) ctx.log.info(describeEnqueue(experiment.name, counts));
+    const enqueued = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue);
+    const { experiment } = enqueued;
+    if (!options.json) for (const line of describeEnqueue(enqueued, enqueue)) ctx.log.info(line);
     const result = await runSessionHere(ctx, {
       ...settings,
       store,

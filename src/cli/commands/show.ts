@@ -30,6 +30,7 @@ function renderRun(run: RunRecord, events: RunEvent[]): string {
   const lines = [
     `run ${run.id} of ${run.experiment}`,
     `  hash      ${run.hash}`,
+    `  spec      ${run.specVersion === null ? 'none (recorded by hand)' : `version ${run.specVersion}`}`,
     `  state     ${run.state}${run.failureReason ? ` (${run.failureReason})` : ''}`,
     `  attempt   ${run.attempt} (failures ${run.failures} of ${run.retries + 1} allowed, workers lost ${run.losses})`,
     `  worker    ${run.workerId ?? '-'}`,

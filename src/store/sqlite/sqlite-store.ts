@@ -25,7 +25,7 @@ import { cancelRuns, resetRuns } from './sql/change-runs.js';
 import { claimRuns } from './sql/claim-runs.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
 import { getEnvironment, saveEnvironment } from './sql/environments.js';
-import { getExperiment, getExperimentById, listExperiments, saveExperiment } from './sql/experiments.js';
+import { getExperiment, getExperimentById, getSpecVersion, listExperiments, listSpecVersions, saveExperiment } from './sql/experiments.js';
 import { finishRuns } from './sql/finish-run.js';
 import { keyCatalog } from './sql/key-lookup.js';
 import { reapExpiredLeases, renewLeases } from './sql/leases.js';
@@ -78,7 +78,7 @@ export class SqliteStore implements Store {
   }
 
   async saveExperiment(name: string, spec: JsonValue, now: number) {
-    return this.guard(() => saveExperiment(this.sql, name, spec, now));
+    return this.guard(() => saveExperiment(this.db, this.sql, name, spec, now));
   }
   async getExperiment(name: string) {
     return this.guard(() => getExperiment(this.sql, name));
@@ -88,6 +88,12 @@ export class SqliteStore implements Store {
   }
   async listExperiments() {
     return this.guard(() => listExperiments(this.sql));
+  }
+  async getSpecVersion(experimentId: number, version: number) {
+    return this.guard(() => getSpecVersion(this.sql, experimentId, version));
+  }
+  async listSpecVersions(experimentId: number) {
+    return this.guard(() => listSpecVersions(this.sql, experimentId));
   }
 
   async enqueueRuns(experimentId: number, runs: Iterable<readonly NewRun[]>, options: EnqueueOptions) {

@@ -72,7 +72,7 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       const run = await claimOne(store);
       await store.finishRun(leaseOf(run), { kind: 'completed', result: { score: 1 } }, T0 + 1);
       const counts = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }, { i: 1 }, { i: 2 }), { now: T0 + 2, retries: 0 });
-      assert.deepEqual(counts, { planned: 3, added: 1, requeued: 0, unchanged: { COMPLETED: 1, PENDING: 1 } });
+      assert.deepEqual(counts, { planned: 3, added: 1, requeued: 0, moved: 0, unchanged: { COMPLETED: 1, PENDING: 1 } });
       assert.equal((await store.listRuns({})).length, 3);
       assert.deepEqual((await store.getRun(run.id))?.result, { score: 1 });
     });
@@ -87,11 +87,73 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
         retries: 0,
         requeueStates: ['FAILED'],
       });
-      assert.deepEqual(counts, { planned: 2, added: 0, requeued: 1, unchanged: { PENDING: 1 } });
+      assert.deepEqual(counts, { planned: 2, added: 0, requeued: 1, moved: 0, unchanged: { PENDING: 1 } });
       const requeued = await store.getRun(run.id);
       assert.equal(requeued?.state, 'PENDING');
       assert.equal(requeued?.error, null);
       assert.equal(requeued?.failures, 0);
+    });
+
+    test('a spec unlike the latest version is the next version; runs keep the version they were planned with', async (t) => {
+      const store = await makeStore(t);
+      const first = await store.saveExperiment('cv', { v: 1 }, T0);
+      await store.enqueueRuns(first.id, newRuns({ i: 0 }), { now: T0, retries: 0 });
+      assert.equal((await store.saveExperiment('cv', { v: 1 }, T0 + 1)).specVersion, 1);
+      const second = await store.saveExperiment('cv', { v: 2 }, T0 + 2);
+      assert.equal(second.specVersion, 2);
+      await store.enqueueRuns(first.id, newRuns({ i: 1 }), { now: T0 + 2, retries: 0 });
+      assert.deepEqual(
+        (await store.listSpecVersions(first.id)).map((v) => [v.version, v.spec, v.createdAt]),
+        [
+          [1, { v: 1 }, T0],
+          [2, { v: 2 }, T0 + 2],
+        ],
+      );
+      assert.deepEqual((await store.getSpecVersion(first.id, 1))?.spec, { v: 1 });
+      assert.deepEqual(
+        (await store.listRuns({})).map((r) => [r.params.i, r.specVersion]),
+        [
+          [0, 1],
+          [1, 2],
+        ],
+      );
+      assert.deepEqual(
+        (await store.listRuns({ specVersions: [1] })).map((r) => r.params.i),
+        [0],
+      );
+    });
+
+    test('a PENDING run of an earlier version keeps it, or is moved to the planned version when asked', async (t) => {
+      const store = await makeStore(t);
+      const experiment = await experimentWithRuns(store, 1);
+      await store.saveExperiment('exp', { name: 'exp', retries: 2 }, T0 + 1);
+      const kept = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), { now: T0 + 1, retries: 2 });
+      assert.deepEqual(kept, { planned: 1, added: 0, requeued: 0, moved: 0, unchanged: { PENDING: 1 } });
+      const moved = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), { now: T0 + 2, retries: 2, movePending: true });
+      assert.deepEqual(moved, { planned: 1, added: 0, requeued: 0, moved: 1, unchanged: {} });
+      const [run] = await store.listRuns({});
+      assert.equal(run?.specVersion, 2);
+      assert.deepEqual(
+        (await store.listRunEvents(run!.id)).map((e) => [e.fromState, e.toState, e.reason]),
+        [
+          [null, 'PENDING', 'enqueued'],
+          ['PENDING', 'PENDING', 'moved to spec version 2'],
+        ],
+      );
+    });
+
+    test('a requeued run is planned with the new version', async (t) => {
+      const store = await makeStore(t);
+      const experiment = await experimentWithRuns(store, 1);
+      const run = await claimOne(store);
+      await store.finishRun(leaseOf(run), { kind: 'failed', reason: 'error', error: 'boom' }, T0 + 1);
+      await store.saveExperiment('exp', { name: 'exp', command: 'fixed' }, T0 + 2);
+      const counts = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), { now: T0 + 2, retries: 0, requeueStates: ['FAILED'] });
+      assert.equal(counts.requeued, 1);
+      assert.deepEqual(
+        (await store.listRuns({})).map((r) => [r.id, r.state, r.specVersion]),
+        [[run.id, 'PENDING', 2]],
+      );
     });
 
     test('claim leases runs in priority then insertion order, never the same run twice', async (t) => {

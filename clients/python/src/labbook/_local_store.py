@@ -19,8 +19,8 @@ from ._store_location import DB_FILE
 
 __all__ = ["LocalStore", "MIN_SCHEMA"]
 
-# Schema 2 added checkpoints, metrics and artifacts; later migrations only add.
-MIN_SCHEMA = 2
+# Schema 4 finds a run by its hash through run_hashes (runs of other spec versions may share it).
+MIN_SCHEMA = 4
 
 _EVENT = "INSERT INTO run_events (run_id, at, from_state, to_state, attempt, worker_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
@@ -68,8 +68,11 @@ class LocalStore:
             (experiment_id,) = self.db.execute("SELECT id FROM experiments WHERE name = ?", (experiment,)).fetchone()
             digest = run_hash(params)
             row = self.db.execute(
-                "SELECT id, state, attempt, lease_owner, lease_expires_at FROM runs WHERE experiment_id = ? AND hash = ?",
-                (experiment_id, digest),
+                """SELECT r.id, r.state, r.attempt, r.lease_owner, r.lease_expires_at
+                   FROM run_hashes k JOIN runs r ON r.id = k.run_id
+                   WHERE k.hash_prefix = substr(?1, 1, 16) AND k.experiment_id = ?2 AND r.hash = ?1
+                   ORDER BY r.id DESC LIMIT 1""",
+                (digest, experiment_id),
             ).fetchone()
             if row is None:
                 cursor = self.db.execute(

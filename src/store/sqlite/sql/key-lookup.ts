@@ -1,5 +1,6 @@
 import type { KeyCatalog, KeyLookup } from '../../../query/keys.js';
 import type { StatementCache } from '../statement-cache.js';
+import { RUN_SPEC } from './run-row.js';
 
 const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
 
@@ -14,7 +15,7 @@ export function sqliteKeyLookup(sql: StatementCache, scope: { where: string; par
   let catalog: KeyCatalog | undefined;
   return {
     hasParam: (segments) => exists('json_type(r.params, ?) IS NOT NULL', path('$', segments)),
-    hasSetting: (segments) => exists('json_type(e.spec, ?) IS NOT NULL', path('$.settings', segments)),
+    hasSetting: (segments) => exists(`json_type(${RUN_SPEC}, ?) IS NOT NULL`, path('$.settings', segments)),
     hasMetric: (key) => exists('EXISTS (SELECT 1 FROM metric_summaries m WHERE m.run_id = r.id AND m.key = ?)', key),
     hasResult: (segments) => exists('json_type(r.result, ?) IS NOT NULL', path('$', segments)),
     hasRuns: () => exists('?', 1),
@@ -44,7 +45,7 @@ export function keyCatalog(sql: StatementCache, scope: { where: string; params: 
     .all(...scope.params) as Array<{ key: string }>;
   return {
     params: leaves('r.params', '$'),
-    settings: leaves('e.spec', '$.settings'),
+    settings: leaves(RUN_SPEC, '$.settings'),
     metrics: metrics.map((row) => row.key),
     results: leaves('r.result', '$'),
   };

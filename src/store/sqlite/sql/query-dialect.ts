@@ -1,5 +1,6 @@
 import type { QueryDialect, SqlFragment } from '../../../query/dialect.js';
 import type { JsonSource, MetricStat, RunField } from '../../../query/keys.js';
+import { RUN_SPEC } from './run-row.js';
 
 /** Run fields over `runs r JOIN experiments e`; times are epoch milliseconds, duration seconds. */
 const FIELDS: Record<RunField, string> = {
@@ -18,7 +19,7 @@ const FIELDS: Record<RunField, string> = {
 
 const SOURCES: Record<JsonSource, { column: string; root: string }> = {
   params: { column: 'r.params', root: '$' },
-  settings: { column: 'e.spec', root: '$.settings' },
+  settings: { column: RUN_SPEC, root: '$.settings' },
   result: { column: 'r.result', root: '$' },
 };
 

@@ -33,5 +33,9 @@ export function scopeSql(filter: RunFilter): { where: string; params: unknown[] 
     clauses.push('r.id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(filter.ids));
   }
+  if (filter.specVersions) {
+    clauses.push('r.spec_version IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.specVersions));
+  }
   return { where: clauses.length ? clauses.join(' AND ') : '1', params };
 }

@@ -1,7 +1,7 @@
 import type { RunEvent, RunRecord, RunState } from '../../types.js';
 
 /** Columns selected for a RunRecord; `r` is runs, `e` is experiments. */
-export const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.hash, r.params, r.state, r.priority, r.attempt,
+export const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.spec_version, r.hash, r.params, r.state, r.priority, r.attempt,
   r.failures, r.losses, r.retries, r.lease_owner, r.lease_expires_at, r.worker_id, r.created_at, r.queued_at,
   r.started_at, r.finished_at, r.exit_code, r.failure_reason, r.error, r.result`;
 
@@ -9,6 +9,7 @@ export interface RunRow {
   id: number;
   experiment_id: number;
   experiment: string;
+  spec_version: number | null;
   hash: string;
   params: string;
   state: RunState;
@@ -35,6 +36,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     id: row.id,
     experimentId: row.experiment_id,
     experiment: row.experiment,
+    specVersion: row.spec_version,
     hash: row.hash,
     params: JSON.parse(row.params),
     state: row.state,
@@ -56,6 +58,12 @@ export function toRunRecord(row: RunRow): RunRecord {
     result: row.result === null ? null : JSON.parse(row.result),
   };
 }
+
+/**
+ * The raw spec a run executes (`r` is runs, `e` experiments): its version's, or the
+ * experiment's latest for a run recorded by hand. Its settings are the run's settings.
+ */
+export const RUN_SPEC = `coalesce((SELECT v.spec FROM spec_versions v WHERE v.experiment_id = r.experiment_id AND v.version = r.spec_version), e.spec)`;
 
 export interface RunEventRow {
   id: number;
