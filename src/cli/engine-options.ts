@@ -36,9 +36,9 @@ export function addEngineOptions(command: Command): Command {
     )
     .option(
       '--report <file>',
-      "also write the outcome as JSON to FILE: counts, failures, the ids of the runs started here ('started') and every run " +
-        "of the experiments as 'labbook ls --json' shows them ('runs'), or the error that stopped it ('error': code and " +
-        'message); for scripts that drive the engine',
+      "also write the outcome as JSON to FILE: counts, failures, the ids of the runs started here ('started') and the runs " +
+        "as 'labbook ls --json' shows them ('runs': every run of the experiments; for 'run', those of the spec's settings " +
+        "and command), or the error that stopped it ('error': code and message); for scripts that drive the engine",
     );
 }
 
@@ -83,7 +83,7 @@ function parseLeaseMs(text: string | undefined): number {
 
 /**
  * The end of a session: counts, failures with their first error line, and the exit status;
- * with --report, the same and every run of the session's experiments (`runs`) in a file.
+ * with --report, the same and the runs `runs` lists in a file.
  */
 export async function reportSession(
   ctx: CliContext,

@@ -2,6 +2,7 @@ import { LeaseLostError } from '../errors.js';
 import { planRuns } from '../spec/expand-grid.js';
 import { checkGridSize, DEFAULT_GRID_LIMIT } from '../spec/grid-size.js';
 import type { LoadedSpec } from '../spec/load-spec.js';
+import { runSetupOf } from '../spec/run-setup.js';
 import { describeSpecChanges, differsBeyondGrid } from '../spec/spec-changes.js';
 import type { JsonValue } from '../spec/types.js';
 import type {
@@ -44,6 +45,8 @@ export interface EnqueueResult {
   /** The experiment; its specVersion is the version the runs were planned with. */
   experiment: ExperimentRecord;
   counts: EnqueueCounts;
+  /** The versions of the same settings and command as this one: their runs are this spec's runs. */
+  equivalentVersions: number[];
   /** When the spec is a new version: the one before it and what changed since. */
   changedFrom?: { version: number; changes: string[] };
   /** PENDING runs of earlier versions that differ in more than the grid: they execute the version they were planned with. */
@@ -76,7 +79,9 @@ export class Queue {
   /**
    * Saves the spec (a changed one as the experiment's next version) and adds its runs, each
    * planned with that version. Idempotent: runs already in the store are left alone unless
-   * their state is in `requeueStates` (COMPLETED ones are the cache).
+   * their state is in `requeueStates`. A run with the same parameters, settings and command
+   * is the spec's own (a COMPLETED one is the cache); one of other settings or another
+   * command stays in the store as it is, and the run is planned anew beside it.
    */
   async enqueue(loaded: LoadedSpec, options: EnqueueSpecOptions = {}): Promise<EnqueueResult> {
     checkGridSize(loaded.spec, options.gridLimit ?? DEFAULT_GRID_LIMIT);
@@ -85,10 +90,13 @@ export class Queue {
     const before = await this.store.getExperiment(loaded.spec.name);
     const experiment = await this.store.saveExperiment(loaded.spec.name, raw, now);
     const versions = await this.store.listSpecVersions(experiment.id);
+    const setup = runSetupOf(raw);
+    const equivalentVersions = versions.filter((version) => runSetupOf(version.spec) === setup).map((version) => version.version);
     const counts = await this.store.enqueueRuns(experiment.id, planRuns(loaded.spec), {
       now,
       retries: loaded.spec.retries,
       specVersion: experiment.specVersion,
+      equivalentVersions,
       ...(options.priority !== undefined && { priority: options.priority }),
       ...(options.requeueStates && { requeueStates: options.requeueStates }),
       ...(options.movePending && { movePending: true }),
@@ -103,6 +111,7 @@ export class Queue {
     return {
       experiment,
       counts,
+      equivalentVersions,
       ...(previous && { changedFrom: { version: previous.version, changes: describeSpecChanges(previous.spec, raw) } }),
       pendingOfEarlierVersions: pending.reduce((sum, row) => sum + row.count, 0),
     };

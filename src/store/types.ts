@@ -86,7 +86,16 @@ export interface EnqueueOptions {
   priority?: number;
   /** The spec version the runs are planned with (default: the experiment's latest). */
   specVersion?: number;
-  /** Existing runs in these states go back to PENDING, as the planned version (e.g. FAILED on `labbook run`). */
+  /**
+   * The versions of the same settings and command as the planned one (default: the planned
+   * version alone): their runs are the plan's own, and a COMPLETED one is the cache. A run of
+   * another version is not; the run is planned anew beside it.
+   */
+  equivalentVersions?: readonly number[];
+  /**
+   * Existing runs in these states go back to PENDING, as the planned version (e.g. FAILED on
+   * `labbook run`); of other versions, only FAILED and CANCELLED ones (a result is kept).
+   */
   requeueStates?: readonly RunState[];
   /** PENDING runs of other versions with a planned run's parameters execute the planned version instead of keeping theirs. */
   movePending?: boolean;
@@ -94,7 +103,9 @@ export interface EnqueueOptions {
 
 export interface EnqueueCounts {
   planned: number;
+  /** New runs, `replanned` of them beside runs of their parameters with other settings or another command. */
   added: number;
+  replanned: number;
   requeued: number;
   /** PENDING runs of other versions that now execute the planned one (EnqueueOptions.movePending). */
   moved: number;

@@ -57,6 +57,7 @@ test('add enqueues a spec and is idempotent', async (t) => {
     changedFrom: { version: 2, changes: ['parameters'] },
     planned: 4,
     added: 0,
+    replanned: 0,
     requeued: 0,
     moved: 0,
     unchanged: { PENDING: 4 },

@@ -157,3 +157,20 @@ export async function train(ctx: Ctx, config: { lr: number }): Promise<{ score: 
     [0.1, 0.05],
   );
 });
+
+test('a function spec added, then run, plans its runs once: its function is named from the spec file either way', async (t) => {
+  const dir = await project(t, 'name: fns\nparameters:\n  x: [1, 2]\nfunction: ./fn.mjs#train\n');
+  writeFileSync(join(dir, 'fn.mjs'), 'export const train = async (ctx, config) => ({ x: config.x });\n');
+  assert.equal((await cli(dir, ['add', 'sweep.yaml'])).code, 0);
+  const run = await cli(dir, ['run', 'sweep.yaml'], { env: processEnv() });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^labbook: fns: 2 runs planned: 0 added, 2 already PENDING$/m);
+  const store = await projectStore(t, dir);
+  assert.deepEqual(
+    (await store.listRuns({})).map((r) => [r.id, r.state, r.specVersion, r.result]),
+    [
+      [1, 'COMPLETED', 1, { x: 1 }],
+      [2, 'COMPLETED', 1, { x: 2 }],
+    ],
+  );
+});

@@ -70,3 +70,42 @@ def test_the_papers_listing_runs_45_cross_validations(project):
     assert done.stdout.count("Task completed") == 45 and "All tasks completed" in done.stdout
     runs = labbook_json(project, "ls")
     assert len(runs) == 45 and all(r["state"] == "COMPLETED" for r in runs)
+
+
+# A cross-validation that returns what it was given: n_fold from the settings, k from the grid.
+CHANGING_SETTING = textwrap.dedent(
+    """
+    import os
+    import labbook.compat.memento as memento
+
+    def exp_func(context, config):
+        return config.settings["n_fold"] * 100 + config.k
+
+    matrix = {"parameters": {"k": [1, 2]}, "settings": {"n_fold": int(os.environ["N_FOLD"])}}
+    results = memento.Memento(exp_func).run(matrix)
+    print([r.inner for r in results], [r.was_cached for r in results])
+    """
+)
+
+
+def test_a_changed_setting_gives_new_results_and_the_old_value_its_cached_ones(project):
+    def run(n_fold):
+        return run_python(CHANGING_SETTING, cwd=project, env={"N_FOLD": str(n_fold)}).stdout.splitlines()[-1]
+
+    assert run(5) == "[501, 502] [False, False]"
+    assert run(10) == "[1001, 1002] [False, False]"
+    assert run(5) == "[501, 502] [True, True]"
+    runs = labbook_json(project, "ls")
+    assert sorted(r["result"] for r in runs) == [501, 502, 1001, 1002]
+
+
+def test_a_run_queued_with_other_settings_is_refused_not_run_with_these(project):
+    (project / "queued.json").write_text(
+        '{"name": "main.exp_func", "parameters": {"k": [1]}, "settings": {"n_fold": 5}, "driver": "python"}'
+    )
+    labbook_json(project, "add", "queued.json")
+    done = run_python(CHANGING_SETTING, cwd=project, env={"N_FOLD": "10"})
+    assert done.stdout.splitlines()[-1] == "[1001, 1002] [False, False]"
+    assert "labbook: run 1 was planned with the settings {'n_fold': 5}, not those this script gives" in done.stderr
+    [queued] = [r for r in labbook_json(project, "ls") if r["id"] == 1]
+    assert (queued["state"], queued["result"]) == ("FAILED", None)

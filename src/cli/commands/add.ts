@@ -1,8 +1,9 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { type EnqueueResult, type EnqueueSpecOptions, Queue } from '../../queue/queue.js';
 import { DEFAULT_GRID_LIMIT } from '../../spec/grid-size.js';
-import { loadSpecFile } from '../../spec/load-spec.js';
+import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import type { RunState } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
@@ -35,7 +36,7 @@ export function defineAdd(program: Command, ctx: CliContext): void {
     ctx,
     async (ctx, options: GlobalOptions & EnqueueFlags & { retryFailed?: boolean }, file: string, overrides: string[]) => {
       const enqueue = enqueueOptions(ctx, options, options.retryFailed ? ['FAILED', 'CANCELLED'] : []);
-      const loaded = loadSpecFile(file, overrides, ctx.cwd);
+      const loaded = loadSpecToEnqueue(ctx, file, overrides);
       const result = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue));
       if (options.json) printJson(ctx, enqueueJson(result));
       else print(ctx, describeEnqueue(result, enqueue).join('\n'));
@@ -54,6 +55,19 @@ export function addEnqueueFlags(command: Command): Command {
       '--grid-limit <runs>',
       `refuse a grid of more runs than this (default ${DEFAULT_GRID_LIMIT.toLocaleString('en-US')}, or $LABBOOK_GRID_LIMIT)`,
     );
+}
+
+/**
+ * The spec as `add` and `run` enqueue it. Its `function: ./train.ts#train` is relative to the
+ * spec file; workers elsewhere need it absolute, and the same function must be the same run
+ * setup whichever command added it.
+ */
+export function loadSpecToEnqueue(ctx: CliContext, file: string, overrides: string[]): LoadedSpec {
+  const loaded = loadSpecFile(file, overrides, ctx.cwd);
+  const reference = loaded.spec.function;
+  if (reference === undefined || isAbsolute(reference)) return loaded;
+  const absolute = resolve(dirname(resolve(ctx.cwd, file)), reference);
+  return { spec: { ...loaded.spec, function: absolute }, raw: { ...loaded.raw, function: absolute } };
 }
 
 /** What the flags ask of Queue.enqueue, checked before the store is opened. */
@@ -89,7 +103,10 @@ export function describeEnqueue(
     const changes = changedFrom.changes.length > 0 ? changedFrom.changes.join('; ') : 'the same keys and values, written differently';
     lines.push(`${name}: spec version ${specVersion}, changed since version ${changedFrom.version}: ${changes}`);
   }
-  const parts = [`${counts.added} added`];
+  const anew = counts.replanned
+    ? ` (${counts.replanned} anew: the runs of their parameters have other settings or another command, and stay in the store as they are)`
+    : '';
+  const parts = [`${counts.added} added${anew}`];
   if (counts.requeued) parts.push(`${counts.requeued} requeued`);
   if (counts.moved) parts.push(`${counts.moved} PENDING moved to version ${specVersion}`);
   for (const [state, n] of Object.entries(counts.unchanged)) {

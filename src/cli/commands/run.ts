@@ -1,16 +1,14 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SpecError } from '../../errors.js';
 import { Queue } from '../../queue/queue.js';
 import { DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../../runner/driver-executor.js';
 import { DriverNotRunningError } from '../../runner/runner-errors.js';
 import { executesRuns } from '../../spec/executes-runs.js';
-import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type CommandContext, type GlobalOptions, withStore } from '../context.js';
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
 import { runSessionHere } from '../session-controls.js';
-import { addEnqueueFlags, describeEnqueue, type EnqueueFlags, enqueueOptions } from './add.js';
+import { addEnqueueFlags, describeEnqueue, type EnqueueFlags, enqueueOptions, loadSpecToEnqueue } from './add.js';
 
 interface RunOptions extends GlobalOptions, EngineOptions, EnqueueFlags {
   rerun?: boolean;
@@ -41,7 +39,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
 }
 
 async function run(ctx: CommandContext, options: RunOptions, file: string, overrides: string[]): Promise<number> {
-  const loaded = withAbsoluteFunction(loadSpecFile(file, overrides, ctx.cwd), resolve(ctx.cwd, file));
+  const loaded = loadSpecToEnqueue(ctx, file, overrides);
   if (!executesRuns(loaded.spec)) {
     throw new SpecError([
       {
@@ -69,14 +67,8 @@ async function run(ctx: CommandContext, options: RunOptions, file: string, overr
       waitForOthers: true,
       ...(loaded.spec.driver && { runsPerSlot: DRIVER_RUNS_PER_SLOT }),
     });
-    return reportSession(ctx, options, result, () => store.listRuns({ experiments: [experiment.name] }));
+    // The runs of this spec's settings and command: a run of the same parameters with other ones is not its result.
+    const runs = () => store.listRuns({ experiments: [experiment.name], specVersions: enqueued.equivalentVersions });
+    return reportSession(ctx, options, result, runs);
   });
-}
-
-/** A spec's `function: ./train.ts#train` is relative to the spec file; workers elsewhere need it absolute. */
-function withAbsoluteFunction(loaded: LoadedSpec, specFile: string): LoadedSpec {
-  const reference = loaded.spec.function;
-  if (reference === undefined || isAbsolute(reference)) return loaded;
-  const absolute = resolve(dirname(specFile), reference);
-  return { spec: { ...loaded.spec, function: absolute }, raw: { ...loaded.raw, function: absolute } };
 }

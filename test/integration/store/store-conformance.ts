@@ -72,7 +72,7 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       const run = await claimOne(store);
       await store.finishRun(leaseOf(run), { kind: 'completed', result: { score: 1 } }, T0 + 1);
       const counts = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }, { i: 1 }, { i: 2 }), { now: T0 + 2, retries: 0 });
-      assert.deepEqual(counts, { planned: 3, added: 1, requeued: 0, moved: 0, unchanged: { COMPLETED: 1, PENDING: 1 } });
+      assert.deepEqual(counts, { planned: 3, added: 1, replanned: 0, requeued: 0, moved: 0, unchanged: { COMPLETED: 1, PENDING: 1 } });
       assert.equal((await store.listRuns({})).length, 3);
       assert.deepEqual((await store.getRun(run.id))?.result, { score: 1 });
     });
@@ -87,7 +87,7 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
         retries: 0,
         requeueStates: ['FAILED'],
       });
-      assert.deepEqual(counts, { planned: 2, added: 0, requeued: 1, moved: 0, unchanged: { PENDING: 1 } });
+      assert.deepEqual(counts, { planned: 2, added: 0, replanned: 0, requeued: 1, moved: 0, unchanged: { PENDING: 1 } });
       const requeued = await store.getRun(run.id);
       assert.equal(requeued?.state, 'PENDING');
       assert.equal(requeued?.error, null);
@@ -123,18 +123,69 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       );
     });
 
-    test('a PENDING run of an earlier version keeps it, or is moved to the planned version when asked', async (t) => {
+    test('a COMPLETED run of other settings stays, even on --rerun, and its parameters are planned anew beside it', async (t) => {
+      const store = await makeStore(t);
+      const experiment = await experimentWithRuns(store, 1);
+      const done = await claimOne(store);
+      await store.finishRun(leaseOf(done), { kind: 'completed', result: { k: 1 } }, T0 + 1);
+      await store.saveExperiment('exp', { name: 'exp', settings: { k: 2 } }, T0 + 2);
+      const counts = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), {
+        now: T0 + 2,
+        retries: 0,
+        specVersion: 2,
+        requeueStates: ['FAILED', 'CANCELLED', 'COMPLETED'],
+      });
+      assert.deepEqual(counts, { planned: 1, added: 1, replanned: 1, requeued: 0, moved: 0, unchanged: {} });
+      assert.deepEqual(
+        (await store.listRuns({})).map((r) => [r.params.i, r.specVersion, r.state, r.result]),
+        [
+          [0, 1, 'COMPLETED', { k: 1 }],
+          [0, 2, 'PENDING', null],
+        ],
+      );
+      const again = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), {
+        now: T0 + 3,
+        retries: 0,
+        specVersion: 3,
+        equivalentVersions: [1, 3],
+      });
+      assert.deepEqual(again.unchanged, { COMPLETED: 1 }, 'a COMPLETED run of an equivalent version is the cache');
+    });
+
+    test("a PENDING run of an equivalent version is the plan's own: left alone, or moved to the planned version when asked", async (t) => {
       const store = await makeStore(t);
       const experiment = await experimentWithRuns(store, 1);
       await store.saveExperiment('exp', { name: 'exp', retries: 2 }, T0 + 1);
-      const kept = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), { now: T0 + 1, retries: 2 });
-      assert.deepEqual(kept, { planned: 1, added: 0, requeued: 0, moved: 0, unchanged: { PENDING: 1 } });
-      const moved = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), { now: T0 + 2, retries: 2, movePending: true });
-      assert.deepEqual(moved, { planned: 1, added: 0, requeued: 0, moved: 1, unchanged: {} });
-      const [run] = await store.listRuns({});
-      assert.equal(run?.specVersion, 2);
+      const options = { now: T0 + 1, retries: 2, equivalentVersions: [1, 2] };
+      const kept = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), options);
+      assert.deepEqual(kept, { planned: 1, added: 0, replanned: 0, requeued: 0, moved: 0, unchanged: { PENDING: 1 } });
+      const moved = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), { ...options, movePending: true });
+      assert.deepEqual(moved, { planned: 1, added: 0, replanned: 0, requeued: 0, moved: 1, unchanged: {} });
       assert.deepEqual(
-        (await store.listRunEvents(run!.id)).map((e) => [e.fromState, e.toState, e.reason]),
+        (await store.listRuns({})).map((r) => [r.params.i, r.specVersion]),
+        [[0, 2]],
+      );
+    });
+
+    test('a PENDING run of another command keeps its version and its parameters are planned anew, unless it is moved', async (t) => {
+      const store = await makeStore(t);
+      const experiment = await experimentWithRuns(store, 2);
+      await store.saveExperiment('exp', { name: 'exp', command: 'echo 2' }, T0 + 1);
+      const added = await store.enqueueRuns(experiment.id, newRuns({ i: 0 }), { now: T0 + 1, retries: 0 });
+      assert.deepEqual(added, { planned: 1, added: 1, replanned: 1, requeued: 0, moved: 0, unchanged: {} });
+      const moved = await store.enqueueRuns(experiment.id, newRuns({ i: 1 }), { now: T0 + 2, retries: 0, movePending: true });
+      assert.deepEqual(moved, { planned: 1, added: 0, replanned: 0, requeued: 0, moved: 1, unchanged: {} });
+      const runs = await store.listRuns({});
+      assert.deepEqual(
+        runs.map((r) => [r.params.i, r.specVersion, r.state]),
+        [
+          [0, 1, 'PENDING'],
+          [1, 2, 'PENDING'],
+          [0, 2, 'PENDING'],
+        ],
+      );
+      assert.deepEqual(
+        (await store.listRunEvents(runs[1]!.id)).map((e) => [e.fromState, e.toState, e.reason]),
         [
           [null, 'PENDING', 'enqueued'],
           ['PENDING', 'PENDING', 'moved to spec version 2'],

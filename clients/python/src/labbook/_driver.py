@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-from ._canonical import run_hash
+from ._canonical import canonical_json, run_hash
 from ._cli import Cli
 from ._errors import CliError
 from ._config import Config
@@ -99,21 +99,32 @@ def drive_grid(grid: Grid, make_call: CallFactory, engine_args: Sequence[str] = 
     its parameters as the objects; returns one RunResult per run, in grid order."""
     cli = cli or Cli()
     by_hash = grid.by_hash()
-    runs, completed_before = drive(grid.spec(), _handler(by_hash, make_call), engine_args, notify, cli)
+    spec = grid.spec()
+    runs, completed_before = drive(spec, _handler(by_hash, canonical_json(spec["settings"]), make_call), engine_args, notify, cli)
     return results_of(runs, completed_before, ensure_store(cli), by_hash)
 
 
-def _handler(by_hash: Mapping[str, Dict[str, Any]], make_call: CallFactory) -> Callable[[Mapping[str, str]], int]:
+def _handler(by_hash: Mapping[str, Dict[str, Any]], settings: str, make_call: CallFactory) -> Callable[[Mapping[str, str]], int]:
+    """Runs with the grid's parameters and settings (as canonical JSON) call `make_call`; a
+    run queued by an earlier version of the script is refused: the objects this script has
+    are not what it was planned with."""
+
     def handle(env: Mapping[str, str]) -> int:
         params = json.loads(env.get("LABBOOK_PARAMS") or "{}")
         config = by_hash.get(run_hash(params))
         if config is None:
-            sys.stderr.write(
-                f"labbook: run {env.get('LABBOOK_RUN_ID')} has parameters {params} that are not in the grid this script "
-                "gave; run the script that added it, or cancel it (labbook cancel)\n"
-            )
-            return 2
+            return _refuse(env, f"has parameters {params} that are not in the grid this script gives")
+        planned = json.loads(env.get("LABBOOK_SETTINGS") or "{}")
+        if canonical_json(planned) != settings:
+            return _refuse(env, f"was planned with the settings {planned}, not those this script gives")
         return run_in_context(env, make_call(config))
+
+    return handle
+
+
+def _refuse(env: Mapping[str, str], why: str) -> int:
+    sys.stderr.write(f"labbook: run {env.get('LABBOOK_RUN_ID')} {why}; run the script that added it, or cancel it (labbook cancel)\n")
+    return 2
 
     return handle
 

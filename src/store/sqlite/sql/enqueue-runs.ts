@@ -23,13 +23,16 @@ interface ExistingRun {
   spec_version: number | null;
 }
 
-type Decision = { kind: 'add' } | { kind: 'requeue' | 'move' | 'unchanged'; run: ExistingRun };
+type Decision = { kind: 'add'; replanned: boolean } | { kind: 'requeue' | 'move' | 'unchanged'; run: ExistingRun };
 
 /**
- * Adds planned runs, batch by batch. A run of the experiment with a planned run's parameters
- * is requeued (state in `requeueStates`), moved to the planned version (PENDING,
- * `movePending`) or left alone (a COMPLETED one is the cache); without one, the run is added
- * as the planned version.
+ * Adds planned runs, batch by batch. The runs of the experiment with a planned run's
+ * parameters are its own when their version has the same settings and command (the
+ * equivalent versions): its own run is requeued (state in `requeueStates`), moved to the
+ * planned version (PENDING, `movePending`) or left alone (a COMPLETED one is the cache).
+ * Runs of other settings or another command are not the plan's and stay as they are, but
+ * for a PENDING one moved when asked and a FAILED or CANCELLED one requeued when asked,
+ * as the planned version; else the run is added beside them.
  *
  * A planner never plans a run twice, so the runs of earlier batches of the same add need no
  * keys before their transaction ends: each transaction writes the keys of its new runs at
@@ -45,36 +48,46 @@ export function enqueueRuns(
   const specVersion =
     options.specVersion ??
     (sql.get('SELECT coalesce(max(version), 0) AS v FROM spec_versions WHERE experiment_id = ?').get(experimentId) as { v: number }).v;
+  const equivalent = new Set(options.equivalentVersions ?? [specVersion]);
   const requeueStates = new Set<RunState>(options.requeueStates ?? []);
   const { now } = options;
   const priority = options.priority ?? 0;
   const statements = prepare(sql);
-  const counts: EnqueueCounts = { planned: 0, added: 0, requeued: 0, moved: 0, unchanged: {} };
+  const counts: EnqueueCounts = { planned: 0, added: 0, replanned: 0, requeued: 0, moved: 0, unchanged: {} };
 
-  const decide = (run: ExistingRun): Decision => {
-    if (requeueStates.has(run.state)) return { kind: 'requeue', run };
-    if (run.state === 'PENDING' && run.spec_version !== specVersion && options.movePending) return { kind: 'move', run };
-    return { kind: 'unchanged', run };
+  const decide = (runs: ExistingRun[]): Decision => {
+    const own = runs.find((run) => run.spec_version !== null && equivalent.has(run.spec_version));
+    if (own) {
+      if (requeueStates.has(own.state)) return { kind: 'requeue', run: own };
+      if (own.state === 'PENDING' && own.spec_version !== specVersion && options.movePending) return { kind: 'move', run: own };
+      return { kind: 'unchanged', run: own };
+    }
+    const pending = options.movePending ? runs.find((run) => run.state === 'PENDING') : undefined;
+    if (pending) return { kind: 'move', run: pending };
+    // A failed run has no result to keep: retried, it is a run of the planned version.
+    const failed = runs.findLast((run) => (run.state === 'FAILED' || run.state === 'CANCELLED') && requeueStates.has(run.state));
+    if (failed) return { kind: 'requeue', run: failed };
+    return { kind: 'add', replanned: true };
   };
 
   // Whether the experiment has no runs but those this add made: then a planned run has none
   // to look up (a fresh grid is added without a look-up per run, 2 s of a million-run add).
   let alone = false;
   let lastId: number | undefined;
-  const existingOf = (batch: readonly NewRun[]): Map<string, ExistingRun> => {
+  const existingOf = (batch: readonly NewRun[]): Map<string, ExistingRun[]> => {
     if (alone) return new Map();
-    const runs = statements.existing.all(experimentId, JSON.stringify(batch.map((run) => run.hash))) as ExistingRun[];
-    return new Map(runs.map((run) => [run.hash, run]));
+    return groupByHash(statements.existing.all(experimentId, JSON.stringify(batch.map((run) => run.hash))) as ExistingRun[]);
   };
 
   const enqueueBatch = (batch: readonly NewRun[]): void => {
     const existing = existingOf(batch);
     const fresh: NewRun[] = [];
     for (const run of batch) {
-      const found = existing.get(run.hash);
-      const decision: Decision = found ? decide(found) : { kind: 'add' };
+      const runs = existing.get(run.hash);
+      const decision: Decision = runs ? decide(runs) : { kind: 'add', replanned: false };
       if (decision.kind === 'add') {
         fresh.push(run);
+        if (decision.replanned) counts.replanned++;
       } else if (decision.kind === 'requeue') {
         statements.requeue.run(options.retries, now, specVersion, decision.run.id);
         statements.event.run(decision.run.id, now, decision.run.state, 'PENDING', decision.run.attempt, null, 'requeued');
@@ -165,4 +178,14 @@ function prepare(sql: StatementCache) {
       `INSERT INTO run_events (run_id, at, from_state, to_state, attempt, reason) SELECT id, ?, NULL, 'PENDING', 0, 'enqueued' FROM runs WHERE id > ?`,
     ),
   };
+}
+
+function groupByHash(runs: readonly ExistingRun[]): Map<string, ExistingRun[]> {
+  const byHash = new Map<string, ExistingRun[]>();
+  for (const run of runs) {
+    const group = byHash.get(run.hash);
+    if (group) group.push(run);
+    else byHash.set(run.hash, [run]);
+  }
+  return byHash;
 }
