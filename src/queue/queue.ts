@@ -77,8 +77,8 @@ export class Queue {
   }
 
   /**
-   * Saves the spec (a changed one as the experiment's next version) and adds its runs, each
-   * planned with that version. Idempotent: runs already in the store are left alone unless
+   * Saves the spec (one that changes more than the grid as the experiment's next version) and
+   * adds its runs, each planned with that version. Idempotent: runs already in the store are left alone unless
    * their state is in `requeueStates`. A run with the same parameters, settings and command
    * is the spec's own (a COMPLETED one is the cache); one of other settings or another
    * command stays in the store as it is, and the run is planned anew beside it.
@@ -88,7 +88,10 @@ export class Queue {
     const now = this.clock.now();
     const raw = loaded.raw as unknown as JsonValue;
     const before = await this.store.getExperiment(loaded.spec.name);
-    const experiment = await this.store.saveExperiment(loaded.spec.name, raw, now);
+    const latest = before?.specVersion ? await this.store.getSpecVersion(before.id, before.specVersion) : undefined;
+    // Another grid alone makes no new version: a run takes its own parameters from it.
+    const asLatestVersion = latest !== undefined && !differsBeyondGrid(latest.spec, raw);
+    const experiment = await this.store.saveExperiment(loaded.spec.name, raw, now, { asLatestVersion });
     const versions = await this.store.listSpecVersions(experiment.id);
     const setup = runSetupOf(raw);
     const equivalentVersions = versions.filter((version) => runSetupOf(version.spec) === setup).map((version) => version.version);
@@ -101,8 +104,7 @@ export class Queue {
       ...(options.requeueStates && { requeueStates: options.requeueStates }),
       ...(options.movePending && { movePending: true }),
     });
-    const previous =
-      before && experiment.specVersion > before.specVersion ? versions.find((v) => v.version === before.specVersion) : undefined;
+    const previous = before && experiment.specVersion > before.specVersion ? latest : undefined;
     const earlier = versions
       .filter((version) => version.version < experiment.specVersion && differsBeyondGrid(version.spec, raw))
       .map((version) => version.version);

@@ -281,8 +281,11 @@ export interface Store {
   readonly dataDir: string;
   close(): Promise<void>;
 
-  /** Creates the experiment or makes `spec` its latest; a spec unlike its latest version's becomes the next version. */
-  saveExperiment(name: string, spec: JsonValue, now: number): Promise<ExperimentRecord>;
+  /**
+   * Creates the experiment or makes `spec` its latest; a spec unlike its latest version's
+   * becomes the next version, unless `asLatestVersion` says its runs execute as that one's.
+   */
+  saveExperiment(name: string, spec: JsonValue, now: number, options?: { asLatestVersion?: boolean }): Promise<ExperimentRecord>;
   getExperiment(name: string): Promise<ExperimentRecord | undefined>;
   getExperimentById(id: number): Promise<ExperimentRecord | undefined>;
   listExperiments(): Promise<ExperimentRecord[]>;

@@ -53,8 +53,7 @@ test('add enqueues a spec and is idempotent', async (t) => {
   const json = JSON.parse((await cli(dir, ['add', 'sweep.yaml', '--json'])).stdout);
   assert.deepEqual(json, {
     experiment: 'cv',
-    specVersion: 3,
-    changedFrom: { version: 2, changes: ['parameters'] },
+    specVersion: 1,
     planned: 4,
     added: 0,
     replanned: 0,

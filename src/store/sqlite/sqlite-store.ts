@@ -77,8 +77,8 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  async saveExperiment(name: string, spec: JsonValue, now: number) {
-    return this.guard(() => saveExperiment(this.db, this.sql, name, spec, now));
+  async saveExperiment(name: string, spec: JsonValue, now: number, options: { asLatestVersion?: boolean } = {}) {
+    return this.guard(() => saveExperiment(this.db, this.sql, name, spec, now, options.asLatestVersion ?? false));
   }
   async getExperiment(name: string) {
     return this.guard(() => getExperiment(this.sql, name));

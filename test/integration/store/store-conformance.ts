@@ -121,6 +121,8 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
         (await store.listRuns({ specVersions: [1] })).map((r) => r.params.i),
         [0],
       );
+      const same = await store.saveExperiment('cv', { v: 2, grid: 'other' }, T0 + 3, { asLatestVersion: true });
+      assert.deepEqual([same.specVersion, same.spec], [2, { v: 2, grid: 'other' }], 'the latest spec, run as the latest version');
     });
 
     test('a COMPLETED run of other settings stays, even on --rerun, and its parameters are planned anew beside it', async (t) => {

@@ -27,9 +27,17 @@ const SELECT = `SELECT e.*, (SELECT coalesce(max(v.version), 0) FROM spec_versio
 /**
  * Creates the experiment or makes `spec` its latest, in one transaction: a spec unlike the
  * latest version's (as text: the same file added again is the same version) becomes the
- * next version. Runs already planned keep the version they were planned with.
+ * next version, unless `asLatestVersion` (its runs execute as the latest version's do).
+ * Runs already planned keep the version they were planned with.
  */
-export function saveExperiment(db: SqliteConnection, sql: StatementCache, name: string, spec: JsonValue, now: number): ExperimentRecord {
+export function saveExperiment(
+  db: SqliteConnection,
+  sql: StatementCache,
+  name: string,
+  spec: JsonValue,
+  now: number,
+  asLatestVersion: boolean,
+): ExperimentRecord {
   const text = JSON.stringify(spec);
   return db.transaction(() => {
     const { id } = sql
@@ -43,7 +51,7 @@ export function saveExperiment(db: SqliteConnection, sql: StatementCache, name: 
     const latest = sql.get('SELECT version, spec FROM spec_versions WHERE experiment_id = ? ORDER BY version DESC LIMIT 1').get(id) as
       | { version: number; spec: string }
       | undefined;
-    if (latest?.spec !== text) {
+    if (latest === undefined || (latest.spec !== text && !asLatestVersion)) {
       sql
         .get('INSERT INTO spec_versions (experiment_id, version, spec, created_at) VALUES (?, ?, ?, ?)')
         .run(id, (latest?.version ?? 0) + 1, text, now);
