@@ -6,8 +6,8 @@
  * any SQLite ingest pays. Target: ≥ 300,000 points/s.
  */
 import { join } from 'node:path';
+import type { MetricPoint } from '../src/domain/index.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import type { MetricPoint } from '../src/store/types.js';
 import { bestSeconds, report } from './report.js';
 import { bareDatabase, removeScratch, scratchDir } from './scratch.js';
 

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aggregateTable, parseRunCondition } from '../src/query/index.js';
 import { Queue } from '../src/queue/queue.js';
 import { defineExperiment } from '../src/spec/load-spec.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -99,10 +100,10 @@ function pandasPython(): string | undefined {
 const dir = scratchDir();
 try {
   const store = await buildStore(dir);
-  const filter = { query: QUERY };
-  const result = await store.aggregateRuns(filter, REQUEST);
+  const filter = { query: parseRunCondition(QUERY) };
+  const result = (await aggregateTable(store, filter, REQUEST)).result;
   if (result.rows.length !== 20) throw new Error(`expected 20 groups, got ${result.rows.length}`);
-  const labbook = await bestSeconds(5, () => store.aggregateRuns(filter, REQUEST));
+  const labbook = await bestSeconds(5, () => aggregateTable(store, filter, REQUEST));
   const python = pandasPython();
   let pandas: { seconds: number; read_seconds: number; groups: number } | undefined;
   if (python) {

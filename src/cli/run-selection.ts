@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { RUN_STATES, type RunFilter, type RunState } from '../domain/index.js';
 import { UsageError } from '../errors.js';
+import { parseRunCondition } from '../query/run-condition.js';
 import { isRunRef, resolveRuns } from '../queue/run-ref.js';
-import { RUN_STATES, type RunFilter, type RunState, type Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
 
 /**
  * How every command that selects runs is told which: positional words (run ids and hash
@@ -37,7 +39,7 @@ export function selectionOf(options: SelectionOptions, words: readonly string[])
   const filter: RunFilter = {
     ...(options.experiment && { experiments: parseList(options.experiment) }),
     ...(options.state && { states: parseStates(options.state) }),
-    ...(query && { query }),
+    ...(query && { query: parseRunCondition(query) }),
   };
   return { refs, filter, narrowed: refs.length > 0 || Object.keys(filter).length > 0 };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod/v3';
+import type { RunFilter } from '../domain/index.js';
+import { RUN_STATES } from '../domain/index.js';
 import { RunNotFoundError } from '../errors.js';
-import { RUN_STATES } from '../store/types.js';
+import { parseRunCondition } from '../query/run-condition.js';
 import type { EngineState, Session } from './engine-state.js';
 import { type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';
 
@@ -44,7 +46,9 @@ const runFilter = z
     query: z.string().optional(),
   })
   .strict()
-  .default({});
+  .default({})
+  // The query is parsed here, where it arrives: a syntax error answers the request at once.
+  .transform(({ query, ...scope }): RunFilter => ({ ...scope, ...(query?.trim() && { query: parseRunCondition(query) }) }));
 
 /** Rows per chunk of a streamed list: big enough to amortise a line, small enough to start at once. */
 const DEFAULT_CHUNK_ROWS = 1000;

@@ -1,4 +1,4 @@
-import type { RunState } from '../store/types.js';
+import type { RunState } from '../domain/index.js';
 import { errorLine } from '../util/error-line.js';
 import type { RunNotice, RunSummary } from './types.js';
 

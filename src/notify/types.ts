@@ -1,5 +1,5 @@
+import type { RunState } from '../domain/index.js';
 import type { Params } from '../spec/types.js';
-import type { RunState } from '../store/types.js';
 
 /** A run that failed, as the engine reports it to the notifier. */
 export interface RunNotice {

@@ -1,5 +1,11 @@
 import { QueryInvalidError } from '../errors.js';
-import { AGGREGATE_FNS, type AggregateFn, type AggregateSpec } from '../store/types.js';
+import { AGGREGATE_FNS, type AggregateFn } from './dialect.js';
+
+/** `mean(score)`; `count()` has no key. `first` / `last` are in run order. `std` is the sample deviation. */
+export interface AggregateSpec {
+  fn: AggregateFn;
+  key?: string;
+}
 
 const ITEM = /\s*([A-Za-z_]+)\s*(?:\(\s*([^()\s,]*)\s*\))?\s*(?:,|$)/y;
 

@@ -1,5 +1,5 @@
+import { RUN_STATES } from '../domain/run.js';
 import { QueryInvalidError } from '../errors.js';
-import { RUN_STATES } from '../store/types.js';
 import type { CompareOp, KeyOperand, LiteralOperand, Operand, QueryExpr, Scalar } from './ast.js';
 import { fragment, join, type QueryDialect, type SqlFragment, sqlOf } from './dialect.js';
 import { type KeyLookup, type ResolvedKey, RUN_FIELDS, resolveKey } from './keys.js';

@@ -1,4 +1,13 @@
-import type { JsonSource, MetricStat, RunField } from './keys.js';
+import type { JsonValue } from '../spec/types.js';
+import type { JsonSource, KeyLookup, MetricStat, RunField } from './keys.js';
+
+/**
+ * The contract between the query layer and a store backend, and the only module of src/query
+ * a backend imports: the backend supplies its SQL dialect and a key lookup; conditions and
+ * keys, parsed at the edge, compile themselves with them.
+ */
+
+export type { JsonSource, KeyLookup, MetricStat, RunField };
 
 /** A piece of SQL and the values of its `?` placeholders, in order. */
 export interface SqlFragment {
@@ -46,4 +55,36 @@ export function sqlOf(template: string, ...parts: SqlFragment[]): SqlFragment {
   let index = 0;
   const sql = template.replace(/\$/g, () => (parts[index++] as SqlFragment).sql);
   return { sql, params: parts.flatMap((p) => p.params) };
+}
+
+/** A parsed query (parseRunCondition): what RunFilter.query holds. */
+export interface RunCondition {
+  /** The query as written, for messages. */
+  readonly text: string;
+  /** The WHERE condition; an unknown key is reported here, with the closest known ones. */
+  toSql(lookup: KeyLookup, dialect: QueryDialect): SqlFragment;
+}
+
+/** A key to group or aggregate by (`dataset`, `metrics.acc.max`), parsed at the edge (parseKeyExpression). */
+export interface KeyExpression {
+  readonly text: string;
+  /** Its value for grouping; with `json`, the SQL gives JSON text (so that 1, "1" and true stay apart) to parse back. */
+  groupSql(lookup: KeyLookup, dialect: QueryDialect): SqlFragment & { json: boolean };
+  /** Its value where it is a number, else NULL, for aggregating. */
+  numberSql(lookup: KeyLookup, dialect: QueryDialect): SqlFragment;
+}
+
+export const AGGREGATE_FNS = ['mean', 'std', 'count', 'median', 'min', 'max', 'first', 'last'] as const;
+export type AggregateFn = (typeof AGGREGATE_FNS)[number];
+
+/** What a backend aggregates: `first` / `last` in run order, `std` the sample deviation; no key means count(*). */
+export interface AggregateQuery {
+  groupBy: readonly KeyExpression[];
+  aggregates: ReadonlyArray<{ fn: AggregateFn; key?: KeyExpression }>;
+}
+
+/** One group: its key values in groupBy order, and one value per aggregate (null over no values). */
+export interface AggregateRow {
+  group: JsonValue[];
+  values: Array<number | null>;
 }

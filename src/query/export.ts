@@ -1,6 +1,9 @@
+import type { MetricSummary } from '../domain/metric.js';
+import type { RunRecord } from '../domain/run.js';
+import type { RunFilter } from '../domain/run-filter.js';
 import type { JsonValue } from '../spec/types.js';
-import type { MetricSummary, RunFilter, RunRecord, Store } from '../store/types.js';
 import { METRIC_STATS } from './keys.js';
+import type { RunSource } from './run-source.js';
 
 /** Runs as a flat table: one row per run, one column per field, parameter and metric statistic. */
 export interface ExportTable {
@@ -10,7 +13,7 @@ export interface ExportTable {
 
 const RUN_COLUMNS = ['id', 'experiment', 'hash', 'state', 'attempt', 'started', 'finished', 'duration', 'exit_code', 'failure_reason'];
 
-export async function exportRuns(store: Store, filter: RunFilter): Promise<ExportTable> {
+export async function exportRuns(store: RunSource, filter: RunFilter): Promise<ExportTable> {
   const runs = await store.listRuns(filter);
   const summaries = groupByRun(await store.listRunsMetricSummaries(filter));
   const paramColumns = new Set<string>();

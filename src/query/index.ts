@@ -1,8 +1,15 @@
-import { UsageError } from '../errors.js';
-import type { AggregateSpec, KeyCatalog, RunFilter, Store } from '../store/types.js';
+import type { KeyCatalog } from '../domain/metric.js';
+import type { RunFilter } from '../domain/run-filter.js';
+import { QueryInvalidError, UsageError } from '../errors.js';
+import type { JsonValue } from '../spec/types.js';
+import type { AggregateSpec } from './aggregate-spec.js';
+import type { AggregateRow } from './dialect.js';
 import { type ResultTable, resultTable } from './result-table.js';
+import { parseKeyExpression } from './run-condition.js';
+import type { RunSource } from './run-source.js';
+import { compareValues } from './values.js';
 
-export { aggregateLabel, parseAggregates } from './aggregate-spec.js';
+export { type AggregateSpec, aggregateLabel, parseAggregates } from './aggregate-spec.js';
 export type { QueryExpr } from './ast.js';
 export { compileQuery, keyValueSql } from './compile.js';
 export type { QueryDialect, SqlFragment } from './dialect.js';
@@ -11,7 +18,17 @@ export { EXPORT_FORMATS, type ExportFormat, exportText, writeExport } from './fo
 export { formatTable, latexTable, markdownTable, TABLE_FORMATS, type TableFormat } from './format/table-formats.js';
 export { catalogLookup, type KeyLookup, knownKeys, type ResolvedKey, resolveKey } from './keys.js';
 export { parseKey, parseQuery } from './parser.js';
-export { type Cell, type CellOptions, type ResultTable, resultTable, type TableColumn, tableCells } from './result-table.js';
+export {
+  type AggregateResult,
+  type Cell,
+  type CellOptions,
+  type ResultTable,
+  resultTable,
+  type TableColumn,
+  tableCells,
+} from './result-table.js';
+export { parseKeyExpression, parseRunCondition } from './run-condition.js';
+export type { RunSource } from './run-source.js';
 
 /**
  * Columns of one table, groups and aggregates together. A query returns at most 2,000 columns
@@ -32,7 +49,7 @@ export function defaultAggregates(catalog: KeyCatalog): AggregateSpec[] {
 
 /** Groups and aggregates the runs a filter selects, ready for formatTable. */
 export async function aggregateTable(
-  store: Store,
+  store: RunSource,
   filter: RunFilter,
   request: { groupBy?: readonly string[]; aggregates?: readonly AggregateSpec[] },
 ): Promise<ResultTable> {
@@ -45,5 +62,20 @@ export async function aggregateTable(
       `the table would have ${columns} columns (${which}); at most ${MAX_TABLE_COLUMNS} fit: name the keys, e.g. -a 'mean,std(metrics.acc)'`,
     );
   }
-  return resultTable(await store.aggregateRuns(filter, { groupBy, aggregates }));
+  for (const { fn, key } of aggregates) {
+    if (key === undefined && fn !== 'count') throw new QueryInvalidError(`${fn}()`, 1, `${fn} needs a key, e.g. ${fn}(score)`);
+  }
+  const rows = await store.aggregateRuns(filter, {
+    groupBy: groupBy.map(parseKeyExpression),
+    aggregates: aggregates.map(({ fn, key }) => (key === undefined ? { fn } : { fn, key: parseKeyExpression(key) })),
+  });
+  return resultTable({ groupBy: [...groupBy], aggregates: [...aggregates], rows: rows.sort(byGroup) });
+}
+
+function byGroup(a: AggregateRow, b: AggregateRow): number {
+  for (let i = 0; i < a.group.length; i++) {
+    const order = compareValues(a.group[i] as JsonValue, b.group[i] as JsonValue);
+    if (order !== 0) return order;
+  }
+  return 0;
 }

@@ -1,5 +1,5 @@
+import type { KeyCatalog } from '../domain/metric.js';
 import { QueryUnknownKeyError } from '../errors.js';
-import type { KeyCatalog } from '../store/types.js';
 import { closestMatches } from '../util/closest-matches.js';
 import type { KeyOperand } from './ast.js';
 

@@ -1,6 +1,13 @@
 import type { JsonValue } from '../spec/types.js';
-import type { AggregateResult } from '../store/types.js';
-import { aggregateLabel } from './aggregate-spec.js';
+import { type AggregateSpec, aggregateLabel } from './aggregate-spec.js';
+import type { AggregateRow } from './dialect.js';
+
+/** An aggregated table: the keys grouped by, the aggregates, and one row per group, sorted by group values. */
+export interface AggregateResult {
+  groupBy: string[];
+  aggregates: AggregateSpec[];
+  rows: AggregateRow[];
+}
 
 /** A column of a results table: a group key, a `mean ± std` pair, or one aggregate. */
 export type TableColumn =

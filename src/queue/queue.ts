@@ -1,3 +1,4 @@
+import type { ExperimentRecord, RunFilter, RunRecord, RunState } from '../domain/index.js';
 import { LeaseLostError } from '../errors.js';
 import { planRuns } from '../spec/expand-grid.js';
 import { checkGridSize, DEFAULT_GRID_LIMIT } from '../spec/grid-size.js';
@@ -5,18 +6,7 @@ import type { LoadedSpec } from '../spec/load-spec.js';
 import { runSetupOf } from '../spec/run-setup.js';
 import { describeSpecChanges, differsBeyondGrid } from '../spec/spec-changes.js';
 import type { JsonValue } from '../spec/types.js';
-import type {
-  ClaimRequest,
-  EnqueueCounts,
-  ExperimentRecord,
-  FinishRequest,
-  Lease,
-  ReapedRun,
-  RunFilter,
-  RunRecord,
-  RunState,
-  Store,
-} from '../store/types.js';
+import type { ClaimRequest, EnqueueCounts, FinishRequest, Lease, ReapedRun, Store } from '../store/types.js';
 import { type Clock, systemClock } from './clock.js';
 import { MAX_WORKER_LOSSES } from './run-state.js';
 

@@ -1,5 +1,6 @@
+import type { RunRecord } from '../domain/index.js';
 import { RunAmbiguousError, RunNotFoundError } from '../errors.js';
-import type { RunRecord, Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
 
 const RUN_ID = /^\d+$/;
 const HASH_PREFIX = /^[0-9a-f]{6,64}$/i;

@@ -1,4 +1,4 @@
-import type { RunState } from '../store/types.js';
+import type { RunState } from '../domain/index.js';
 
 /**
  * The life of a run:
@@ -14,7 +14,7 @@ import type { RunState } from '../store/types.js';
  * Every change is one transaction and leaves a row in run_events. An outcome is recorded
  * only while the worker's lease holds (see store/sqlite/sql/finish-run.ts).
  */
-export { RUN_STATES, type RunState } from '../store/types.js';
+export { RUN_STATES, type RunState } from '../domain/run.js';
 
 export const TERMINAL_STATES: readonly RunState[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
 

@@ -1,5 +1,5 @@
+import type { RunRecord } from '../domain/index.js';
 import type { ExperimentSpec, JsonValue } from '../spec/types.js';
-import type { RunRecord } from '../store/types.js';
 import type { RunRecorder } from './run-recorder.js';
 
 /** Why a worker stops a run before it ends by itself. */

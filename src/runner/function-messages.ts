@@ -1,5 +1,5 @@
+import type { MetricPoint } from '../domain/index.js';
 import type { JsonObject, JsonValue } from '../spec/types.js';
-import type { MetricPoint } from '../store/types.js';
 
 /** Messages between the function executor and its worker threads. */
 

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
+import type { MetricPoint } from '../domain/index.js';
 import type { JsonObject, JsonValue } from '../spec/types.js';
-import type { MetricPoint } from '../store/types.js';
 import type { FromThread, RunIdentity, RunMessage, ToThread } from './function-messages.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { MetricPoint, Store } from '../store/types.js';
+import type { MetricPoint } from '../domain/index.js';
+import type { Store } from '../store/types.js';
 
 export interface MetricBatcherOptions {
   /** Points buffered (over all runs) before a flush. */

@@ -1,5 +1,6 @@
+import type { RunState } from '../domain/index.js';
 import type { Queue } from '../queue/queue.js';
-import type { FinishRequest, RunState } from '../store/types.js';
+import type { FinishRequest } from '../store/types.js';
 
 /** How long an outcome may wait for others to share its transaction. */
 const WINDOW_MS = 5;

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
+import type { MetricPoint } from '../domain/index.js';
 import type { JsonValue } from '../spec/types.js';
-import type { MetricPoint } from '../store/types.js';
 import type { LogLevel, RunRecorder } from './run-recorder.js';
 import type { RunConnection } from './spawner.js';
 

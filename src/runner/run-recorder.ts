@@ -1,8 +1,9 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { MetricPoint, StoredObject } from '../domain/index.js';
 import type { Clock } from '../queue/clock.js';
 import type { JsonValue } from '../spec/types.js';
-import type { MetricPoint, Store, StoredObject } from '../store/types.js';
+import type { Store } from '../store/types.js';
 import type { ObjectStore } from '../track/object-store.js';
 import { recordArtifact } from '../track/record-artifact.js';
 import type { MetricBatcher } from './metric-batcher.js';

@@ -1,8 +1,9 @@
+import { RUN_STATES, type RunFilter, type RunRecord, type RunState } from '../domain/index.js';
 import { createNotifier, type RunNotice } from '../notify/index.js';
 import type { Clock } from '../queue/clock.js';
 import { Queue } from '../queue/queue.js';
 import type { NotifyConfig } from '../spec/types.js';
-import { RUN_STATES, type RunFilter, type RunRecord, type RunState, type Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
 import type { Log } from '../util/log.js';
 import { Executors } from './executors.js';

@@ -1,77 +1,18 @@
-import type { JsonValue, Params } from '../spec/types.js';
+import type { ArtifactRecord, CheckpointRecord, StoredObject } from '../domain/artifact.js';
+import type { ExperimentRecord, SpecVersion } from '../domain/experiment.js';
+import type { KeyCatalog, MetricPoint, MetricSummary } from '../domain/metric.js';
+import type { RunEvent, RunRecord, RunState, StateCount } from '../domain/run.js';
+import type { RunFilter } from '../domain/run-filter.js';
+import type { WorkerRecord } from '../domain/worker.js';
+import type { AggregateQuery, AggregateRow } from '../query/dialect.js';
+import type { JsonValue } from '../spec/types.js';
 
 /**
- * The store is the single source of truth: experiments, the run queue with its leases,
- * the audit trail of state changes and the workers. Backends (sqlite/, later postgres/)
- * implement this interface and pass the same conformance suite (test/integration/store).
- * Every method that changes state is one transaction.
+ * The store is the single source of truth for the domain (src/domain): experiments, the run
+ * queue with its leases, the audit trail of state changes and the workers. Backends (sqlite/,
+ * later postgres/) implement this interface and pass the same conformance suite
+ * (test/integration/store). Every method that changes state is one transaction.
  */
-
-/** See src/queue/run-state.ts for the state machine. */
-export const RUN_STATES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
-export type RunState = (typeof RUN_STATES)[number];
-
-export interface ExperimentRecord {
-  id: number;
-  name: string;
-  /** The raw spec (overrides applied) as last added; re-normalise with specFromRaw. */
-  spec: JsonValue;
-  /** The version that spec is (0 when the experiment's runs were all recorded by hand). */
-  specVersion: number;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/**
- * One version of an experiment's spec: adding a spec unlike the latest version makes the
- * next one. Each run executes the version it was planned with.
- */
-export interface SpecVersion {
-  experimentId: number;
-  version: number;
-  /** The raw spec (overrides applied); re-normalise with specFromRaw. */
-  spec: JsonValue;
-  createdAt: number;
-}
-
-export interface RunRecord {
-  id: number;
-  experimentId: number;
-  experiment: string;
-  /** The version of its experiment's spec it executes; null for a run recorded by hand. */
-  specVersion: number | null;
-  hash: string;
-  params: Params;
-  state: RunState;
-  priority: number;
-  /** Times the run was claimed; the current or last attempt's number. */
-  attempt: number;
-  failures: number;
-  losses: number;
-  retries: number;
-  leaseOwner: string | null;
-  leaseExpiresAt: number | null;
-  workerId: string | null;
-  createdAt: number;
-  queuedAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  exitCode: number | null;
-  failureReason: string | null;
-  error: string | null;
-  result: JsonValue | null;
-}
-
-export interface RunEvent {
-  id: number;
-  runId: number;
-  at: number;
-  fromState: RunState | null;
-  toState: RunState;
-  attempt: number;
-  workerId: string | null;
-  reason: string | null;
-}
 
 /** A run to add; a batch never holds the same hash twice, nor do the batches of one add. */
 export interface NewRun {
@@ -164,113 +105,9 @@ export interface ReapedRun {
   workerId: string | null;
 }
 
-export interface RunFilter {
-  experiments?: readonly string[];
-  states?: readonly RunState[];
-  ids?: readonly number[];
-  /** Runs planned with these versions of their experiment's spec. */
-  specVersions?: readonly number[];
-  /** A query (docs/query.md), e.g. `lr < 0.1 & metrics.val.loss.min < 0.3`; keys resolve among the runs the other fields select. */
-  query?: string;
-}
-
-/** Known keys of the runs a filter selects: dotted parameter, setting and result paths, metric keys. */
-export interface KeyCatalog {
-  params: string[];
-  settings: string[];
-  metrics: string[];
-  results: string[];
-}
-
-export const AGGREGATE_FNS = ['mean', 'std', 'count', 'median', 'min', 'max', 'first', 'last'] as const;
-export type AggregateFn = (typeof AGGREGATE_FNS)[number];
-
-/** `mean(score)`; `count()` has no key. `first` / `last` are in run order. `std` is the sample deviation. */
-export interface AggregateSpec {
-  fn: AggregateFn;
-  key?: string;
-}
-
-export interface AggregateRequest {
-  /** Keys as a query writes them (`dataset`, `metrics.val.loss.min`); none → one row for all runs. */
-  groupBy: readonly string[];
-  aggregates: readonly AggregateSpec[];
-}
-
-export interface AggregateRow {
-  /** The group's key values, in groupBy order. */
-  group: JsonValue[];
-  /** One per aggregate, in request order; null over no values. */
-  values: Array<number | null>;
-}
-
-/** Rows sorted by group values. */
-export interface AggregateResult {
-  groupBy: string[];
-  aggregates: AggregateSpec[];
-  rows: AggregateRow[];
-}
-
 export interface ListOptions {
   limit?: number;
   offset?: number;
-}
-
-export interface StateCount {
-  experiment: string;
-  state: RunState;
-  count: number;
-}
-
-export interface WorkerRecord {
-  id: string;
-  host: string;
-  pid: number;
-  startedAt: number;
-  heartbeatAt: number;
-  stoppedAt: number | null;
-  info: JsonValue;
-}
-
-/** One point of a metric series. `value` is null for a non-finite number. */
-export interface MetricPoint {
-  key: string;
-  step: number | null;
-  value: number | null;
-  /** Milliseconds since the epoch. */
-  at: number;
-}
-
-/** Per run and key: what queries read instead of the series (of the latest attempt). */
-export interface MetricSummary {
-  key: string;
-  attempt: number;
-  first: number | null;
-  last: number | null;
-  min: number | null;
-  max: number | null;
-  count: number;
-  lastStep: number | null;
-}
-
-/** A blob in the content-addressed object directory. */
-export interface StoredObject {
-  sha256: string;
-  size: number;
-}
-
-export interface CheckpointRecord extends StoredObject {
-  runId: number;
-  attempt: number;
-  createdAt: number;
-}
-
-export interface ArtifactRecord extends StoredObject {
-  runId: number;
-  name: string;
-  attempt: number;
-  mediaType: string;
-  createdAt: number;
 }
 
 export interface Store {
@@ -325,7 +162,7 @@ export interface Store {
   /** Keys a query over these runs can name (for suggestions, `ls --keys` and default tables). */
   keyCatalog(filter: RunFilter): Promise<KeyCatalog>;
   /** Groups the runs the filter selects and aggregates keys per group, in the database. */
-  aggregateRuns(filter: RunFilter, request: AggregateRequest): Promise<AggregateResult>;
+  aggregateRuns(filter: RunFilter, query: AggregateQuery): Promise<AggregateRow[]>;
 
   /** Records a blob whose file is already durable in the object directory (idempotent). */
   recordObject(object: StoredObject, now: number): Promise<void>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { MetricSummary } from '../domain/index.js';
 import type { JsonValue, Params } from '../spec/types.js';
-import type { MetricSummary } from '../store/types.js';
 
 /** What `labbook diff` compares of one run. */
 export interface RunFacts {

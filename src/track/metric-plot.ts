@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
+import type { MetricPoint } from '../domain/index.js';
 import type { JsonValue } from '../spec/types.js';
-import type { MetricPoint } from '../store/types.js';
 
 export interface RunSeries {
   /** The line's name in the legend, e.g. `run 42`. */

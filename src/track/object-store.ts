@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { StoredObject } from '../store/types.js';
+import type { StoredObject } from '../domain/index.js';
 
 /**
  * Content-addressed blobs under <store>/objects/<2 hex>/<sha256>: the same content is kept

@@ -1,4 +1,5 @@
-import type { ArtifactRecord, Store } from '../store/types.js';
+import type { ArtifactRecord } from '../domain/index.js';
+import type { Store } from '../store/types.js';
 import { DEFAULT_MEDIA_TYPE, mediaTypeOf } from './media-type.js';
 import type { ObjectStore } from './object-store.js';
 

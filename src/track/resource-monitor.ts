@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { MetricPoint } from '../store/types.js';
+import type { MetricPoint } from '../domain/index.js';
 import { execText } from './exec-text.js';
 
 /**

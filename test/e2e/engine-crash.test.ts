@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunEvent, RunRecord } from '../../src/store/types.js';
+import type { RunEvent, RunRecord } from '../../src/domain/index.js';
 import { cli } from '../helpers/cli.js';
 import { startLabbook } from '../helpers/labbook-process.js';
 import { isRunning, processesWithArgument, processTree, uniqueSleep } from '../helpers/processes.js';

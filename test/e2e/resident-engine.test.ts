@@ -66,6 +66,8 @@ test('8 clients starting the engine at once all get the one engine that took the
   for (const start of starts) assert.equal(start.code, 0, start.stderr);
   const pids = new Set(starts.map((start) => (JSON.parse(start.stdout) as Status).pid));
   assert.equal(pids.size, 1);
+  // Engines that lost the race for the lock exit on their own; the winner is the one left serving.
+  await waitUntil(() => enginesOf(dir).length === 1, { message: `engines still serving: ${enginesOf(dir).join(', ')}` });
   assert.deepEqual(enginesOf(dir), [...pids]);
 });
 

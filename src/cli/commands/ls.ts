@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import type { RunRecord } from '../../domain/index.js';
 import { knownKeys } from '../../query/index.js';
 import { Queue } from '../../queue/queue.js';
-import type { RunRecord } from '../../store/types.js';
 import { bindAction, examples, positiveInteger } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, printJsonLines, withStore } from '../context.js';
 import { formatDuration, formatParams, formatTime } from '../output/format-values.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import type { MetricPoint, MetricSummary } from '../../domain/index.js';
 import { MetricNotFoundError } from '../../errors.js';
 import { resolveRun } from '../../queue/run-ref.js';
-import type { MetricPoint, MetricSummary } from '../../store/types.js';
 import { closestMatches } from '../../util/closest-matches.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, print, printJson, withStore } from '../context.js';

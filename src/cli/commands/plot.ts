@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { RunRecord } from '../../domain/index.js';
 import { MetricNotFoundError, UsageError } from '../../errors.js';
 import type { JsonValue } from '../../spec/types.js';
-import type { RunRecord, Store } from '../../store/types.js';
+import type { Store } from '../../store/types.js';
 import { metricChartSpec, type RunSeries } from '../../track/metric-plot.js';
 import { renderSvg, svgToPng } from '../../track/render-chart.js';
 import { closestMatches } from '../../util/closest-matches.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { RUN_STATES } from '../../domain/index.js';
 import { UsageError } from '../../errors.js';
 import { Queue } from '../../queue/queue.js';
-import { RUN_STATES } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
 import { type SelectionOptions, selectionFilter, selectionOf, withSelection } from '../run-selection.js';

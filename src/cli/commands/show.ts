@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import type { RunEvent, RunRecord } from '../../domain/index.js';
 import { Queue } from '../../queue/queue.js';
 import { resolveRun } from '../../queue/run-ref.js';
-import type { RunEvent, RunRecord } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, print, printJson, withStore } from '../context.js';
 import { formatDuration, formatTime } from '../output/format-values.js';

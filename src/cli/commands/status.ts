@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { RUN_STATES, type RunState, type StateCount } from '../../domain/index.js';
 import { Queue } from '../../queue/queue.js';
-import { RUN_STATES, type RunState, type StateCount } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
 import { textTable } from '../output/text-table.js';

@@ -1,22 +1,8 @@
+import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
 import { StoreBusyError } from '../../errors.js';
+import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
-import type {
-  AggregateRequest,
-  ArtifactRecord,
-  ClaimRequest,
-  EnqueueOptions,
-  FinishRequest,
-  Lease,
-  ListOptions,
-  MetricPoint,
-  NewRun,
-  RunFilter,
-  RunOutcome,
-  RunState,
-  Store,
-  StoredObject,
-  WorkerRecord,
-} from '../types.js';
+import type { ClaimRequest, EnqueueOptions, FinishRequest, Lease, ListOptions, NewRun, RunOutcome, Store } from '../types.js';
 import { SQLITE_BUSY, SQLITE_LOCKED, SqliteConnection, sqliteResultCode } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
@@ -139,8 +125,8 @@ export class SqliteStore implements Store {
   async keyCatalog(filter: RunFilter) {
     return this.guard(() => keyCatalog(this.sql, scopeSql(filter)));
   }
-  async aggregateRuns(filter: RunFilter, request: AggregateRequest) {
-    return this.guard(() => aggregateRuns(this.sql, filter, request));
+  async aggregateRuns(filter: RunFilter, query: AggregateQuery) {
+    return this.guard(() => aggregateRuns(this.sql, filter, query));
   }
 
   async recordObject(object: StoredObject, now: number) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseRunCondition } from '../../../src/query/index.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { repoPath } from '../../helpers/paths.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -28,7 +29,7 @@ test('every example in docs/query.md matches the runs it announces', async (t) =
   await queryFixture(store);
   for (const { query, ids } of examples) {
     assert.deepEqual(
-      (await store.listRuns({ experiments: ['cv'], query })).map((r) => r.id),
+      (await store.listRuns({ experiments: ['cv'], query: parseRunCondition(query) })).map((r) => r.id),
       ids,
       query,
     );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
-import { exportRuns, exportText, writeExport } from '../../../src/query/index.js';
+import { exportRuns, exportText, parseRunCondition, writeExport } from '../../../src/query/index.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { StatementCache } from '../../../src/store/sqlite/statement-cache.js';
 import { assertGolden } from '../../helpers/golden.js';
@@ -28,7 +28,7 @@ test('export has one row per run: fields, params.x, metrics.key.stat (golden CSV
 
 test('export honours a query; JSON rows are objects', async (t) => {
   const { store } = await fixtureStore(t);
-  const rows = JSON.parse(exportText(await exportRuns(store, { query: 'metrics.acc > 0.75' }), 'json'));
+  const rows = JSON.parse(exportText(await exportRuns(store, { query: parseRunCondition('metrics.acc > 0.75') }), 'json'));
   assert.deepEqual(
     rows.map((r: Record<string, unknown>) => [r.id, r['params.model'], r['metrics.acc.last'], r['metrics.acc.count']]),
     [
@@ -62,6 +62,7 @@ test('the statement cache keeps at most its capacity of prepared statements', as
   const cache = new StatementCache(store.database, 4);
   for (let i = 0; i < 10; i++) cache.get(`SELECT ${i}`);
   assert.equal(cache.size, 4);
-  for (let i = 0; i < 300; i++) await store.listRuns({ query: `lr < ${i} | seed == ${i} & model in [${'1,'.repeat(i % 7)}2]` });
-  assert.equal((await store.listRuns({ query: 'lr < 1' })).length, 4);
+  for (let i = 0; i < 300; i++)
+    await store.listRuns({ query: parseRunCondition(`lr < ${i} | seed == ${i} & model in [${'1,'.repeat(i % 7)}2]`) });
+  assert.equal((await store.listRuns({ query: parseRunCondition('lr < 1') })).length, 4);
 });

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { RunFilter } from '../../../src/domain/index.js';
+import { type AggregateSpec, aggregateTable, parseRunCondition } from '../../../src/query/index.js';
 import type { Store } from '../../../src/store/types.js';
 import { INJECTION, queryFixture } from './query-fixture.js';
 import type { StoreFactory } from './store-conformance.js';
 
-const ids = async (store: Store, query: string, experiments = ['cv']) => (await store.listRuns({ experiments, query })).map((r) => r.id);
+/** Aggregates through the query layer, which parses the keys and sorts the groups the store returns. */
+const aggregated = async (store: Store, filter: RunFilter, request: { groupBy: string[]; aggregates: AggregateSpec[] }) =>
+  (await aggregateTable(store, filter, request)).result;
+
+const ids = async (store: Store, query: string, experiments = ['cv']) =>
+  (await store.listRuns({ experiments, query: parseRunCondition(query) })).map((r) => r.id);
 
 async function fixture(makeStore: StoreFactory, t: import('node:test').TestContext): Promise<Store> {
   const store = await makeStore(t);
@@ -99,9 +106,9 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
         ['metrics.acc.max > metrics.acc.min', [1]],
       ];
       for (const [query, expected] of cases) assert.deepEqual(await ids(store, query), expected, query);
-      const [run1] = await store.listRuns({ query: 'metrics.acc.count == 2' });
+      const [run1] = await store.listRuns({ query: parseRunCondition('metrics.acc.count == 2') });
       assert.equal(run1?.id, 1);
-      assert.equal((await store.listRuns({ query: 'lr == 1' })).length, 1, 'no experiment filter: all experiments');
+      assert.equal((await store.listRuns({ query: parseRunCondition('lr == 1') })).length, 1, 'no experiment filter: all experiments');
     });
 
     test('SQL injection attempts are values, never SQL: nothing happens and the runs stay', async (t) => {
@@ -118,7 +125,7 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
       assert.deepEqual(await ids(store, attempts[2] as string), []);
       assert.deepEqual(await ids(store, attempts[3] as string), []);
       assert.deepEqual(await ids(store, attempts[4] as string), [5], 'the note is matched as the plain text it is');
-      assert.equal(await store.cancelRuns({ query: attempts[0] as string }, Date.now()), 0);
+      assert.equal(await store.cancelRuns({ query: parseRunCondition(attempts[0] as string) }, Date.now()), 0);
       assert.equal((await store.listRuns({})).length, 6);
       assert.equal((await store.listExperiments()).length, 2);
     });
@@ -166,7 +173,8 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
         fn,
         key: 'metrics.acc',
       }));
-      const result = await store.aggregateRuns(
+      const result = await aggregated(
+        store,
         { experiments: ['cv'], states: ['COMPLETED'] },
         { groupBy: ['dataset', 'model'], aggregates: [...aggregates, { fn: 'count' }] },
       );
@@ -188,8 +196,9 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
 
     test('aggregates over a query, group keys keep their JSON type, numbers only are averaged', async (t) => {
       const store = await fixture(makeStore, t);
-      const result = await store.aggregateRuns(
-        { experiments: ['cv'], query: 'dataset == "digits" | state == "FAILED"' },
+      const result = await aggregated(
+        store,
+        { experiments: ['cv'], query: parseRunCondition('dataset == "digits" | state == "FAILED"') },
         { groupBy: ['lr'], aggregates: [{ fn: 'count' }, { fn: 'mean', key: 'seed' }, { fn: 'mean', key: 'result.score' }] },
       );
       assert.deepEqual(
@@ -201,13 +210,14 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
         ],
       );
       assert.ok(Math.abs((result.rows[1]?.values[2] as number) - 0.8) < 1e-12);
-      const all = await store.aggregateRuns(
+      const all = await aggregated(
+        store,
         { experiments: ['cv'] },
         { groupBy: [], aggregates: [{ fn: 'count' }, { fn: 'max', key: 'duration' }] },
       );
       assert.deepEqual(all.rows, [{ group: [], values: [5, 40] }]);
-      await assert.rejects(store.aggregateRuns({}, { groupBy: ['datset'], aggregates: [] }), { code: 'LB_QUERY_UNKNOWN_KEY' });
-      await assert.rejects(store.aggregateRuns({}, { groupBy: [], aggregates: [{ fn: 'mean' }] }), { code: 'LB_QUERY_INVALID' });
+      await assert.rejects(aggregated(store, {}, { groupBy: ['datset'], aggregates: [] }), { code: 'LB_QUERY_UNKNOWN_KEY' });
+      await assert.rejects(aggregated(store, {}, { groupBy: [], aggregates: [{ fn: 'mean' }] }), { code: 'LB_QUERY_INVALID' });
     });
 
     test('without runs in scope a query matches nothing: no key is unknown where none is known', async (t) => {
@@ -215,7 +225,8 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
       const queries = ['lr > 0.1', 'params.opt.m == 1 & settings.n_fold == 5', 'metrics.acc.max > 0.5 | result.score < 1', 'lrr == 1'];
       for (const query of queries) assert.deepEqual(await ids(empty, query, []), [], query);
       assert.deepEqual(
-        (await empty.aggregateRuns({ query: 'lr > 0' }, { groupBy: ['model'], aggregates: [{ fn: 'mean', key: 'acc' }] })).rows,
+        (await aggregated(empty, { query: parseRunCondition('lr > 0') }, { groupBy: ['model'], aggregates: [{ fn: 'mean', key: 'acc' }] }))
+          .rows,
         [],
       );
       const store = await fixture(makeStore, t);
@@ -225,14 +236,14 @@ export function describeQueryConformance(backend: string, makeStore: StoreFactor
 
     test('count, cancel and reset accept a query', async (t) => {
       const store = await fixture(makeStore, t);
-      assert.deepEqual(await store.countRuns({ query: 'model == "svc"' }), [
+      assert.deepEqual(await store.countRuns({ query: parseRunCondition('model == "svc"') }), [
         { experiment: 'cv', state: 'COMPLETED', count: 2 },
         { experiment: 'cv', state: 'PENDING', count: 1 },
         { experiment: 'other', state: 'PENDING', count: 1 },
       ]);
-      assert.equal(await store.resetRuns({ states: ['COMPLETED', 'FAILED'], query: 'model == "rf"' }, Date.now()), 2);
+      assert.equal(await store.resetRuns({ states: ['COMPLETED', 'FAILED'], query: parseRunCondition('model == "rf"') }, Date.now()), 2);
       assert.deepEqual(await ids(store, 'state == "PENDING"'), [3, 4, 5]);
-      assert.equal(await store.cancelRuns({ query: 'dataset == "wine"' }, Date.now()), 2);
+      assert.equal(await store.cancelRuns({ query: parseRunCondition('dataset == "wine"') }, Date.now()), 2);
       assert.deepEqual(await ids(store, 'state == "CANCELLED"'), [4, 5]);
     });
   });

@@ -1,6 +1,7 @@
+import type { MetricPoint } from '../../../src/domain/index.js';
 import { runHash } from '../../../src/spec/run-hash.js';
 import type { Params } from '../../../src/spec/types.js';
-import type { MetricPoint, Store } from '../../../src/store/types.js';
+import type { Store } from '../../../src/store/types.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const INJECTION = "x'; DROP TABLE runs; --";

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
+import type { RunRecord } from '../../../src/domain/index.js';
 import { runHash } from '../../../src/spec/run-hash.js';
 import type { Params } from '../../../src/spec/types.js';
-import type { Lease, RunRecord, Store } from '../../../src/store/types.js';
+import type { Lease, Store } from '../../../src/store/types.js';
 
 /**
  * The behaviour every Store backend must have. Each backend's test file calls this with a

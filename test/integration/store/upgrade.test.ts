@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
+import { parseRunCondition } from '../../../src/query/index.js';
 import { Queue } from '../../../src/queue/queue.js';
 import { defineExperiment } from '../../../src/spec/load-spec.js';
 import { runHash } from '../../../src/spec/run-hash.js';
@@ -59,7 +60,7 @@ test('upgrading a store makes each spec its version 1 and every run a run of it,
     'foreign keys are on again',
   );
   assert.deepEqual(
-    (await store.listRuns({ query: 'settings.k == 1' })).map((run) => run.id),
+    (await store.listRuns({ query: parseRunCondition('settings.k == 1') })).map((run) => run.id),
     [1, 2],
   );
 

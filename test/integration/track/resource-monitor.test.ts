@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import type { MetricPoint } from '../../../src/store/types.js';
+import type { MetricPoint } from '../../../src/domain/index.js';
 import { ResourceMonitor } from '../../../src/track/resource-monitor.js';
 
 test('samples CPU and memory of a whole busy process group', { skip: process.platform !== 'linux', timeout: 20_000 }, async (t) => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { QueryInvalidError } from '../../../src/errors.js';
 import { escapeLatex } from '../../../src/query/format/table-formats.js';
+import type { AggregateResult } from '../../../src/query/index.js';
 import { formatTable, parseAggregates, resultTable } from '../../../src/query/index.js';
-import type { AggregateResult } from '../../../src/store/types.js';
 import { assertGolden } from '../../helpers/golden.js';
 
 /** Two datasets × two models; score as mean ± std, time as a median, and the run count. */

@@ -1,11 +1,6 @@
-import { QueryInvalidError } from '../../../errors.js';
-import { keyValueSql } from '../../../query/compile.js';
-import { sqlOf } from '../../../query/dialect.js';
-import { type ResolvedKey, resolveKey } from '../../../query/keys.js';
-import { parseKey } from '../../../query/parser.js';
-import { compareValues } from '../../../query/values.js';
+import type { RunFilter } from '../../../domain/run-filter.js';
+import { type AggregateFn, type AggregateQuery, type AggregateRow, sqlOf } from '../../../query/dialect.js';
 import type { JsonValue } from '../../../spec/types.js';
-import type { AggregateFn, AggregateRequest, AggregateResult, RunFilter } from '../../types.js';
 import type { AggregateFunction, SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { sqliteKeyLookup } from './key-lookup.js';
@@ -24,61 +19,38 @@ const AGGREGATE_SQL: Record<AggregateFn, (v: string) => string> = {
   last: (v) => `lb_last(${v}, rid)`,
 };
 
-/** Only numbers are aggregated: a parameter that is sometimes "0.1" (text) counts as missing there. */
-function numericValueSql(key: ResolvedKey) {
-  if (key.kind !== 'json') return keyValueSql(key, sqliteDialect);
-  return sqlOf(
-    "(CASE WHEN $ IN ('integer', 'real') THEN $ END)",
-    sqliteDialect.jsonType(key.source, key.path),
-    sqliteDialect.jsonValue(key.source, key.path),
-  );
-}
-
 /**
  * One statement: an inner select computes each run's group keys and aggregated values (JSON
  * keys as JSON text, so 1 and "1" and true stay apart), the outer one groups and aggregates.
+ * Rows come in no particular order (the query layer sorts them).
  */
-export function aggregateRuns(sql: StatementCache, filter: RunFilter, request: AggregateRequest): AggregateResult {
-  for (const a of request.aggregates) {
-    if (a.key === undefined && a.fn !== 'count') throw new QueryInvalidError(`${a.fn}()`, 1, `${a.fn} needs a key, e.g. ${a.fn}(score)`);
-  }
+export function aggregateRuns(sql: StatementCache, filter: RunFilter, query: AggregateQuery): AggregateRow[] {
   const { where, params } = runFilterSql(sql, filter);
   const lookup = sqliteKeyLookup(sql, scopeSql(filter));
-  const resolve = (text: string): ResolvedKey => resolveKey(parseKey(text), lookup, text);
-  const groups = request.groupBy.map(resolve);
-  const valueKeys = [...new Set(request.aggregates.flatMap((a) => (a.key === undefined ? [] : [a.key])))];
+  const groups = query.groupBy.map((key) => key.groupSql(lookup, sqliteDialect));
+  const valueKeys = [...new Map(query.aggregates.flatMap((a) => (a.key === undefined ? [] : [[a.key.text, a.key] as const]))).values()];
+  const valueIndex = new Map(valueKeys.map((key, i) => [key.text, i]));
   const columns = [
-    ...groups.map((key, i) =>
-      sqlOf(`$ AS g${i}`, key.kind === 'json' ? sqliteDialect.jsonText(key.source, key.path) : keyValueSql(key, sqliteDialect)),
-    ),
-    ...valueKeys.map((text, i) => sqlOf(`$ AS v${i}`, numericValueSql(resolve(text)))),
+    ...groups.map((group, i) => sqlOf(`$ AS g${i}`, group)),
+    ...valueKeys.map((key, i) => sqlOf(`$ AS v${i}`, key.numberSql(lookup, sqliteDialect))),
   ];
   const inner = `SELECT ${[...columns.map((c) => c.sql), 'r.id AS rid'].join(', ')}
     FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}`;
   const groupColumns = groups.map((_, i) => `g${i}`);
-  const aggregates = request.aggregates.map((a, i) => {
-    const column = a.key === undefined ? '*' : `v${valueKeys.indexOf(a.key)}`;
-    return `${a.key === undefined ? 'count(*)' : AGGREGATE_SQL[a.fn](column)} AS a${i}`;
-  });
+  const aggregates = query.aggregates.map((a, i) =>
+    a.key === undefined ? `count(*) AS a${i}` : `${AGGREGATE_SQL[a.fn](`v${valueIndex.get(a.key.text)}`)} AS a${i}`,
+  );
   const text = `SELECT ${[...groupColumns, ...aggregates].join(', ') || 'count(*)'} FROM (${inner})${
     groupColumns.length ? ` GROUP BY ${groupColumns.join(', ')}` : ''
   }`;
   const rows = sql.get(text).all(...columns.flatMap((c) => c.params), ...params) as Array<Record<string, unknown>>;
-  const result = rows.map((row) => ({
-    group: groups.map((key, i) => {
+  return rows.map((row) => ({
+    group: groups.map((group, i) => {
       const value = row[`g${i}`] as JsonValue;
-      return key.kind === 'json' && typeof value === 'string' ? (JSON.parse(value) as JsonValue) : value;
+      return group.json && typeof value === 'string' ? (JSON.parse(value) as JsonValue) : value;
     }),
-    values: request.aggregates.map((_, i) => row[`a${i}`] as number | null),
+    values: query.aggregates.map((_, i) => row[`a${i}`] as number | null),
   }));
-  result.sort((a, b) => {
-    for (let i = 0; i < a.group.length; i++) {
-      const order = compareValues(a.group[i] as JsonValue, b.group[i] as JsonValue);
-      if (order !== 0) return order;
-    }
-    return 0;
-  });
-  return { groupBy: [...request.groupBy], aggregates: [...request.aggregates], rows: result };
 }
 
 interface Welford {

@@ -1,4 +1,4 @@
-import type { RunFilter, RunState } from '../../types.js';
+import type { RunFilter, RunState } from '../../../domain/index.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';

@@ -1,4 +1,5 @@
-import type { ClaimRequest, RunRecord } from '../../types.js';
+import type { RunRecord } from '../../../domain/index.js';
+import type { ClaimRequest } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.js';

@@ -1,5 +1,5 @@
+import type { ExperimentRecord, SpecVersion } from '../../../domain/index.js';
 import type { JsonValue } from '../../../spec/types.js';
-import type { ExperimentRecord, SpecVersion } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 

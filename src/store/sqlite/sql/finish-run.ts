@@ -1,5 +1,6 @@
+import type { RunState } from '../../../domain/index.js';
 import { errorLine } from '../../../util/error-line.js';
-import type { FinishRequest, RunState } from '../../types.js';
+import type { FinishRequest } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { insertEnvironment } from './environments.js';

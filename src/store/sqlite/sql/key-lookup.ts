@@ -1,4 +1,5 @@
-import type { KeyCatalog, KeyLookup } from '../../../query/keys.js';
+import type { KeyCatalog } from '../../../domain/metric.js';
+import type { KeyLookup } from '../../../query/dialect.js';
 import type { StatementCache } from '../statement-cache.js';
 import { RUN_SPEC } from './run-row.js';
 

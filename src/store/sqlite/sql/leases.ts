@@ -1,4 +1,5 @@
-import type { ReapedRun, RunState } from '../../types.js';
+import type { RunState } from '../../../domain/index.js';
+import type { ReapedRun } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { INSERT_EVENT } from './run-row.js';

@@ -1,4 +1,4 @@
-import type { MetricPoint, MetricSummary, RunFilter } from '../../types.js';
+import type { MetricPoint, MetricSummary, RunFilter } from '../../../domain/index.js';
 import { plainRows, type SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';

@@ -1,4 +1,4 @@
-import type { ArtifactRecord, CheckpointRecord, StoredObject } from '../../types.js';
+import type { ArtifactRecord, CheckpointRecord, StoredObject } from '../../../domain/index.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 

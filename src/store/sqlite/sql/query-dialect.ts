@@ -1,5 +1,4 @@
-import type { QueryDialect, SqlFragment } from '../../../query/dialect.js';
-import type { JsonSource, MetricStat, RunField } from '../../../query/keys.js';
+import type { JsonSource, MetricStat, QueryDialect, RunField, SqlFragment } from '../../../query/dialect.js';
 import { RUN_SPEC } from './run-row.js';
 
 /** Run fields over `runs r JOIN experiments e`; times are epoch milliseconds, duration seconds. */

@@ -1,4 +1,5 @@
-import type { ListOptions, RunEvent, RunFilter, RunRecord, StateCount } from '../../types.js';
+import type { RunEvent, RunFilter, RunRecord, StateCount } from '../../../domain/index.js';
+import type { ListOptions } from '../../types.js';
 import { plainRows } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';

@@ -1,6 +1,4 @@
-import { compileQuery } from '../../../query/compile.js';
-import { parseQuery } from '../../../query/parser.js';
-import type { RunFilter } from '../../types.js';
+import type { RunFilter } from '../../../domain/run-filter.js';
 import type { StatementCache } from '../statement-cache.js';
 import { sqliteKeyLookup } from './key-lookup.js';
 import { sqliteDialect } from './query-dialect.js';
@@ -12,8 +10,8 @@ import { sqliteDialect } from './query-dialect.js';
  */
 export function runFilterSql(sql: StatementCache, filter: RunFilter): { where: string; params: unknown[] } {
   const scope = scopeSql(filter);
-  if (filter.query === undefined || filter.query.trim() === '') return scope;
-  const condition = compileQuery(parseQuery(filter.query), sqliteKeyLookup(sql, scope), sqliteDialect, filter.query);
+  if (filter.query === undefined) return scope;
+  const condition = filter.query.toSql(sqliteKeyLookup(sql, scope), sqliteDialect);
   return { where: `${scope.where} AND ${condition.sql}`, params: [...scope.params, ...condition.params] };
 }
 

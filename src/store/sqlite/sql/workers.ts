@@ -1,4 +1,4 @@
-import type { WorkerRecord } from '../../types.js';
+import type { WorkerRecord } from '../../../domain/index.js';
 import type { StatementCache } from '../statement-cache.js';
 
 interface WorkerRow {

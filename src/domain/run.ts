@@ -1,0 +1,53 @@
+import type { JsonValue, Params } from '../spec/types.js';
+
+/** A run: one point of an experiment's plan, its state (src/queue/run-state.ts) and its last outcome. */
+
+/** See src/queue/run-state.ts for the state machine. */
+export const RUN_STATES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+
+export type RunState = (typeof RUN_STATES)[number];
+
+export interface RunRecord {
+  id: number;
+  experimentId: number;
+  experiment: string;
+  /** The version of its experiment's spec it executes; null for a run recorded by hand. */
+  specVersion: number | null;
+  hash: string;
+  params: Params;
+  state: RunState;
+  priority: number;
+  /** Times the run was claimed; the current or last attempt's number. */
+  attempt: number;
+  failures: number;
+  losses: number;
+  retries: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  workerId: string | null;
+  createdAt: number;
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  exitCode: number | null;
+  failureReason: string | null;
+  error: string | null;
+  result: JsonValue | null;
+}
+
+export interface RunEvent {
+  id: number;
+  runId: number;
+  at: number;
+  fromState: RunState | null;
+  toState: RunState;
+  attempt: number;
+  workerId: string | null;
+  reason: string | null;
+}
+
+export interface StateCount {
+  experiment: string;
+  state: RunState;
+  count: number;
+}

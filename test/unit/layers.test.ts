@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { repoPath } from '../helpers/paths.js';
+
+/** Every relative import of every source file under src/, as paths relative to src/. */
+function importsOf(folder: string): Array<{ file: string; target: string }> {
+  const src = repoPath('src');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
+    });
+  return walk(join(src, folder)).flatMap((path) =>
+    [...readFileSync(path, 'utf8').matchAll(/(?:^|\n)(?:import|export)[^'"]*?from '(\.[^']+)'/g)].map((m) => ({
+      file: relative(src, path),
+      target: relative(src, resolve(dirname(path), m[1] as string)).replace(/\.js$/, '.ts'),
+    })),
+  );
+}
+
+test('the query layer imports nothing from the store', () => {
+  const offending = importsOf('query').filter(({ target }) => target.startsWith('store/'));
+  assert.deepEqual(offending, []);
+});
+
+test('the store imports from the query layer only its dialect interface', () => {
+  const offending = importsOf('store').filter(({ target }) => target.startsWith('query/') && target !== 'query/dialect.ts');
+  assert.deepEqual(offending, []);
+});
+
+test('the domain depends on nothing but the spec types and the query contract', () => {
+  const allowed = new Set(['spec/types.ts', 'query/dialect.ts']);
+  const offending = importsOf('domain').filter(({ target }) => !target.startsWith('domain/') && !allowed.has(target));
+  assert.deepEqual(offending, []);
+});
+
+test('the domain types are not owned by the store: nothing re-exports them from store/types.ts', () => {
+  const types = readFileSync(repoPath('src', 'store', 'types.ts'), 'utf8');
+  for (const name of ['RUN_STATES', 'RunRecord', 'ExperimentRecord', 'MetricSummary', 'ArtifactRecord']) {
+    assert.doesNotMatch(types, new RegExp(`export (?:const|interface|type) ${name}\\b`), name);
+  }
+});
