@@ -6,13 +6,14 @@ import type { SqliteConnection } from './connection.js';
  * Brings the database to the newest schema. Each migration runs in an IMMEDIATE
  * transaction that records it in the ledger first, so two processes opening a fresh store
  * at once serialise on the write lock and the second finds the work done. A database
- * written by a newer labbook is refused before anything is touched.
+ * written by a newer labbook is refused before anything is touched. `now` is recorded as
+ * the time each migration was applied.
  *
  * Foreign keys are off while migrations run: SQLite changes a table's constraints by
  * rebuilding it, and dropping the old table would otherwise cascade into the tables that
  * refer to it. Each migration checks every reference before it commits instead.
  */
-export function migrateSqlite(db: SqliteConnection, migrations: readonly Migration[], location: string): void {
+export function migrateSqlite(db: SqliteConnection, migrations: readonly Migration[], location: string, now: number): void {
   db.exec('CREATE TABLE IF NOT EXISTS labbook_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const known = latestVersion(migrations);
   const current = (): number => (db.prepare('SELECT coalesce(max(version), 0) AS v FROM labbook_migrations').get() as { v: number }).v;
@@ -28,7 +29,7 @@ export function migrateSqlite(db: SqliteConnection, migrations: readonly Migrati
         db.prepare('INSERT INTO labbook_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
           migration.version,
           migration.name,
-          Date.now(),
+          now,
         );
         db.exec(migration.sql);
         const broken = db.prepare('PRAGMA foreign_key_check').get() as { table: string; parent: string } | undefined;

@@ -25,6 +25,8 @@ import { StatementCache } from './statement-cache.js';
 export interface SqliteStoreOptions {
   /** How long a statement waits for another process's write lock before failing. */
   busyTimeoutMs?: number;
+  /** Milliseconds since the epoch, for the times the store records itself (when a migration ran). */
+  now?: () => number;
 }
 
 /**
@@ -48,7 +50,7 @@ export class SqliteStore implements Store {
       // A 16 MB page cache (SQLite's default is 2 MB): the run hash index of a 100,000-run grid
       // fits, so adding runs does not evict and re-read it (enqueue ~20% faster).
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000');
-      migrateSqlite(this.db, MIGRATIONS, location);
+      migrateSqlite(this.db, MIGRATIONS, location, (options.now ?? Date.now)());
     });
     registerAggregates(this.db);
     this.sql = new StatementCache(this.db);

@@ -72,10 +72,10 @@ test('an older store is migrated forward and keeps its data', (t) => {
   const dir = tempDir(t);
   const db = new SqliteConnection(join(dir, 'old.db'));
   const v1 = [{ version: 1, name: 'one', sql: 'CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7);' }];
-  migrateSqlite(db, v1, 'old.db');
+  migrateSqlite(db, v1, 'old.db', Date.UTC(2026, 0, 1));
   const v2 = [...v1, { version: 2, name: 'two', sql: 'ALTER TABLE t ADD COLUMN y INTEGER DEFAULT 1;' }];
-  migrateSqlite(db, v2, 'old.db');
-  migrateSqlite(db, v2, 'old.db');
+  migrateSqlite(db, v2, 'old.db', Date.UTC(2026, 0, 2));
+  migrateSqlite(db, v2, 'old.db', Date.UTC(2026, 0, 3));
   assert.deepEqual(
     db
       .prepare('SELECT x, y FROM t')
@@ -84,8 +84,15 @@ test('an older store is migrated forward and keeps its data', (t) => {
     [{ x: 7, y: 1 }],
   );
   assert.deepEqual(
-    (db.prepare('SELECT version FROM labbook_migrations').all() as Array<{ version: number }>).map((r) => r.version),
-    [1, 2],
+    (db.prepare('SELECT version, applied_at FROM labbook_migrations').all() as Array<{ version: number; applied_at: number }>).map((r) => [
+      r.version,
+      r.applied_at,
+    ]),
+    [
+      [1, Date.UTC(2026, 0, 1)],
+      [2, Date.UTC(2026, 0, 2)],
+    ],
+    'each migration records the time it was given, once',
   );
   db.close();
 });
@@ -95,7 +102,12 @@ test('a failing migration leaves the store at its previous version', (t) => {
   const db = new SqliteConnection(join(dir, 'x.db'));
   const good = { version: 1, name: 'one', sql: 'CREATE TABLE t (x INTEGER);' };
   assert.throws(() =>
-    migrateSqlite(db, [good, { version: 2, name: 'bad', sql: 'CREATE TABLE u (x); SELECT nonsense FROM nowhere;' }], 'x.db'),
+    migrateSqlite(
+      db,
+      [good, { version: 2, name: 'bad', sql: 'CREATE TABLE u (x); SELECT nonsense FROM nowhere;' }],
+      'x.db',
+      Date.UTC(2026, 0, 1),
+    ),
   );
   assert.deepEqual(
     (db.prepare('SELECT version FROM labbook_migrations').all() as Array<{ version: number }>).map((r) => r.version),

@@ -19,7 +19,7 @@ function storeOfSchema3(t: TestContext): string {
   const dir = tempDir(t);
   const db = new SqliteConnection(join(dir, 'labbook.db'));
   db.exec('PRAGMA foreign_keys = ON');
-  migrateSqlite(db, MIGRATIONS.slice(0, 3), 'old store');
+  migrateSqlite(db, MIGRATIONS.slice(0, 3), 'old store', Date.UTC(2026, 0, 1));
   const { raw } = defineExperiment(SPEC);
   db.prepare('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?)').run('cv', JSON.stringify(raw), T0, T0);
   for (const p of [1, 2]) {
