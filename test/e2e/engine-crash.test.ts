@@ -129,7 +129,7 @@ test('a worker takes over runs of a killed worker by itself once their lease exp
   await noProcessesWith(sleep);
 });
 
-test('runs a killed worker had claimed ahead and not started count no worker loss', async (t) => {
+test('runs a killed worker had claimed ahead and not started go back with their attempt and no loss', async (t) => {
   const sleep = uniqueSleep(60);
   // Short runs (claimed ahead) but run 21, which hangs on its first attempt while `hold`
   // exists; the runs after it take 20 ms then, so that the worker holds some ahead for seconds.
@@ -160,8 +160,19 @@ command: [sh, -c, 'if [ -e hold ]; then if [ {x} = 21 ] && [ "$LABBOOK_ATTEMPT" 
     const completions = (await store.listRunEvents(r.id)).filter((e) => e.toState === 'COMPLETED');
     assert.equal(completions.length, 1, `run ${r.id} completed once`);
   }
-  const held = runs.filter((r) => r.attempt > 1);
-  assert.ok(held.length >= 4, `the killed worker held ${held.length} runs`);
+  const reasons = new Map<number, string[]>();
+  for (const r of runs)
+    reasons.set(
+      r.id,
+      (await store.listRunEvents(r.id)).map((e) => e.reason ?? ''),
+    );
+  const neverBegun = runs.filter((r) => reasons.get(r.id)?.includes('worker lost before starting it'));
+  assert.ok(neverBegun.length >= 4, `the killed worker held ${neverBegun.length} runs it had not begun`);
+  assert.deepEqual(
+    neverBegun.filter((r) => r.attempt !== 1 || r.losses !== 0),
+    [],
+    'a run given back unbegun keeps its attempt number and loss count',
+  );
   const losses = runs.reduce((sum, r) => sum + r.losses, 0);
   assert.ok(losses <= 2, `${losses} losses counted: only runs started at their claim (at most one per slot) may count one`);
   await noProcessesWith(sleep);

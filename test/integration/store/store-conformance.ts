@@ -383,7 +383,7 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.match(run?.error ?? '', /worker w2 stopped sending heartbeats/);
     });
 
-    test('runs claimed ahead get their start time with their outcome, and count no loss if their worker is lost before', async (t) => {
+    test('runs claimed ahead get their start time with their outcome; lost before it, they go back untouched', async (t) => {
       const store = await makeStore(t);
       await experimentWithRuns(store, 3);
       const [now, ahead, neverStarted] = await store.claimRuns({
@@ -409,12 +409,32 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.deepEqual(
         reaped,
         [{ id: neverStarted!.id, state: 'PENDING', attempt: 1, workerId: 'w1' }],
-        'not FAILED, although one loss is the limit',
+        'the attempt that was lost; not FAILED, although one loss is the limit',
       );
       const back = await store.getRun(neverStarted!.id);
-      assert.equal(back?.losses, 0);
-      assert.equal(back?.failureReason, 'worker lost');
-      assert.match(back?.error ?? '', /before it started this run \(not counted as a loss\)/);
+      assert.deepEqual(
+        [back?.attempt, back?.losses, back?.failures, back?.failureReason, back?.error, back?.startedAt],
+        [0, 0, 0, null, null, null],
+        'as it was before the claim',
+      );
+      assert.deepEqual(
+        (await store.listRunEvents(neverStarted!.id)).slice(-1).map((e) => [e.fromState, e.toState, e.attempt, e.reason]),
+        [['RUNNING', 'PENDING', 1, 'worker lost before starting it']],
+      );
+    });
+
+    test('a run claimed ahead that recorded something before its worker was lost counts the loss', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 2);
+      const [, ahead] = await store.claimRuns({ workerId: 'w1', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE, startNow: 1 });
+      await store.appendMetrics(ahead!.id, ahead!.attempt, [{ key: 'loss', step: 0, value: 1, at: T0 + 1 }]);
+      await store.reapExpiredLeases(T0 + LEASE + 1, 3);
+      const back = await store.getRun(ahead!.id);
+      assert.deepEqual(
+        [back?.state, back?.attempt, back?.losses, back?.failureReason],
+        ['PENDING', 1, 1, 'worker lost'],
+        'its attempt number stays taken: the points it logged belong to that attempt',
+      );
     });
 
     test('cancel stops pending and running runs and leaves finished ones', async (t) => {
