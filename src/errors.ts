@@ -10,7 +10,7 @@
 export const EXIT_OK = 0;
 export const EXIT_FAILED_RUNS = 1;
 export const EXIT_USAGE = 2;
-/** The store or the machine cannot be used as it is (no store, a Node.js too old); the message says what to do. */
+/** The store or the machine cannot be used as it is (no store, a full disk, a Node.js too old); the message says what to do. */
 export const EXIT_ENVIRONMENT = 3;
 /** Stopped by Ctrl-C (128 + SIGINT, as a shell reports it). */
 export const EXIT_INTERRUPTED = 130;
@@ -130,6 +130,72 @@ export class StoreBusyError extends LabbookError {
       `the store at ${location} stayed locked by another process for too long. ` +
         'Retry; if it persists, look for a hung labbook process holding a transaction.',
       options,
+    );
+  }
+}
+
+/**
+ * The store or the machine cannot be used as it is (a full disk, a read-only or damaged store,
+ * a missing process launcher): neither a mistake in the command nor the fault of a run. A
+ * worker that meets one stops and gives its runs back (docs/engine.md).
+ */
+export abstract class EnvironmentError extends LabbookError {
+  override readonly exitCode = EXIT_ENVIRONMENT;
+  override readonly httpStatus = 503;
+}
+
+export class StoreFullError extends EnvironmentError {
+  readonly code = 'LB_STORE_FULL';
+  /** `detail`: what failed, e.g. `SQLite: database or disk is full`. */
+  constructor(location: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `the disk holding the store ${location} is full (${detail}). Nothing it had stored is lost: free space on that disk ` +
+        "(the store's runs/ and objects/ directories hold the runs' output and files), then run the command again.",
+      options,
+    );
+  }
+}
+
+export class StoreReadOnlyError extends EnvironmentError {
+  readonly code = 'LB_STORE_READONLY';
+  constructor(location: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `labbook cannot write to the store ${location} (${detail}): the file, its directory or its file system is read-only, ` +
+        'or belongs to another user. labbook writes to its store even to list runs (it puts back runs whose worker died): ' +
+        'make them writable for this user (chmod u+w), or remount the file system read-write.',
+      options,
+    );
+  }
+}
+
+export class StoreCorruptError extends EnvironmentError {
+  readonly code = 'LB_STORE_CORRUPT';
+  constructor(location: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `the store ${location} is damaged (${detail}); labbook cannot use it. Restore it from a backup (labbook.db with its ` +
+        "labbook.db-wal, if there is one); the sqlite3 shell's .recover command may save what is left of it.",
+      options,
+    );
+  }
+}
+
+export class StoreIoError extends EnvironmentError {
+  readonly code = 'LB_STORE_IO';
+  constructor(location: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `reading or writing the store ${location} failed (${detail}): the disk or its file system reported an error. ` +
+        'Check it (dmesg; a network file system that went away), then run the command again.',
+      options,
+    );
+  }
+}
+
+export class StoreNotLabbookError extends EnvironmentError {
+  readonly code = 'LB_STORE_NOT_LABBOOK';
+  constructor(readonly location: string) {
+    super(
+      `${location} is empty (0 bytes): it is not a labbook store, and 'labbook init' did not make it. If it held your runs ` +
+        "(a copy or a disk that failed), restore it from a backup; to start afresh, delete it and run 'labbook init'.",
     );
   }
 }

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { StoreNotFoundError, UsageError } from '../errors.js';
+import { StoreNotFoundError, StoreNotLabbookError, UsageError } from '../errors.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
 
@@ -24,7 +24,7 @@ export async function openStore(options: StoreLocationOptions): Promise<Store> {
   return new SqliteStore(storeDatabase(dir), dir);
 }
 
-/** The store directory openStore would open, without opening it; StoreNotFoundError when there is none. */
+/** The store directory openStore would open, without opening it; StoreNotFoundError when there is none, StoreNotLabbookError when it is empty. */
 export function locateStore(options: StoreLocationOptions): string {
   const given = options.store ?? options.env?.LABBOOK_STORE;
   if (given && /^postgres(ql)?:\/\//.test(given)) {
@@ -32,6 +32,7 @@ export function locateStore(options: StoreLocationOptions): string {
   }
   const dir = given ? storeDirOf(resolve(options.cwd, given)) : findStoreDir(options.cwd);
   if (!dir || !existsSync(storeDatabase(dir))) throw new StoreNotFoundError(dir ?? join(options.cwd, STORE_DIR));
+  refuseEmpty(storeDatabase(dir));
   return dir;
 }
 
@@ -45,10 +46,20 @@ export async function initStore(options: StoreLocationOptions): Promise<{ store:
   const given = options.store ?? options.env?.LABBOOK_STORE;
   const dir = given ? storeDirOf(resolve(options.cwd, given)) : join(options.cwd, STORE_DIR);
   const created = !existsSync(join(dir, DB_FILE));
+  if (!created) refuseEmpty(join(dir, DB_FILE));
   mkdirSync(dir, { recursive: true });
   // The store holds results and blobs, not source: keep it out of git by default.
   if (created) writeFileSync(join(dir, '.gitignore'), '*\n');
   return { store: new SqliteStore(join(dir, DB_FILE), dir), created };
+}
+
+/**
+ * SQLite takes an empty file for an empty database, which opening the store would make into
+ * a new one. No store labbook made is empty (its first write, the journal mode, gives it a
+ * page): an empty labbook.db is a store lost (a failed copy, a full disk) or someone else's.
+ */
+function refuseEmpty(file: string): void {
+  if (statSync(file).size === 0) throw new StoreNotLabbookError(file);
 }
 
 function storeDirOf(path: string): string {

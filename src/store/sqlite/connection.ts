@@ -31,8 +31,15 @@ export interface AggregateFunction<S> {
 }
 
 /** SQLite's primary result codes that labbook tells apart. */
+export const SQLITE_ERROR = 1;
 export const SQLITE_BUSY = 5;
 export const SQLITE_LOCKED = 6;
+export const SQLITE_READONLY = 8;
+export const SQLITE_IOERR = 10;
+export const SQLITE_CORRUPT = 11;
+export const SQLITE_FULL = 13;
+export const SQLITE_CANTOPEN = 14;
+export const SQLITE_NOTADB = 26;
 
 /** The primary SQLite result code of an error the binding threw, if it is one. */
 export function sqliteResultCode(error: unknown): number | undefined {

@@ -1,9 +1,8 @@
 import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
-import { StoreBusyError } from '../../errors.js';
 import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
 import type { ClaimRequest, EnqueueOptions, FinishRequest, Lease, ListOptions, NewRun, RunOutcome, Store } from '../types.js';
-import { SQLITE_BUSY, SQLITE_LOCKED, SqliteConnection, sqliteResultCode } from './connection.js';
+import { SqliteConnection } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
 import { aggregateRuns, registerAggregates } from './sql/aggregate-runs.js';
@@ -20,6 +19,7 @@ import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint
 import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
 import { scopeSql } from './sql/run-filter.js';
 import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
+import { storeErrorOf } from './sqlite-errors.js';
 import { StatementCache } from './statement-cache.js';
 
 export interface SqliteStoreOptions {
@@ -45,7 +45,7 @@ export class SqliteStore implements Store {
     readonly dataDir: string,
     options: SqliteStoreOptions = {},
   ) {
-    this.db = new SqliteConnection(location, { busyTimeoutMs: options.busyTimeoutMs ?? 30_000 });
+    this.db = this.guard(() => new SqliteConnection(location, { busyTimeoutMs: options.busyTimeoutMs ?? 30_000 }));
     this.guard(() => {
       // A 16 MB page cache (SQLite's default is 2 MB): the run hash index of a 100,000-run grid
       // fits, so adding runs does not evict and re-read it (enqueue ~20% faster).
@@ -179,9 +179,7 @@ export class SqliteStore implements Store {
     try {
       return work();
     } catch (error) {
-      const code = sqliteResultCode(error);
-      if (code === SQLITE_BUSY || code === SQLITE_LOCKED) throw new StoreBusyError(this.location, { cause: error });
-      throw error;
+      throw storeErrorOf(error, this.location);
     }
   }
 }
