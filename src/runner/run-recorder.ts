@@ -73,6 +73,8 @@ export class RunRecorder {
     if (!this.logStream) {
       mkdirSync(this.runDir, { recursive: true }); // a driver's run has one only once it wrote something
       this.logStream = createWriteStream(join(this.runDir, 'labbook.log'), { flags: 'a' });
+      // Notes for the reader of the run's log, not records: a disk too full for them fails the store's writes too, which stops the worker.
+      this.logStream.on('error', () => {});
     }
     this.logStream.write(`${new Date(this.services.clock.now()).toISOString()} ${level.toUpperCase()} ${message}\n`);
   }

@@ -17,6 +17,8 @@ import { MetricBatcher } from './metric-batcher.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { RunRecorder } from './run-recorder.js';
 import { DriverNotRunningError, NotRunnableError } from './runner-errors.js';
+import { keepSpaceReserve } from './space-reserve.js';
+import { WorkerStop } from './worker-stop.js';
 
 /** What a worker reports as runs go (for progress lines, summaries and notifications). */
 export type WorkerEvent =
@@ -56,7 +58,7 @@ export interface WorkerOptions {
   /** Asked when there is nothing to claim: true keeps the worker polling (runs held by others may come back). */
   waitWhile?: () => Promise<boolean>;
   onEvent?: (event: WorkerEvent) => void;
-  /** Something went wrong outside any run (a store write that failed); the worker goes on. */
+  /** Something went wrong outside any run (a store write that failed), or the worker stops (see Worker). */
   onWarning?: (message: string) => void;
 }
 
@@ -101,7 +103,9 @@ interface ActiveRun {
  * Claims runs and executes them, `slots` at a time: heartbeats keep their leases, a lost
  * lease stops the run, timeouts stop it as TIMED_OUT, and every outcome is written fenced
  * by the lease. `interrupt()` stops claiming; with `kill` it also stops the running runs,
- * which go back to PENDING.
+ * which go back to PENDING. A worker that cannot go on (a full, read-only or damaged store,
+ * its process launcher gone: an EnvironmentError) stops the same way: every run it holds goes
+ * back to the queue without spending a retry, and run() rejects with that error.
  */
 export class Worker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -124,15 +128,25 @@ export class Worker {
   private killing = false;
   private wake: (() => void) | undefined;
   private readonly report: WorkerReport = { claimed: 0, completed: 0, failed: 0, requeued: 0, lost: 0 };
-  /** Experiments whose runs this worker gives back (see giveBack). */
+  /** Experiments whose runs this worker gives back (see leaveToDriver). */
   private readonly notExecutable = new Set<string>();
+  /** Whether, and why, this worker stops because it cannot go on. */
+  private readonly stopping: WorkerStop;
 
   constructor(
     private readonly queue: Queue,
     private readonly executors: ExecutorFactory,
     private readonly options: WorkerOptions,
   ) {
-    this.metrics = new MetricBatcher(queue.store, { onError: (error) => this.warn(`writing metrics failed: ${(error as Error).message}`) });
+    this.stopping = new WorkerStop(queue, this.id, (error) => {
+      this.warn(`stopping (${error.code}): the runs this worker holds go back to the queue without spending a retry`);
+      this.interrupt(true);
+    });
+    this.metrics = new MetricBatcher(queue.store, {
+      onError: (error) => {
+        if (!this.stopping.on(error)) this.warn(`writing metrics failed: ${(error as Error).message}`);
+      },
+    });
     this.objects = objectsOf(queue.store);
     this.outcomes = new OutcomeWriter(queue);
   }
@@ -162,6 +176,7 @@ export class Worker {
       info: { slots: this.options.slots },
     });
     mkdirSync(join(store.dataDir, 'runs'), { recursive: true });
+    keepSpaceReserve(store.dataDir);
     const heartbeat = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.queue.leaseMs / 3)));
     const running = new Set<Promise<void>>();
     try {
@@ -176,12 +191,14 @@ export class Worker {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
             const ahead = short ? this.claimAhead() : 0;
             const limit = Math.min(free + ahead, budget);
-            const claimed = await this.queue.claim(this.id, limit, {
-              ...(this.options.experiments && { experiments: this.options.experiments }),
-              excludeExperiments: [...this.notExecutable],
-              // Runs that begin at once, on a slot with nothing to do; the others get their start time with their outcome.
-              startNow: Math.max(0, this.options.slots - this.executing),
-            });
+            const claimed = await this.queue
+              .claim(this.id, limit, {
+                ...(this.options.experiments && { experiments: this.options.experiments }),
+                excludeExperiments: [...this.notExecutable],
+                // Runs that begin at once, on a slot with nothing to do; the others get their start time with their outcome.
+                startNow: Math.max(0, this.options.slots - this.executing),
+              })
+              .catch((error: unknown) => (this.stopping.on(error) ? [] : Promise.reject(error)));
             this.report.claimed += claimed.length;
             budget -= claimed.length;
             this.backlog.push(...claimed);
@@ -213,8 +230,11 @@ export class Worker {
       await Promise.allSettled(running);
       await this.releaseBacklog();
       await this.metrics.flushAll();
-      await store.stopWorker(this.id, clock.now());
+      const notGivenBack = await this.stopping.giveBackRefused();
+      if (notGivenBack) this.warn(notGivenBack);
+      await store.stopWorker(this.id, clock.now()).catch((error: unknown) => this.stopping.on(error) || Promise.reject(error));
     }
+    if (this.stopping.error) throw this.stopping.error;
     return { ...this.report };
   }
 
@@ -282,7 +302,11 @@ export class Worker {
     } catch (error) {
       clearTimeout(active.timer);
       if (error instanceof DriverNotRunningError) {
-        await this.giveBack(run, error);
+        await this.leaveToDriver(run, error);
+        return;
+      }
+      if (this.stopping.on(error)) {
+        await this.record(active, { ok: false, reason: 'stopped', error: '', exitCode: null });
         return;
       }
       const end: RunEnd =
@@ -309,22 +333,25 @@ export class Worker {
     return { ...end, error: end.error || `${end.reason} (the run wrote nothing to stderr)` };
   }
 
-  /** Stores the outcome of the run's attempt, with the environment it ran on when known. */
+  /**
+   * Stores the outcome of the run's attempt, with the environment it ran on when known. When
+   * the store refuses it for a reason that stops the worker, the run is given back instead.
+   */
   private async record(active: ActiveRun, end: RunEnd, environment?: JsonValue): Promise<void> {
     const { run, stop } = active;
-    const lease = { runId: run.id, workerId: this.id, attempt: run.attempt };
-    let outcome: RunOutcome | undefined;
-    if (end.ok) outcome = { kind: 'completed', result: end.result, exitCode: end.exitCode };
-    else if (stop === 'interrupt') outcome = { kind: 'released', reason: 'interrupted' };
-    else if (stop !== 'lease-lost') outcome = { kind: 'failed', reason: end.reason, error: end.error, exitCode: end.exitCode };
-    const state =
-      outcome &&
-      (await this.outcomes.write({
-        lease,
-        outcome,
-        startedAt: active.startedAt ?? this.queue.clock.now(), // it failed before it began
-        ...(environment !== undefined && { environment }),
-      }));
+    const outcome = this.outcomeOf(active, end);
+    const request = {
+      lease: { runId: run.id, workerId: this.id, attempt: run.attempt },
+      startedAt: active.startedAt ?? this.queue.clock.now(), // it failed before it began
+    };
+    let state: RunState | undefined;
+    try {
+      state = outcome && (await this.outcomes.write({ ...request, outcome, ...(environment !== undefined && { environment }) }));
+    } catch (error) {
+      if (!this.stopping.on(error)) throw error;
+      this.stopping.refuse(run, active.startedAt === undefined);
+      return;
+    }
     if (state === undefined) {
       this.report.lost++;
       this.options.onEvent?.({ type: 'lost', run });
@@ -333,14 +360,31 @@ export class Worker {
     if (state === 'COMPLETED') this.report.completed++;
     else if (state === 'FAILED') this.report.failed++;
     else this.report.requeued++;
-    this.options.onEvent?.({ type: 'finished', run, end, state, ...(stop && { stop }) });
+    // A run given back because the worker stops is reported as stopped, whatever it did.
+    const stopped = stop ?? (this.stopping.error && 'interrupt');
+    this.options.onEvent?.({ type: 'finished', run, end, state, ...(stopped && { stop: stopped }) });
+  }
+
+  /**
+   * What to store of a run's end: nothing when its lease was lost; a release (no retry spent)
+   * when the worker stopped it, or when the worker is stopping because it cannot go on (the
+   * run may have failed of the same cause: a full disk). A run that never began gives its
+   * attempt back too.
+   */
+  private outcomeOf(active: ActiveRun, end: RunEnd): RunOutcome | undefined {
+    if (end.ok) return { kind: 'completed', result: end.result, exitCode: end.exitCode };
+    if (active.stop === 'interrupt' || this.stopping.error) {
+      return { kind: 'released', reason: this.stopping.releaseReason, ...(active.startedAt === undefined && { notStarted: true }) };
+    }
+    if (active.stop === 'lease-lost') return undefined;
+    return { kind: 'failed', reason: end.reason, error: end.error, exitCode: end.exitCode };
   }
 
   /**
    * A run this worker cannot execute (a Python driver's, without that driver) goes back to the
    * queue untouched, and the worker claims no more of its experiment.
    */
-  private async giveBack(run: RunRecord, reason: DriverNotRunningError): Promise<void> {
+  private async leaveToDriver(run: RunRecord, reason: DriverNotRunningError): Promise<void> {
     if (!this.notExecutable.has(run.experiment)) this.warn(`skipping ${reason.message}`);
     this.notExecutable.add(run.experiment);
     await this.releaseUnstarted(run);
@@ -357,7 +401,9 @@ export class Worker {
       await this.queue.release({ runId: run.id, workerId: this.id, attempt: run.attempt }, 'not started', { notStarted: true });
       this.report.claimed--;
     } catch (error) {
-      if (!(error instanceof LeaseLostError)) throw error;
+      if (error instanceof LeaseLostError) return;
+      if (!this.stopping.on(error)) throw error;
+      this.stopping.refuse(run, true);
     }
   }
 
@@ -378,7 +424,7 @@ export class Worker {
         if (lost.has((this.backlog[i] as RunRecord).id)) this.backlog.splice(i, 1);
       }
     } catch (error) {
-      this.warn(`heartbeat failed: ${(error as Error).message}`);
+      if (!this.stopping.on(error)) this.warn(`heartbeat failed: ${(error as Error).message}`);
     }
   }
 

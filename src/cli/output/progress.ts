@@ -51,15 +51,18 @@ export class Progress {
   }
 
   private draw(): void {
-    this.drawing = this.drawing.then(async () => {
-      const line = describe(await this.options.counts(), this.finishedHere, this.options.now() - this.startedAt, this.note);
-      if (this.options.tty) {
-        this.options.write(`\r\x1b[2K${line}`);
-        this.lineShown = true;
-      } else {
-        this.options.write(`${new Date(this.options.now()).toISOString()} ${line}\n`);
-      }
-    });
+    this.drawing = this.drawing
+      .then(async () => {
+        const line = describe(await this.options.counts(), this.finishedHere, this.options.now() - this.startedAt, this.note);
+        if (this.options.tty) {
+          this.options.write(`\r\x1b[2K${line}`);
+          this.lineShown = true;
+        } else {
+          this.options.write(`${new Date(this.options.now()).toISOString()} ${line}\n`);
+        }
+      })
+      // A store that cannot be read (full, damaged) stops the worker, which says so: the line just skips a beat.
+      .catch(() => {});
   }
 
   /** Takes the live line off the screen, so that a message can be printed in its place (the next tick redraws it). */
