@@ -65,8 +65,7 @@ export class CommandExecutor implements Executor {
       if (stopped) terminate();
       const stopMonitor = monitorGroup(pid, recorder);
       const channel = serveChannel(spawned.connection, recorder, { now: this.options.now });
-      const status = await spawned.exited;
-      stopMonitor();
+      const status = await spawned.exited.finally(stopMonitor); // rejects when lb-spawn died: the worker stops
       signalGroup(pid, 'SIGKILL'); // what the run left behind in its group goes with it
       const drained = await drainWithin(channel, CHANNEL_DRAIN_MS);
       if (!drained) {

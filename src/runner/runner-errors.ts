@@ -1,4 +1,4 @@
-import { LabbookError } from '../errors.js';
+import { EnvironmentError, LabbookError } from '../errors.js';
 
 /** lb-spawn, the compiled process launcher, is not where the build puts it. */
 export class SpawnerMissingError extends LabbookError {
@@ -8,6 +8,21 @@ export class SpawnerMissingError extends LabbookError {
     super(
       `the process launcher ${path} is missing: labbook's build compiles it with the C compiler (cc). ` +
         "Run 'make build' in the labbook checkout (install gcc first if it is absent), or set LABBOOK_SPAWNER to its path.",
+    );
+  }
+}
+
+/**
+ * lb-spawn ended while the worker still needed it (killed alone, e.g. by the OOM killer): the
+ * worker has killed the process groups of the runs it started, and stops.
+ */
+export class SpawnerLostError extends EnvironmentError {
+  readonly code = 'LB_SPAWNER_LOST';
+  constructor(pid: number | undefined, how: string) {
+    super(
+      `the process launcher lb-spawn (pid ${pid ?? '?'}) was ${how} while runs were going; the worker killed them (they go back ` +
+        'to the queue) and stopped. Run the command again to go on; if it happens again, look for what kills lb-spawn ' +
+        "(the kernel's OOM killer says so in dmesg).",
     );
   }
 }

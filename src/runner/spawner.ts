@@ -6,12 +6,15 @@ import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { SPAWNER_PATH } from '../package-files.js';
 import { LineSplitter } from './line-splitter.js';
-import { SpawnerMissingError } from './runner-errors.js';
+import { signalGroup } from './process-group.js';
+import { SpawnerLostError, SpawnerMissingError } from './runner-errors.js';
 
 /**
  * Starts run processes through lb-spawn (src/runner/spawner/lb-spawn.c): a small helper
  * that forks cheaply, gives every run its own process group, connects its fd 3 to this
  * process, and kills the runs' groups if this process dies. See that file for the wire format.
+ * If the helper dies first, this process kills the runs' groups, and every run still waiting
+ * for its start or its end gets a SpawnerLostError.
  */
 
 export interface SpawnRequest {
@@ -40,6 +43,7 @@ export interface RunConnection {
 export interface SpawnedRun {
   pid: number;
   connection: RunConnection;
+  /** Rejects with SpawnerLostError when lb-spawn died first (the run was killed then). */
   exited: Promise<ExitStatus>;
 }
 
@@ -60,6 +64,8 @@ interface Pending {
   failed?: (errno: number) => void;
   exit?: (status: ExitStatus) => void;
   connection?: (connection: RunConnection) => void;
+  /** lb-spawn died: whatever the run still waits for fails with `error`. */
+  lost?: (error: SpawnerLostError) => void;
 }
 
 export function spawnerPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -71,6 +77,8 @@ export class Spawner {
   private readonly byToken = new Map<string, Pending>();
   private nextId = 1;
   private closing = false;
+  /** Why no more runs can be started: lb-spawn died. */
+  private lost: SpawnerLostError | undefined;
 
   private constructor(
     private readonly helper: ChildProcessByStdio<Writable, Readable, null>,
@@ -81,13 +89,14 @@ export class Spawner {
     helper.stdin.on('error', () => {}); // an early helper exit surfaces through 'exit'
     helper.on('exit', (code, signal) => {
       if (this.closing) return;
-      const error = new Error(`the process launcher lb-spawn exited unexpectedly (${signal ?? `status ${code}`})`);
+      this.lost = new SpawnerLostError(helper.pid, signal ? `killed by ${signal}` : `ended (exit status ${code})`);
       for (const entry of this.pending.values()) {
-        if (entry.pid === undefined) entry.failed?.(-1);
-        else entry.exit?.({ code: null, signal: 'SIGKILL' });
+        // Its leader died with lb-spawn (PR_SET_PDEATHSIG); what it started in its group goes now.
+        signalGroup(entry.pid, 'SIGKILL');
+        entry.lost?.(this.lost);
       }
       this.pending.clear();
-      process.emitWarning(error.message);
+      this.byToken.clear();
     });
     server.on('connection', (socket) => this.onConnection(socket));
   }
@@ -107,31 +116,35 @@ export class Spawner {
 
   /** Starts a run; resolves once it runs with its fd-3 connection established. */
   spawn(request: SpawnRequest): Promise<SpawnedRun> {
+    if (this.lost) return Promise.reject(this.lost);
     const id = String(this.nextId++);
     const token = randomBytes(12).toString('hex');
     const entry: Pending = { token };
     this.pending.set(id, entry);
     this.byToken.set(token, entry);
-    const exited = new Promise<ExitStatus>((resolve) => {
-      entry.exit = resolve;
-    });
-    const connected = new Promise<RunConnection>((resolve) => {
-      entry.connection = resolve;
-    });
-    const started = new Promise<number>((resolve, reject) => {
-      entry.started = resolve;
-      entry.failed = (errno) => {
-        this.byToken.delete(token);
-        reject(new SpawnFailure(errno, request.argv[0] ?? ''));
-      };
-    });
+    const exited = Promise.withResolvers<ExitStatus>();
+    const connected = Promise.withResolvers<RunConnection>();
+    const started = Promise.withResolvers<number>();
+    entry.exit = exited.resolve;
+    entry.connection = connected.resolve;
+    entry.started = started.resolve;
+    entry.failed = (errno) => {
+      this.byToken.delete(token);
+      started.reject(new SpawnFailure(errno, request.argv[0] ?? ''));
+    };
+    entry.lost = (error) => {
+      for (const waiting of [started, connected, exited]) waiting.reject(error);
+    };
+    // Rejected when lb-spawn dies, perhaps before the caller holds them: it sees that through `started` or `exited`.
+    connected.promise.catch(() => {});
+    exited.promise.catch(() => {});
     const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
     const fields = ['spawn', id, request.cwd, request.stdoutPath, request.stderrPath, token];
     fields.push(String(request.argv.length), ...request.argv, String(env.length), ...env);
     const payload = Buffer.from(`${fields.join('\0')}\0`);
     this.helper.stdin.write(`${payload.length}\n`);
     this.helper.stdin.write(payload);
-    return started.then(async (pid) => ({ pid, connection: await connected, exited }));
+    return started.promise.then(async (pid) => ({ pid, connection: await connected.promise, exited: exited.promise }));
   }
 
   /** Stops the helper; it terminates the process groups of runs still going. */
@@ -207,8 +220,6 @@ function describeErrno(errno: number, argv0: string): string {
       return `cannot start '${argv0}': no such command or working directory (check the spec's command and PATH)`;
     case osConstants.errno.EACCES:
       return `cannot start '${argv0}': permission denied (is it executable?)`;
-    case -1:
-      return `cannot start '${argv0}': the process launcher lb-spawn stopped`;
     default:
       return `cannot start '${argv0}': error ${errno}`;
   }

@@ -15,12 +15,21 @@ export interface LabbookProcess {
 /**
  * Starts the real `bin/labbook` as a user would (its own process, real signals). The test
  * kills it with SIGKILL at its end if it is still running, so no process outlives a test.
+ * With `ownProcessGroup` it leads a process group of its own, which the test may kill whole
+ * (`process.kill(-pid, …)`) as a shell's job control or a batch scheduler would.
  */
-export function startLabbook(t: TestContext, cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): LabbookProcess {
+export function startLabbook(
+  t: TestContext,
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { ownProcessGroup?: boolean } = {},
+): LabbookProcess {
   const child = spawn(labbookBin, args, {
     cwd,
     env: { ...withoutLabbookVariables(process.env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   let out = '';
   let err = '';

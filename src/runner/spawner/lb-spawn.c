@@ -3,9 +3,14 @@
  *
  * Node forks its whole (large) address space for every child; this small process forks
  * cheaply, so a worker that runs thousands of short commands is not bound by spawn cost.
- * It also guards the runs: when its parent (the worker) dies, even by SIGKILL, its stdin
- * reaches end-of-file and it kills every run's process group before exiting, so no run
- * outlives the worker that started it.
+ * It also guards the runs, so that no run outlives the worker that started it by more than
+ * about a second, whichever of them dies, even by SIGKILL:
+ *  - the worker: our stdin reaches end-of-file, and we kill every run's process group
+ *    (SIGTERM, then SIGKILL after STOP_GRACE_MS) before exiting;
+ *  - the worker's whole process group (kill -- -PGID, a batch system's job kill): we leave
+ *    that group at start, so we live on to do the above;
+ *  - this launcher: each run's leader has PR_SET_PDEATHSIG(SIGKILL), and the worker, which
+ *    sees us go, kills the runs' groups (what the leaders started goes with them).
  *
  * Usage: lb-spawn SOCKET_NAME   (an abstract Unix socket the worker listens on)
  *
@@ -29,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -37,6 +43,9 @@
 #include <unistd.h>
 
 extern char **environ;
+
+/* How long runs get to end after SIGTERM when the worker is gone, before SIGKILL. */
+#define STOP_GRACE_MS 500
 
 struct child {
   pid_t pid;
@@ -47,6 +56,7 @@ static struct child *children;
 static size_t child_count, child_capacity;
 static int wake_pipe[2];
 static const char *socket_name;
+static pid_t launcher_pid;
 
 static void on_sigchld(int sig) {
   (void)sig;
@@ -129,6 +139,8 @@ static void become_run(int report_fd, const char *cwd, const char *out, const ch
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  /* Dies with the launcher, even if it is killed before it could kill us (then the worker kills the rest of our group). */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != launcher_pid) goto fail;
   setsid();
   char directory[4096];
   snprintf(directory, sizeof directory, "%s", out);
@@ -228,23 +240,32 @@ static void handle_frame(char *frame, size_t length) {
   free(fields);
 }
 
-/* The worker is gone: stop every run's process group, politely first. */
+static long long monotonic_ms(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* The worker is gone: stop every run's process group, politely first. A group outlives its
+ * leader, so each gets SIGKILL at the end, also when its leader ended within the grace. */
 static void stop_all_and_exit(void) {
-  for (size_t i = 0; i < child_count; i++) kill(-children[i].pid, SIGTERM);
-  struct timespec start;
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  while (child_count > 0) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec - start.tv_sec >= 3) break;
+  size_t count = child_count;
+  pid_t *groups = calloc(count ? count : 1, sizeof *groups);
+  if (!groups) abort();
+  for (size_t i = 0; i < count; i++) {
+    groups[i] = children[i].pid;
+    kill(-groups[i], SIGTERM);
+  }
+  long long deadline = monotonic_ms() + STOP_GRACE_MS;
+  for (long long left; child_count > 0 && (left = deadline - monotonic_ms()) > 0;) {
     struct pollfd wake = {.fd = wake_pipe[0], .events = POLLIN};
-    if (poll(&wake, 1, 100) > 0) {
+    if (poll(&wake, 1, (int)left) > 0) {
       char drain[64];
       while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
     }
     reap();
   }
-  for (size_t i = 0; i < child_count; i++) kill(-children[i].pid, SIGKILL);
+  for (size_t i = 0; i < count; i++) kill(-groups[i], SIGKILL);
   exit(0);
 }
 
@@ -254,8 +275,13 @@ int main(int argc, char **argv) {
     return 2;
   }
   socket_name = argv[1];
+  launcher_pid = getpid();
   /* Signals to the worker's process group (Ctrl-C, a hangup, kill -- -PGID) are the worker's
-   * to handle: it stops the runs and then closes our stdin, which is how we end. */
+   * to handle: it stops the runs and then closes our stdin, which is how we end. A session of
+   * our own keeps them from reaching us, SIGKILL included, so that we outlive a worker whose
+   * whole group is killed and stop its runs. (The other signals are ignored in case setsid
+   * fails: it cannot for a child of Node, which is never a group leader.) */
+  setsid();
   signal(SIGINT, SIG_IGN);
   signal(SIGQUIT, SIG_IGN);
   signal(SIGTERM, SIG_IGN);

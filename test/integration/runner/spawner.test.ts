@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
+import { SpawnerLostError } from '../../../src/runner/runner-errors.js';
 import { Spawner, SpawnFailure, type SpawnRequest } from '../../../src/runner/spawner.js';
-import { isRunning, processesWithArgument, uniqueSleep } from '../../helpers/processes.js';
+import { isRunning, parentOf, processesWithArgument, uniqueSleep } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { waitUntil } from '../../helpers/wait.js';
 
@@ -101,4 +102,43 @@ test('many short runs at once each get their own connection and status', async (
     results,
     Array.from({ length: 50 }, (_, i) => [String(i), i % 5]),
   );
+});
+
+/** The lb-spawn processes this test process started. */
+function launchers(): number[] {
+  return processesWithArgument('lb-spawn')
+    .filter((p) => parentOf(p.pid) === process.pid && p.argv[0]?.endsWith('lb-spawn'))
+    .map((p) => p.pid);
+}
+
+test('lb-spawn killed alone takes every process of its runs with it, and says so to every waiting run', async (t) => {
+  const dir = tempDir(t);
+  const launcher = await spawner(t);
+  const sleep = uniqueSleep(60);
+  // A run whose leader ignores SIGTERM and has a child in its group: a group kill must get both.
+  const run = await launcher.spawn(request(dir, ['sh', '-c', `trap "" TERM; sleep ${sleep} & sleep ${sleep}; wait`]));
+  await waitUntil(() => processesWithArgument(sleep).filter((p) => p.argv[0] === 'sleep').length === 2, { message: 'both sleeps started' });
+  const [pid] = launchers();
+  assert.ok(pid, 'found the launcher');
+  process.kill(pid, 'SIGKILL');
+
+  await assert.rejects(run.exited, (error: unknown) => {
+    assert.ok(error instanceof SpawnerLostError);
+    assert.equal(error.code, 'LB_SPAWNER_LOST');
+    assert.match(error.message, new RegExp(`the process launcher lb-spawn \\(pid ${pid}\\) was killed by SIGKILL`));
+    return true;
+  });
+  await waitUntil(() => processesWithArgument(sleep).length === 0 && !isRunning(run.pid), {
+    timeoutMs: 5_000,
+    message: `left running: ${JSON.stringify(processesWithArgument(sleep))}`,
+  });
+  await assert.rejects(launcher.spawn(request(dir, ['true'])), SpawnerLostError, 'no run is started without a launcher');
+});
+
+test('lb-spawn leaves the process group of its worker: a signal to that group is the worker’s alone', async (t) => {
+  await spawner(t);
+  const [pid] = launchers();
+  assert.ok(pid, 'found the launcher');
+  assert.notEqual(groupOf(pid).pgid, groupOf(process.pid).pgid);
+  assert.notEqual(groupOf(pid).sid, groupOf(process.pid).sid);
 });
