@@ -372,15 +372,19 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       const store = await makeStore(t);
       await experimentWithRuns(store, 1);
       let now = T0;
+      const reapedAt: number[] = [];
       for (let loss = 1; loss <= 2; loss++) {
         await claimOne(store, `w${loss}`, now);
         now += LEASE + 1;
+        reapedAt.push(now);
         assert.equal((await store.reapExpiredLeases(now, 2))[0]?.state, loss < 2 ? 'PENDING' : 'FAILED');
       }
       const run = (await store.listRuns({}))[0];
       assert.equal(run?.state, 'FAILED');
       assert.equal(run?.failureReason, 'worker lost');
       assert.match(run?.error ?? '', /worker w2 stopped sending heartbeats/);
+      assert.equal(run?.queuedAt, reapedAt[0], 'queued when its first loss put it back, not when it failed for good');
+      assert.equal(run?.finishedAt, reapedAt[1]);
     });
 
     test('runs claimed ahead get their start time with their outcome; lost before it, they go back untouched', async (t) => {

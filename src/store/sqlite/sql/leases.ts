@@ -40,12 +40,13 @@ const NEVER_BEGUN = `started_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.run_id = runs.id AND a.attempt = runs.attempt)
   AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.run_id = runs.id AND c.attempt = runs.attempt)`;
 
+// A run that goes back is queued anew; one that failed for good keeps the time it was queued.
 const REAP_BEGUN = `UPDATE runs SET losses = losses + 1,
     state = CASE WHEN losses + 1 >= @maxLosses THEN 'FAILED' ELSE 'PENDING' END,
     failure_reason = 'worker lost',
     error = 'worker ' || coalesce(lease_owner, '?') || ' stopped sending heartbeats; its lease expired',
     finished_at = CASE WHEN losses + 1 >= @maxLosses THEN @now ELSE NULL END,
-    queued_at = @now, lease_owner = NULL, lease_expires_at = NULL
+    queued_at = CASE WHEN losses + 1 >= @maxLosses THEN queued_at ELSE @now END, lease_owner = NULL, lease_expires_at = NULL
   WHERE ${EXPIRED} AND NOT (${NEVER_BEGUN})
   RETURNING id, state, attempt, worker_id`;
 
