@@ -5,6 +5,7 @@ import { DRIVER_SOCKET_VARIABLE, DriverExecutor, driverCommandLine, driverPython
 import type { Executor } from './executor.js';
 import { FunctionExecutor } from './function-executor.js';
 import { DriverNotRunningError } from './runner-errors.js';
+import { requireSpawner } from './spawner.js';
 import type { ExecutorFactory } from './worker.js';
 
 export interface ExecutorsOptions extends CommandExecutorOptions {
@@ -33,6 +34,11 @@ export class Executors implements ExecutorFactory {
     }
     this.functions ??= new FunctionExecutor(this.options.cwd);
     return this.functions;
+  }
+
+  /** Throws when runs of `spec` cannot execute here: a command needs the process launcher. */
+  assertCanExecute(spec: ExperimentSpec): void {
+    if (spec.command) requireSpawner(this.options.env, spec.name);
   }
 
   commandLineOf(spec: ExperimentSpec): readonly string[] {

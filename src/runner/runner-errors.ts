@@ -1,13 +1,20 @@
 import { EnvironmentError, LabbookError } from '../errors.js';
+import { PACKAGE_ROOT_PATH } from '../package-files.js';
 
-/** lb-spawn, the compiled process launcher, is not where the build puts it. */
-export class SpawnerMissingError extends LabbookError {
+/**
+ * lb-spawn, the compiled process launcher, is not where the build puts it: a worker that may
+ * claim command runs refuses before claiming any (`experiment` names one that needs it).
+ */
+export class SpawnerMissingError extends EnvironmentError {
   readonly code = 'LB_SPAWNER_MISSING';
-  override readonly exitCode = 1;
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    experiment?: string,
+  ) {
     super(
-      `the process launcher ${path} is missing: labbook's build compiles it with the C compiler (cc). ` +
-        "Run 'make build' in the labbook checkout (install gcc first if it is absent), or set LABBOOK_SPAWNER to its path.",
+      `the process launcher ${path} is missing${experiment ? `: runs of experiment '${experiment}' need it` : ''}. ` +
+        `Run 'make build' in ${PACKAGE_ROOT_PATH} (it compiles the launcher with the C compiler, cc: install gcc first ` +
+        'if it is absent), or set LABBOOK_SPAWNER to its path.',
     );
   }
 }

@@ -2,7 +2,8 @@ import { RUN_STATES, type RunFilter, type RunRecord, type RunState } from '../do
 import { createNotifier, type RunNotice } from '../notify/index.js';
 import type { Clock } from '../queue/clock.js';
 import { Queue } from '../queue/queue.js';
-import type { NotifyConfig } from '../spec/types.js';
+import { specFromRaw } from '../spec/load-spec.js';
+import type { ExperimentSpec, NotifyConfig } from '../spec/types.js';
 import type { Store } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
 import type { Log } from '../util/log.js';
@@ -108,6 +109,8 @@ export function startSession(options: SessionOptions): Session {
   let interrupts = 0;
   const finish = async (): Promise<SessionResult> => {
     try {
+      // What cannot run here (a command without the process launcher) is refused before any claim.
+      for (const spec of await storedSpecs(store, options.experiments)) executors.assertCanExecute(spec);
       const report = await worker.run();
       const failures = await store.listRuns({ ...filter, states: ['FAILED'] });
       const result = { report, interrupted: interrupts > 0, counts: await countStates(store, filter), failures, started };
@@ -145,4 +148,18 @@ export async function countStates(store: Store, filter: RunFilter): Promise<Stat
 function noticeOf(run: RunRecord, failure: { reason: string; error: string }): RunNotice {
   const { experiment, id: runId, hash, params, attempt } = run;
   return { experiment, runId, hash, params, attempt, reason: failure.reason, error: failure.error };
+}
+
+/** The valid specs of the experiments a session may claim runs of (an invalid one fails its runs as not runnable). */
+async function storedSpecs(store: Store, names: readonly string[] | undefined): Promise<ExperimentSpec[]> {
+  const specs: ExperimentSpec[] = [];
+  for (const experiment of await store.listExperiments()) {
+    if (names && !names.includes(experiment.name)) continue;
+    try {
+      specs.push(specFromRaw(experiment.spec).spec);
+    } catch {
+      // its runs fail with LB_EXPERIMENT_NOT_RUNNABLE, which says why
+    }
+  }
+  return specs;
 }

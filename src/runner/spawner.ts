@@ -72,6 +72,13 @@ export function spawnerPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.LABBOOK_SPAWNER ?? SPAWNER_PATH;
 }
 
+/** The launcher's path; throws SpawnerMissingError when it is not there (`experiment` needs it). */
+export function requireSpawner(env: NodeJS.ProcessEnv, experiment?: string): string {
+  const path = spawnerPath(env);
+  if (!existsSync(path)) throw new SpawnerMissingError(path, experiment);
+  return path;
+}
+
 export class Spawner {
   private readonly pending = new Map<string, Pending>();
   private readonly byToken = new Map<string, Pending>();
@@ -102,8 +109,7 @@ export class Spawner {
   }
 
   static async start(env: NodeJS.ProcessEnv = process.env): Promise<Spawner> {
-    const path = spawnerPath(env);
-    if (!existsSync(path)) throw new SpawnerMissingError(path);
+    const path = requireSpawner(env);
     const name = `labbook-${process.pid}-${randomBytes(6).toString('hex')}`;
     const server = createServer({ pauseOnConnect: false });
     await new Promise<void>((resolve, reject) => {

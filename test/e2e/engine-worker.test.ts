@@ -80,3 +80,66 @@ test('labbook run of a Python driver spec says to run its script, and queues not
   );
   assert.deepEqual(await (await projectStore(t, dir)).listExperiments(), []);
 });
+
+test('a worker without its process launcher refuses before claiming anything, saying to run make build (exit 3)', async (t) => {
+  const dir = await project(t, `name: cmd\nparameters:\n  x: [1, 2, 3]\ncommand: [sh, -c, 'exit 0']\n`);
+  assert.equal((await cli(dir, ['add', 'sweep.yaml'], { env })).code, 0);
+  const missing = join(dir, 'no-such-lb-spawn');
+
+  const worker = await cli(dir, ['worker', '-j', '2'], { env: { ...env, LABBOOK_SPAWNER: missing } });
+
+  assert.equal(worker.code, 3, worker.stderr);
+  assert.match(worker.stderr, new RegExp(`the process launcher ${missing} is missing: runs of experiment 'cmd' need it`));
+  assert.match(worker.stderr, /Run 'make build' in \S+/);
+  const store = await projectStore(t, dir);
+  assert.deepEqual(
+    (await store.listRuns({})).map((run) => [run.state, run.attempt, run.failures]),
+    [
+      ['PENDING', 0, 0],
+      ['PENDING', 0, 0],
+      ['PENDING', 0, 0],
+    ],
+  );
+  assert.deepEqual(
+    (await store.listRunEvents(1)).map((event) => event.toState),
+    ['PENDING'],
+    'never claimed',
+  );
+});
+
+test('a worker without its process launcher still runs functions', async (t) => {
+  const dir = await project(t, 'name: fn\nparameters:\n  x: [1, 2]\nfunction: ./fn.mjs#train\n');
+  writeFileSync(join(dir, 'fn.mjs'), 'export const train = async (ctx, config) => config.x;\n');
+  const noLauncher = { ...env, LABBOOK_SPAWNER: join(dir, 'no-such-lb-spawn') };
+
+  const run = await cli(dir, ['run', 'sweep.yaml'], { env: noLauncher });
+
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(
+    (await (await projectStore(t, dir)).listRuns({})).map((r) => [r.state, r.result]),
+    [
+      ['COMPLETED', 1],
+      ['COMPLETED', 2],
+    ],
+  );
+});
+
+test('a waiting worker without its launcher stops when command runs arrive, giving them back unspent (exit 3)', async (t) => {
+  const dir = await project(t, `name: later\nparameters:\n  x: [1, 2]\ncommand: [sh, -c, 'exit 0']\n`);
+  const worker = startLabbook(t, dir, ['worker', '--wait', '-j', '2'], { LABBOOK_SPAWNER: join(dir, 'no-such-lb-spawn') });
+  const store = await projectStore(t, dir);
+  await waitUntil(async () => (await store.listWorkers()).some((w) => w.stoppedAt === null), { message: 'the worker registered' });
+
+  assert.equal((await cli(dir, ['add', 'sweep.yaml'], { env })).code, 0);
+
+  const exit = await worker.exited;
+  assert.equal(exit.code, 3, worker.stderr());
+  assert.match(worker.stderr(), /stopping \(LB_SPAWNER_MISSING\)/);
+  assert.deepEqual(
+    (await store.listRuns({})).map((run) => [run.state, run.attempt, run.failures]),
+    [
+      ['PENDING', 0, 0],
+      ['PENDING', 0, 0],
+    ],
+  );
+});
