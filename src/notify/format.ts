@@ -19,10 +19,11 @@ export function failedText(run: RunNotice, suppressed: number): string {
   return `${failedHeadline(run)}${error ? `: ${error}` : ''}${suppressedNote(suppressed, ' (', ')')}`;
 }
 
-/** `sweep finished — 43 completed, 2 failed` */
+/** `sweep finished — 43 completed, 2 failed`; a worker that found nothing to execute says so. */
 export function finishedHeadline(summary: RunSummary): string {
-  const names = summary.experiments.length > 0 ? summary.experiments.join(', ') : 'labbook';
-  return `${names} ${summary.interrupted ? 'interrupted' : 'finished'} — ${countsText(summary.counts)}`;
+  const ended = summary.interrupted ? 'interrupted' : 'finished';
+  const what = summary.experiments.length > 0 ? `${summary.experiments.join(', ')} ${ended}` : `worker ${ended}, no runs executed`;
+  return `${what} — ${countsText(summary.counts)}`;
 }
 
 /** The headline, then duration and store, then the failures with their error's first line. */

@@ -16,6 +16,7 @@ export interface RunNotice {
 
 /** The end of a `labbook run` or `labbook worker` session. */
 export interface RunSummary {
+  /** The experiments worked on: those named to the session, else those it executed runs of (none: it found nothing to run). */
   experiments: string[];
   counts: Record<RunState, number>;
   durationMs: number;

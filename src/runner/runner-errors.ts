@@ -61,8 +61,8 @@ export class DriverNotRunningError extends LabbookError {
   readonly code = 'LB_DRIVER_NOT_RUNNING';
   constructor(readonly experiment: string) {
     super(
-      `experiment '${experiment}' is executed by the Python script that added it (labbook.run, @labbook.experiment or a ` +
-        'compat layer), in its own processes; run that script to execute its runs',
+      `experiment '${experiment}': its runs execute in the Python script that added it (labbook.run, @labbook.experiment ` +
+        'or a compat layer), in its own processes; run that script to execute them',
     );
   }
 }

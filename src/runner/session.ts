@@ -70,6 +70,7 @@ export function startSession(options: SessionOptions): Session {
   );
   const startedAt = clock.now();
   const started: number[] = [];
+  const startedExperiments = new Set<string>();
   const notifier = createNotifier(options.notify, {
     warn: (message) => log.warn(message),
     say: (line) => log.info(line),
@@ -96,7 +97,10 @@ export function startSession(options: SessionOptions): Session {
       },
     }),
     onEvent: (event) => {
-      if (event.type === 'started') started.push(event.run.id);
+      if (event.type === 'started') {
+        started.push(event.run.id);
+        startedExperiments.add(event.run.experiment);
+      }
       if (event.type === 'finished') {
         if (!event.end.ok && event.state === 'FAILED') notifier.runFailed(noticeOf(event.run, event.end));
         else if (!event.end.ok && !event.stop) log.info(`run ${event.run.id} failed, will be retried: ${errorLine(event.end.error)}`);
@@ -114,11 +118,14 @@ export function startSession(options: SessionOptions): Session {
       const report = await worker.run();
       const failures = await store.listRuns({ ...filter, states: ['FAILED'] });
       const result = { report, interrupted: interrupts > 0, counts: await countStates(store, filter), failures, started };
+      // A worker of every experiment announces those it executed runs of: by name, with their counts.
+      const executed = !options.experiments && startedExperiments.size > 0 ? { experiments: [...startedExperiments].sort() } : undefined;
+      const noticed = executed ? await store.listRuns({ ...executed, states: ['FAILED'] }) : failures;
       await notifier.finished({
-        experiments: [...(options.experiments ?? new Set(failures.map((run) => run.experiment)))],
-        counts: result.counts,
+        experiments: [...(options.experiments ?? executed?.experiments ?? [])],
+        counts: executed ? await countStates(store, executed) : result.counts,
         durationMs: clock.now() - startedAt,
-        failures: failures.map((run) => noticeOf(run, { error: run.error ?? '', reason: run.failureReason ?? '' })),
+        failures: noticed.map((run) => noticeOf(run, { error: run.error ?? '', reason: run.failureReason ?? '' })),
         interrupted: result.interrupted,
         store: store.location,
       });

@@ -55,7 +55,12 @@ test('a worker without the Python driver leaves its runs untouched for it, and r
 
   const worker = await cli(dir, ['worker', '-j', '2'], { env: withoutDriver });
   assert.equal(worker.code, 0, worker.stderr);
-  assert.equal(worker.stderr.match(/skipping experiment 'sklearn-grid' is executed by the Python script that added it/g)?.length, 1);
+  assert.equal(
+    worker.stderr.match(
+      /skipping experiment 'sklearn-grid': its runs execute in the Python script that added it \(.*\), in its own processes; run that script to execute them$/gm,
+    )?.length,
+    1,
+  );
   const store = await projectStore(t, dir);
   const runs = await store.listRuns({});
   assert.deepEqual(
@@ -76,7 +81,7 @@ test('labbook run of a Python driver spec says to run its script, and queues not
   assert.equal(run.code, 2, run.stderr);
   assert.match(
     run.stderr,
-    /experiment 'sklearn-grid' is executed by the Python script that added it .*; run that script to execute its runs/,
+    /^labbook: experiment 'sklearn-grid': its runs execute in the Python script that added it .*; run that script to execute them$/m,
   );
   assert.deepEqual(await (await projectStore(t, dir)).listExperiments(), []);
 });
@@ -142,4 +147,17 @@ test('a waiting worker without its launcher stops when command runs arrive, givi
       ['PENDING', 0, 0],
     ],
   );
+});
+
+test('a worker of every experiment names those it executed runs of, and says when it executed none', async (t) => {
+  const dir = await project(t, `name: broken\nparameters:\n  x: [1]\ncommand: [sh, -c, 'exit 1']\n`);
+  writeFileSync(join(dir, 'fine.yaml'), `name: fine\nparameters:\n  x: [1, 2]\ncommand: [sh, -c, 'exit 0']\n`);
+  assert.equal((await cli(dir, ['add', 'sweep.yaml'], { env })).code, 0);
+  assert.equal((await cli(dir, ['worker', '-e', 'broken'], { env })).code, 1);
+  assert.equal((await cli(dir, ['add', 'fine.yaml'], { env })).code, 0);
+
+  const first = await cli(dir, ['worker'], { env });
+  assert.match(first.stderr, /^labbook: fine finished — 2 completed, 0 failed in /m, 'named and counted: only what it ran');
+  const again = await cli(dir, ['worker'], { env });
+  assert.match(again.stderr, /^labbook: worker finished, no runs executed — 2 completed, 1 failed in /m);
 });
