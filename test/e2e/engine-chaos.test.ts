@@ -22,11 +22,8 @@ parameters:
 command: [sh, -c, 'sleep 0.00$(( ({i} * 7919) % 10 )); echo $LABBOOK_RUN_ID >> ids.txt']
 `;
 
-/**
- * Every run COMPLETED exactly once: one COMPLETED transition each in run_events, its id
- * appended at least once, and never more often than it was attempted.
- */
-function assertEachCompletedOnce(store: SqliteStore, dir: string): void {
+/** Every run COMPLETED, with one COMPLETED transition each in run_events; returns each run's attempt. */
+function assertAllCompletedOnce(store: SqliteStore): Array<{ id: number; attempt: number }> {
   const states = store.database.prepare('SELECT state, count(*) AS n FROM runs GROUP BY state').all() as Array<{
     state: string;
     n: number;
@@ -46,6 +43,15 @@ function assertEachCompletedOnce(store: SqliteStore, dir: string): void {
     [],
     'runs whose completion was recorded other than once',
   );
+  return completions;
+}
+
+/**
+ * Every run COMPLETED exactly once (assertAllCompletedOnce), its id appended to ids.txt at
+ * least once, and never more often than it was attempted.
+ */
+function assertEachCompletedOnce(store: SqliteStore, dir: string): void {
+  const completions = assertAllCompletedOnce(store);
   const appended = new Map<number, number>();
   for (const line of readFileSync(join(dir, 'ids.txt'), 'utf8').split('\n').filter(Boolean)) {
     appended.set(Number(line), (appended.get(Number(line)) ?? 0) + 1);
@@ -56,6 +62,21 @@ function assertEachCompletedOnce(store: SqliteStore, dir: string): void {
     assert.ok(times <= attempt, `run ${id} ran ${times} times in ${attempt} attempts`);
   }
   assert.equal(appended.size, RUNS, 'no id in the file that is not a run');
+}
+
+/** A project with `spec`'s runs added, its store, and workers started with `args`: `live` holds those still running. */
+async function sweepWithWorkers(t: TestContext, spec: string, args: string[], options: { ownProcessGroup?: boolean } = {}) {
+  const dir = await project(t, spec);
+  assert.equal((await cli(dir, ['add', 'sweep.yaml'], { env: processEnv() })).code, 0);
+  const store = await projectStore(t, dir);
+  const live = new Set<LabbookProcess>();
+  const startWorker = () => {
+    const worker = startLabbook(t, dir, args, {}, options);
+    live.add(worker);
+    void worker.exited.then(() => live.delete(worker));
+  };
+  for (let i = 0; i < WORKERS; i++) startWorker();
+  return { dir, store, live, startWorker };
 }
 
 function unfinishedCount(store: SqliteStore): number {
@@ -76,24 +97,20 @@ function killableWorkers(store: SqliteStore): Set<number> {
   return new Set(owners.map((o) => Number(o.lease_owner.split('-').at(-2))));
 }
 
+/** A running worker that may be killed now (see killableWorkers), if there is one. */
+function victimAmong(store: SqliteStore, live: Set<LabbookProcess>): LabbookProcess | undefined {
+  const busy = killableWorkers(store);
+  return [...live].find((w) => busy.has(w.pid));
+}
+
 test(`chaos: ${RUNS} runs, workers killed with SIGKILL again and again, every run COMPLETED exactly once`, async (t: TestContext) => {
-  const dir = await project(t, SPEC);
-  assert.equal((await cli(dir, ['add', 'sweep.yaml'], { env: processEnv() })).code, 0);
-  const store = await projectStore(t, dir);
-  const live = new Set<LabbookProcess>();
-  const startWorker = () => {
-    const worker = startLabbook(t, dir, ['worker', '-j', '2', '--lease', '2s']);
-    live.add(worker);
-    void worker.exited.then(() => live.delete(worker));
-  };
-  for (let i = 0; i < WORKERS; i++) startWorker();
+  const { dir, store, live, startWorker } = await sweepWithWorkers(t, SPEC, ['worker', '-j', '2', '--lease', '2s']);
 
   let kills = 0;
   await waitUntil(
     async () => {
       if (unfinishedCount(store) === 0) return true;
-      const busy = killableWorkers(store);
-      const victim = [...live].find((w) => busy.has(w.pid));
+      const victim = victimAmong(store, live);
       if (kills < KILLS && victim) {
         victim.child.kill('SIGKILL');
         await victim.exited;
@@ -168,23 +185,14 @@ function heldBy(store: SqliteStore, pid: number): Array<{ id: number; attempt: n
 }
 
 test(`chaos: ${RUNS} runs, workers' whole process groups killed again and again: each run's work done once`, async (t: TestContext) => {
-  const dir = await project(t, GROUP_SPEC);
-  assert.equal((await cli(dir, ['add', 'sweep.yaml'], { env: processEnv() })).code, 0);
-  const store = await projectStore(t, dir);
-  const live = new Set<LabbookProcess>();
-  const startWorker = () => {
-    const worker = startLabbook(t, dir, ['worker', '--wait', '-j', '4', '--lease', '2s'], {}, { ownProcessGroup: true });
-    live.add(worker);
-    void worker.exited.then(() => live.delete(worker));
-  };
-  for (let i = 0; i < WORKERS; i++) startWorker();
+  const args = ['worker', '--wait', '-j', '4', '--lease', '2s'];
+  const { dir, store, live, startWorker } = await sweepWithWorkers(t, GROUP_SPEC, args, { ownProcessGroup: true });
 
   let kills = 0;
   await waitUntil(
     async () => {
       if (unfinishedCount(store) === 0) return true;
-      const busy = killableWorkers(store);
-      const victim = [...live].find((w) => busy.has(w.pid));
+      const victim = victimAmong(store, live);
       // A run that finished its work just before the kill could not record it and is redone: that is
       // at-least-once, not the fault looked for here. So no kill while a run of the victim is ending.
       const lines = new Set(sideLines(dir));
@@ -209,18 +217,7 @@ test(`chaos: ${RUNS} runs, workers' whole process groups killed again and again:
   await Promise.all([...live].map((w) => w.exited));
 
   assert.ok(kills >= KILLS / 2, `workers were killed while they held runs (${kills} times)`);
-  const states = store.database.prepare('SELECT state, count(*) AS n FROM runs GROUP BY state').all() as Array<{
-    state: string;
-    n: number;
-  }>;
-  assert.deepEqual(
-    states.map(({ state, n }) => ({ state, n })),
-    [{ state: 'COMPLETED', n: RUNS }],
-  );
-  const completions = store.database
-    .prepare(`SELECT run_id, count(*) AS n FROM run_events WHERE to_state = 'COMPLETED' GROUP BY run_id HAVING n <> 1`)
-    .all();
-  assert.deepEqual(completions, [], 'runs whose completion was recorded other than once');
+  assertAllCompletedOnce(store);
   const ends = new Map<string, number>();
   for (const line of sideLines(dir).filter((l) => l.startsWith('end '))) {
     const run = line.split(' ')[1] as string;
