@@ -125,6 +125,11 @@ export class Queue {
     });
   }
 
+  /** Records the start of runs claimed ahead, before they begin; returns those the worker still holds. */
+  async begin(workerId: string, runIds: readonly number[]): Promise<number[]> {
+    return this.store.beginRuns(workerId, runIds, this.clock.now());
+  }
+
   /** Extends the worker's leases; returns the runs it lost (cancelled, reset or reaped). */
   async heartbeat(workerId: string, runIds: readonly number[]): Promise<number[]> {
     const now = this.clock.now();

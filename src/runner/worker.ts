@@ -90,7 +90,7 @@ const SLOT_AHEAD_MS = 5;
 
 interface ActiveRun {
   run: RunRecord;
-  /** When it began (recorded with its outcome: a run claimed ahead has no start time before). */
+  /** When it began (a Python driver's run, when its slot began it); until then it may go back unstarted. */
   startedAt?: number;
   execution?: Execution;
   stop?: StopReason;
@@ -195,7 +195,7 @@ export class Worker {
               .claim(this.id, limit, {
                 ...(this.options.experiments && { experiments: this.options.experiments }),
                 excludeExperiments: [...this.notExecutable],
-                // Runs that begin at once, on a slot with nothing to do; the others get their start time with their outcome.
+                // Runs that begin at once, on a slot with nothing to do; the others get their start time when they begin.
                 startNow: Math.max(0, this.options.slots - this.executing),
               })
               .catch((error: unknown) => (this.stopping.on(error) ? [] : Promise.reject(error)));
@@ -203,7 +203,7 @@ export class Worker {
             budget -= claimed.length;
             this.backlog.push(...claimed);
           }
-          started = this.backlog.splice(0, free);
+          started = await this.begin(this.backlog.splice(0, free));
         }
         for (const run of started) {
           const job = this.execute(run).finally(() => {
@@ -236,6 +236,27 @@ export class Worker {
     }
     if (this.stopping.error) throw this.stopping.error;
     return { ...this.report };
+  }
+
+  /**
+   * Runs claimed ahead get their start time in the store before they begin (one write for those
+   * that begin together), so that a worker that dies costs a loss and an attempt number to
+   * exactly the runs it began. Runs whose lease is gone meanwhile are left out; when the worker
+   * began to stop meanwhile (its store failed, Ctrl-C), none begins: they go back with the backlog.
+   */
+  private async begin(runs: RunRecord[]): Promise<RunRecord[]> {
+    const ahead = runs.filter((run) => run.startedAt === null).map((run) => run.id);
+    if (ahead.length === 0) return runs;
+    let held: Set<number> | undefined;
+    try {
+      held = new Set(await this.queue.begin(this.id, ahead));
+    } catch (error) {
+      if (!this.stopping.on(error)) throw error;
+    }
+    const kept = held ? runs.filter((run) => run.startedAt !== null || held.has(run.id)) : runs;
+    if (!this.draining) return kept;
+    this.backlog.unshift(...kept);
+    return [];
   }
 
   private runsPerSlot(): number {
@@ -340,13 +361,10 @@ export class Worker {
   private async record(active: ActiveRun, end: RunEnd, environment?: JsonValue): Promise<void> {
     const { run, stop } = active;
     const outcome = this.outcomeOf(active, end);
-    const request = {
-      lease: { runId: run.id, workerId: this.id, attempt: run.attempt },
-      startedAt: active.startedAt ?? this.queue.clock.now(), // it failed before it began
-    };
+    const lease = { runId: run.id, workerId: this.id, attempt: run.attempt };
     let state: RunState | undefined;
     try {
-      state = outcome && (await this.outcomes.write({ ...request, outcome, ...(environment !== undefined && { environment }) }));
+      state = outcome && (await this.outcomes.write({ lease, outcome, ...(environment !== undefined && { environment }) }));
     } catch (error) {
       if (!this.stopping.on(error)) throw error;
       this.stopping.refuse(run, active.startedAt === undefined);

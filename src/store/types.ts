@@ -65,8 +65,8 @@ export interface ClaimRequest {
   excludeExperiments?: readonly string[];
   /**
    * How many of the claimed runs start now (all when absent). The others are claimed ahead:
-   * their start time is recorded with their outcome (FinishRequest.startedAt), and a worker
-   * lost before that costs them no loss (reapExpiredLeases).
+   * their start time is recorded when they begin (beginRuns), and a worker lost before that
+   * costs them nothing, not even their attempt number (reapExpiredLeases).
    */
   startNow?: number;
 }
@@ -94,8 +94,6 @@ export interface FinishRequest {
   lease: Lease;
   outcome: RunOutcome;
   environment?: JsonValue;
-  /** When the attempt started: recorded for a run claimed ahead (one started at its claim keeps the claim's time). */
-  startedAt?: number;
 }
 
 export interface ReapedRun {
@@ -138,6 +136,11 @@ export interface Store {
    */
   enqueueRuns(experimentId: number, runs: Iterable<readonly NewRun[]>, options: EnqueueOptions): Promise<EnqueueCounts>;
   claimRuns(request: ClaimRequest): Promise<RunRecord[]>;
+  /**
+   * Records the start of runs the worker claimed ahead, just before it begins them; returns
+   * the ids it still holds (the others' leases are gone: they must not begin).
+   */
+  beginRuns(workerId: string, runIds: readonly number[], now: number): Promise<number[]>;
   /** Extends the leases still held by the worker; returns the ids it still holds. */
   renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number): Promise<number[]>;
   /** Records an attempt's outcome; undefined when the lease no longer holds (nothing written). */

@@ -7,7 +7,7 @@ import { migrateSqlite } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
 import { aggregateRuns, registerAggregates } from './sql/aggregate-runs.js';
 import { cancelRuns, resetRuns } from './sql/change-runs.js';
-import { claimRuns } from './sql/claim-runs.js';
+import { beginRuns, claimRuns } from './sql/claim-runs.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
 import { getEnvironment, saveEnvironment } from './sql/environments.js';
 import { getExperiment, getExperimentById, getSpecVersion, listExperiments, listSpecVersions, saveExperiment } from './sql/experiments.js';
@@ -89,6 +89,9 @@ export class SqliteStore implements Store {
   }
   async claimRuns(request: ClaimRequest) {
     return this.guard(() => claimRuns(this.db, this.sql, request));
+  }
+  async beginRuns(workerId: string, runIds: readonly number[], now: number) {
+    return this.guard(() => beginRuns(this.sql, workerId, runIds, now));
   }
   async renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number) {
     return this.guard(() => renewLeases(this.db, this.sql, workerId, runIds, leaseExpiresAt, now));

@@ -387,7 +387,7 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.equal(run?.finishedAt, reapedAt[1]);
     });
 
-    test('runs claimed ahead get their start time with their outcome; lost before it, they go back untouched', async (t) => {
+    test('runs claimed ahead get their start time when they begin; lost before it, they go back untouched', async (t) => {
       const store = await makeStore(t);
       await experimentWithRuns(store, 3);
       const [now, ahead, neverStarted] = await store.claimRuns({
@@ -398,12 +398,9 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
         startNow: 1,
       });
       assert.deepEqual([now?.startedAt, ahead?.startedAt, neverStarted?.startedAt], [T0, null, null]);
-      const finish = (run: RunRecord, startedAt: number) => ({
-        lease: leaseOf(run),
-        outcome: { kind: 'completed' as const, result: 1 },
-        startedAt,
-      });
-      await store.finishRuns([finish(now!, T0 + 7), finish(ahead!, T0 + 9)], T0 + 10);
+      assert.deepEqual(await store.beginRuns('w1', [now!.id, ahead!.id], T0 + 9), [now!.id, ahead!.id]);
+      const finish = (run: RunRecord) => ({ lease: leaseOf(run), outcome: { kind: 'completed' as const, result: 1 } });
+      await store.finishRuns([finish(now!), finish(ahead!)], T0 + 10);
       assert.deepEqual(
         [(await store.getRun(now!.id))?.startedAt, (await store.getRun(ahead!.id))?.startedAt],
         [T0, T0 + 9],
@@ -424,6 +421,23 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.deepEqual(
         (await store.listRunEvents(neverStarted!.id)).slice(-1).map((e) => [e.fromState, e.toState, e.attempt, e.reason]),
         [['RUNNING', 'PENDING', 1, 'worker lost before starting it']],
+      );
+    });
+
+    test('a run claimed ahead and begun counts its lost worker; one whose lease is gone does not begin', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 3);
+      const [, begun, gone] = await store.claimRuns({ workerId: 'w1', limit: 3, now: T0, leaseExpiresAt: T0 + LEASE, startNow: 1 });
+      await store.cancelRuns({ ids: [gone!.id] }, T0 + 1);
+      assert.deepEqual(await store.beginRuns('w1', [begun!.id, gone!.id], T0 + 2), [begun!.id], 'a run whose lease is gone is not begun');
+      assert.deepEqual(await store.beginRuns('w2', [begun!.id], T0 + 3), [], 'nor one another worker holds');
+      assert.equal((await store.getRun(begun!.id))?.startedAt, T0 + 2);
+      await store.reapExpiredLeases(T0 + LEASE + 1, 3);
+      const back = await store.getRun(begun!.id);
+      assert.deepEqual(
+        [back?.state, back?.attempt, back?.losses, back?.failureReason],
+        ['PENDING', 1, 1, 'worker lost'],
+        'begun: its attempt number stays taken, and the lost worker counts',
       );
     });
 

@@ -9,7 +9,7 @@ import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.j
  * IMMEDIATE transaction (the write lock taken up front, waiting under busy_timeout) makes
  * the select-then-update atomic: two workers can never claim the same run. The partial
  * index runs_pending serves the ORDER BY without scanning finished runs. Runs claimed ahead
- * (beyond `startNow`) get no start time until their outcome records one.
+ * (beyond `startNow`) get no start time until they begin (beginRuns).
  */
 const PICK = `SELECT r.id FROM runs r WHERE r.state = 'PENDING'`;
 const ORDER = 'ORDER BY r.priority DESC, r.id LIMIT ?';
@@ -47,4 +47,17 @@ export function claimRuns(db: SqliteConnection, sql: StatementCache, request: Cl
     for (const run of runs) event.run(run.id, request.now, 'PENDING', 'RUNNING', run.attempt, request.workerId, 'claimed');
     return runs;
   }, 'immediate');
+}
+
+/**
+ * Gives runs a worker claimed ahead their start time, before it begins them: from then on a
+ * lost worker costs them a loss and their attempt number (reapExpiredLeases). One statement, so
+ * one commit for the runs that begin together. Returns the ids the worker still holds.
+ */
+export function beginRuns(sql: StatementCache, workerId: string, runIds: readonly number[], now: number): number[] {
+  const begin = sql.get(
+    `UPDATE runs SET started_at = coalesce(started_at, ?)
+     WHERE id IN (SELECT value FROM json_each(?)) AND state = 'RUNNING' AND lease_owner = ? RETURNING id`,
+  );
+  return (begin.all(now, JSON.stringify(runIds), workerId) as Array<{ id: number }>).map((row) => row.id).sort((a, b) => a - b);
 }

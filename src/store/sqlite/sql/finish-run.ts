@@ -15,17 +15,14 @@ import { INSERT_EVENT } from './run-row.js';
  */
 const FENCE = `WHERE id = ? AND state = 'RUNNING' AND lease_owner = ? AND attempt = ?`;
 
-// A run claimed ahead gets its start time with its outcome (see ClaimRequest.startNow).
-const STARTED = 'started_at = coalesce(started_at, ?)';
-
-const COMPLETE = `UPDATE runs SET state = 'COMPLETED', result = ?, exit_code = ?, finished_at = ?, ${STARTED}, failure_reason = NULL,
+const COMPLETE = `UPDATE runs SET state = 'COMPLETED', result = ?, exit_code = ?, finished_at = ?, failure_reason = NULL,
   error = NULL, lease_owner = NULL, lease_expires_at = NULL ${FENCE} RETURNING state`;
 
 // SET expressions see the old row, so `failures + 1` is this failure's count. A run that goes
 // back for a retry is queued anew; one that failed for good keeps the time it was queued.
 const FAIL = `UPDATE runs SET failures = failures + 1,
   state = CASE WHEN failures + 1 > retries THEN 'FAILED' ELSE 'PENDING' END,
-  failure_reason = ?, error = ?, exit_code = ?, finished_at = ?, ${STARTED},
+  failure_reason = ?, error = ?, exit_code = ?, finished_at = ?,
   queued_at = CASE WHEN failures + 1 > retries THEN queued_at ELSE ? END, lease_owner = NULL,
   lease_expires_at = NULL ${FENCE} RETURNING state`;
 
@@ -46,17 +43,16 @@ export function finishRuns(
   return db.transaction(() => requests.map((request) => finishOne(sql, request, now)), 'immediate');
 }
 
-function finishOne(sql: StatementCache, { lease, outcome, environment, startedAt }: FinishRequest, now: number): RunState | undefined {
+function finishOne(sql: StatementCache, { lease, outcome, environment }: FinishRequest, now: number): RunState | undefined {
   const fence = [lease.runId, lease.workerId, lease.attempt];
-  const started = startedAt ?? null;
   let row: { state: RunState } | undefined;
   let reason: string;
   if (outcome.kind === 'completed') {
     const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
-    row = sql.get(COMPLETE).get(result, outcome.exitCode ?? null, now, started, ...fence) as typeof row;
+    row = sql.get(COMPLETE).get(result, outcome.exitCode ?? null, now, ...fence) as typeof row;
     reason = 'completed';
   } else if (outcome.kind === 'failed') {
-    row = sql.get(FAIL).get(outcome.reason, outcome.error, outcome.exitCode ?? null, now, started, now, ...fence) as typeof row;
+    row = sql.get(FAIL).get(outcome.reason, outcome.error, outcome.exitCode ?? null, now, now, ...fence) as typeof row;
     reason = `${outcome.reason}: ${errorLine(outcome.error)}`;
   } else {
     row = sql.get(outcome.notStarted ? RELEASE_NOT_STARTED : RELEASE).get(outcome.reason, now, ...fence) as typeof row;

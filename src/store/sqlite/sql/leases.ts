@@ -32,8 +32,9 @@ export function renewLeases(
 const EXPIRED = `state = 'RUNNING' AND lease_expires_at < @now`;
 
 /**
- * The lost attempt never began: no start time recorded (a run claimed ahead gets one with its
- * outcome) and nothing recorded under its attempt number, which it can therefore give back.
+ * The lost attempt never began: no start time recorded (a run claimed ahead gets one just
+ * before it begins, beginRuns) and nothing recorded under its attempt number (what did record
+ * something began, whatever its start time says), which it can therefore give back.
  */
 const NEVER_BEGUN = `started_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM metric_summaries s WHERE s.run_id = runs.id AND s.attempt = runs.attempt)
@@ -64,9 +65,8 @@ type ReapedRow = { id: number; state: RunState; attempt: number; worker_id: stri
  * (say, by exhausting memory) cannot loop forever. A lost worker is not the run's fault:
  * it does not spend the run's retries. A run its worker had claimed ahead and never begun
  * (NEVER_BEGUN) goes back as it was: its attempt number, loss count and last error untouched;
- * it cannot have killed the worker, and innocent runs must not fail for it. A run that did
- * kill its worker from the backlog before recording anything still counts its losses, at the
- * latest when a new worker claims it (a worker's first claim starts every run it claims).
+ * it cannot have killed the worker, and innocent runs must not fail for it. A run that began
+ * has its start time, so it counts its losses and never gets its attempt number twice.
  */
 export function reapExpiredLeases(db: SqliteConnection, sql: StatementCache, now: number, maxLosses: number): ReapedRun[] {
   const begun = sql.get(REAP_BEGUN);
