@@ -32,6 +32,13 @@ async function claimOne(store: Store, workerId = 'w1', now = T0): Promise<RunRec
   return run;
 }
 
+/** Reaps the leases of its lost worker (claimed at T0): the run went back as one that began, its attempt kept and a loss counted. */
+async function assertReapedAsBegun(store: Store, runId: number, why: string): Promise<void> {
+  await store.reapExpiredLeases(T0 + LEASE + 1, 3);
+  const back = await store.getRun(runId);
+  assert.deepEqual([back?.state, back?.attempt, back?.losses, back?.failureReason], ['PENDING', 1, 1, 'worker lost'], why);
+}
+
 export function describeStoreConformance(backend: string, makeStore: StoreFactory): void {
   describe(`Store conformance: ${backend}`, () => {
     test('experiments are saved once by name and their spec is replaced on save', async (t) => {
@@ -432,13 +439,7 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.deepEqual(await store.beginRuns('w1', [begun!.id, gone!.id], T0 + 2), [begun!.id], 'a run whose lease is gone is not begun');
       assert.deepEqual(await store.beginRuns('w2', [begun!.id], T0 + 3), [], 'nor one another worker holds');
       assert.equal((await store.getRun(begun!.id))?.startedAt, T0 + 2);
-      await store.reapExpiredLeases(T0 + LEASE + 1, 3);
-      const back = await store.getRun(begun!.id);
-      assert.deepEqual(
-        [back?.state, back?.attempt, back?.losses, back?.failureReason],
-        ['PENDING', 1, 1, 'worker lost'],
-        'begun: its attempt number stays taken, and the lost worker counts',
-      );
+      await assertReapedAsBegun(store, begun!.id, 'begun: its attempt number stays taken, and the lost worker counts');
     });
 
     test('a run claimed ahead that recorded something before its worker was lost counts the loss', async (t) => {
@@ -446,13 +447,7 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       await experimentWithRuns(store, 2);
       const [, ahead] = await store.claimRuns({ workerId: 'w1', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE, startNow: 1 });
       await store.appendMetrics(ahead!.id, ahead!.attempt, [{ key: 'loss', step: 0, value: 1, at: T0 + 1 }]);
-      await store.reapExpiredLeases(T0 + LEASE + 1, 3);
-      const back = await store.getRun(ahead!.id);
-      assert.deepEqual(
-        [back?.state, back?.attempt, back?.losses, back?.failureReason],
-        ['PENDING', 1, 1, 'worker lost'],
-        'its attempt number stays taken: the points it logged belong to that attempt',
-      );
+      await assertReapedAsBegun(store, ahead!.id, 'its attempt number stays taken: the points it logged belong to that attempt');
     });
 
     test('cancel stops pending and running runs and leaves finished ones', async (t) => {
