@@ -1,6 +1,6 @@
+import type { RunRecord } from '../domain/index.js';
 import { type EnvironmentError, StoreFullError } from '../errors.js';
 import type { Queue } from '../queue/queue.js';
-import type { RunRecord } from '../store/types.js';
 import { freeSpaceReserve } from './space-reserve.js';
 import { stoppingErrorOf } from './stopping-error.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { RunRecord } from '../../src/domain/index.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { RunRecord } from '../../src/store/types.js';
 import { onSmallDisk, smallDiskUnavailable } from '../helpers/small-disk.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
