@@ -45,6 +45,17 @@ export class NotRunnableError extends LabbookError {
   }
 }
 
+/** A spec that says nothing about how its runs execute (no command, function or driver): its runs wait, untouched. */
+export class NothingToExecuteError extends LabbookError {
+  readonly code = 'LB_EXPERIMENT_NOT_RUNNABLE';
+  constructor(readonly experiment: string) {
+    super(
+      `experiment '${experiment}': its spec has no command or function, so its runs wait in the queue; add one ` +
+        '(e.g. command: python train.py --lr {lr}) and add the spec again',
+    );
+  }
+}
+
 /** A spec's `function:` module could not be loaded or does not export a function. */
 export class FunctionLoadError extends LabbookError {
   readonly code = 'LB_FUNCTION_INVALID';

@@ -16,7 +16,7 @@ import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import { MetricBatcher } from './metric-batcher.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { RunRecorder } from './run-recorder.js';
-import { DriverNotRunningError, NotRunnableError } from './runner-errors.js';
+import { DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
 import { keepSpaceReserve } from './space-reserve.js';
 import { WorkerStop } from './worker-stop.js';
 
@@ -322,8 +322,8 @@ export class Worker {
       await this.record(active, this.describeEnd(end, active.stop, spec), await environment);
     } catch (error) {
       clearTimeout(active.timer);
-      if (error instanceof DriverNotRunningError) {
-        await this.leaveToDriver(run, error);
+      if (error instanceof DriverNotRunningError || error instanceof NothingToExecuteError) {
+        await this.leaveUntouched(run, error);
         return;
       }
       if (this.stopping.on(error)) {
@@ -399,10 +399,11 @@ export class Worker {
   }
 
   /**
-   * A run this worker cannot execute (a Python driver's, without that driver) goes back to the
-   * queue untouched, and the worker claims no more of its experiment.
+   * A run this worker cannot execute (a Python driver's, without that driver; one whose spec
+   * says nothing to execute) goes back to the queue untouched, and the worker claims no more of
+   * its experiment.
    */
-  private async leaveToDriver(run: RunRecord, reason: DriverNotRunningError): Promise<void> {
+  private async leaveUntouched(run: RunRecord, reason: DriverNotRunningError | NothingToExecuteError): Promise<void> {
     if (!this.notExecutable.has(run.experiment)) this.warn(`skipping ${reason.message}`);
     this.notExecutable.add(run.experiment);
     await this.releaseUnstarted(run);
@@ -490,9 +491,7 @@ export class Worker {
     } catch (error) {
       throw new NotRunnableError(run.experiment, `its stored spec is not valid (${(error as Error).message})`);
     }
-    if (!executesRuns(spec)) {
-      throw new NotRunnableError(run.experiment, 'it has no command or function (its runs were recorded by hand, not queued from a spec)');
-    }
+    if (!executesRuns(spec)) throw new NothingToExecuteError(run.experiment);
     return spec;
   }
 

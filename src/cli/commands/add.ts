@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import type { RunState } from '../../domain/index.js';
 import { UsageError } from '../../errors.js';
 import { type EnqueueResult, type EnqueueSpecOptions, Queue } from '../../queue/queue.js';
+import { NothingToExecuteError } from '../../runner/runner-errors.js';
+import { executesRuns } from '../../spec/executes-runs.js';
 import { DEFAULT_GRID_LIMIT } from '../../spec/grid-size.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import { bindAction, examples } from '../command-kit.js';
@@ -40,6 +42,7 @@ export function defineAdd(program: Command, ctx: CliContext): void {
       const result = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue));
       if (options.json) printJson(ctx, enqueueJson(result));
       else print(ctx, describeEnqueue(result, enqueue).join('\n'));
+      if (!executesRuns(loaded.spec)) ctx.log.warn(new NothingToExecuteError(loaded.spec.name).message);
       return 0;
     },
   );
