@@ -5,6 +5,7 @@
  * persists nothing. Target: ≥ 2,000 runs/s.
  */
 import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from '../src/queue/clock.js';
@@ -30,6 +31,8 @@ async function labbookFunctions(): Promise<number> {
   const result = await startSession({
     store,
     clock: systemClock,
+    host: hostname(),
+    pid: process.pid,
     cwd: dir,
     env: process.env,
     slots: 2,

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunRecord } from '../domain/index.js';
@@ -54,6 +54,8 @@ export function engineSettings(ctx: CliContext, options: EngineOptions, defaultN
   const maxRuns = parseMaxRuns(options.maxRuns);
   return {
     clock: ctx.clock,
+    host: hostname(),
+    pid: process.pid,
     cwd: ctx.cwd,
     env: ctx.env,
     slots: parseJobs(options.jobs),

@@ -125,6 +125,25 @@ export class Queue {
     });
   }
 
+  /** A worker announces itself before it claims (the store lists workers with their host and pid). */
+  async join(worker: { id: string; host: string; pid: number; info: JsonValue }): Promise<void> {
+    await this.store.registerWorker({ ...worker, startedAt: this.clock.now() });
+  }
+
+  /** A worker that stops says so. */
+  async leave(workerId: string): Promise<void> {
+    await this.store.stopWorker(workerId, this.clock.now());
+  }
+
+  /**
+   * The raw spec a run executes: the version it was planned with; for a run recorded by hand
+   * (no version), its experiment's spec, which says it has nothing to execute.
+   */
+  async plannedSpec(run: RunRecord): Promise<JsonValue | undefined> {
+    if (run.specVersion === null) return (await this.store.getExperimentById(run.experimentId))?.spec;
+    return (await this.store.getSpecVersion(run.experimentId, run.specVersion))?.spec;
+  }
+
   /** Records the start of runs claimed ahead, before they begin; returns those the worker still holds. */
   async begin(workerId: string, runIds: readonly number[]): Promise<number[]> {
     return this.store.beginRuns(workerId, runIds, this.clock.now());

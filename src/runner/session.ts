@@ -8,6 +8,7 @@ import type { Store } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
 import type { Log } from '../util/log.js';
 import { Executors } from './executors.js';
+import { trackingOf } from './run-tracking.js';
 import { Worker, type WorkerEvent, type WorkerReport } from './worker.js';
 
 export type StateCounts = Record<RunState, number>;
@@ -15,6 +16,9 @@ export type StateCounts = Record<RunState, number>;
 export interface SessionOptions {
   store: Store;
   clock: Clock;
+  /** The host and process the session runs in, as the store records its worker. */
+  host: string;
+  pid: number;
   cwd: string;
   env: NodeJS.ProcessEnv;
   slots: number;
@@ -83,7 +87,9 @@ export function startSession(options: SessionOptions): Session {
     slots: options.slots,
     now: () => clock.now(),
   });
-  const worker = new Worker(queue, executors, {
+  const worker = new Worker(queue, trackingOf(store, clock), executors, {
+    host: options.host,
+    pid: options.pid,
     slots: options.slots,
     cwd: options.cwd,
     wait: options.wait,

@@ -1,6 +1,7 @@
 import type { RunRecord } from '../domain/index.js';
 import { type EnvironmentError, StoreFullError } from '../errors.js';
 import type { Queue } from '../queue/queue.js';
+import type { RunTracking } from './run-tracking.js';
 import { freeSpaceReserve } from './space-reserve.js';
 import { stoppingErrorOf } from './stopping-error.js';
 
@@ -16,6 +17,7 @@ export class WorkerStop {
 
   constructor(
     private readonly queue: Queue,
+    private readonly tracking: Pick<RunTracking, 'location' | 'dataDir'>,
     private readonly workerId: string,
     /** Called once, with the first error that stops the worker. */
     private readonly onStop: (error: EnvironmentError) => void,
@@ -23,7 +25,7 @@ export class WorkerStop {
 
   /** True when `error` stops the worker (see stoppingErrorOf); the first one calls onStop. */
   on(error: unknown): boolean {
-    const stopping = stoppingErrorOf(error, this.queue.store.location);
+    const stopping = stoppingErrorOf(error, this.tracking.location);
     if (!stopping) return false;
     if (!this.error) {
       this.error = stopping;
@@ -50,7 +52,7 @@ export class WorkerStop {
    */
   async giveBackRefused(): Promise<string | undefined> {
     if (this.refused.length === 0) return undefined;
-    if (this.error instanceof StoreFullError) freeSpaceReserve(this.queue.store.dataDir);
+    if (this.error instanceof StoreFullError) freeSpaceReserve(this.tracking.dataDir);
     const reason = this.releaseReason;
     const requests = this.refused.splice(0).map(({ run, notStarted }) => ({
       lease: { runId: run.id, workerId: this.workerId, attempt: run.attempt },

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord, RunState } from '../domain/index.js';
 import { LeaseLostError } from '../errors.js';
@@ -10,12 +9,11 @@ import { specFromRaw } from '../spec/load-spec.js';
 import type { ExperimentSpec, JsonObject, JsonValue } from '../spec/types.js';
 import type { RunOutcome } from '../store/types.js';
 import { EnvironmentCapture, type PythonInfo } from '../track/environment.js';
-import type { ObjectStore } from '../track/object-store.js';
-import { objectsOf, runDirectoryOf } from '../track/store-objects.js';
+import { runsPerSlot, runsToClaimAhead } from './claim-policy.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
-import { MetricBatcher } from './metric-batcher.js';
+import type { MetricBatcher } from './metric-batcher.js';
 import { OutcomeWriter } from './outcome-writer.js';
-import { RunRecorder } from './run-recorder.js';
+import type { RunTracking } from './run-tracking.js';
 import { DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
 import { keepSpaceReserve } from './space-reserve.js';
 import { WorkerStop } from './worker-stop.js';
@@ -39,6 +37,9 @@ export interface ExecutorFactory {
 }
 
 export interface WorkerOptions {
+  /** The host and process the worker runs in, as the store records them (and its id begins with). */
+  host: string;
+  pid: number;
   slots: number;
   /** The project directory (runs start there; its git state is recorded). */
   cwd: string;
@@ -70,24 +71,6 @@ export interface WorkerReport {
   lost: number;
 }
 
-/**
- * Runs shorter than SHORT_RUN_MS on average are claimed ahead: enough for about CLAIM_AHEAD_MS
- * of work per slot (at least 4, at most MAX_CLAIM_AHEAD in all), one transaction per batch
- * instead of per run. Runs claimed ahead keep their leases and go back when the worker stops;
- * a worker that dies holds them until their leases expire (no loss is counted for those it had
- * not started, see ClaimRequest.startNow), hence the cap.
- */
-const SHORT_RUN_MS = 1_000;
-const CLAIM_AHEAD_MS = 50;
-const MAX_CLAIM_AHEAD = 32;
-
-/**
- * A slot that queues runs (WorkerOptions.runsPerSlot) gets enough for about this long: enough to
- * hide the worker's answer to each run's end, and little held back behind a run that turns out
- * long (runs waiting in a slot begin only when the run before them ends).
- */
-const SLOT_AHEAD_MS = 5;
-
 interface ActiveRun {
   run: RunRecord;
   /** When it began (a Python driver's run, when its slot began it); until then it may go back unstarted. */
@@ -108,7 +91,7 @@ interface ActiveRun {
  * back to the queue without spending a retry, and run() rejects with that error.
  */
 export class Worker {
-  readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly id: string;
   /** The runs this worker holds: executing, or ended with their outcome being written. */
   private readonly active = new Map<number, ActiveRun>();
   /** Runs handed to executors and not ended (a slot may hold several, see runsPerSlot). */
@@ -120,7 +103,6 @@ export class Worker {
   private readonly specs = new Map<string, Promise<ExperimentSpec>>();
   private readonly metrics: MetricBatcher;
   private readonly outcomes: OutcomeWriter;
-  private readonly objects: ObjectStore;
   private readonly environment = new EnvironmentCapture();
   /** Per spec version: the environment of this worker, captured at its first run of it. */
   private readonly environments = new Map<string, Promise<JsonValue>>();
@@ -128,26 +110,25 @@ export class Worker {
   private killing = false;
   private wake: (() => void) | undefined;
   private readonly report: WorkerReport = { claimed: 0, completed: 0, failed: 0, requeued: 0, lost: 0 };
-  /** Experiments whose runs this worker gives back (see leaveToDriver). */
+  /** Experiments whose runs this worker gives back (see leaveUntouched). */
   private readonly notExecutable = new Set<string>();
   /** Whether, and why, this worker stops because it cannot go on. */
   private readonly stopping: WorkerStop;
 
   constructor(
     private readonly queue: Queue,
+    private readonly tracking: RunTracking,
     private readonly executors: ExecutorFactory,
     private readonly options: WorkerOptions,
   ) {
-    this.stopping = new WorkerStop(queue, this.id, (error) => {
+    this.id = `${options.host}-${options.pid}-${randomBytes(3).toString('hex')}`;
+    this.stopping = new WorkerStop(queue, tracking, this.id, (error) => {
       this.warn(`stopping (${error.code}): the runs this worker holds go back to the queue without spending a retry`);
       this.interrupt(true);
     });
-    this.metrics = new MetricBatcher(queue.store, {
-      onError: (error) => {
-        if (!this.stopping.on(error)) this.warn(`writing metrics failed: ${(error as Error).message}`);
-      },
+    this.metrics = tracking.metricBatcher((error) => {
+      if (!this.stopping.on(error)) this.warn(`writing metrics failed: ${(error as Error).message}`);
     });
-    this.objects = objectsOf(queue.store);
     this.outcomes = new OutcomeWriter(queue);
   }
 
@@ -166,30 +147,21 @@ export class Worker {
   }
 
   async run(): Promise<WorkerReport> {
-    const store = this.queue.store;
-    const clock = this.queue.clock;
-    await store.registerWorker({
-      id: this.id,
-      host: hostname(),
-      pid: process.pid,
-      startedAt: clock.now(),
-      info: { slots: this.options.slots },
-    });
-    mkdirSync(join(store.dataDir, 'runs'), { recursive: true });
-    keepSpaceReserve(store.dataDir);
+    await this.queue.join({ id: this.id, host: this.options.host, pid: this.options.pid, info: { slots: this.options.slots } });
+    mkdirSync(join(this.tracking.dataDir, 'runs'), { recursive: true });
+    keepSpaceReserve(this.tracking.dataDir);
     const heartbeat = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.queue.leaseMs / 3)));
     const running = new Set<Promise<void>>();
     try {
       for (;;) {
-        const short = this.meanRunMs < SHORT_RUN_MS;
-        const capacity = this.options.slots * this.runsPerSlot();
+        const capacity = this.options.slots * runsPerSlot(this.meanRunMs, this.options.runsPerSlot ?? 1);
         const free = capacity - this.executing;
         let budget = (this.options.maxRuns ?? Number.POSITIVE_INFINITY) - this.report.claimed;
         let started: RunRecord[] = [];
         if (!this.draining && free > 0) {
           if (this.backlog.length === 0 && budget > 0) {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
-            const ahead = short ? this.claimAhead() : 0;
+            const ahead = runsToClaimAhead(this.meanRunMs, this.options.slots);
             const limit = Math.min(free + ahead, budget);
             const claimed = await this.queue
               .claim(this.id, limit, {
@@ -232,7 +204,7 @@ export class Worker {
       await this.metrics.flushAll();
       const notGivenBack = await this.stopping.giveBackRefused();
       if (notGivenBack) this.warn(notGivenBack);
-      await store.stopWorker(this.id, clock.now()).catch((error: unknown) => this.stopping.on(error) || Promise.reject(error));
+      await this.queue.leave(this.id).catch((error: unknown) => this.stopping.on(error) || Promise.reject(error));
     }
     if (this.stopping.error) throw this.stopping.error;
     return { ...this.report };
@@ -259,16 +231,6 @@ export class Worker {
     return [];
   }
 
-  private runsPerSlot(): number {
-    const most = this.options.runsPerSlot ?? 1;
-    return Math.min(most, Math.max(1, Math.ceil(SLOT_AHEAD_MS / this.meanRunMs)));
-  }
-
-  private claimAhead(): number {
-    const perSlot = Math.max(4, Math.ceil(CLAIM_AHEAD_MS / Math.max(this.meanRunMs, 0.01)));
-    return Math.min(MAX_CLAIM_AHEAD, this.options.slots * perSlot);
-  }
-
   private async execute(run: RunRecord): Promise<void> {
     const active: ActiveRun = { run };
     this.active.set(run.id, active);
@@ -282,7 +244,7 @@ export class Worker {
     try {
       const spec = await this.specOf(run);
       const executor = await this.executors.forSpec(spec);
-      const runDir = runDirectoryOf(this.queue.store, run.id);
+      const runDir = this.tracking.runDirectory(run.id);
       // A command's directory is made by the launcher, in the run's own process before it
       // starts; a Python driver's slot makes it when the run writes something there; a
       // function's here (synchronously: cheaper than a thread-pool round trip).
@@ -291,18 +253,13 @@ export class Worker {
       // its outcome does (the environment is stored with the outcome, in one transaction).
       const environment = this.environmentOf(run, spec);
       environment.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
-      const recorder = new RunRecorder(
-        { store: this.queue.store, objects: this.objects, metrics: this.metrics, clock: this.queue.clock },
-        run.id,
-        run.attempt,
-        runDir,
-      );
+      const recorder = this.tracking.recorder(this.metrics, run.id, run.attempt, runDir);
       const execution = executor.start({ run, spec, runDir, recorder });
       active.execution = execution;
       if (active.stop) execution.stop(active.stop);
       let begunAt = 0;
       const begin = () => {
-        begunAt = performance.now();
+        begunAt = this.queue.clock.now();
         active.startedAt = this.queue.clock.now();
         this.options.onEvent?.({ type: 'started', run });
         if (spec.timeout !== undefined) active.timer = setTimeout(() => this.stopRun(active, 'timeout'), spec.timeout * 1000);
@@ -317,7 +274,7 @@ export class Worker {
         await this.releaseUnstarted(run);
         return;
       }
-      const tookMs = performance.now() - begunAt;
+      const tookMs = this.queue.clock.now() - begunAt;
       this.meanRunMs = Number.isFinite(this.meanRunMs) ? 0.9 * this.meanRunMs + 0.1 * tookMs : tookMs;
       await this.record(active, this.describeEnd(end, active.stop, spec), await environment);
     } catch (error) {
@@ -478,12 +435,7 @@ export class Worker {
   }
 
   private async loadSpec(run: RunRecord): Promise<ExperimentSpec> {
-    const store = this.queue.store;
-    // A run recorded by hand has no version: its experiment's spec says it has nothing to execute.
-    const stored =
-      run.specVersion === null
-        ? (await store.getExperimentById(run.experimentId))?.spec
-        : (await store.getSpecVersion(run.experimentId, run.specVersion))?.spec;
+    const stored = await this.queue.plannedSpec(run);
     if (stored === undefined) throw new NotRunnableError(run.experiment, 'its spec is not in the store any more');
     let spec: ExperimentSpec;
     try {

@@ -42,3 +42,27 @@ test('the domain types are not owned by the store: nothing re-exports them from 
     assert.doesNotMatch(types, new RegExp(`export (?:const|interface|type) ${name}\\b`), name);
   }
 });
+
+test('nothing outside the queue reaches through it to the store (queue.store)', () => {
+  const src = repoPath('src');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
+    });
+  const offending = walk(src)
+    .filter((path) => !relative(src, path).startsWith('queue/'))
+    .filter((path) => /\bqueue\.store\b/.test(readFileSync(path, 'utf8')))
+    .map((path) => relative(src, path));
+  assert.deepEqual(offending, []);
+});
+
+test('the worker talks to the queue and its run tracking, never to the store', () => {
+  const offending = importsOf('runner').filter(
+    ({ file, target }) =>
+      (file === 'runner/worker.ts' || file === 'runner/worker-stop.ts') && target.startsWith('store/') && target !== 'store/types.ts',
+  );
+  assert.deepEqual(offending, []);
+  const worker = readFileSync(repoPath('src', 'runner', 'worker.ts'), 'utf8');
+  assert.doesNotMatch(worker, /\bStore\b|performance\.now\(\)|hostname\(\)|process\.pid/);
+});
