@@ -408,3 +408,41 @@ export class EngineInternalError extends LabbookError {
   override readonly exitCode = 1;
   override readonly httpStatus = 500;
 }
+
+/** An HTTP request without a valid token, where the server asks for one (docs/http.md, "Access"). */
+export class HttpUnauthorizedError extends LabbookError {
+  readonly code = 'LB_HTTP_UNAUTHORIZED';
+  override readonly httpStatus = 401;
+}
+
+/** An HTTP request the server refuses whoever sends it: a write with a read-only token, a foreign page, an unexpected host name. */
+export class HttpForbiddenError extends LabbookError {
+  readonly code = 'LB_HTTP_FORBIDDEN';
+  override readonly httpStatus = 403;
+}
+
+/** An HTTP request beyond what the server takes: a body over its size limit, too many writes in a minute. */
+export class HttpLimitError extends LabbookError {
+  readonly code = 'LB_HTTP_LIMIT';
+  constructor(
+    message: string,
+    override readonly httpStatus: number,
+  ) {
+    super(message);
+  }
+}
+
+/** An HTTP request for a path the API does not have. */
+export class HttpNotFoundError extends LabbookError {
+  readonly code = 'LB_HTTP_NOT_FOUND';
+  override readonly httpStatus = 404;
+}
+
+/** `labbook serve` when the store's engine already serves HTTP elsewhere (another address, port or token). */
+export class HttpAlreadyServingError extends LabbookError {
+  readonly code = 'LB_HTTP_ALREADY_SERVING';
+  override readonly httpStatus = 409;
+  constructor(readonly url: string) {
+    super(`the store's engine already serves the API and dashboard on ${url}; use that, or stop it first (labbook serve --stop)`);
+  }
+}

@@ -1,9 +1,10 @@
 /**
  * The domain: experiments and their spec versions, runs and their states, metrics, artifacts
- * and workers. Stores (src/store) implement persistence for it; they do not own it.
+ * and workers, and the feed of changes. Stores (src/store) implement persistence for it; they do not own it.
  */
 export type { ArtifactRecord, CheckpointRecord, StoredObject } from './artifact.js';
 export type { ExperimentRecord, SpecVersion } from './experiment.js';
+export type { FeedHead, FeedMetricPoint, FeedRunEvent } from './feed.js';
 export type { KeyCatalog, MetricPoint, MetricSummary } from './metric.js';
 export { RUN_STATES, type RunEvent, type RunRecord, type RunState, type StateCount } from './run.js';
 export type { RunFilter } from './run-filter.js';

@@ -1,8 +1,12 @@
+import type { Queue } from '../queue/queue.js';
+import type { HttpOptions, HttpServing } from '../server/http-server.js';
 import type { Store } from '../store/types.js';
 
 /** What the handlers (handlers.ts) may see and do of the running engine. */
 export interface EngineState {
   readonly store: Store;
+  /** The store's queue, on the engine's clock: cancel and reset go through it. */
+  readonly queue: Queue;
   /** The store directory, as the engine was started with it. */
   readonly storeDir: string;
   readonly version: string;
@@ -15,6 +19,10 @@ export interface EngineState {
   stop(reason: string): void;
   /** Puts runs whose lease expired back (as `labbook ls` and `status` do before they read). */
   reapExpiredLeases(): Promise<void>;
+  /** Starts the HTTP API and dashboard in this engine, or answers where it serves them already. */
+  serveHttp(options: HttpOptions): Promise<HttpServing>;
+  /** Stops the HTTP server; false when none ran. */
+  stopHttp(): Promise<boolean>;
 }
 
 /** One client's conversation with the engine: a socket connection (or, later, an HTTP client). */
@@ -43,4 +51,6 @@ export interface EngineStatus {
   uptimeMs: number;
   idleTimeoutMs: number;
   clients: ClientInfo[];
+  /** Where the HTTP API and dashboard are, when this engine serves them (`labbook serve`, `labbook ui`). */
+  http: { url: string; clients: number } | null;
 }

@@ -1,8 +1,10 @@
 import { chmodSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { EngineAlreadyRunningError, EnginePeerRefusedError } from '../errors.js';
+import { EngineAlreadyRunningError, EnginePeerRefusedError, HttpAlreadyServingError } from '../errors.js';
+import { UI_DIST_PATH } from '../package-files.js';
 import { type Clock, systemClock } from '../queue/clock.js';
 import { Queue } from '../queue/queue.js';
+import type { HttpOptions, HttpServer, HttpServing } from '../server/http-server.js';
 import { openStore, storeDatabase } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { VERSION } from '../version.js';
@@ -75,7 +77,7 @@ class Engine implements EngineState, RunningEngine {
   private readonly clock: Clock;
   private readonly startedAt: number;
   private readonly idleTimeoutMs: number;
-  private readonly queue: Queue;
+  readonly queue: Queue;
   private readonly connections = new Set<ClientConnection>();
   /** Connections whose peer is being checked: clients too, for the idle timer. */
   private checking = 0;
@@ -83,6 +85,9 @@ class Engine implements EngineState, RunningEngine {
   private readonly storeCheck: NodeJS.Timeout;
   private stopping = false;
   private resolveStopped!: (reason: string) => void;
+  /** The HTTP API and dashboard, once a client asked for them; Fastify is loaded only then. */
+  private http: Promise<HttpServer> | undefined;
+  private httpClients = 0;
 
   constructor(
     private readonly options: EngineOptions,
@@ -114,11 +119,54 @@ class Engine implements EngineState, RunningEngine {
       uptimeMs: this.clock.now() - this.startedAt,
       idleTimeoutMs: this.idleTimeoutMs,
       clients: [...this.connections].map((connection) => connection.info),
+      http: this.httpStatus,
     };
   }
 
+  private httpStatus: EngineStatus['http'] = null;
+
   clientCount(): number {
-    return this.connections.size + this.checking;
+    return this.connections.size + this.checking + this.httpClients;
+  }
+
+  serveHttp(options: HttpOptions): Promise<HttpServing> {
+    if (this.http) return this.http.then((server) => sameServer(server.serving, options));
+    const starting = import('../server/http-server.js').then(({ startHttpServer }) =>
+      startHttpServer(this, {
+        ...options,
+        uiDir: UI_DIST_PATH,
+        log: this.options.log,
+        onActivity: (clients) => {
+          this.httpClients = clients;
+          if (this.httpStatus) this.httpStatus.clients = clients;
+          this.armIdleTimer();
+        },
+      }),
+    );
+    this.http = starting;
+    return starting.then(
+      (started) => {
+        this.httpStatus = { url: started.serving.url, clients: 0 };
+        this.options.log(`serving the HTTP API and dashboard on ${started.serving.url}`);
+        return started.serving;
+      },
+      (error: unknown) => {
+        this.http = undefined;
+        throw error;
+      },
+    );
+  }
+
+  async stopHttp(): Promise<boolean> {
+    const http = this.http;
+    if (!http) return false;
+    this.http = undefined;
+    this.httpStatus = null;
+    this.httpClients = 0;
+    await (await http).close();
+    this.options.log('stopped the HTTP API and dashboard');
+    this.armIdleTimer();
+    return true;
   }
 
   isIdleBut(session: Session): boolean {
@@ -140,6 +188,7 @@ class Engine implements EngineState, RunningEngine {
   private async shutDown(reason: string): Promise<void> {
     clearTimeout(this.idleTimer);
     clearInterval(this.storeCheck);
+    await this.stopHttp().catch(() => {});
     this.server.close();
     rmSync(this.paths.socket, { force: true });
     await this.store.close();
@@ -195,6 +244,24 @@ class Engine implements EngineState, RunningEngine {
     }, STORE_CHECK_INTERVAL_MS);
     return timer.unref();
   }
+}
+
+/**
+ * The server already running, when it is what was asked for (the same host, and the same
+ * port unless any would do, and no other tokens); else the asker is told where it is.
+ */
+function sameServer(serving: HttpServing, wanted: HttpOptions): HttpServing {
+  const samePlace = (wanted.port === 0 || wanted.port === serving.port) && sameHost(wanted.host, serving.host);
+  const sameTokens =
+    (wanted.token === undefined || wanted.token === serving.token) &&
+    (wanted.readOnlyToken === undefined || wanted.readOnlyToken === serving.readOnlyToken);
+  if (samePlace && sameTokens) return serving;
+  throw new HttpAlreadyServingError(serving.url);
+}
+
+function sameHost(a: string, b: string): boolean {
+  const loopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return a === b || (loopback(a) && loopback(b));
 }
 
 /** The line that tells a client why its connection ends: about no request in particular. */

@@ -65,9 +65,11 @@ export interface RunCondition {
   toSql(lookup: KeyLookup, dialect: QueryDialect): SqlFragment;
 }
 
-/** A key to group or aggregate by (`dataset`, `metrics.acc.max`), parsed at the edge (parseKeyExpression). */
+/** A key to group, aggregate or sort by (`dataset`, `metrics.acc.max`), parsed at the edge (parseKeyExpression). */
 export interface KeyExpression {
   readonly text: string;
+  /** Its value as the run holds it (a number, text, a time), NULL when the run lacks it, for sorting. */
+  sortSql(lookup: KeyLookup, dialect: QueryDialect): SqlFragment;
   /** Its value for grouping; with `json`, the SQL gives JSON text (so that 1, "1" and true stay apart) to parse back. */
   groupSql(lookup: KeyLookup, dialect: QueryDialect): SqlFragment & { json: boolean };
   /** Its value where it is a number, else NULL, for aggregating. */

@@ -9,11 +9,12 @@ export function parseRunCondition(text: string): RunCondition {
   return { text, toSql: (lookup, dialect) => compileQuery(expr, lookup, dialect, text) };
 }
 
-/** Parses a key to group or aggregate by; it is resolved among the runs in scope when compiled. */
+/** Parses a key to group, aggregate or sort by; it is resolved among the runs in scope when compiled. */
 export function parseKeyExpression(text: string): KeyExpression {
   const key = parseKey(text);
   return {
     text,
+    sortSql: (lookup, dialect) => keyValueSql(resolveKey(key, lookup, text), dialect),
     groupSql(lookup, dialect) {
       const resolved = resolveKey(key, lookup, text);
       if (resolved.kind === 'json') return { ...dialect.jsonText(resolved.source, resolved.path), json: true };

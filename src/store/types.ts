@@ -1,10 +1,11 @@
 import type { ArtifactRecord, CheckpointRecord, StoredObject } from '../domain/artifact.js';
 import type { ExperimentRecord, SpecVersion } from '../domain/experiment.js';
+import type { FeedHead, FeedMetricPoint, FeedRunEvent } from '../domain/feed.js';
 import type { KeyCatalog, MetricPoint, MetricSummary } from '../domain/metric.js';
 import type { RunEvent, RunRecord, RunState, StateCount } from '../domain/run.js';
 import type { RunFilter } from '../domain/run-filter.js';
 import type { WorkerRecord } from '../domain/worker.js';
-import type { AggregateQuery, AggregateRow } from '../query/dialect.js';
+import type { AggregateQuery, AggregateRow, KeyExpression } from '../query/dialect.js';
 import type { JsonValue } from '../spec/types.js';
 
 /**
@@ -108,6 +109,25 @@ export interface ListOptions {
   offset?: number;
 }
 
+/** How a page of runs is ordered: by a key as a query names it (parseKeyExpression), ascending unless `descending`. */
+export interface RunSort {
+  key: KeyExpression;
+  descending?: boolean;
+}
+
+export interface RunPageRequest {
+  /** Run order (by id) when absent. */
+  sort?: RunSort;
+  limit: number;
+  offset: number;
+}
+
+/** A page of the runs a filter selects, and how many it selects in all. */
+export interface RunPage {
+  total: number;
+  runs: RunRecord[];
+}
+
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
   /** Where the store is, for messages (a path, or a URL without its password). */
@@ -185,6 +205,13 @@ export interface Store {
   saveEnvironment(runId: number, attempt: number, data: JsonValue): Promise<void>;
   /** The environment of the given attempt (default: the latest recorded). */
   getEnvironment(runId: number, attempt?: number): Promise<JsonValue | undefined>;
+
+  /** A page of the selected runs, sorted, with their total (the dashboard's runs table). */
+  pageRuns(filter: RunFilter, request: RunPageRequest): Promise<RunPage>;
+  /** The feed of changes, for live views: where it ends now, and what came after given ids. */
+  feedHead(): Promise<FeedHead>;
+  runEventsAfter(afterId: number, limit: number): Promise<FeedRunEvent[]>;
+  metricPointsAfter(afterSeq: number, limit: number): Promise<FeedMetricPoint[]>;
 
   registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): Promise<void>;
   stopWorker(id: string, now: number): Promise<void>;

@@ -1,7 +1,7 @@
 import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
 import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
-import type { ClaimRequest, EnqueueOptions, FinishRequest, Lease, ListOptions, NewRun, RunOutcome, Store } from '../types.js';
+import type { ClaimRequest, EnqueueOptions, FinishRequest, Lease, ListOptions, NewRun, RunOutcome, RunPageRequest, Store } from '../types.js';
 import { SqliteConnection } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
@@ -10,12 +10,14 @@ import { cancelRuns, resetRuns } from './sql/change-runs.js';
 import { beginRuns, claimRuns } from './sql/claim-runs.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
 import { getEnvironment, saveEnvironment } from './sql/environments.js';
+import { feedHead, metricPointsAfter, runEventsAfter } from './sql/event-feed.js';
 import { getExperiment, getExperimentById, getSpecVersion, listExperiments, listSpecVersions, saveExperiment } from './sql/experiments.js';
 import { finishRuns } from './sql/finish-run.js';
 import { keyCatalog } from './sql/key-lookup.js';
 import { reapExpiredLeases, renewLeases } from './sql/leases.js';
 import { appendMetrics, listMetricSummaries, listRunsMetricSummaries, readMetrics } from './sql/metrics.js';
 import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint } from './sql/objects.js';
+import { pageRuns } from './sql/page-runs.js';
 import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
 import { scopeSql } from './sql/run-filter.js';
 import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
@@ -166,6 +168,19 @@ export class SqliteStore implements Store {
   }
   async getEnvironment(runId: number, attempt?: number) {
     return this.guard(() => getEnvironment(this.sql, runId, attempt));
+  }
+
+  async pageRuns(filter: RunFilter, request: RunPageRequest) {
+    return this.guard(() => pageRuns(this.sql, filter, request));
+  }
+  async feedHead() {
+    return this.guard(() => feedHead(this.sql));
+  }
+  async runEventsAfter(afterId: number, limit: number) {
+    return this.guard(() => runEventsAfter(this.sql, afterId, limit));
+  }
+  async metricPointsAfter(afterSeq: number, limit: number) {
+    return this.guard(() => metricPointsAfter(this.sql, afterSeq, limit));
   }
 
   async registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>) {

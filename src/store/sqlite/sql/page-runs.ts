@@ -1,0 +1,32 @@
+import type { RunFilter } from '../../../domain/run-filter.js';
+import { type SqlFragment, sqlOf } from '../../../query/dialect.js';
+import type { RunPage, RunPageRequest, RunSort } from '../../types.js';
+import type { StatementCache } from '../statement-cache.js';
+import { sqliteKeyLookup } from './key-lookup.js';
+import { sqliteDialect } from './query-dialect.js';
+import { runFilterSql, scopeSql } from './run-filter.js';
+import { RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.js';
+
+const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
+
+/**
+ * One page of the runs a filter selects, with how many it selects in all: what a table that
+ * scrolls through 100,000 runs asks for. The sort key is any key a query can name
+ * (`lr`, `metrics.val.loss.min`, `started`); runs without it come last, ties in run order.
+ */
+export function pageRuns(sql: StatementCache, filter: RunFilter, request: RunPageRequest): RunPage {
+  const { where, params } = runFilterSql(sql, filter);
+  const total = (sql.get(`SELECT count(*) AS n ${FROM} WHERE ${where}`).get(...params) as { n: number }).n;
+  const order = orderBy(sql, filter, request.sort);
+  const rows = sql
+    .get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
+    .all(...params, ...order.params, request.limit, request.offset) as RunRow[];
+  return { total, runs: rows.map(toRunRecord) };
+}
+
+function orderBy(sql: StatementCache, filter: RunFilter, sort: RunSort | undefined): SqlFragment {
+  const direction = sort?.descending ? 'DESC' : 'ASC';
+  if (!sort) return { sql: `r.id ${direction}`, params: [] };
+  const value = sort.key.sortSql(sqliteKeyLookup(sql, scopeSql(filter)), sqliteDialect);
+  return sqlOf(`($) IS NULL, $ ${direction}, r.id ${direction}`, value, value);
+}
