@@ -4,7 +4,7 @@
 // and compile, which takes ~30 ms off every `labbook` command. Commands and the libraries only
 // some of them use stay separate chunks, loaded when needed. Kept out of the bundle: native
 // addons (resvg), large libraries behind lazy imports (vega, the Parquet
-// writer, nodemailer) and tsx (it loads users' TypeScript at run time).
+// writer, nodemailer, the HTTP server's Fastify) and tsx (it loads users' TypeScript at run time).
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -20,7 +20,18 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node24',
-  external: ['@resvg/resvg-js', 'vega', 'vega-lite', 'hyparquet', 'hyparquet-writer', 'nodemailer', 'tsx'],
+  external: [
+    '@resvg/resvg-js',
+    'vega',
+    'vega-lite',
+    'hyparquet',
+    'hyparquet-writer',
+    'nodemailer',
+    'tsx',
+    'fastify',
+    '@fastify/static',
+    '@fastify/rate-limit',
+  ],
   // CommonJS dependencies (commander) call require() for Node's modules; an ES module has none.
   banner: {
     js: "import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);",

@@ -20,3 +20,5 @@ export const CLI_PATH = fileURLToPath(new URL('dist/cli/labbook.js', PACKAGE_ROO
 export const INTERPRETER_DESCRIPTION_PATH = fileURLToPath(new URL('clients/python/src/labbook/_interpreter.py', PACKAGE_ROOT));
 /** The script of a function executor's threads: tsc's output, bundled CLI or not. */
 export const FUNCTION_THREAD_URL = new URL('dist/src/runner/function-thread.js', PACKAGE_ROOT);
+/** The dashboard, built by Vite from ui/ (make build); the HTTP server serves these files. */
+export const UI_DIST_PATH = fileURLToPath(new URL('dist/ui', PACKAGE_ROOT));

@@ -31,6 +31,8 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['export', async () => (await import('./commands/export.js')).defineExport],
   ['doctor', async () => (await import('./commands/doctor.js')).defineDoctor],
   ['engine', async () => (await import('./commands/engine.js')).defineEngine],
+  ['serve', async () => (await import('./commands/serve.js')).defineServe],
+  ['ui', async () => (await import('./commands/ui.js')).defineUi],
 ];
 
 /** Global options that take a value: the command name is the first word that is neither. */

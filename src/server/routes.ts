@@ -1,0 +1,41 @@
+import type { Method } from '../engine/handlers.js';
+
+/**
+ * The HTTP API: each route serves one handler of the engine's table (src/engine/handlers.ts),
+ * whose zod schema gives the route's JSON schema (route-schemas.ts) and OpenAPI document.
+ * Path parameters, the URL's query (GET) or the JSON body (POST) become the handler's params.
+ */
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  /** Fastify's syntax: `:id` is a path parameter, a trailing `*` the rest of the path (see `rest`). */
+  url: string;
+  handler: Method;
+  summary: string;
+  /** The param that the trailing `*` of the URL fills (a name that may hold slashes). */
+  rest?: string;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', url: '/api/health', handler: 'ping', summary: 'Answers null when the server and its engine are up' },
+  { method: 'GET', url: '/api/experiments', handler: 'listExperiments', summary: 'Experiments with their runs counted by state' },
+  { method: 'GET', url: '/api/experiments/:name', handler: 'getExperiment', summary: 'One experiment: counts and spec (secrets masked)' },
+  { method: 'GET', url: '/api/runs', handler: 'pageRuns', summary: 'A page of runs: filtered by a query, sorted, with the total' },
+  { method: 'GET', url: '/api/keys', handler: 'listKeys', summary: 'Keys a query or a column can name among the selected runs' },
+  { method: 'GET', url: '/api/runs/:id', handler: 'getRunDetail', summary: 'A run with history, metric summaries, artifacts, environment' },
+  { method: 'GET', url: '/api/runs/:id/series', handler: 'getMetricSeries', summary: 'A metric series, downsampled (LTTB) when long' },
+  { method: 'GET', url: '/api/runs/:id/logs', handler: 'getRunLog', summary: "A run's log: its tail, or what follows an offset" },
+  {
+    method: 'GET',
+    url: '/api/runs/:id/artifacts/*',
+    handler: 'getArtifact',
+    summary: "An artifact's bytes, with its media type",
+    rest: 'name',
+  },
+  { method: 'GET', url: '/api/compare', handler: 'compareRuns', summary: 'Two runs side by side: parameters, environment, final metrics' },
+  { method: 'POST', url: '/api/runs/cancel', handler: 'cancelRuns', summary: 'Cancel the pending and running runs selected' },
+  { method: 'POST', url: '/api/runs/reset', handler: 'resetRuns', summary: 'Put the selected runs back in the queue' },
+];
+
+/** Live events (Server-Sent Events): state changes and metric points, resumable with Last-Event-ID. */
+export const EVENTS_URL = '/api/events';
+export const OPENAPI_URL = '/api/openapi.json';
