@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
-import { failedHeadline, failedText, finishedHeadline, finishedText, redactUrl } from './format.js';
+import { maskUrl } from '../spec/mask-secrets.js';
+import { failedHeadline, failedText, finishedHeadline, finishedText } from './format.js';
 import type { Channel, Notice, RunNotice } from './types.js';
 
 export interface EmailTarget {
@@ -30,7 +31,7 @@ export function emailChannel(target: EmailTarget, timeoutMs: number): Channel {
     return transport;
   };
   return {
-    label: `email to ${target.to.join(', ')} via ${redactUrl(target.smtp)}`,
+    label: `email to ${target.to.join(', ')} via ${maskUrl(target.smtp, 'path')}`,
     async deliver(notice: Notice): Promise<void> {
       await (await open()).sendMail({
         from: target.from,

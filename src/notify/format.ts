@@ -62,9 +62,3 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
-
-/** A URL for messages: scheme and host only, as paths and logins of hooks are secrets. */
-export function redactUrl(text: string): string {
-  const url = new URL(text);
-  return `${url.protocol}//${url.host}${url.pathname.length > 1 || url.search ? '/…' : ''}`;
-}

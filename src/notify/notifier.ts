@@ -1,3 +1,4 @@
+import { resolveEnvReference } from '../spec/env-reference.js';
 import { emailDefaults } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
 import { consoleChannel } from './console-channel.js';
@@ -122,6 +123,15 @@ export function createNotifier(configs: readonly NotifyConfig[], options: Notifi
   };
 }
 
+/** A channel whose `${env:NAME}` could not be read: each notice for it becomes a warning that says so. */
+function unreadableChannel(label: string, error: Error): Channel {
+  return {
+    label,
+    deliver: () => Promise.reject(error),
+    close: async () => {},
+  };
+}
+
 function openRoute(config: NotifyConfig, options: NotifierOptions): Route {
   const route = (channel: Channel, timeoutMs: number): Route => ({
     config,
@@ -142,13 +152,22 @@ function openRoute(config: NotifyConfig, options: NotifierOptions): Route {
         allowLinkLocal: config.allowLinkLocal ?? false,
         ...(options.resolveHost && { resolve: options.resolveHost }),
       };
-      return route(webhookChannel(config.url, post), timeoutMs);
+      try {
+        return route(webhookChannel(resolveEnvReference(config.url, options.env ?? process.env), post), timeoutMs);
+      } catch (error) {
+        return route(unreadableChannel(`webhook ${config.url}`, error as Error), timeoutMs);
+      }
     }
     case 'email': {
       const timeoutMs = options.timeoutMs ?? EMAIL_TIMEOUT_MS;
       const defaults = emailDefaults(options.env ?? process.env);
-      const target = { to: config.to, from: config.from ?? defaults.from, smtp: config.smtp ?? defaults.smtp };
-      return route(emailChannel(target, timeoutMs), timeoutMs);
+      const smtp = config.smtp ?? defaults.smtp;
+      try {
+        const target = { to: config.to, from: config.from ?? defaults.from, smtp: resolveEnvReference(smtp, options.env ?? process.env) };
+        return route(emailChannel(target, timeoutMs), timeoutMs);
+      } catch (error) {
+        return route(unreadableChannel(`email to ${config.to.join(', ')} via ${smtp}`, error as Error), timeoutMs);
+      }
     }
   }
 }

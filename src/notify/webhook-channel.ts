@@ -1,5 +1,6 @@
+import { maskUrl } from '../spec/mask-secrets.js';
 import { errorLine } from '../util/error-line.js';
-import { failedText, finishedText, redactUrl } from './format.js';
+import { failedText, finishedText } from './format.js';
 import { type PostOptions, postJson } from './post-json.js';
 import type { Channel, Notice } from './types.js';
 
@@ -9,7 +10,7 @@ import type { Channel, Notice } from './types.js';
  */
 export function webhookChannel(url: string, options: PostOptions): Channel {
   return {
-    label: `webhook ${redactUrl(url)}`,
+    label: `webhook ${maskUrl(url, 'path')}`,
     async deliver(notice: Notice): Promise<void> {
       const { status, statusText } = await postJson(url, JSON.stringify(webhookBody(notice)), options);
       if (status < 200 || status > 299) throw new Error(`HTTP ${status}${statusText ? ` ${statusText}` : ''}`);

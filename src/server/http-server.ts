@@ -37,8 +37,6 @@ export interface HttpServing {
 export interface HttpServerOptions extends HttpOptions {
   /** The built dashboard (dist/ui); without it, `/` says how to build it. */
   uiDir?: string;
-  /** Writes a client may make per minute (cancel, reset). */
-  writesPerMinute?: number;
   /** How often an event stream reads the feed while it is quiet. */
   eventPollMs?: number;
   /** Told how many requests and event streams are open whenever one starts or ends (the engine's idle clock). */
@@ -63,6 +61,8 @@ declare module 'fastify' {
 /** Largest JSON body a write takes: a selection of runs is small. */
 const BODY_LIMIT_BYTES = 64 * 1024;
 const KEEP_ALIVE_MS = 15_000;
+/** Changes (cancel, reset) one client may ask for a minute: a person clicks far fewer, a runaway script is stopped. */
+const WRITES_PER_MINUTE = 60;
 
 /** Every HTTP client shares one session: it has nothing to say hello with, and needs not. */
 const HTTP_SESSION: Session = { greeted: true, greet: () => {} };
@@ -108,7 +108,7 @@ export async function startHttpServer(engine: EngineState, options: HttpServerOp
       new HttpLimitError(`at most ${context.max} changes a minute from one client; retry in ${context.after}`, 429),
   });
   const call = { engine, session: HTTP_SESSION, send: () => Promise.reject(new UsageError('no streamed answers over HTTP')) };
-  for (const route of API_ROUTES) addApiRoute(app, route, call, options.writesPerMinute ?? 60);
+  for (const route of API_ROUTES) addApiRoute(app, route, call);
   app.get(OPENAPI_URL, async () => openApiDocument());
   const feed = (after: FeedHead | undefined) => dispatch('getFeed', after ?? {}, call) as Promise<FeedPage>;
   app.get(EVENTS_URL, async (request, reply) => {
@@ -177,13 +177,13 @@ function listenError(error: NodeJS.ErrnoException, options: HttpOptions): Error 
   return error;
 }
 
-function addApiRoute(app: FastifyInstance, route: ApiRoute, call: Parameters<typeof dispatch>[2], writesPerMinute: number): void {
+function addApiRoute(app: FastifyInstance, route: ApiRoute, call: Parameters<typeof dispatch>[2]): void {
   const writes = HANDLERS[route.handler].writes === true;
   app.route({
     method: route.method,
     url: route.url,
     schema: routeSchemas(route),
-    config: { writes, ...(writes && { rateLimit: { max: writesPerMinute, timeWindow: '1 minute' } }) },
+    config: { writes, ...(writes && { rateLimit: { max: WRITES_PER_MINUTE, timeWindow: '1 minute' } }) },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const { '*': rest, ...path } = (request.params ?? {}) as Record<string, unknown>;
       const params = {

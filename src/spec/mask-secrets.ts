@@ -1,8 +1,6 @@
+import { envReferenceOf } from './env-reference.js';
 import { isPlainObject } from './json-value.js';
 import type { JsonValue } from './types.js';
-
-/** `${env:NAME}`: a value a spec names instead of storing it (read from the environment when a notice is sent). */
-export const ENV_REFERENCE = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /**
  * A raw spec as the HTTP API shows it: the credentials in its `notify:` masked. A webhook
@@ -25,7 +23,7 @@ function maskEntry(entry: JsonValue): JsonValue {
 
 /** The URL without what is secret in it; a reference stays, anything unparsable is hidden whole. */
 export function maskUrl(text: string, secret: 'path' | 'login'): string {
-  if (ENV_REFERENCE.test(text)) return text;
+  if (envReferenceOf(text) !== undefined) return text;
   if (!URL.canParse(text)) return '…';
   const url = new URL(text);
   if (secret === 'path') return `${url.protocol}//${url.host}${url.pathname.length > 1 || url.search ? '/…' : ''}`;

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../util/closest-matches.js';
 import { ipLiteralOf, isLinkLocalAddress, linkLocalRefusal } from '../util/link-local.js';
 import { parseDuration } from './duration.js';
+import { envReferenceOf } from './env-reference.js';
 import { describeValue, isPlainObject } from './json-value.js';
 import type { PathIssue } from './spec-issue.js';
 import type { NotifyConfig, NotifyEvent } from './types.js';
@@ -218,6 +219,8 @@ function parseAllowLinkLocal(value: unknown, channels: readonly string[], path: 
 }
 
 function webhookProblem(text: string, allowLinkLocal: boolean): string | undefined {
+  // A reference is checked when it is read, by the process that sends (notify/notifier.ts).
+  if (envReferenceOf(text) !== undefined) return undefined;
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
     return `'${text}' is not an http(s) URL; give the full address, e.g. https://hooks.slack.com/services/…`;
@@ -228,6 +231,7 @@ function webhookProblem(text: string, allowLinkLocal: boolean): string | undefin
 }
 
 function smtpProblem(text: string): string | undefined {
+  if (envReferenceOf(text) !== undefined) return undefined;
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if ((url?.protocol === 'smtp:' || url?.protocol === 'smtps:') && url.hostname) return undefined;
   return `'${text}' is not an SMTP URL; write smtp://HOST[:PORT] (or smtps:// for TLS, smtp://USER:PASSWORD@HOST:587 with a login)`;

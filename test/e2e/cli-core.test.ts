@@ -137,7 +137,7 @@ test('cancel cancels the runs named and says when nothing matched', async (t) =>
 
 const COMMANDS = ['init', 'add', 'run', 'worker', 'status', 'ls', 'show', 'logs', 'reset', 'cancel'];
 const TRACKING_COMMANDS = ['artifacts', 'get', 'metrics', 'diff', 'plot', 'table', 'export'];
-const UTILITY_COMMANDS = ['doctor', 'engine'];
+const UTILITY_COMMANDS = ['doctor', 'engine', 'serve', 'ui'];
 
 test('every command has help with an example, and the overall help lists them all', async (t) => {
   const dir = tempDir(t);

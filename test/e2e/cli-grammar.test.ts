@@ -5,6 +5,7 @@ import { buildProgram } from '../../src/cli/main.js';
 import { systemClock } from '../../src/queue/clock.js';
 import { openStore } from '../../src/store/open-store.js';
 import { type CliResult, cli, jsonLines } from '../helpers/cli.js';
+import { killEngines } from '../helpers/engine.js';
 import { writeSpec } from '../helpers/specs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -172,10 +173,13 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   export: ['export'],
   doctor: ['doctor'],
   engine: ['engine', 'status'],
+  serve: ['serve', '--stop'],
+  ui: ['ui', '--no-open', '--port', '0'],
 };
 
 test('every command honours --json, or refuses it with a usage error', async (t) => {
   const dir = await project(t);
+  t.after(() => killEngines(dir)); // the one `ui` started
   const names = [...(await allCommands()).keys()];
   assert.deepEqual(
     names.filter((name) => !(name in JSON_INVOCATIONS)),
