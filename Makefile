@@ -30,6 +30,11 @@ BUILD_STAMP := dist/.build-stamp
 SPAWNER := dist/bin/lb-spawn
 PEER_UID := dist/bin/lb-peer-uid
 SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) scripts/bundle-cli.mjs $(wildcard src/store/*/migrations/*.sql) tsconfig.json
+# The dashboard (ui/), built by Vite into dist/ui, which the HTTP server serves.
+UI_SOURCES := $(shell find ui -type f 2>/dev/null)
+UI_BUILT := dist/ui/index.html
+# Debian's Chromium, for the dashboard's browser tests (they say they are skipped without it).
+CHROMIUM := /usr/bin/chromium
 DEMO_DIR := .demo
 # The Python client's tests and the demo run in a project-local virtual environment.
 VENV := .venv
@@ -76,7 +81,17 @@ $(PEER_UID): src/engine/peer-uid.c
 	@mkdir -p $(dir $@)
 	cc -O2 -Wall -Wextra -std=c11 -o $@ $<
 
-build: $(BUILD_STAMP) $(SPAWNER) $(PEER_UID)
+$(UI_BUILT): $(NPM_STAMP) $(UI_SOURCES)
+	npx tsc -p ui/tsconfig.json
+	npx vite build --config ui/vite.config.mjs
+
+build: $(BUILD_STAMP) $(SPAWNER) $(PEER_UID) $(UI_BUILT)
+
+# apt-get needs root (as on CI); elsewhere install it by hand, or the browser tests are skipped.
+$(CHROMIUM):
+	@echo "make: installing Debian's chromium for the dashboard's browser tests (apt-get, ~30 s)" >&2
+	apt-get update -q && apt-get install -y -q --no-install-recommends chromium \
+		|| echo "make: chromium did not install; the dashboard's browser tests are skipped" >&2
 
 # The labbook command on PATH, without root: a link PREFIX/bin/labbook to this checkout's
 # bin/labbook (see scripts/install-link.sh). ~/.local/bin is on PATH in most distributions'
@@ -97,7 +112,7 @@ $(VENV_STAMP): requirements-dev.txt clients/python/pyproject.toml
 
 test: build lint test-ts test-py
 
-test-ts: build
+test-ts: build | $(CHROMIUM)
 	node --test --test-reporter=spec --test-concurrency=2 'dist/test/**/*.test.js'
 
 test-py: build $(VENV_STAMP)

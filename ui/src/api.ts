@@ -1,0 +1,133 @@
+/**
+ * The dashboard's one door to the server: JSON over same-origin fetch. The token, when the
+ * server asks for one, travels in the HttpOnly cookie its first URL set (docs/http.md).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    /** Where a query went wrong (1-based), for the caret under the query box. */
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+export type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+
+export function queryString(params: Query): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined || value === '') continue;
+    for (const item of Array.isArray(value) ? value : [value]) search.append(name, String(item));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export async function getJson<T>(path: string, params: Query = {}, signal?: AbortSignal): Promise<T> {
+  return answer<T>(await fetch(`/api${path}${queryString(params)}`, { signal: signal ?? null }));
+}
+
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return answer<T>(
+    await fetch(`/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  );
+}
+
+async function answer<T>(response: Response): Promise<T> {
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (body as { error?: { code: string; message: string; column?: number } } | null)?.error;
+    throw new ApiError(error?.code ?? 'LB_HTTP', error?.message ?? `HTTP ${response.status}`, response.status, error?.column);
+  }
+  return body as T;
+}
+
+export type RunState = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export const RUN_STATES: readonly RunState[] = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+
+export type Counts = Record<RunState, number> & { total: number };
+
+export interface Experiment {
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  counts: Counts;
+}
+
+export interface Run {
+  id: number;
+  experiment: string;
+  hash: string;
+  params: Record<string, unknown>;
+  state: RunState;
+  attempt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  exitCode: number | null;
+  failureReason: string | null;
+  error: string | null;
+  result: unknown;
+  workerId: string | null;
+  metrics: Record<string, { last: number | null; min: number | null; max: number | null }>;
+}
+
+export interface RunPage {
+  total: number;
+  runs: Run[];
+}
+
+export interface KeyCatalog {
+  params: string[];
+  settings: string[];
+  metrics: string[];
+  results: string[];
+}
+
+export interface MetricSummary {
+  key: string;
+  last: number | null;
+  min: number | null;
+  max: number | null;
+  count: number;
+  lastStep: number | null;
+}
+
+export interface RunDetail {
+  run: Run;
+  events: Array<{
+    id: number;
+    at: number;
+    fromState: RunState | null;
+    toState: RunState;
+    attempt: number;
+    workerId: string | null;
+    reason: string | null;
+  }>;
+  metrics: MetricSummary[];
+  artifacts: Array<{ name: string; size: number; mediaType: string; sha256: string }>;
+  environment: unknown;
+}
+
+export interface SeriesPoint {
+  step: number | null;
+  value: number | null;
+  at: number;
+}
+
+export interface Difference {
+  key: string;
+  a?: unknown;
+  b?: unknown;
+  same: boolean;
+}
+
+export interface Comparison {
+  a: Run;
+  b: Run;
+  params: Difference[];
+  environment: Difference[];
+  metrics: Difference[];
+}

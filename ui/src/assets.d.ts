@@ -1,0 +1,2 @@
+/** Style sheets are imported for their side effect: Vite puts them in the page. */
+declare module '*.css';
