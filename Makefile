@@ -151,6 +151,9 @@ demo: build $(VENV_STAMP)
 	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	@cd $(DEMO_DIR) && ../bin/labbook init >/dev/null
 	@cd $(DEMO_DIR) && LABBOOK_CLI=$(CURDIR)/bin/labbook ../$(VENV)/bin/python ../examples/sklearn-grid/grid.py
+	@# The store's engine serves the dashboard in the background (it exits a while after the last page closes).
+	@cd $(DEMO_DIR) && { ../bin/labbook ui --no-open --json 2>/dev/null || ../bin/labbook ui --no-open --json --port 0; } \
+		| sed -n 's/^  "open": "\(.*\)",$$/\nDashboard: \1  (open it in a browser; later: cd $(DEMO_DIR) \&\& ..\/bin\/labbook ui)/p'
 
 clean:
 	rm -rf dist $(DEMO_DIR) clients/python/build
