@@ -1,9 +1,17 @@
 import { open } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import {
+  type FeedHead,
+  type FeedMetricPoint,
+  type FeedRunEvent,
+  RUN_STATES,
+  type RunFilter,
+  type RunRecord,
+  type RunState,
+} from '../domain/index.js';
 import { ArtifactNotFoundError, ExperimentNotFoundError, MetricNotFoundError, RunNotFoundError } from '../errors.js';
 import { maskSpecSecrets } from '../spec/mask-secrets.js';
 import type { JsonValue } from '../spec/types.js';
-import { type FeedHead, type FeedMetricPoint, type FeedRunEvent, RUN_STATES, type RunFilter, type RunRecord, type RunState } from '../domain/index.js';
 import type { RunPageRequest, Store } from '../store/types.js';
 import { compareRuns, type RunComparison } from '../track/compare-runs.js';
 import { lttbIndices } from '../track/downsample.js';

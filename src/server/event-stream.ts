@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { FeedHead } from '../domain/index.js';
 import type { FeedPage } from '../engine/run-views.js';
 import { BadRequestError } from '../errors.js';
-import type { FeedHead } from '../store/types.js';
 
 /**
  * Live events over Server-Sent Events: each state change (`run`) and each batch of metric

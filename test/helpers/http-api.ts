@@ -42,11 +42,7 @@ export async function seedApiStore(store: SqliteStore, dir: string): Promise<voi
     { lr: 0.5, model: 'rf' },
     { lr: 1, model: 'rf' },
   ];
-  await store.enqueueRuns(
-    cv.id,
-    params.map((p) => ({ params: p, hash: runHash(p) })),
-    { now: T0, retries: 0 },
-  );
+  await store.enqueueRuns(cv.id, [params.map((p) => ({ paramsJson: JSON.stringify(p), hash: runHash(p) }))], { now: T0, retries: 0 });
   for (let i = 0; i < 3; i++) {
     const now = T0 + 1000 * i;
     const [run] = await store.claimRuns({ workerId: 'w1', limit: 1, now, leaseExpiresAt: now + 3_600_000_000, experiments: ['cv'] });
@@ -71,7 +67,7 @@ export async function seedApiStore(store: SqliteStore, dir: string): Promise<voi
   }
   const xss = await store.saveExperiment(XSS, { name: XSS, command: 'true' }, T0);
   const payload = { note: XSS, [XSS]: 1 };
-  await store.enqueueRuns(xss.id, [{ params: payload, hash: runHash(payload) }], { now: T0, retries: 0 });
+  await store.enqueueRuns(xss.id, [[{ paramsJson: JSON.stringify(payload), hash: runHash(payload) }]], { now: T0, retries: 0 });
   const page = join(dir, 'page.html');
   writeFileSync(page, `<script>window.__xss = 1</script>${XSS}`);
   const [xssRun] = await store.claimRuns({ workerId: 'w1', limit: 1, now: T0, leaseExpiresAt: T0 + 3_600_000_000, experiments: [XSS] });

@@ -1,7 +1,17 @@
 import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
 import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
-import type { ClaimRequest, EnqueueOptions, FinishRequest, Lease, ListOptions, NewRun, RunOutcome, RunPageRequest, Store } from '../types.js';
+import type {
+  ClaimRequest,
+  EnqueueOptions,
+  FinishRequest,
+  Lease,
+  ListOptions,
+  NewRun,
+  RunOutcome,
+  RunPageRequest,
+  Store,
+} from '../types.js';
 import { SqliteConnection } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
