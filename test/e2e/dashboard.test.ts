@@ -131,8 +131,12 @@ command: [python3, ${join(dir, 'steps.py')}, '{x}', ${go}]
   await shot(page, '5-compare');
 
   // Dark theme, remembered.
+  // The page applies the theme after it renders: wait for it rather than read it at once.
+  const dark = page.locator('html[data-theme="dark"]');
   await page.getByRole('button', { name: 'switch theme' }).click();
-  assert.equal(await page.evaluate('document.documentElement.dataset.theme'), 'dark');
+  await dark.waitFor({ state: 'attached' });
+  await page.reload();
+  await dark.waitFor({ state: 'attached' });
   await shot(page, '6-compare-dark');
 });
 
