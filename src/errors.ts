@@ -392,13 +392,15 @@ export class EngineHelperMissingError extends LabbookError {
   }
 }
 
-/** An error the engine answered a request with, with the engine's code (a client re-raises it). */
+/** An error the engine answered a request with, with the engine's code and exit status (a client re-raises it). */
 export class EngineReportedError extends LabbookError {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  readonly code: string;
+  override readonly exitCode: number;
+  /** `exit` is absent from the answers of an engine older than the field: those exit as usage errors did. */
+  constructor(body: { code: string; message: string; exit?: number }) {
+    super(body.message);
+    this.code = body.code;
+    this.exitCode = body.exit ?? EXIT_USAGE;
   }
 }
 
@@ -441,8 +443,19 @@ export class HttpNotFoundError extends LabbookError {
 /** `labbook serve` when the store's engine already serves HTTP elsewhere (another address, port or token). */
 export class HttpAlreadyServingError extends LabbookError {
   readonly code = 'LB_HTTP_ALREADY_SERVING';
+  override readonly exitCode = EXIT_ENVIRONMENT;
   override readonly httpStatus = 409;
   constructor(readonly url: string) {
     super(`the store's engine already serves the API and dashboard on ${url}; use that, or stop it first (labbook serve --stop)`);
+  }
+}
+
+/** `labbook serve` or `ui` on a port another program listens on. */
+export class HttpPortTakenError extends LabbookError {
+  readonly code = 'LB_HTTP_PORT_TAKEN';
+  override readonly exitCode = EXIT_ENVIRONMENT;
+  override readonly httpStatus = 409;
+  constructor(host: string, port: number) {
+    super(`port ${port} of ${host} is taken by another program: give another with --port (0: any free one)`);
   }
 }

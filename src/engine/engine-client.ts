@@ -84,7 +84,7 @@ export class EngineClient {
       this.waiting.get(message.id)?.onChunk?.(message.chunk);
       return;
     }
-    const error = message.ok ? undefined : new EngineReportedError(message.error.code, message.error.message);
+    const error = message.ok ? undefined : new EngineReportedError(message.error);
     // An error about no request in particular (a refused client) is about all of them.
     if (message.id === null) {
       if (error) this.end(error);

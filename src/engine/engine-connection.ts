@@ -3,7 +3,7 @@ import { BadRequestError, EngineInternalError, LabbookError } from '../errors.js
 import { LineSplitter } from '../runner/line-splitter.js';
 import { dispatch } from './dispatch.js';
 import type { ClientInfo, EngineState, Session } from './engine-state.js';
-import type { Answer, ErrorBody, Request, RequestId } from './protocol.js';
+import { type Answer, type ErrorBody, errorBody, type Request, type RequestId } from './protocol.js';
 
 /**
  * One client's connection: requests are handled as they arrive, several at a time, and each
@@ -55,7 +55,7 @@ export class ClientConnection implements Session {
     if (text.trim() === '') return;
     const request = parseRequest(text);
     if ('error' in request) {
-      this.write({ id: request.id, ok: false, error: { code: request.error.code, message: request.error.message } });
+      this.write({ id: request.id, ok: false, error: errorBody(request.error) });
       return;
     }
     this.pending++;
@@ -69,17 +69,17 @@ export class ClientConnection implements Session {
       this.write({ id: request.id, ok: true, value: value ?? null });
     } catch (error) {
       // A client that hung up (mid-stream, say) is owed no answer, and is no bug.
-      if (this.socket.writable) this.write({ id: request.id, ok: false, error: this.errorBody(request.method, error) });
+      if (this.socket.writable) this.write({ id: request.id, ok: false, error: this.failure(request.method, error) });
     }
   }
 
-  private errorBody(method: string, error: unknown): ErrorBody {
-    if (error instanceof LabbookError) return { code: error.code, message: error.message };
+  private failure(method: string, error: unknown): ErrorBody {
+    if (error instanceof LabbookError) return errorBody(error);
     this.log(`internal error in '${method}': ${(error as Error).stack ?? error}`);
     const internal = new EngineInternalError(
       `the engine failed on '${method}': ${(error as Error).message}. This is a bug in labbook; its log has the details.`,
     );
-    return { code: internal.code, message: internal.message };
+    return errorBody(internal);
   }
 
   private write(answer: Answer): void {

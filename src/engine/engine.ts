@@ -13,7 +13,7 @@ import { EngineLock } from './engine-lock.js';
 import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
 import type { EngineState, EngineStatus, Session } from './engine-state.js';
 import { peerCredentials, requirePeerCheck } from './peer-uid.js';
-import { type Answer, PROTOCOL_VERSION } from './protocol.js';
+import { type Answer, errorBody, PROTOCOL_VERSION } from './protocol.js';
 
 /** How long an engine without clients waits before it exits, unless told otherwise. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
@@ -266,5 +266,5 @@ function sameHost(a: string, b: string): boolean {
 
 /** The line that tells a client why its connection ends: about no request in particular. */
 function refusal(error: EnginePeerRefusedError): Answer {
-  return { id: null, ok: false, error: { code: error.code, message: error.message } };
+  return { id: null, ok: false, error: errorBody(error) };
 }

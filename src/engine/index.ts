@@ -8,4 +8,4 @@ export { EngineClient } from './engine-client.js';
 export { type EnginePaths, enginePaths } from './engine-paths.js';
 export type { ClientInfo, EngineStatus } from './engine-state.js';
 export { HANDLERS, type Method } from './handlers.js';
-export { type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';
+export { errorBody, type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';

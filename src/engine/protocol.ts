@@ -1,3 +1,5 @@
+import type { LabbookError } from '../errors.js';
+
 /**
  * The engine protocol's wire format (docs/protocol.md, "The engine protocol"): one JSON object
  * per line in each direction. A request names a method of the handler table; its answer, and
@@ -19,6 +21,13 @@ export interface Request {
 export interface ErrorBody {
   code: string;
   message: string;
+  /** The exit status a command that meets this error ends with (docs/errors.md). */
+  exit: number;
+}
+
+/** How an error travels in an answer. */
+export function errorBody(error: LabbookError): ErrorBody {
+  return { code: error.code, message: error.message, exit: error.exitCode };
 }
 
 /** The final line about a request. `id` is null for a line that was not a request at all. */

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { EngineReportedError, EngineUnavailableError } from '../errors.js';
 import { CLI_PATH } from '../package-files.js';
 import type { EnginePaths } from './engine-paths.js';
+import type { ErrorBody } from './protocol.js';
 
 /** How an engine this client started began: serving, or beaten by another that started at the same time. */
 export type StartOutcome = 'ready' | 'lost-race';
@@ -46,8 +47,8 @@ export function startEngine(storeDir: string, paths: EnginePaths, env: NodeJS.Pr
 
 /** The one line `engine serve --background` writes on stdout: `{"ready": status}` or `{"error": {code, message}}`. */
 function readinessOutcome(line: string): StartOutcome | Error {
-  const said = JSON.parse(line) as { ready?: unknown; error?: { code: string; message: string } };
+  const said = JSON.parse(line) as { ready?: unknown; error?: ErrorBody };
   if (said.error?.code === ALREADY_RUNNING) return 'lost-race';
-  if (said.error) return new EngineReportedError(said.error.code, said.error.message);
+  if (said.error) return new EngineReportedError(said.error);
   return 'ready';
 }

@@ -8,7 +8,7 @@ import { dispatch } from '../engine/dispatch.js';
 import type { EngineState, Session } from '../engine/engine-state.js';
 import { HANDLERS } from '../engine/handlers.js';
 import type { FeedPage } from '../engine/run-views.js';
-import { HttpLimitError, UsageError } from '../errors.js';
+import { HttpLimitError, HttpPortTakenError, UsageError } from '../errors.js';
 import { type AccessPolicy, accessPolicy, checkAccess, TOKEN_COOKIE } from './access.js';
 import { parseEventId, streamEvents } from './event-stream.js';
 import { errorReply, securityHeaders } from './http-replies.js';
@@ -165,11 +165,7 @@ export async function startHttpServer(engine: EngineState, options: HttpServerOp
 }
 
 function listenError(error: NodeJS.ErrnoException, options: HttpOptions): Error {
-  if (error.code === 'EADDRINUSE') {
-    return new UsageError(
-      `port ${options.port} of ${options.host} is taken by another program: give another with --port (0: any free one)`,
-    );
-  }
+  if (error.code === 'EADDRINUSE') return new HttpPortTakenError(options.host, options.port);
   if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
     return new UsageError(`cannot listen on '${options.host}': it is not an address of this machine; try --host 127.0.0.1 or 0.0.0.0`);
   }

@@ -4,6 +4,7 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
   type EngineSession,
   type EngineStatus,
+  errorBody,
   findEngine,
   type RunningEngine,
   serveEngine,
@@ -102,7 +103,7 @@ export function defineEngine(program: Command, ctx: CliContext): void {
       running = await start();
     } catch (error) {
       if (!(error instanceof LabbookError)) throw error;
-      ctx.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+      ctx.stdout.write(`${JSON.stringify({ error: errorBody(error) })}\n`);
       return error.exitCode;
     }
     ctx.stdout.write(`${JSON.stringify({ ready: running.status() })}\n`);
