@@ -30,8 +30,8 @@ BUILD_STAMP := dist/.build-stamp
 SPAWNER := dist/bin/lb-spawn
 PEER_UID := dist/bin/lb-peer-uid
 SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) scripts/bundle-cli.mjs $(wildcard src/store/*/migrations/*.sql) tsconfig.json
-# The dashboard (ui/), built by Vite into dist/ui, which the HTTP server serves.
-UI_SOURCES := $(shell find ui -type f 2>/dev/null)
+# The dashboard (ui/, with the domain types it shares), built by Vite into dist/ui, which the HTTP server serves.
+UI_SOURCES := $(shell find ui src/domain -type f 2>/dev/null)
 UI_BUILT := dist/ui/index.html
 # Debian's Chromium, for the dashboard's browser tests (they say they are skipped without it).
 CHROMIUM := /usr/bin/chromium

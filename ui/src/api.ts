@@ -1,3 +1,9 @@
+import type { KeyCatalog, MetricSummary } from '../../src/domain/metric.js';
+import type { RunEvent, RunRecord, RunState } from '../../src/domain/run.js';
+
+export { RUN_STATES } from '../../src/domain/run.js';
+export type { KeyCatalog, MetricSummary, RunState };
+
 /**
  * The dashboard's one door to the server: JSON over same-origin fetch. The token, when the
  * server asks for one, travels in the HttpOnly cookie its first URL set (docs/http.md).
@@ -45,9 +51,6 @@ async function answer<T>(response: Response): Promise<T> {
   return body as T;
 }
 
-export type RunState = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
-export const RUN_STATES: readonly RunState[] = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
-
 export type Counts = Record<RunState, number> & { total: number };
 
 export interface Experiment {
@@ -57,55 +60,17 @@ export interface Experiment {
   counts: Counts;
 }
 
-export interface Run {
-  id: number;
-  experiment: string;
-  hash: string;
-  params: Record<string, unknown>;
-  state: RunState;
-  attempt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  exitCode: number | null;
-  failureReason: string | null;
-  error: string | null;
-  result: unknown;
-  workerId: string | null;
-  metrics: Record<string, { last: number | null; min: number | null; max: number | null }>;
-}
+/** A run as the runs table gets it: with the last, min and max of each of its metrics. */
+export type Run = RunRecord & { metrics: Record<string, { last: number | null; min: number | null; max: number | null }> };
 
 export interface RunPage {
   total: number;
   runs: Run[];
 }
 
-export interface KeyCatalog {
-  params: string[];
-  settings: string[];
-  metrics: string[];
-  results: string[];
-}
-
-export interface MetricSummary {
-  key: string;
-  last: number | null;
-  min: number | null;
-  max: number | null;
-  count: number;
-  lastStep: number | null;
-}
-
 export interface RunDetail {
-  run: Run;
-  events: Array<{
-    id: number;
-    at: number;
-    fromState: RunState | null;
-    toState: RunState;
-    attempt: number;
-    workerId: string | null;
-    reason: string | null;
-  }>;
+  run: RunRecord;
+  events: RunEvent[];
   metrics: MetricSummary[];
   artifacts: Array<{ name: string; size: number; mediaType: string; sha256: string }>;
   environment: unknown;
@@ -125,8 +90,8 @@ export interface Difference {
 }
 
 export interface Comparison {
-  a: Run;
-  b: Run;
+  a: RunRecord;
+  b: RunRecord;
   params: Difference[];
   environment: Difference[];
   metrics: Difference[];
