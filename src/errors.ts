@@ -231,6 +231,17 @@ export class RunAmbiguousError extends LabbookError {
   }
 }
 
+/** A script run by hand has the parameters of a run that another process holds under a live lease. */
+export class RunBusyError extends LabbookError {
+  readonly code = 'LB_RUN_BUSY';
+  override readonly httpStatus = 409;
+  constructor(runId: number, experiment: string, holder: string | null) {
+    super(
+      `run ${runId} of ${experiment} is running under ${holder ?? 'another process'}; wait for it or cancel it (labbook cancel ${runId})`,
+    );
+  }
+}
+
 export class LeaseLostError extends LabbookError {
   readonly code = 'LB_QUEUE_LEASE_LOST';
   override readonly exitCode = 1;

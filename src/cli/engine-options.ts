@@ -95,13 +95,8 @@ export async function reportSession(
 ): Promise<number> {
   const { counts, failures, report, interrupted } = result;
   const status = interrupted ? EXIT_INTERRUPTED : failures.length > 0 ? EXIT_FAILED_RUNS : EXIT_OK;
-  const outcome = {
-    ...report,
-    interrupted,
-    counts,
-    failures: failures.map((run) => ({ id: run.id, params: run.params, error: run.error })),
-  };
-  if (options.report) await writeReport(ctx, options.report, { ...outcome, started: result.started, runs: await runs() });
+  const outcome = sessionOutcome(result);
+  if (options.report) await writeReport(ctx, options.report, await sessionReport(result, runs));
   if (options.json) {
     printJson(ctx, outcome);
     return status;
@@ -119,6 +114,19 @@ export async function reportSession(
   // A summary, not a result: stdout stays for --json (and for the output of a Python driver that runs the engine).
   ctx.stderr.write(`${lines.join('\n')}\n`);
   return status;
+}
+
+/** What `--json` prints at the end of a session: the worker's report, whether it was interrupted, counts and failures. */
+function sessionOutcome({ report, interrupted, counts, failures }: SessionResult) {
+  return { ...report, interrupted, counts, failures: failures.map((run) => ({ id: run.id, params: run.params, error: run.error })) };
+}
+
+/**
+ * What `--report` writes, and what the engine answers a Python driver's session with: the
+ * outcome, the ids of the runs started here (`started`) and the runs `runs` lists.
+ */
+export async function sessionReport(result: SessionResult, runs: () => Promise<RunRecord[]>): Promise<object> {
+  return { ...sessionOutcome(result), started: result.started, runs: await runs() };
 }
 
 /**

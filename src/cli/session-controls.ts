@@ -5,6 +5,9 @@ import { Progress } from './output/progress.js';
 
 const PROCESS_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Where a session's stop requests come from: calls `stop` for each, and returns the function that stops listening. */
+export type StopRequests = (stop: (signal: StopSignal) => void) => () => void;
+
 /**
  * Runs a session as `labbook run` and `labbook worker` do: progress on stderr (a live line on a
  * terminal, periodic lines elsewhere, none with -q), log lines printed above it, and Ctrl-C:
@@ -12,7 +15,19 @@ const PROCESS_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * twice, or SIGTERM / SIGHUP, stop them. Under a Python driver, Ctrl-C comes from the driver
  * (driver-interrupts.ts) and the driver's end counts as a SIGTERM.
  */
-export async function runSessionHere(ctx: CommandContext, options: Omit<SessionOptions, 'log'>): Promise<SessionResult> {
+export function runSessionHere(ctx: CommandContext, options: Omit<SessionOptions, 'log'>): Promise<SessionResult> {
+  return runSessionWith(ctx, options, (stop) => listenToProcessSignals(ctx.env, stop));
+}
+
+/**
+ * The same, with stop requests from elsewhere: the resident engine runs a Python driver's
+ * session so, its stderr and its Ctrl-C being the driver's (src/engine/driver-sessions.ts).
+ */
+export async function runSessionWith(
+  ctx: CommandContext,
+  options: Omit<SessionOptions, 'log'>,
+  stopRequests: StopRequests,
+): Promise<SessionResult> {
   const filter = options.experiments ? { experiments: options.experiments } : {};
   const progress = new Progress({
     tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY),
@@ -29,18 +44,29 @@ export async function runSessionHere(ctx: CommandContext, options: Omit<SessionO
       options.onEvent?.(event);
     },
   });
-  const stop = (signal: StopSignal) => {
+  const stopListening = stopRequests((signal) => {
     const { kill, running } = session.interrupt(signal);
     progress.setNote(
       kill
         ? `stopping ${running} running runs; they go back to the queue`
         : `stopping: waiting for ${running} running runs to finish (Ctrl-C again to stop them)`,
     );
-  };
+  });
+  if (!ctx.quiet) progress.start();
+  try {
+    return await session.result;
+  } finally {
+    stopListening();
+    await progress.stop();
+    ctx.logSink.beforeLine = undefined;
+  }
+}
+
+function listenToProcessSignals(env: NodeJS.ProcessEnv, stop: (signal: StopSignal) => void): () => void {
   // A Python driver owns Ctrl-C and hands each one over; the engine's own SIGINT is then the
   // same Ctrl-C again, or none of its business, but must still be caught (Node's default would
   // end the engine).
-  const stopListeningToDriver = listenToDriverInterrupts(ctx.env, { interrupt: () => stop('SIGINT'), gone: () => stop('SIGTERM') });
+  const stopListeningToDriver = listenToDriverInterrupts(env, { interrupt: () => stop('SIGINT'), gone: () => stop('SIGTERM') });
   const listeners = PROCESS_SIGNALS.map(
     (signal) =>
       [
@@ -49,13 +75,8 @@ export async function runSessionHere(ctx: CommandContext, options: Omit<SessionO
       ] as const,
   );
   for (const [signal, listener] of listeners) process.on(signal, listener);
-  if (!ctx.quiet) progress.start();
-  try {
-    return await session.result;
-  } finally {
+  return () => {
     for (const [signal, listener] of listeners) process.off(signal, listener);
     stopListeningToDriver?.();
-    await progress.stop();
-    ctx.logSink.beforeLine = undefined;
-  }
+  };
 }

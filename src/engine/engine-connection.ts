@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { BadRequestError, EngineInternalError, LabbookError } from '../errors.js';
 import { LineSplitter } from '../runner/line-splitter.js';
+import type { StopSignal } from '../runner/session.js';
 import { dispatch } from './dispatch.js';
 import type { ClientInfo, EngineState, Session } from './engine-state.js';
 import { type Answer, type ErrorBody, errorBody, type Request, type RequestId } from './protocol.js';
@@ -13,11 +14,13 @@ export class ClientConnection implements Session {
   private hello: { version: string; client?: string | undefined } | undefined;
   /** Requests read and not yet answered. */
   private pending = 0;
+  private readonly closeListeners: Array<() => void> = [];
+  readonly drives = new Map<RequestId, (signal: StopSignal) => void>();
 
   constructor(
     private readonly socket: Socket,
     private readonly engine: EngineState,
-    private readonly peerPid: number,
+    readonly peerPid: number,
     private readonly connectedAt: number,
     private readonly log: (message: string) => void,
   ) {}
@@ -28,6 +31,11 @@ export class ClientConnection implements Session {
 
   greet(hello: { version: string; client?: string | undefined }): void {
     this.hello = hello;
+  }
+
+  onClose(listener: () => void): void {
+    if (this.socket.destroyed) listener();
+    else this.closeListeners.push(listener);
   }
 
   get info(): ClientInfo {
@@ -43,6 +51,9 @@ export class ClientConnection implements Session {
   serve(): void {
     const lines = new LineSplitter((line) => this.onLine(line));
     this.socket.on('data', (chunk: Buffer) => lines.push(chunk));
+    this.socket.on('close', () => {
+      for (const listener of this.closeListeners.splice(0)) listener();
+    });
     this.socket.resume();
   }
 
@@ -65,7 +76,7 @@ export class ClientConnection implements Session {
   private async answer(request: Request): Promise<void> {
     const send = (rows: unknown[]) => this.sendChunk(request.id, rows);
     try {
-      const value = await dispatch(request.method, request.params, { engine: this.engine, session: this, send });
+      const value = await dispatch(request.method, request.params, { engine: this.engine, session: this, id: request.id, send });
       this.write({ id: request.id, ok: true, value: value ?? null });
     } catch (error) {
       // A client that hung up (mid-stream, say) is owed no answer, and is no bug.

@@ -1,6 +1,10 @@
+import type { Clock } from '../queue/clock.js';
 import type { Queue } from '../queue/queue.js';
+import type { StopSignal } from '../runner/session.js';
 import type { HttpOptions, HttpServing } from '../server/http-server.js';
 import type { Store } from '../store/types.js';
+import type { HandRuns } from './hand-runs.js';
+import type { RequestId } from './protocol.js';
 
 /** What the handlers (handlers.ts) may see and do of the running engine. */
 export interface EngineState {
@@ -11,6 +15,9 @@ export interface EngineState {
   readonly storeDir: string;
   readonly version: string;
   readonly pid: number;
+  readonly clock: Clock;
+  /** The runs that scripts run by hand record through the engine. */
+  readonly handRuns: HandRuns;
   status(): EngineStatus;
   clientCount(): number;
   /** Whether `session` is the only client and waits for nothing but the request being handled. */
@@ -30,6 +37,12 @@ export interface Session {
   readonly greeted: boolean;
   /** Records what the client said in `hello`. */
   greet(hello: { version: string; client?: string | undefined }): void;
+  /** The client's process, as the kernel saw it connect. */
+  readonly peerPid: number;
+  /** Calls `listener` once the client's connection has ended. */
+  onClose(listener: () => void): void;
+  /** How to stop each driver session this client runs, by the id of its `session` request (for `interrupt`). */
+  readonly drives: Map<RequestId, (signal: StopSignal) => void>;
 }
 
 export interface ClientInfo {

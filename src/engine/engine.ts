@@ -12,6 +12,7 @@ import { ClientConnection } from './engine-connection.js';
 import { EngineLock } from './engine-lock.js';
 import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
 import type { EngineState, EngineStatus, Session } from './engine-state.js';
+import { HandRuns } from './hand-runs.js';
 import { peerCredentials, requirePeerCheck } from './peer-uid.js';
 import { type Answer, errorBody, PROTOCOL_VERSION } from './protocol.js';
 
@@ -74,7 +75,8 @@ class Engine implements EngineState, RunningEngine {
   readonly pid = process.pid;
   readonly storeDir: string;
   readonly stopped: Promise<string>;
-  private readonly clock: Clock;
+  readonly clock: Clock;
+  readonly handRuns: HandRuns;
   private readonly startedAt: number;
   private readonly idleTimeoutMs: number;
   readonly queue: Queue;
@@ -101,6 +103,7 @@ class Engine implements EngineState, RunningEngine {
     this.startedAt = this.clock.now();
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.queue = new Queue(store, { clock: this.clock });
+    this.handRuns = new HandRuns(store, this.clock, options.log);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     server.on('connection', (socket) => void this.accept(socket));
     this.storeCheck = this.watchStore();
@@ -191,6 +194,7 @@ class Engine implements EngineState, RunningEngine {
     await this.stopHttp().catch(() => {});
     this.server.close();
     rmSync(this.paths.socket, { force: true });
+    await this.handRuns.close();
     await this.store.close();
     this.lock.release();
     // Last: a client that sees its connection end may start the next engine at once.

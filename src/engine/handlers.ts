@@ -1,9 +1,11 @@
 import { z } from 'zod/v3';
-import type { RunFilter } from '../domain/index.js';
-import { RUN_STATES } from '../domain/index.js';
-import { RunNotFoundError, UsageError } from '../errors.js';
-import { parseKeyExpression, parseRunCondition } from '../query/run-condition.js';
-import type { EngineState, Session } from './engine-state.js';
+import { RUN_STATES, type RunRecord } from '../domain/index.js';
+import { RunNotFoundError } from '../errors.js';
+import { parseKeyExpression } from '../query/run-condition.js';
+import { loadSpecText, readConfigFile } from '../spec/load-spec.js';
+import type { JsonValue, Params } from '../spec/types.js';
+import { runDriverSession, sessionParams } from './driver-sessions.js';
+import { filterFields, filterOf, type Handler, handler, jsonObject, narrowedFilter, noParams, runFilter, runId } from './handler.js';
 import { type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';
 import {
   artifactFile,
@@ -18,75 +20,13 @@ import {
   runsPage,
 } from './run-views.js';
 
+export type { Call, Handler } from './handler.js';
+
 /**
  * Every request the engine serves, in one table: the socket protocol (engine-connection.ts)
  * and the HTTP API serve these same handlers through dispatch.ts. Each has a zod schema for
- * its params, parsed at the edge; the handler trusts what it gets.
+ * its params, parsed at the edge; the handler trusts what it gets. docs/protocol.md lists them.
  */
-
-/** What a handler gets besides its params. */
-export interface Call {
-  engine: EngineState;
-  session: Session;
-  /** Sends rows of a streamed answer before the final one; resolves when the client can take more. */
-  send(rows: unknown[]): Promise<void>;
-}
-
-export interface Handler<P> {
-  params: z.ZodType<P, z.ZodTypeDef, unknown>;
-  /** Only `hello` may come before `hello`. */
-  beforeHello?: boolean;
-  /** Changes runs: refused to read-only HTTP tokens, and rate-limited there. */
-  writes?: boolean;
-  handle(params: P, call: Call): unknown;
-}
-
-function handler<S extends z.ZodTypeAny>(
-  params: S,
-  handle: (params: z.infer<S>, call: Call) => unknown,
-  options: { beforeHello?: boolean; writes?: boolean } = {},
-): Handler<z.infer<S>> {
-  return { params, handle, ...options };
-}
-
-/** A request without params sends none, or `{}`. */
-const noParams = z.object({}).strict().default({});
-
-const filterFields = {
-  experiments: z.array(z.string()).optional(),
-  states: z.array(z.enum(RUN_STATES)).optional(),
-  ids: z.array(z.number().int()).optional(),
-  query: z.string().optional(),
-};
-const runId = z.number().int().describe('the run id');
-
-type FilterParams = { experiments?: string[]; states?: RunFilter['states']; ids?: number[]; query?: string };
-
-/** The filter with its query parsed here, where it arrives: a syntax error answers the request at once. */
-function parsedFilter({ query, ...scope }: FilterParams): RunFilter {
-  return { ...scope, ...(query?.trim() && { query: parseRunCondition(query) }) };
-}
-
-const runFilter = z.object(filterFields).strict().default({}).transform(parsedFilter);
-
-/** The filter of flat params, as a URL's query carries them: an empty list there means no filter. */
-function filterOf({ experiments, states, ids, query }: FilterParams): RunFilter {
-  return parsedFilter({
-    ...(experiments?.length && { experiments }),
-    ...(states?.length && { states }),
-    ...(ids?.length && { ids }),
-    ...(query !== undefined && { query }),
-  });
-}
-
-/** Cancel and reset act on everything only when asked in so many words (as the CLI's `--all`). */
-function narrowedFilter(params: FilterParams & { all?: boolean }): RunFilter {
-  const filter = filterOf(params);
-  if (!params.all && !filter.experiments && !filter.ids && !filter.query) {
-    throw new UsageError('say which runs: ids, experiments, a query, or all: true');
-  }
-  return filter;
-}
 
 /** Rows per chunk of a streamed list: big enough to amortise a line, small enough to start at once. */
 const DEFAULT_CHUNK_ROWS = 1000;
@@ -105,23 +45,35 @@ export const HANDLERS = {
 
   status: handler(noParams, (_params, { engine }) => engine.status()),
 
-  /** Streams the runs as `labbook ls --json` lists them, read in one query (a consistent snapshot). */
+  /**
+   * Streams the runs as `labbook ls --json` lists them, read in one query (a consistent
+   * snapshot); with `metrics`, each with the last value of each of its metrics (`metrics: {key: last}`).
+   */
   listRuns: handler(
     z
       .object({
         filter: runFilter,
         limit: z.number().int().positive().optional(),
         offset: z.number().int().nonnegative().optional(),
+        metrics: z.boolean().default(false),
         chunkRows: z.number().int().positive().max(100_000).default(DEFAULT_CHUNK_ROWS),
       })
       .strict()
       .default({}),
-    async ({ filter, limit, offset, chunkRows }, { engine, send }) => {
+    async ({ filter, limit, offset, metrics, chunkRows }, { engine, send }) => {
       await engine.reapExpiredLeases();
-      const runs = await engine.store.listRuns(filter, {
+      const runs: Array<RunRecord & { metrics?: Record<string, number | null> }> = await engine.store.listRuns(filter, {
         ...(limit !== undefined && { limit }),
         ...(offset !== undefined && { offset }),
       });
+      if (metrics) {
+        const byId = new Map(runs.map((run) => [run.id, run]));
+        for (const run of runs) run.metrics = {};
+        for (const summary of await engine.store.listRunsMetricSummaries(filter)) {
+          const run = byId.get(summary.runId);
+          if (run?.metrics) run.metrics[summary.key] = summary.last;
+        }
+      }
       for (let start = 0; start < runs.length; start += chunkRows) await send(runs.slice(start, start + chunkRows));
       return { count: runs.length };
     },
@@ -239,6 +191,62 @@ export const HANDLERS = {
     },
     { writes: true },
   ),
+
+  /** A metric's values in logging order, of the latest attempt that logged it (none when it did not). */
+  readMetric: handler(z.object({ run: runId, key: z.string() }).strict(), async ({ run, key }, { engine }) =>
+    (await engine.store.readMetrics(run, key)).map((point) => point.value),
+  ),
+
+  /** The data of a YAML or JSON file (a driver's configuration), its problems at file:line:column (LB_SPEC_INVALID). */
+  readConfig: handler(z.object({ path: z.string(), cwd: z.string().optional() }).strict(), ({ path, cwd }) => readConfigFile(path, cwd)),
+
+  /** Adds a spec's runs, as `labbook add` does; answers the counts. */
+  enqueue: handler(
+    z
+      .object({ spec: jsonObject, overrides: z.array(z.string()).default([]), requeueStates: z.array(z.enum(RUN_STATES)).default([]) })
+      .strict(),
+    async ({ spec, overrides, requeueStates }, { engine }) => {
+      const loaded = loadSpecText(JSON.stringify(spec), String(spec.name), overrides);
+      const { experiment, counts } = await engine.queue.enqueue(loaded, { requeueStates });
+      return { experiment: experiment.name, specVersion: experiment.specVersion, ...counts };
+    },
+    { writes: true },
+  ),
+
+  /** Starts (or takes over) the run of `params` in `experiment` for a script run by hand, under a lease the engine holds while the client is connected. */
+  startRun: handler(
+    z.object({ experiment: z.string().min(1), params: jsonObject.default({}) }).strict(),
+    ({ experiment, params }, call) => {
+      const parameters = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, [value]]));
+      const spec: JsonValue = { name: experiment, description: 'runs recorded by scripts run by hand', parameters } as JsonValue;
+      return call.engine.handRuns.start(call.session, experiment, params as Params, spec, call.session.peerPid);
+    },
+    { writes: true },
+  ),
+
+  /** A message of the run protocol (docs/protocol.md: metrics, result, log, artifact, checkpoint, restore…) of a run by hand. */
+  runMessage: handler(
+    z.object({ run: runId, message: jsonObject }).strict(),
+    ({ run, message }, call) => call.engine.handRuns.message(call.session, run, message),
+    { writes: true },
+  ),
+
+  /** Ends a run by hand: COMPLETED, or FAILED with `error`; answers its state, or null when its lease no longer held. */
+  finishRun: handler(
+    z.object({ run: runId, error: z.string().optional() }).strict(),
+    ({ run, error }, call) => call.engine.handRuns.finish(call.session, run, error),
+    { writes: true },
+  ),
+
+  /** Runs a Python driver's session (driver-sessions.ts); streams `{"stderr": text}` rows and answers its report. */
+  session: handler(sessionParams, runDriverSession, { writes: true }),
+
+  /** A Ctrl-C for the driver session that the request `session` (its id) runs on this connection. */
+  interrupt: handler(z.object({ session: z.union([z.number(), z.string()]) }).strict(), ({ session }, call) => {
+    const stop = call.session.drives.get(session);
+    stop?.('SIGINT');
+    return { interrupted: stop !== undefined };
+  }),
 
   /**
    * Starts the HTTP API and dashboard in the engine (`labbook serve`, `labbook ui`), or answers

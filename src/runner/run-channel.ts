@@ -54,7 +54,7 @@ export function serveChannel(connection: RunConnection, recorder: RunRecorder, o
     handling = handling.then(async () => {
       const id = typeof message.id === 'number' && Number.isInteger(message.id) ? message.id : undefined;
       try {
-        const value = await handleMessage(message, recorder, options);
+        const value = await handleRunMessage(message, recorder, options);
         if (id !== undefined) reply(id, { ok: true, value });
       } catch (error) {
         const text = error instanceof BadMessage ? error.message : `could not be handled: ${(error as Error).message}`;
@@ -66,7 +66,15 @@ export function serveChannel(connection: RunConnection, recorder: RunRecorder, o
   return connection.closed.then(() => handling);
 }
 
-async function handleMessage(message: Record<string, unknown>, recorder: RunRecorder, options: ChannelOptions): Promise<JsonValue> {
+/**
+ * Records one message of the run protocol, or answers it (a request): what the channel does
+ * with each line, and the engine with the messages of a run recorded by hand.
+ */
+export async function handleRunMessage(
+  message: Record<string, unknown>,
+  recorder: RunRecorder,
+  options: ChannelOptions,
+): Promise<JsonValue> {
   switch (message.type) {
     case 'metrics':
       recorder.metrics(metricPoints(message, options.now()));

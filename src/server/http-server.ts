@@ -64,8 +64,12 @@ const KEEP_ALIVE_MS = 15_000;
 /** Changes (cancel, reset) one client may ask for a minute: a person clicks far fewer, a runaway script is stopped. */
 const WRITES_PER_MINUTE = 60;
 
-/** Every HTTP client shares one session: it has nothing to say hello with, and needs not. */
-const HTTP_SESSION: Session = { greeted: true, greet: () => {} };
+/**
+ * Every HTTP client shares one session: it has nothing to say hello with, and needs not. The
+ * requests that hold a connection (runs by hand, driver sessions) have no route (routes.ts):
+ * it never closes and runs no driver.
+ */
+const HTTP_SESSION: Session = { greeted: true, greet: () => {}, peerPid: process.pid, onClose: () => {}, drives: new Map() };
 
 /**
  * The HTTP API and the dashboard, served from the engine's process through its handler table
@@ -107,7 +111,7 @@ export async function startHttpServer(engine: EngineState, options: HttpServerOp
     errorResponseBuilder: (_request, context) =>
       new HttpLimitError(`at most ${context.max} changes a minute from one client; retry in ${context.after}`, 429),
   });
-  const call = { engine, session: HTTP_SESSION, send: () => Promise.reject(new UsageError('no streamed answers over HTTP')) };
+  const call = { engine, session: HTTP_SESSION, id: 'http', send: () => Promise.reject(new UsageError('no streamed answers over HTTP')) };
   for (const route of API_ROUTES) addApiRoute(app, route, call);
   app.get(OPENAPI_URL, async () => openApiDocument());
   const feed = (after: FeedHead | undefined) => dispatch('getFeed', after ?? {}, call) as Promise<FeedPage>;

@@ -24,9 +24,25 @@ export interface LoadedSpec {
  * the overrides is then checked again (overrides may legitimately make an exclude moot).
  */
 export function loadSpecFile(file: string, overrideTexts: readonly string[] = [], cwd = process.cwd()): LoadedSpec {
+  return loadSpecText(readSpecText(file, cwd), file, overrideTexts);
+}
+
+/**
+ * The data of a YAML (or JSON) file that configures runs without being a spec (a Python
+ * driver's configuration: MLXP's config.yaml, PyExperimenter's experiment configuration), read
+ * as specs are: plain data only, its problems reported at file:line:column as a SpecError.
+ */
+export function readConfigFile(file: string, cwd = process.cwd()): unknown {
+  const lineCounter = new (yaml().LineCounter)();
+  const read = readYaml(readSpecText(file, cwd), lineCounter);
+  if (!read.ok) throw new SpecError(locateYamlProblems(file, lineCounter, read.problems));
+  return read.data;
+}
+
+/** The text of a spec file, named in messages as the user wrote it and read relative to their directory. */
+function readSpecText(file: string, cwd: string): string {
   let bytes: Uint8Array;
   try {
-    // Messages name the file as the user wrote it; it is read relative to their directory.
     bytes = readFileSync(resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -35,7 +51,7 @@ export function loadSpecFile(file: string, overrideTexts: readonly string[] = []
     // "ELOOP: too many symbolic links encountered, open '/abs/path'" → the reason alone.
     throw new SpecUnreadableError(file, (error as Error).message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+( '.*')?$/s, ''));
   }
-  return loadSpecText(decodeSpecFile(bytes, file), file, overrideTexts);
+  return decodeSpecFile(bytes, file);
 }
 
 export function loadSpecText(text: string, file: string, overrideTexts: readonly string[] = []): LoadedSpec {

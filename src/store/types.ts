@@ -97,6 +97,21 @@ export interface FinishRequest {
   environment?: JsonValue;
 }
 
+/** The attempt of a run recorded by hand (a script run without a worker) to start: Store.startRunByHand. */
+export interface HandRunRequest {
+  experiment: string;
+  hash: string;
+  paramsJson: string;
+  /** The spec recorded for an experiment first seen here (its runs have no spec version). */
+  spec: JsonValue;
+  workerId: string;
+  now: number;
+  leaseExpiresAt: number;
+}
+
+/** The run, RUNNING under the request's lease; or, left alone, the run another holder's lease still holds. */
+export type HandRunStart = { started: RunRecord } | { busy: RunRecord };
+
 export interface ReapedRun {
   id: number;
   state: RunState;
@@ -170,6 +185,8 @@ export interface Store {
    * transaction: per request, the run's new state, or undefined when its lease no longer holds.
    */
   finishRuns(requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>>;
+  /** Finds (by hash) or adds the run of a script run by hand and starts its next attempt under a lease. */
+  startRunByHand(request: HandRunRequest): Promise<HandRunStart>;
   /** Runs whose lease expired go back to PENDING (or FAILED after `maxLosses` lost workers). */
   reapExpiredLeases(now: number, maxLosses: number): Promise<ReapedRun[]>;
   /** PENDING or RUNNING runs matching the filter become CANCELLED; returns how many. */

@@ -5,6 +5,7 @@ import type {
   ClaimRequest,
   EnqueueOptions,
   FinishRequest,
+  HandRunRequest,
   Lease,
   ListOptions,
   NewRun,
@@ -30,6 +31,7 @@ import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint
 import { pageRuns } from './sql/page-runs.js';
 import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
 import { scopeSql } from './sql/run-filter.js';
+import { startRunByHand } from './sql/runs-by-hand.js';
 import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
 import { storeErrorOf } from './sqlite-errors.js';
 import { StatementCache } from './statement-cache.js';
@@ -107,6 +109,9 @@ export class SqliteStore implements Store {
   }
   async renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number) {
     return this.guard(() => renewLeases(this.db, this.sql, workerId, runIds, leaseExpiresAt, now));
+  }
+  async startRunByHand(request: HandRunRequest) {
+    return this.guard(() => startRunByHand(this.db, this.sql, request));
   }
   async finishRun(lease: Lease, outcome: RunOutcome, now: number) {
     return this.guard(() => finishRuns(this.db, this.sql, [{ lease, outcome }], now)[0]);
