@@ -33,6 +33,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['engine', async () => (await import('./commands/engine.js')).defineEngine],
   ['serve', async () => (await import('./commands/serve.js')).defineServe],
   ['ui', async () => (await import('./commands/ui.js')).defineUi],
+  ['read-config', async () => (await import('./commands/read-config.js')).defineReadConfig],
 ];
 
 /** Global options that take a value: the command name is the first word that is neither. */

@@ -1,6 +1,5 @@
 import { countStates, type SessionOptions, type SessionResult, type StopSignal, startSession } from '../runner/session.js';
 import type { CommandContext } from './context.js';
-import { listenToDriverInterrupts } from './driver-interrupts.js';
 import { Progress } from './output/progress.js';
 
 const PROCESS_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -12,11 +11,10 @@ export type StopRequests = (stop: (signal: StopSignal) => void) => () => void;
  * Runs a session as `labbook run` and `labbook worker` do: progress on stderr (a live line on a
  * terminal, periodic lines elsewhere, none with -q), log lines printed above it, and Ctrl-C:
  * once, stop claiming and let running runs finish (or stop them with --kill-on-interrupt);
- * twice, or SIGTERM / SIGHUP, stop them. Under a Python driver, Ctrl-C comes from the driver
- * (driver-interrupts.ts) and the driver's end counts as a SIGTERM.
+ * twice, or SIGTERM / SIGHUP, stop them.
  */
 export function runSessionHere(ctx: CommandContext, options: Omit<SessionOptions, 'log'>): Promise<SessionResult> {
-  return runSessionWith(ctx, options, (stop) => listenToProcessSignals(ctx.env, stop));
+  return runSessionWith(ctx, options, listenToProcessSignals);
 }
 
 /**
@@ -62,21 +60,10 @@ export async function runSessionWith(
   }
 }
 
-function listenToProcessSignals(env: NodeJS.ProcessEnv, stop: (signal: StopSignal) => void): () => void {
-  // A Python driver owns Ctrl-C and hands each one over; the engine's own SIGINT is then the
-  // same Ctrl-C again, or none of its business, but must still be caught (Node's default would
-  // end the engine).
-  const stopListeningToDriver = listenToDriverInterrupts(env, { interrupt: () => stop('SIGINT'), gone: () => stop('SIGTERM') });
-  const listeners = PROCESS_SIGNALS.map(
-    (signal) =>
-      [
-        signal,
-        (): void => (stopListeningToDriver && signal === 'SIGINT' ? undefined : stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM')),
-      ] as const,
-  );
+function listenToProcessSignals(stop: (signal: StopSignal) => void): () => void {
+  const listeners = PROCESS_SIGNALS.map((signal) => [signal, (): void => stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM')] as const);
   for (const [signal, listener] of listeners) process.on(signal, listener);
   return () => {
     for (const [signal, listener] of listeners) process.off(signal, listener);
-    stopListeningToDriver?.();
   };
 }

@@ -5,10 +5,10 @@ import { engineSettings, reportSession, sessionReport } from '../cli/engine-opti
 import { createLog } from '../cli/log.js';
 import { runSessionWith } from '../cli/session-controls.js';
 import type { RunFilter } from '../domain/index.js';
-import { Queue } from '../queue/queue.js';
 import { DRIVER_ARGV_VARIABLE, DRIVER_PYTHON_VARIABLE, DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../runner/driver-executor.js';
 import { loadSpecText } from '../spec/load-spec.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
+import { releaseRunsOfDeadLocalWorkers } from './dead-workers.js';
 import { type Call, jsonObject } from './handler.js';
 
 export const sessionParams = z
@@ -49,9 +49,11 @@ export async function runDriverSession(params: SessionParams, call: Call): Promi
   const notify = loaded ? loaded.spec.notify : [parseNotifyOption('console', ctx.env)];
   const settings = engineSettings(ctx, { jobs: String(params.jobs), ...(params.maxRuns && { maxRuns: String(params.maxRuns) }) }, notify);
   let filter: RunFilter = params.experiments ? { experiments: params.experiments } : {};
+  // A driver resuming a sweep whose engine was killed takes its runs back at once.
+  await releaseRunsOfDeadLocalWorkers(engine);
   if (loaded) {
     const enqueue = enqueueOptions(ctx, {}, params.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED']);
-    const enqueued = await new Queue(store, { clock: engine.clock }).enqueue(loaded, enqueue);
+    const enqueued = await engine.queue.enqueue(loaded, enqueue);
     for (const line of describeEnqueue(enqueued, enqueue)) ctx.log.info(line);
     // The runs of this spec's settings and command: a run of the same parameters with other ones is not its result.
     filter = { experiments: [enqueued.experiment.name], specVersions: enqueued.equivalentVersions };

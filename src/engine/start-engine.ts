@@ -45,7 +45,7 @@ export function startEngine(storeDir: string, paths: EnginePaths, env: NodeJS.Pr
   });
 }
 
-/** The one line `engine serve --background` writes on stdout: `{"ready": status}` or `{"error": {code, message}}`. */
+/** The one line `engine serve --background` writes on stdout: `{"ready": status}` or `{"error": {code, message, exit}}`. */
 function readinessOutcome(line: string): StartOutcome | Error {
   const said = JSON.parse(line) as { ready?: unknown; error?: ErrorBody };
   if (said.error?.code === ALREADY_RUNNING) return 'lost-race';

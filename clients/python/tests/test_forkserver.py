@@ -230,7 +230,7 @@ def test_stopping_the_server_kills_slots_still_running(tmp_path):
     engine.close()
 
 
-def test_a_server_whose_driver_is_killed_stops_with_its_slots(tmp_path):
+def test_a_server_whose_driver_is_killed_stops_with_its_slots_once_the_engine_is_done(tmp_path):
     driver = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from labbook._forkserver import ForkServer; "
          "s = ForkServer(lambda env: 0); s.start(); print(s.pid, s.path, flush=True); time.sleep(60)"],
@@ -245,9 +245,10 @@ def test_a_server_whose_driver_is_killed_stops_with_its_slots(tmp_path):
     driver.kill()
     driver.wait(timeout=30)
     driver.stdout.close()
-    assert wait_until_gone(int(server_pid)), "the fork server outlived its driver"
-    assert wait_until_gone(slot_pid), "a slot outlived its driver"
+    # The engine stops the session of a driver that is gone, and closes the slots' connections.
     sock.close()
+    assert wait_until_gone(int(server_pid)), "the fork server outlived its driver and its engine's connections"
+    assert wait_until_gone(slot_pid), "a slot outlived its driver"
 
 
 def wait_until_gone(pid, attempts=1500):

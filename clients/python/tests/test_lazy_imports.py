@@ -1,5 +1,5 @@
 """Every run of a Python command imports labbook: the run's path (``labbook.context()``
-under a worker) must not load the drivers, the reader or the local store."""
+under a worker) must not load the drivers, the reader or the engine's client."""
 
 import json
 
@@ -15,7 +15,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("labbook") or m i
 
 def test_a_run_under_a_worker_loads_only_what_its_context_needs(tmp_path):
     loaded = set(json.loads(run_python(LOADED, cwd=tmp_path).stdout))
-    for heavy in ("labbook._driver", "labbook._decorator", "labbook._reader", "labbook._local_backend", "sqlite3", "dataclasses", "inspect", "subprocess"):
+    for heavy in ("labbook._driver", "labbook._decorator", "labbook._reader", "labbook._hand_run_backend", "labbook._engine_client", "sqlite3", "dataclasses", "inspect", "subprocess"):
         assert heavy not in loaded, f"{heavy} is imported by `import labbook; labbook.context`"
     assert {"labbook._open_context", "labbook._worker_backend"} <= loaded
 

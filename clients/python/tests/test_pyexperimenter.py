@@ -2,11 +2,12 @@
 
 import shutil
 import sqlite3
+import subprocess
 import textwrap
 
 import pytest
 
-from helpers import labbook_json, query_store
+from helpers import LABBOOK_BIN, labbook_json, query_store
 from labbook import LabbookError, SpecError, StoreNotFoundError, UsageError
 from labbook.compat.pyexperimenter import PyExperimenter
 
@@ -164,7 +165,9 @@ def never_called(parameters, result_processor, custom_config):
 
 
 def written_by_a_newer_labbook(project):
-    """Makes the store one this labbook refuses to open (a newer schema), as an upgrade elsewhere would."""
+    """Makes the store one this labbook refuses to open (a newer schema), as an upgrade elsewhere
+    would (whose own engine replaces this version's)."""
+    subprocess.run([str(LABBOOK_BIN), "engine", "stop"], cwd=project, check=True, capture_output=True)
     db = sqlite3.connect(project / ".labbook" / "labbook.db")
     with db:
         db.execute("INSERT INTO labbook_migrations (version, name, applied_at) VALUES (999, 'future', 0)")
@@ -190,7 +193,7 @@ def test_add_experiment_and_execute_raises_the_engines_refusal(experimenter, pro
 
 def test_execute_takes_n_jobs_over_the_configurations(experimenter):
     experimenter.fill_table_from_config()
-    with pytest.raises(UsageError, match="-j"):
+    with pytest.raises(UsageError, match="n_jobs=0"):
         experimenter.execute(never_called, n_jobs=0)
     assert set(experimenter.get_table()["status"]) == {"created"}
 

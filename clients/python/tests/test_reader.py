@@ -1,15 +1,14 @@
-"""Reading runs back: labbook.Reader and MLXP's Reader over a real store (runs recorded by
-hand, so no engine is needed)."""
+"""Reading runs back: labbook.Reader and MLXP's Reader over a real store, through its engine
+(the runs recorded by hand)."""
 
 import math
-import sqlite3
+import subprocess
 import textwrap
 
 import pytest
 
 import labbook
-import labbook._reader as reader_module
-from helpers import run_python
+from helpers import LABBOOK_BIN, run_python
 from labbook.compat.mlxp import AvgStd
 from labbook.compat.mlxp import Reader as MlxpReader
 from labbook.compat.mlxp import config_parameters, translate_query
@@ -88,26 +87,17 @@ def test_mlxp_queries_are_translated_to_labbook_queries():
     assert translate_query("info.status == 'COMPLETE' & config.model.num_units < 4") == "state == 'COMPLETED' & model.num_units < 4"
 
 
-def test_a_query_is_answered_by_the_cli(runs):
+def test_a_query_is_answered_by_the_engine(runs):
     assert [r["seed"] for r in labbook.Reader(runs).filter("seed == 1")] == [1, 1]
 
 
 
-@pytest.mark.skipif(not hasattr(sqlite3.Connection, "setlimit"), reason="Connection.setlimit needs Python 3.11")
-def test_reads_more_runs_than_an_old_sqlite_allows_variables_in_a_statement(runs, monkeypatch):
-    """SQLite before 3.32 allows 999 variables per statement: summaries are read in chunks."""
-    (runs / "many.yaml").write_text("name: many\nparameters:\n  i: range(1500)\n")
-    run_python("import labbook._cli as c; c.Cli().run(['add', 'many.yaml'])", cwd=runs)
-    connect = sqlite3.connect
-
-    def old_sqlite(*args, **kwargs):
-        db = connect(*args, **kwargs)
-        db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-        return db
-
-    monkeypatch.setattr(reader_module.sqlite3, "connect", old_sqlite)
+def test_reads_the_runs_of_several_chunks_with_their_metrics(runs):
+    """The engine streams runs in chunks (5,000 a chunk for the Reader) with their metric summaries."""
+    (runs / "many.yaml").write_text("name: many\nparameters:\n  i: range(6000)\n")
+    subprocess.run([str(LABBOOK_BIN), "add", "many.yaml"], cwd=runs, check=True, capture_output=True)
     table = labbook.Reader(runs).filter()
-    assert len(table) == 1504
+    assert len(table) == 6004
     assert [r["train.loss"] for r in table if r["experiment"] == "sgd"] == pytest.approx([1 / 3, 2 / 3, 10 / 3, 20 / 3])
 
 

@@ -1,4 +1,4 @@
-"""labbook's Python client: the context of a run (fd-3 protocol, or the local store when
+"""labbook's Python client: the context of a run (fd-3 protocol, or the store's engine when
 run by hand), Memento-, MLXP- and PyExperimenter-style drivers, and a reader.
 
 See clients/python/README.md and docs/python.md.

@@ -6,27 +6,24 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from ._cli import Cli
 from ._context import Context
-from ._driver import command_line_errors, drive, ensure_store, experiment_name
+from ._driver import command_line_errors, drive, ensure_store, experiment_name, read_config
 from ._errors import SpecError
 from ._jobs import jobs_option
 from ._results import RunResult, results_of
 from ._runner import run_in_context
-from ._yaml import load_yaml, read_config_file
 
 __all__ = ["experiment", "load_spec"]
 
 
-def load_spec(path: os.PathLike) -> Dict[str, Any]:
-    """A labbook spec file as a dict (its `command`/`function` are replaced by the driver's).
-    A file that is missing, unreadable or not a spec raises SpecError, naming it (and the line)."""
-    path = Path(path)
-    text = read_config_file(path, "spec file", "give the path of a YAML spec, e.g. @labbook.experiment(spec='sweep.yaml')")
-    data = load_yaml(text, str(path))
+def load_spec(path: os.PathLike, cli: Optional[Cli] = None) -> Dict[str, Any]:
+    """A labbook spec file as a dict (its `command`/`function` are replaced by the driver's),
+    read by the engine as the CLI reads specs. A file that is missing, unreadable or not a spec
+    raises SpecError, naming it (and the line and column)."""
+    data = read_config(cli or Cli(), path)
     if not isinstance(data, dict):
         raise SpecError(f"{path}: a spec must be a mapping with at least parameters, e.g. parameters: {{lr: [0.1, 0.01]}} (see docs/spec.md)")
     data.pop("command", None)
@@ -56,9 +53,10 @@ def experiment(
             overrides: List[str] = list(sys.argv[1:] if argv is None else argv)
             cli = Cli(store=store) if store else Cli()
             with command_line_errors(argv is None):
-                data = load_spec(spec) if spec else {"parameters": {}}
+                data = load_spec(spec, cli) if spec else {"parameters": {}}
                 data["name"] = name or data.get("name") or experiment_name(func)
-                runs, before = drive(data, lambda env: run_in_context(env, func), [*overrides, *jobs], cli=cli, source=str(spec) if spec else None)
+                options = {"overrides": overrides, "jobs": jobs}
+                runs, before = drive(data, lambda env: run_in_context(env, func), options, cli=cli, source=str(spec) if spec else None)
             return results_of(runs, before, cli.store or ensure_store(cli))
 
         launch.__wrapped__ = func  # type: ignore[attr-defined]

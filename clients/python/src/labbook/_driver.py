@@ -8,7 +8,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
@@ -17,7 +16,8 @@ from ._cli import Cli
 from ._errors import CliError
 from ._config import Config
 from ._context import Context
-from ._engine import run_engine_session, write_spec
+from ._engine import run_session
+from ._engine_client import connect
 from ._grid import Grid
 from ._jobs import jobs_option
 from ._notify import Notifier
@@ -25,7 +25,7 @@ from ._results import RunResult, results_of
 from ._runner import run_in_context
 from ._store_location import find_store
 
-__all__ = ["drive", "drive_grid", "run", "ensure_store", "experiment_name", "command_line_errors"]
+__all__ = ["drive", "drive_grid", "run", "ensure_store", "experiment_name", "command_line_errors", "read_config", "engine_request"]
 
 # Given a run's parameters as objects, the call that executes it.
 CallFactory = Callable[[Dict[str, Any]], Callable[[Context], Any]]
@@ -43,6 +43,22 @@ def ensure_store(cli: Cli) -> Path:
     return found
 
 
+def read_config(cli: Cli, path: os.PathLike) -> Any:
+    """The data of a YAML (or JSON) file the user named, read as the CLI reads specs: full
+    YAML, plain data only; by the store's engine, or by the CLI where there is no store yet
+    (MLXP's mlxp.yaml says where to make it). A file that is missing, unreadable or not YAML
+    raises SpecError, naming it (and the line and column)."""
+    if (cli.store or find_store(cli.cwd, cli.env)) is None:
+        return cli.json(["read-config", os.fspath(path)])
+    return engine_request(cli, "readConfig", {"path": os.fspath(path), "cwd": str(cli.cwd)})
+
+
+def engine_request(cli: Cli, method: str, params: Mapping[str, Any]) -> Any:
+    """One request to the engine of the CLI's store (made if there is none), on a connection of its own."""
+    with connect(cli.cwd, ensure_store(cli), cli.env) as engine:
+        return engine.request(method, params)
+
+
 def experiment_name(func: Callable[..., Any]) -> str:
     """A default experiment name for a function: ``<script or module>.<function>``."""
     module = getattr(func, "__module__", "") or ""
@@ -56,23 +72,23 @@ def experiment_name(func: Callable[..., Any]) -> str:
 def drive(
     spec: Dict[str, Any],
     handler: Callable[[Mapping[str, str]], int],
-    engine_args: Sequence[str] = (),
+    options: Optional[Mapping[str, Any]] = None,
     notify: Any = None,
     cli: Optional[Cli] = None,
     source: Optional[str] = None,
 ) -> Tuple[List[Dict[str, Any]], set]:
-    """Adds the spec's runs and executes the pending ones through ``labbook run``, each run
-    in a slot process forked from this one (`handler` executes it). Returns the experiment's
-    run records as the store has them afterwards, and the ids of those that COMPLETED without
-    being run by this drive (the cache). A problem in the spec raises the CLI's error (SpecError
-    for the spec), its message prefixed with `source`: what the user wrote the spec in (default:
-    the experiment's name)."""
+    """Adds the spec's runs and executes the pending ones through the engine, as ``labbook
+    run`` would, each run in a slot process forked from this one (`handler` executes it).
+    `options` are the session's (``overrides``, ``jobs``, ``rerun``; see _engine.run_session).
+    Returns the experiment's run records as the store has them afterwards, and the ids of those
+    that COMPLETED without being run by this drive (the cache). A problem in the spec raises
+    the engine's error (SpecError for the spec), its message prefixed with `source`: what the
+    user wrote the spec in (default: the experiment's name)."""
     cli = cli or Cli()
     ensure_store(cli)
-    with tempfile.TemporaryDirectory(prefix="labbook-spec-") as directory, Notifier(notify) as notifier:
-        spec_path = write_spec(spec, Path(directory))
-        args = [str(spec_path), *engine_args]
-        report = run_engine_session(cli, "run", args, handler, notifier.on_exit, subject=spec["name"], source=source or spec["name"])
+    with Notifier(notify) as notifier:
+        params = {"jobs": os.cpu_count() or 1, **(options or {}), "spec": spec}
+        report = run_session(cli, params, handler, notifier.on_exit, source=source or spec["name"])
     notifier.finished()
     started = set(report["started"])
     runs = report["runs"]
@@ -82,25 +98,24 @@ def drive(
 @contextlib.contextmanager
 def command_line_errors(from_command_line: bool) -> Iterator[None]:
     """A script launched with overrides on its command line (the decorators) treats a mistake
-    in them, or in the spec, as a CLI does: the message (the engine's is printed already) and
-    exit status 2, no traceback. Called from code (``argv=`` given), the error is raised."""
+    in them, or in the spec, as a CLI does: the message and exit status 2, no traceback. Called
+    from code (``argv=`` given), the error is raised."""
     try:
         yield
     except CliError as error:
         if not from_command_line or error.exit_status != 2:
             raise
-        if not error.printed:
-            sys.stderr.write(f"labbook: {error}\n")
+        sys.stderr.write(f"labbook: {error}\n")
         raise SystemExit(2) from None
 
 
-def drive_grid(grid: Grid, make_call: CallFactory, engine_args: Sequence[str] = (), notify: Any = None, cli: Optional[Cli] = None) -> List[RunResult]:
+def drive_grid(grid: Grid, make_call: CallFactory, options: Optional[Mapping[str, Any]] = None, notify: Any = None, cli: Optional[Cli] = None) -> List[RunResult]:
     """`drive` for a grid of Python objects: each run calls ``make_call(config)(ctx)`` with
     its parameters as the objects; returns one RunResult per run, in grid order."""
     cli = cli or Cli()
     by_hash = grid.by_hash()
     spec = grid.spec()
-    runs, completed_before = drive(spec, _handler(by_hash, canonical_json(spec["settings"]), make_call), engine_args, notify, cli)
+    runs, completed_before = drive(spec, _handler(by_hash, canonical_json(spec["settings"]), make_call), options, notify, cli)
     return results_of(runs, completed_before, ensure_store(cli), by_hash)
 
 
@@ -125,8 +140,6 @@ def _handler(by_hash: Mapping[str, Dict[str, Any]], settings: str, make_call: Ca
 def _refuse(env: Mapping[str, str], why: str) -> int:
     sys.stderr.write(f"labbook: run {env.get('LABBOOK_RUN_ID')} {why}; run the script that added it, or cancel it (labbook cancel)\n")
     return 2
-
-    return handle
 
 
 def run(
@@ -153,4 +166,4 @@ def run(
     def make_call(config: Dict[str, Any]) -> Callable[[Context], Any]:
         return lambda ctx: exp_func(ctx, Config(config, grid.settings))
 
-    return drive_grid(grid, make_call, jobs, notify, Cli(store=store) if store else None)
+    return drive_grid(grid, make_call, {"jobs": jobs}, notify, Cli(store=store) if store else None)

@@ -1,83 +1,135 @@
-"""Executing a grid through the real engine: the spec (``driver: python``) goes to
-``labbook run`` (or the runs already in the store to ``labbook worker``), and the engine
-executes every run in a slot process of this driver (see _forkserver.py and _slot.py)."""
+"""Executing runs through the resident engine: a driver's session (``labbook.run``, the
+decorator, the compat layers) runs in the engine as ``labbook run`` or ``labbook worker``
+would run it, and the engine executes every run in a slot process of this driver (see
+_forkserver.py and _slot.py). docs/protocol.md, "Driver sessions", is the other side."""
 
 from __future__ import annotations
 
-import json
-import subprocess
+import signal
 import sys
-import tempfile
-from pathlib import Path
-from typing import Any, Dict, Optional, Sequence
+import threading
+from typing import Any, Dict, Mapping, Optional
 
 from ._cli import Cli
-from ._errors import CliError, error_for_code
+from ._engine_client import EngineClient, EngineUnavailableError, connect
+from ._errors import CliError, LabbookError, error_for_code
 from ._forkserver import ExitListener, ForkServer, RunHandler
 from ._interpreter import interpreter_info
-from ._interrupts import DriverInterrupts
 from ._runner import EXIT_INTERRUPTED
 
-__all__ = ["write_spec", "run_engine_session", "ExitListener"]
+__all__ = ["run_session", "ExitListener"]
 
 
-def write_spec(spec: Dict[str, Any], directory: Path) -> Path:
-    """Writes the spec as JSON, with ``driver: python`` (its runs are executed by the Python
-    script that added them), and returns its path."""
-    path = directory / f"{spec['name']}.json"
-    path.write_text(json.dumps({**spec, "driver": "python"}, indent=2, allow_nan=False), encoding="utf-8")
-    return path
-
-
-def run_engine_session(
+def run_session(
     cli: Cli,
-    command: str,
-    args: Sequence[str],
+    params: Mapping[str, Any],
     handler: RunHandler,
     on_exit: Optional[ExitListener] = None,
     *,
-    subject: str,
     source: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """Runs `labbook COMMAND ARGS` (``run`` or ``worker``) like `_run_engine` and returns the
-    session's report (counts, failures, ``started``, ``runs``): some failed runs are an outcome,
-    not an error. When the engine refused to work (a usage mistake, a bad spec, a store it
-    cannot open), raises its error: its code's class and its message, prefixed with `source`
-    (what the user wrote the spec in) when given. `subject` names what it was asked to run."""
-    with tempfile.TemporaryDirectory(prefix="labbook-report-") as directory:
-        report_path = Path(directory) / "report.json"
-        code = _run_engine(cli, [command, "--report", str(report_path), *args], handler, on_exit)
-        if not report_path.exists():  # it stopped before its action (a malformed command line) or crashed; it printed why
-            raise CliError(f"labbook {command} stopped before running {subject} (exit status {code}); its message is above", exit_status=code, printed=True)
-        report: Dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
-    if "error" in report:
-        message = report["error"]["message"]
-        raise error_for_code(report["error"].get("code"), f"{source}: {message}" if source else message, code, printed=True)
+    """Runs a session in the store's engine (`params`: ``spec`` with ``overrides`` and
+    ``rerun``, or ``experiments``; ``jobs``, ``maxRuns``) whose runs `handler` executes in slots
+    forked from this process, and returns its report (counts, failures, ``started``, ``runs``):
+    some failed runs are an outcome, not an error. What the engine says (notes, progress, the
+    summary) goes to this process's stderr. When the engine refused to work (a bad spec or
+    override, a usage mistake), raises its error, the message prefixed with `source` (what the
+    user wrote the spec in) when given. Each Ctrl-C is handed to the engine, which knows what to
+    do (stop claiming, requeue, summarise): once it is done, raises KeyboardInterrupt."""
+    server = ForkServer(handler, on_exit)
+    # Forked before the connection is made: a copy of it in the server would hide the driver's end from the engine.
+    server.start()
+    try:
+        engine = connect(cli.cwd, cli.store, cli.env, client="python driver")
+    except BaseException:
+        server.stop()
+        raise
+    request = {
+        **params,
+        "driver": {"socket": str(server.path), "argv": [sys.executable, *sys.argv], "python": interpreter_info()},
+        "cwd": str(cli.cwd),
+        "env": cli.env,
+        "tty": sys.stderr.isatty(),
+    }
+    try:
+        with _Interrupts() as interrupts:
+            report = _run(cli, engine, request, interrupts)
+    except CliError as error:
+        raise error_for_code(error.code, f"{source}: {error}" if source else str(error), error.exit_status) from None
+    finally:
+        server.stop()
+    # Also when the engine stopped it for another reason than this process's Ctrl-C.
+    if interrupts.received or report.get("exitStatus") == EXIT_INTERRUPTED:
+        raise KeyboardInterrupt
     return report
 
 
-def _run_engine(cli: Cli, args: Sequence[str], handler: RunHandler, on_exit: Optional[ExitListener] = None) -> int:
-    """Runs `labbook ARGS` with a fork server whose slots execute the runs; the engine's
-    progress goes to this process's terminal. Returns the engine's exit status. Each Ctrl-C is
-    handed to the engine (_interrupts.py), which knows what to do (stop claiming, requeue,
-    summarise): once it is done, raises KeyboardInterrupt."""
-    server = ForkServer(handler, on_exit)
-    server.start()
-    try:
-        with DriverInterrupts() as interrupts:
-            env = {
-                **cli.env,
-                **server.env(),
-                **interrupts.env,
-                "LABBOOK_PY_ARGV": json.dumps([sys.executable, *sys.argv]),
-                "LABBOOK_PY_INFO": json.dumps(interpreter_info()),
-            }
-            engine = subprocess.Popen(cli.argv(args), cwd=cli.cwd, env=env, pass_fds=interrupts.pass_fds)
-            interrupts.engine_started()
-            code = engine.wait()
-    finally:
-        server.stop()
-    # Also when the engine alone was interrupted (the driver could not own Ctrl-C off the main thread).
-    if interrupts.received or code == EXIT_INTERRUPTED:
-        raise KeyboardInterrupt
-    return code
+def _run(cli: Cli, engine: EngineClient, request: Mapping[str, Any], interrupts: "_Interrupts") -> Dict[str, Any]:
+    """The session's report. An engine that ends mid-session (killed, say) took its slots
+    with it (see _forkserver.py) and left its runs to be given back: the session goes on in
+    a new engine, which takes them back and runs what is left. Not after a Ctrl-C, nor when
+    engines keep ending."""
+    for restarts in range(_MAX_RESTARTS + 1):
+        try:
+            with engine:
+                return _follow(engine, request, interrupts)
+        except EngineUnavailableError:
+            if interrupts.received or restarts == _MAX_RESTARTS:
+                raise
+        sys.stderr.write("labbook: the engine ended during the session; going on in a new one\n")
+        engine = connect(cli.cwd, cli.store, cli.env, client="python driver")
+    raise AssertionError("unreachable")
+
+
+# Engines a session may see end before it gives up.
+_MAX_RESTARTS = 3
+
+
+def _follow(engine: EngineClient, request: Mapping[str, Any], interrupts: "_Interrupts") -> Dict[str, Any]:
+    """Runs the session on `engine`, writing what it says to stderr until it answers its report."""
+    session = engine.send("session", request)
+    interrupts.follow(engine, session)
+    rows = engine.rows(session)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration as done:
+            return done.value
+        sys.stderr.write(row.get("stderr", ""))
+        sys.stderr.flush()
+
+
+class _Interrupts:
+    """Hands each Ctrl-C this process receives to the engine as an ``interrupt`` of the
+    session (the slots have process groups of their own: the terminal's Ctrl-C reaches only
+    this process). signal.signal works in the main thread only; elsewhere Ctrl-C stays Python's."""
+
+    def __init__(self) -> None:
+        self.engine: Optional[EngineClient] = None
+        self.session: Optional[int] = None
+        self.received = 0
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> "_Interrupts":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._hand_over)
+            self._installed = True
+        return self
+
+    def follow(self, engine: EngineClient, session: int) -> None:
+        """Ctrl-C from now on interrupts the request `session` of `engine`."""
+        self.engine, self.session = engine, session
+
+    def _hand_over(self, signum: int, frame: Any) -> None:
+        self.received += 1
+        if self.engine is not None and self.session is not None:
+            try:
+                self.engine.notify("interrupt", {"session": self.session})
+            except LabbookError:
+                pass  # the engine is gone: the session ends with the connection
+
+    def __exit__(self, *_: object) -> None:
+        if self._installed:
+            # None: a handler not set from Python, which cannot be put back; SIGINT's default is the closest.
+            signal.signal(signal.SIGINT, signal.SIG_DFL if self._previous is None else self._previous)

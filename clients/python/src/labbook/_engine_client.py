@@ -13,7 +13,7 @@ import os
 import socket
 import stat
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Union
 
 from . import __version__
 from ._cli import Cli
@@ -60,6 +60,8 @@ class EngineClient:
         self._next_id = 1
         self._answers: Dict[Any, Dict[str, Any]] = {}
         self._chunks: Dict[Any, List[List[Any]]] = {}
+        # Requests sent with `notify`: their answers are dropped as they come.
+        self._unheard: Set[int] = set()
         #: What the engine said to `hello`: version, protocol, pid, store.
         self.hello: Dict[str, Any] = {}
 
@@ -88,6 +90,11 @@ class EngineClient:
             raise EngineUnavailableError(f"the connection to the engine failed: {error}") from None
         return request_id
 
+    def notify(self, method: str, params: Optional[Mapping[str, Any]] = None) -> None:
+        """Sends a request whose answer nobody waits for (what the engine records in order,
+        such as a run's metrics: a later request's answer comes after it is handled)."""
+        self._unheard.add(self.send(method, params))
+
     def result(self, request_id: int) -> Any:
         """The answer to the request `request_id`; raises the error the engine answered with
         (the class of its code, as the CLI's errors: StoreNotFoundError, SpecError…)."""
@@ -102,7 +109,10 @@ class EngineClient:
     def stream(self, method: str, params: Optional[Mapping[str, Any]] = None) -> Iterator[Any]:
         """The rows of a streamed answer (e.g. ``listRuns``) as they come; the final answer is
         the generator's return value."""
-        request_id = self.send(method, params)
+        return (yield from self.rows(self.send(method, params)))
+
+    def rows(self, request_id: int) -> Iterator[Any]:
+        """The rows of the streamed answer to the request `request_id`, as `stream` gives them."""
         while True:
             for chunk in self._chunks.pop(request_id, []):
                 yield from chunk
@@ -122,7 +132,10 @@ class EngineClient:
     def _read_message(self) -> None:
         message = json.loads(self._read_line())
         request_id = message.get("id")
-        if "chunk" in message:
+        if request_id in self._unheard:
+            if "chunk" not in message:
+                self._unheard.discard(request_id)
+        elif "chunk" in message:
             self._chunks.setdefault(request_id, []).append(message["chunk"])
         elif request_id is None:  # about the connection, not one request (a refused client)
             _value(message)
@@ -153,7 +166,7 @@ def _value(answer: Dict[str, Any]) -> Any:
     code, message = error.get("code"), error.get("message", "the engine refused the request")
     if code == ProtocolError.code:
         raise ProtocolError(message)
-    raise error_for_code(code, message, None)
+    raise error_for_code(code, message, error.get("exit"))
 
 
 def connect(

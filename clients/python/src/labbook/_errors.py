@@ -48,17 +48,15 @@ class CliNotFoundError(LabbookError):
 
 
 class CliError(LabbookError):
-    """A ``labbook`` command failed, or the client found the mistake before one could:
-    ``exit_status`` is the CLI's for it; ``printed`` is true when the command printed the
-    message on this process's stderr already (the engine a driver runs does)."""
+    """A ``labbook`` command or the engine refused, or the client found the mistake before
+    either could: ``exit_status`` is the CLI's for it."""
 
     code = "LB_CLI_FAILED"
     exit_status_default = 1
 
-    def __init__(self, message: str, code: Optional[str] = None, exit_status: Optional[int] = None, printed: bool = False) -> None:
+    def __init__(self, message: str, code: Optional[str] = None, exit_status: Optional[int] = None) -> None:
         super().__init__(message, code)
         self.exit_status = self.exit_status_default if exit_status is None else exit_status
-        self.printed = printed
 
 
 class SpecError(CliError):
@@ -90,7 +88,8 @@ _BY_CODE: Dict[str, Type[CliError]] = {
 }
 
 
-def error_for_code(code: Optional[str], message: str, exit_status: int, printed: bool = False) -> CliError:
-    """The exception for an error the CLI reported with `code`."""
+def error_for_code(code: Optional[str], message: str, exit_status: Optional[int]) -> CliError:
+    """The exception for an error the CLI or the engine reported with `code` (with the CLI's
+    exit status for it when known)."""
     cls = _BY_CODE.get(code or "", CliError)
-    return cls(message, code, exit_status, printed)
+    return cls(message, code, exit_status)

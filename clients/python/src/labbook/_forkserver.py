@@ -4,24 +4,34 @@ slot process for every connection the engine opens (see _slot.py for what a slot
 
 Forking from a warm process is what makes many small runs cheap: a slot executes run after
 run, each paying a message instead of an interpreter start-up and the imports. The server
-is single-threaded (a selector over the listening socket, a SIGCHLD wake-up pipe and a
-lifeline from the driver), so forking it is safe.
+is single-threaded (a poll over the listening socket, a SIGCHLD wake-up pipe, a lifeline from
+the driver and the slots' connections), so forking it is safe.
+
+It keeps a copy of each slot's connection, to watch for the engine's end of it: when the
+engine is gone (killed with ``kill -9`` mid-sweep, say), the slot is killed with its process
+group, the run it was executing included, instead of running on for no one. (The engine's
+side of the connection is closed for the engine only when the slot exits and the server
+closes its copy too: the server does so when it reaps the slot.)
 """
 
 from __future__ import annotations
 
 import os
-import selectors
+import select
 import signal
 import socket
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, Optional, Set
+from typing import Dict, Optional, Set, Tuple
 
-from ._slot import ExitListener, RunHandler, Slot
+from ._slot import ExitListener, RunHandler, Slot, slot_output
 
 __all__ = ["ForkServer", "RunHandler", "ExitListener"]
+
+# What poll reports when the peer of a socket shut it down, data or not (Linux's POLLRDHUP);
+# None where there is no such event: slots then end when they next read from the engine.
+_HANG_UP = getattr(select, "POLLRDHUP", None)
 
 
 class ForkServer:
@@ -106,8 +116,10 @@ class _Server:
         self.lifeline = lifeline
         self.handler = handler
         self.on_exit = on_exit
-        self.selector = selectors.DefaultSelector()
+        self.poll = select.poll()
         self.slots: Set[int] = set()
+        # Each slot's connection, by its descriptor here, with the slot's pid.
+        self.connections: Dict[int, Tuple[socket.socket, int]] = {}
         self.stopping = False
 
     def serve(self) -> None:
@@ -117,18 +129,25 @@ class _Server:
         os.set_blocking(wake_write, False)
         signal.set_wakeup_fd(wake_write)
         signal.signal(signal.SIGCHLD, lambda *_: None)
-        self.selector.register(self.listener, selectors.EVENT_READ, "accept")
-        self.selector.register(wake_read, selectors.EVENT_READ, "wake")
-        self.selector.register(self.lifeline, selectors.EVENT_READ, "lifeline")
-        while not self.stopping:
-            for key, _ in self.selector.select():
-                if key.data == "accept":
+        for fd in (self.listener.fileno(), wake_read, self.lifeline):
+            self.poll.register(fd, select.POLLIN)
+        driver_gone = False
+        while not self.stopping and not (driver_gone and not self.slots):
+            for fd, _ in self.poll.poll():
+                if fd == self.listener.fileno():
                     self._accept()
-                elif key.data == "lifeline":
-                    self.stopping = True  # the driver is gone
-                else:
+                elif fd == self.lifeline:
+                    # The driver is gone: so is its session, which the engine stops, stopping the
+                    # slots' runs (they go back to the queue) and closing their connections. Killing
+                    # them here would make the engine record their runs as failed.
+                    driver_gone = True
+                    self.poll.unregister(self.lifeline)
+                    self.poll.unregister(self.listener)
+                elif fd == wake_read:
                     os.read(wake_read, 512)
                     self._reap()
+                elif fd in self.connections:
+                    self._engine_gone(fd)
         for pid in self.slots:
             _kill_group(pid, signal.SIGKILL)
 
@@ -141,15 +160,30 @@ class _Server:
         pid = os.fork()
         if pid == 0:
             self._become_slot(conn, server)
-        conn.close()
         self.slots.add(pid)
+        if _HANG_UP is None:
+            conn.close()
+        else:
+            self.connections[conn.fileno()] = (conn, pid)
+            self.poll.register(conn, _HANG_UP)
+
+    def _engine_gone(self, fd: int) -> None:
+        """The engine's end of a slot's connection closed: the slot's group is killed (a slot
+        between runs would end by itself; one in a run would go on for no one)."""
+        conn, pid = self.connections.pop(fd)
+        self.poll.unregister(fd)
+        conn.close()
+        _kill_group(pid, signal.SIGKILL)
+        for name in ("stdout", "stderr"):  # what the slot would have removed, had it ended by itself
+            Path(slot_output(self.directory, pid, name)).unlink(missing_ok=True)
 
     def _become_slot(self, conn: socket.socket, server: int) -> None:
         code = 70
         try:
             os.setpgid(0, 0)  # the engine stops a slot (timeouts) by killing its group
             _die_with_parent(server)
-            self.selector.close()
+            for other, _ in self.connections.values():  # a slot holding another's connection would hide its end
+                other.close()
             self.listener.close()
             os.close(self.lifeline)
             signal.set_wakeup_fd(-1)
@@ -174,6 +208,11 @@ class _Server:
             if pid == 0:
                 return
             self.slots.discard(pid)
+            for fd, (conn, slot) in list(self.connections.items()):
+                if slot == pid:  # the engine sees the connection end once this copy is closed too
+                    del self.connections[fd]
+                    self.poll.unregister(fd)
+                    conn.close()
 
 
 def _die_with_parent(parent: int) -> None:

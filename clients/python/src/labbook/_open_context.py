@@ -59,10 +59,10 @@ def open_context(
     if store is None:
         backend: Backend = NullBackend()
     else:
-        # Imported here, not at the top: a run under a worker never loads sqlite3 and the local store.
-        from ._local_backend import LocalBackend
+        # Imported here, not at the top: a run under a worker never loads the engine's client.
+        from ._hand_run_backend import HandRunBackend
 
-        backend = LocalBackend(store, name, run_params)
+        backend = HandRunBackend(store, name, run_params)
     return Context(backend, run_params, identity(dict(settings or {})), name)
 
 

@@ -1,24 +1,22 @@
 """Reading results: ``labbook.Reader(store).filter('model == "svc"').to_pandas()``.
 
-Runs come from the CLI (``labbook ls [QUERY] --json``: the query language is the CLI's, so
-Python and the command line agree). Metric series are read lazily, only when asked for,
-and summaries from the store's metric tables (read-only, SQLite): a query costs
-milliseconds, where ``labbook metrics RUN KEY --json`` would cost a process start per run."""
+Runs come from the store's engine (``listRuns``, with the last value of each metric): the
+query language is the CLI's, so Python and the command line agree. Metric series are read
+lazily, only when asked for (``readMetric``)."""
 
 from __future__ import annotations
 
 import math
 import os
-import sqlite3
 import statistics
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from ._cli import Cli
+from ._engine_client import connect
 from ._errors import StoreNotFoundError
 from ._store_location import DB_FILE, find_store, store_dir_of
 
-__all__ = ["Reader", "RunTable", "flatten", "series"]
+__all__ = ["Reader", "RunTable", "flatten", "series", "list_runs"]
 
 AGGREGATES: Dict[str, Callable[[List[float]], float]] = {
     "mean": statistics.fmean,
@@ -30,10 +28,6 @@ AGGREGATES: Dict[str, Callable[[List[float]], float]] = {
     "first": lambda v: v[0],
     "last": lambda v: v[-1],
 }
-
-
-# Run ids per query of metric summaries: within the smallest limit of SQLite builds (999).
-_IDS_PER_QUERY = 900
 
 
 def flatten(value: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
@@ -51,34 +45,25 @@ def flatten(value: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
 
 def series(store_dir: Path, run_id: int, key: str) -> List[Optional[float]]:
     """A metric's values in logging order (latest attempt that logged it)."""
-    db = sqlite3.connect(f"file:{store_dir / DB_FILE}?mode=ro", uri=True)
-    try:
-        rows = db.execute(
-            """SELECT value FROM metrics WHERE run_id = ? AND key = ?
-               AND attempt = (SELECT attempt FROM metric_summaries WHERE run_id = ? AND key = ?) ORDER BY rowid""",
-            (run_id, key, run_id, key),
-        ).fetchall()
-    finally:
-        db.close()
-    return [row[0] for row in rows]
+    with connect(store=store_dir) as engine:
+        return [_metric(value) for value in engine.request("readMetric", {"run": run_id, "key": key})]
 
 
-def summaries(store_dir: Path, run_ids: Sequence[int]) -> Dict[int, Dict[str, float]]:
-    """Per run: each metric's last value."""
-    found: Dict[int, Dict[str, float]] = {}
-    if not run_ids:
-        return found
-    db = sqlite3.connect(f"file:{store_dir / DB_FILE}?mode=ro", uri=True)
-    try:
-        # In chunks: SQLite builds allow from 999 to 250,000 variables in a statement.
-        for start in range(0, len(run_ids), _IDS_PER_QUERY):
-            chunk = list(run_ids[start : start + _IDS_PER_QUERY])
-            marks = ",".join("?" * len(chunk))
-            for run_id, key, last in db.execute(f"SELECT run_id, key, last FROM metric_summaries WHERE run_id IN ({marks})", chunk):
-                found.setdefault(run_id, {})[key] = last
-    finally:
-        db.close()
-    return found
+def _metric(value: Optional[float]) -> Optional[float]:
+    """A metric value as stored (JSON writes 2.0 as 2, which Python would read as an int)."""
+    return None if value is None else float(value)
+
+
+def list_runs(store_dir: Path, experiments: Sequence[str] = (), query: str = "", metrics: bool = False) -> List[Dict[str, Any]]:
+    """The run records (as ``labbook ls --json`` gives them) of `experiments` (all when none)
+    matching `query`; with `metrics`, each with ``metrics``: the last value of each metric."""
+    filter_: Dict[str, Any] = {}
+    if experiments:
+        filter_["experiments"] = list(experiments)
+    if query.strip():
+        filter_["query"] = query
+    with connect(store=store_dir) as engine:
+        return list(engine.stream("listRuns", {"filter": filter_, "metrics": metrics, "chunkRows": 5000}))
 
 
 class Reader:
@@ -92,25 +77,21 @@ class Reader:
             raise StoreNotFoundError(f"no labbook store {where}; run 'labbook init' in your project, or give Reader the path of a project that has one")
         self.store_dir = found
         self.experiments = list(experiments or [])
-        self._cli = Cli(store=found)
 
     def runs(self, query: str = "") -> List[Dict[str, Any]]:
         """The run records (as ``labbook ls --json`` gives them) matching `query`."""
-        args = ["ls"] + (["-e", ",".join(self.experiments)] if self.experiments else []) + ([query] if query.strip() else [])
-        return self._cli.json_lines(args)
+        return list_runs(self.store_dir, self.experiments, query)
 
     def filter(self, query: str = "") -> "RunTable":
         """Runs matching `query` in labbook's query language (e.g. ``'model == "svc" & score > 0.9'``)."""
-        runs = self.runs(query)
-        metrics = summaries(self.store_dir, [r["id"] for r in runs])
-        return RunTable([_record(run, metrics.get(run["id"], {})) for run in runs])
+        return RunTable([_record(run, run["metrics"]) for run in list_runs(self.store_dir, self.experiments, query, metrics=True)])
 
 
 def _record(run: Mapping[str, Any], metrics: Mapping[str, float]) -> Dict[str, Any]:
     record: Dict[str, Any] = {"id": run["id"], "experiment": run["experiment"], "state": run["state"], "attempt": run.get("attempt")}
     record.update(flatten(run.get("params") or {}))
     for key, value in metrics.items():
-        record.setdefault(key, value)
+        record.setdefault(key, _metric(value))
     result = run.get("result")
     if isinstance(result, dict):
         for key, value in flatten(result).items():

@@ -39,7 +39,7 @@ from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Set
 
 from ._channel import read_through
 
-__all__ = ["Slot", "RunHandler", "ExitListener"]
+__all__ = ["Slot", "RunHandler", "ExitListener", "slot_output"]
 
 # Called in a slot with a run's environment; returns the run's exit status.
 RunHandler = Callable[[Mapping[str, str]], int]
@@ -47,6 +47,11 @@ RunHandler = Callable[[Mapping[str, str]], int]
 ExitListener = Callable[[Mapping[str, str], int], None]
 
 _LINE_LIMIT = 1 << 24
+
+
+def slot_output(directory: str, pid: int, name: str) -> str:
+    """The file of the slot `pid` that its runs' `name` (stdout, stderr) goes to until they write."""
+    return os.path.join(directory, f"slot-{pid}.{name}")
 
 
 class Slot:
@@ -77,7 +82,7 @@ class Slot:
         # Between runs, output goes where the driver's goes (its terminal).
         self.console = (os.dup(1), os.dup(2))
         self.outputs = [
-            _SlotOutput(os.path.join(self.output_dir, f"slot-{os.getpid()}.{name}"), name, target)
+            _SlotOutput(slot_output(self.output_dir, os.getpid(), name), name, target)
             for target, name in ((1, "stdout"), (2, "stderr"))
         ]
         try:

@@ -14,7 +14,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from .._cli import Cli
 from .._config import Config
 from .._context import Context as _LabbookContext
-from .._driver import drive_grid, experiment_name
+from .._driver import drive_grid, ensure_store, experiment_name
+from .._reader import list_runs
 from .._grid import Grid
 from .._identity import identity
 from .._jobs import jobs_option
@@ -186,8 +187,8 @@ class Memento:
         if force_cache:
             _require_cached(cli, grid)
         func = self.func
-        engine_args = [*self._jobs, *(["--rerun"] if force_run else [])]
-        runs = drive_grid(grid, lambda config: lambda ctx: func(Context(ctx), Config(config, grid.settings)), engine_args, _TaskNotifier(self._notification_provider), cli)
+        options = {"jobs": self._jobs, "rerun": force_run}
+        runs = drive_grid(grid, lambda config: lambda ctx: func(Context(ctx), Config(config, grid.settings)), options, _TaskNotifier(self._notification_provider), cli)
         results = [Result(run, grid.settings) for run in runs]
         if notify_on_complete:
             self._notification_provider.all_tasks_completed()
@@ -220,7 +221,7 @@ def _reachable_excludes(matrix: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def _require_cached(cli: Cli, grid: Grid) -> None:
-    done = {r["hash"] for r in cli.json_lines(["ls", "-e", grid.name]) if r["state"] == "COMPLETED"}
+    done = {r["hash"] for r in list_runs(ensure_store(cli), [grid.name]) if r["state"] == "COMPLETED"}
     for digest, config in grid.by_hash().items():
         if digest not in done:
             raise CacheMiss(config)

@@ -20,12 +20,11 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 from .._cli import Cli
 from .._config import Config
 from .._context import Context as _LabbookContext
-from .._driver import command_line_errors, drive, experiment_name
+from .._driver import command_line_errors, drive, experiment_name, read_config
 from .._reader import Reader as _Reader
-from .._reader import _groups, flatten, series, summaries
+from .._reader import _groups, flatten, list_runs, series
 from .._runner import run_in_context
 from .._store_location import STORE_DIR, find_store
-from .._yaml import load_yaml
 
 __all__ = ["launch", "Context", "Logger", "Reader", "DataFrame", "AvgStd", "ConfigDict"]
 
@@ -106,11 +105,13 @@ def launch(config_path: str = "./configs", seeding_function: Optional[Callable[[
 
             overrides = list(sys.argv[1:] if argv is None else argv)
             with command_line_errors(argv is None):  # a mistake in the YAML files too
-                config = _read_yaml(config_dir / "config.yaml")
-                parent_log_dir = (_read_yaml(config_dir / "mlxp.yaml").get("logger") or {}).get("parent_log_dir", "./logs")
-                spec = {"name": experiment_name(task_function), "parameters": config_parameters(config)}
+                settings = _read_yaml(Cli(), config_dir / "mlxp.yaml")
+                parent_log_dir = (settings.get("logger") or {}).get("parent_log_dir", "./logs")
                 cli = Cli(store=_store_for(parent_log_dir))
-                runs, _ = drive(spec, lambda env: run_in_context(env, call), [*overrides, "-j", "1"], cli=cli, source=str(config_dir / "config.yaml"))
+                config = _read_yaml(cli, config_dir / "config.yaml")
+                spec = {"name": experiment_name(task_function), "parameters": config_parameters(config)}
+                options = {"overrides": overrides, "jobs": 1}
+                runs, _ = drive(spec, lambda env: run_in_context(env, call), options, cli=cli, source=str(config_dir / "config.yaml"))
             return runs
 
         return launcher
@@ -124,8 +125,9 @@ def config_parameters(config: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: config_parameters(v) if isinstance(v, Mapping) else ([v] if isinstance(v, list) else v) for k, v in config.items()}
 
 
-def _read_yaml(path: Path) -> Dict[str, Any]:
-    return (load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}) if path.exists() else {}
+def _read_yaml(cli: Cli, path: Path) -> Dict[str, Any]:
+    """The mapping of MLXP's YAML file `path` (none when it does not exist), read by the engine."""
+    return (read_config(cli, path) or {}) if path.exists() else {}
 
 
 def _store_for(directory: Union[str, os.PathLike]) -> Path:
@@ -244,7 +246,8 @@ class Reader:
         return len(self._reader.runs())
 
     def filter(self, query_string: str = "", result_format: Optional[str] = None) -> Any:
-        rows = DataFrame(self._row(run) for run in self._reader.runs(translate_query(query_string)))
+        runs = list_runs(self._reader.store_dir, query=translate_query(query_string), metrics=True)
+        rows = DataFrame(self._row(run) for run in runs)
         return rows.toPandas() if result_format == "pandas" else rows
 
     def _row(self, run: Mapping[str, Any]) -> _Row:
@@ -254,13 +257,8 @@ class Reader:
             "info.experiment": run["experiment"], "info.start_date": run.get("startedAt"), "info.end_date": run.get("finishedAt"),
         })  # fmt: skip
         store_dir = self._reader.store_dir
-        keys = _metric_keys(store_dir, run["id"])
-        row.update({key: _LazySeries(store_dir, run["id"], key) for key in keys})
+        row.update({key: _LazySeries(store_dir, run["id"], key) for key in sorted(run["metrics"])})
         return row
-
-
-def _metric_keys(store_dir: Path, run_id: int) -> List[str]:
-    return sorted(summaries(store_dir, [run_id]).get(run_id, {}))
 
 
 def translate_query(query: str) -> str:

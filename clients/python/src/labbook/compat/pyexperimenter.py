@@ -4,8 +4,8 @@ PyExperimenter, ResultProcessor`` and a script written for py_experimenter 1.4 (
 
 The experiment configuration file, in 1.4's YAML (keyfields with values, resultfields,
 n_jobs, Custom), becomes a labbook experiment named after the table; ``execute`` runs a
-``labbook worker`` on this machine (start it on as many machines as share the store) whose
-runs call the experiment function in processes forked from this one. Results and errors are
+session of the store's engine as ``labbook worker`` would (start it on as many machines as
+share the store) whose runs call the experiment function in processes forked from this one. Results and errors are
 written back to the store; ``get_table()`` shows them as PyExperimenter's table. A thin
 layer: no engine of its own. See docs/migrating.md."""
 
@@ -19,11 +19,12 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from .._cli import Cli
 from .._context import Context as _LabbookContext
-from .._driver import ensure_store
-from .._engine import run_engine_session, write_spec
+from .._driver import engine_request, ensure_store, read_config
+from .._engine import run_session
 from .._errors import SpecError
+from .._reader import list_runs
+from .._jobs import jobs_option
 from .._runner import run_in_context
-from .._yaml import load_yaml, read_config_file
 
 __all__ = ["PyExperimenter", "ResultProcessor", "ExperimentStatus"]
 
@@ -67,7 +68,9 @@ class PyExperimenter:
         log_level: Any = None,
         log_file: Optional[str] = None,
     ) -> None:
-        root = _read_configuration(Path(experiment_configuration_file_path))
+        self._cli = Cli()
+        ensure_store(self._cli)
+        root = _read_configuration(self._cli, Path(experiment_configuration_file_path))
         table = (root.get("Database") or {}).get("table") or {}
         self.name = name
         self.table_name = table_name or table.get("name") or "experiments"
@@ -75,8 +78,6 @@ class PyExperimenter:
         self.keyfields: Dict[str, Any] = table.get("keyfields") or {}
         self.resultfields: List[str] = list((table.get("resultfields") or {}).keys())
         self.custom_config: Dict[str, Any] = dict(root.get("Custom") or {})
-        self._cli = Cli()
-        ensure_store(self._cli)
 
     def _spec(self, parameters: Dict[str, List[Any]], include: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
         spec: Dict[str, Any] = {"name": self.table_name, "parameters": parameters, "settings": self.custom_config}
@@ -84,15 +85,8 @@ class PyExperimenter:
             spec["include"] = include
         return spec
 
-    def _add(self, spec: Dict[str, Any], command: str = "add", extra: Optional[List[str]] = None, function: Optional[Callable[..., Any]] = None) -> None:
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="labbook-pyexp-") as directory:
-            path = write_spec(spec, Path(directory))
-            if function is None:
-                self._cli.run([command, str(path), *(extra or [])])
-            else:
-                run_engine_session(self._cli, command, [str(path), *(extra or [])], self._handler(function), subject=self.table_name)
+    def _add(self, spec: Dict[str, Any]) -> None:
+        engine_request(self._cli, "enqueue", {"spec": {**spec, "driver": "python"}})
 
     def fill_table_from_config(self) -> None:
         """Adds the cartesian product of the keyfields' values (runs already there are kept)."""
@@ -112,15 +106,16 @@ class PyExperimenter:
         it cannot open, a bad ``n_jobs``) raises labbook's error."""
         if max_experiments == 0:  # PyExperimenter executes none; the engine's --max-runs takes 1 or more
             return
-        args = ["-e", self.table_name, "-j", str(self.n_jobs if n_jobs is None else n_jobs)]
+        params: Dict[str, Any] = {"experiments": [self.table_name], "jobs": jobs_option(self.n_jobs if n_jobs is None else n_jobs, "n_jobs")}
         if max_experiments >= 0:
-            args += ["--max-runs", str(max_experiments)]
-        run_engine_session(self._cli, "worker", args, self._handler(experiment_function), subject=self.table_name)
+            params["maxRuns"] = max_experiments
+        run_session(self._cli, params, self._handler(experiment_function))
 
     def add_experiment_and_execute(self, keyfield_values: Dict[str, Any], experiment_function: Callable[..., Any]) -> None:
         """Adds one experiment and executes it, on one process. The engine works through the
         table's queue: experiments still 'created' run too (PyExperimenter runs only this one)."""
-        self._add(self._spec({k: [v] for k, v in keyfield_values.items()}), "run", ["-j", "1"], experiment_function)
+        spec = self._spec({k: [v] for k, v in keyfield_values.items()})
+        run_session(self._cli, {"spec": spec, "jobs": 1}, self._handler(experiment_function), source=self.table_name)
 
     def _handler(self, function: Callable[..., Any]) -> Callable[[Mapping[str, str]], int]:
         custom = self.custom_config
@@ -135,7 +130,7 @@ class PyExperimenter:
     def reset_experiments(self, *states: str) -> None:
         """Puts experiments with these statuses ('error', 'done', 'running', 'all') back to 'created'."""
         wanted = ["PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"] if "all" in states else [ExperimentStatus[s] for s in states]
-        self._cli.run(["reset", "-e", self.table_name, "--state", ",".join(wanted)])
+        engine_request(self._cli, "resetRuns", {"experiments": [self.table_name], "states": wanted})
 
     def get_table(self):  # type: ignore[no-untyped-def]
         """PyExperimenter's table as a pandas DataFrame: ID, keyfields, status, dates,
@@ -143,7 +138,7 @@ class PyExperimenter:
         import pandas as pd
 
         rows = []
-        for run in self._cli.json_lines(["ls", "-e", self.table_name]):
+        for run in list_runs(ensure_store(self._cli), [self.table_name]):
             result = run.get("result") if isinstance(run.get("result"), dict) else {}
             row: Dict[str, Any] = {"ID": run["id"], **run["params"]}
             row.update(creation_date=_date(run.get("createdAt")), status=_STATUS_OF.get(run["state"], run["state"].lower()))
@@ -161,10 +156,10 @@ class PyExperimenter:
 _INI_SECTION = re.compile(r"^\[PY_EXPERIMENTER\]\s*$", re.MULTILINE)
 
 
-def _read_configuration(path: Path) -> Dict[str, Any]:
-    """The ``PY_EXPERIMENTER`` mapping of a PyExperimenter 1.4 YAML configuration file; any
-    other file is a SpecError that says what labbook reads instead."""
-    text = read_config_file(path, "experiment configuration file", "give the path of PyExperimenter's YAML configuration, e.g. PyExperimenter('config/experiment_configuration.yml')")
+def _read_configuration(cli: Cli, path: Path) -> Dict[str, Any]:
+    """The ``PY_EXPERIMENTER`` mapping of a PyExperimenter 1.4 YAML configuration file (read by
+    the engine); any other file is a SpecError that says what labbook reads instead."""
+    text = _read_text(path)
     ini = _INI_SECTION.search(text)
     if ini:
         line = text.count("\n", 0, ini.start()) + 1
@@ -173,7 +168,7 @@ def _read_configuration(path: Path) -> Dict[str, Any]:
             "labbook reads PyExperimenter 1.4's YAML: PY_EXPERIMENTER: {n_jobs: …, Database: {table: {name: …, keyfields: …}}, Custom: …} "
             "(see docs/migrating.md)"
         )
-    data = load_yaml(text, str(path))
+    data = read_config(cli, path)
     root = data.get("PY_EXPERIMENTER") if isinstance(data, dict) else None
     if not isinstance(root, dict):
         raise SpecError(
@@ -181,6 +176,22 @@ def _read_configuration(path: Path) -> Dict[str, Any]:
             "PY_EXPERIMENTER: and holds Database: {table: {name: …, keyfields: …}} (see docs/migrating.md)"
         )
     return root
+
+
+def _read_text(path: Path) -> str:
+    """The configuration file's text (to tell PyExperimenter's older INI format), with the
+    engine's codes: LB_SPEC_NOT_FOUND when it is missing, LB_SPEC_UNREADABLE when the system
+    cannot read it, LB_SPEC_INVALID when it is not UTF-8 text."""
+    what = "experiment configuration file"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        hint = "give the path of PyExperimenter's YAML configuration, e.g. PyExperimenter('config/experiment_configuration.yml')"
+        raise SpecError(f"{path}: no such {what}; {hint}", "LB_SPEC_NOT_FOUND") from None
+    except OSError as error:
+        raise SpecError(f"{path}: cannot read the {what} ({error.strerror or error}); check the path and its permissions", "LB_SPEC_UNREADABLE") from None
+    except UnicodeDecodeError as error:
+        raise SpecError(f"{path}: the {what} is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
 
 
 def _values(field: Mapping[str, Any]) -> List[Any]:
