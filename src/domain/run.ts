@@ -35,6 +35,18 @@ export interface RunRecord {
   result: JsonValue | null;
 }
 
+/** What a table of runs shows of each (the Python Reader's): see Store.listRunTableRows. */
+export interface RunTableRow {
+  id: number;
+  experiment: string;
+  state: RunState;
+  attempt: number;
+  params: Params;
+  result: JsonValue | null;
+  /** The last value of each of its metrics (of the latest attempt that logged it). */
+  metrics: Record<string, number | null>;
+}
+
 export interface RunEvent {
   id: number;
   runId: number;

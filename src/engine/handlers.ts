@@ -7,6 +7,7 @@ import type { JsonValue, Params } from '../spec/types.js';
 import { runDriverSession, sessionParams } from './driver-sessions.js';
 import { filterFields, filterOf, type Handler, handler, jsonObject, narrowedFilter, noParams, runFilter, runId } from './handler.js';
 import { type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';
+import { runTable } from './run-table.js';
 import {
   artifactFile,
   experimentDetail,
@@ -76,6 +77,20 @@ export const HANDLERS = {
       }
       for (let start = 0; start < runs.length; start += chunkRows) await send(runs.slice(start, start + chunkRows));
       return { count: runs.length };
+    },
+  ),
+
+  /** Streams the runs as the Python Reader shows them (run-table.ts), as rows; answers `{"count", "columns", "metricColumns"}`. */
+  runTable: handler(
+    z
+      .object({ filter: runFilter, chunkRows: z.number().int().positive().max(100_000).default(DEFAULT_CHUNK_ROWS) })
+      .strict()
+      .default({}),
+    async ({ filter, chunkRows }, { engine, send }) => {
+      await engine.reapExpiredLeases();
+      const { columns, metricColumns, rows } = runTable(await engine.store.listRunTableRows(filter));
+      for (let start = 0; start < rows.length; start += chunkRows) await send(rows.slice(start, start + chunkRows));
+      return { count: rows.length, columns, metricColumns };
     },
   ),
 

@@ -2,7 +2,7 @@ import type { ArtifactRecord, CheckpointRecord, StoredObject } from '../domain/a
 import type { ExperimentRecord, SpecVersion } from '../domain/experiment.js';
 import type { FeedHead, FeedMetricPoint, FeedRunEvent } from '../domain/feed.js';
 import type { KeyCatalog, MetricPoint, MetricSummary } from '../domain/metric.js';
-import type { RunEvent, RunRecord, RunState, StateCount } from '../domain/run.js';
+import type { RunEvent, RunRecord, RunState, RunTableRow, StateCount } from '../domain/run.js';
 import type { RunFilter } from '../domain/run-filter.js';
 import type { WorkerRecord } from '../domain/worker.js';
 import type { AggregateQuery, AggregateRow, KeyExpression } from '../query/dialect.js';
@@ -198,6 +198,8 @@ export interface Store {
   findRunsByHashPrefix(prefix: string, limit: number): Promise<RunRecord[]>;
   listRuns(filter: RunFilter, options?: ListOptions): Promise<RunRecord[]>;
   countRuns(filter: RunFilter): Promise<StateCount[]>;
+  /** The runs `listRuns` gives, as a table of them shows them, with their metrics' last values, in one read. */
+  listRunTableRows(filter: RunFilter): Promise<RunTableRow[]>;
   listRunEvents(runId: number): Promise<RunEvent[]>;
   /** Keys a query over these runs can name (for suggestions, `ls --keys` and default tables). */
   keyCatalog(filter: RunFilter): Promise<KeyCatalog>;

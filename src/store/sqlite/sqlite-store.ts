@@ -31,6 +31,7 @@ import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint
 import { pageRuns } from './sql/page-runs.js';
 import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
 import { scopeSql } from './sql/run-filter.js';
+import { listRunTableRows } from './sql/run-table-rows.js';
 import { startRunByHand } from './sql/runs-by-hand.js';
 import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
 import { storeErrorOf } from './sqlite-errors.js';
@@ -140,6 +141,9 @@ export class SqliteStore implements Store {
   }
   async countRuns(filter: RunFilter) {
     return this.guard(() => countRuns(this.sql, filter));
+  }
+  async listRunTableRows(filter: RunFilter) {
+    return this.guard(() => listRunTableRows(this.sql, filter));
   }
   async listRunEvents(runId: number) {
     return this.guard(() => listRunEvents(this.sql, runId));

@@ -10,7 +10,7 @@ import math
 import os
 import statistics
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._engine_client import connect
 from ._errors import StoreNotFoundError
@@ -84,31 +84,52 @@ class Reader:
 
     def filter(self, query: str = "") -> "RunTable":
         """Runs matching `query` in labbook's query language (e.g. ``'model == "svc" & score > 0.9'``)."""
-        return RunTable([_record(run, run["metrics"]) for run in list_runs(self.store_dir, self.experiments, query, metrics=True)])
+        filter_: Dict[str, Any] = {"experiments": self.experiments} if self.experiments else {}
+        if query.strip():
+            filter_["query"] = query
+        with connect(store=self.store_dir) as engine:
+            table, header = _all_rows(engine.stream("runTable", {"filter": filter_, "chunkRows": 5000}))
+        return RunTable.of_columns(header["columns"], header["metricColumns"], table)
 
 
-def _record(run: Mapping[str, Any], metrics: Mapping[str, float]) -> Dict[str, Any]:
-    record: Dict[str, Any] = {"id": run["id"], "experiment": run["experiment"], "state": run["state"], "attempt": run.get("attempt")}
-    record.update(flatten(run.get("params") or {}))
-    for key, value in metrics.items():
-        record.setdefault(key, _metric(value))
-    result = run.get("result")
-    if isinstance(result, dict):
-        for key, value in flatten(result).items():
-            record.setdefault(key, value)
-    else:
-        record["result"] = result
-    return record
+def _all_rows(rows: Iterator[Any]) -> Tuple[List[Any], Any]:
+    """The rows of a streamed answer, and its final answer."""
+    received: List[Any] = []
+    while True:
+        try:
+            received.append(next(rows))
+        except StopIteration as done:
+            return received, done.value
 
 
 class RunTable:
-    """Rows of runs: parameters (dotted), the last value of each metric, result fields."""
+    """Rows of runs: id, experiment, state, attempt, parameters (dotted), the last value of
+    each metric, result fields (as the engine's ``runTable`` gives them: columns and rows, made
+    into a dict per run only when one is asked for)."""
 
     def __init__(self, records: List[Dict[str, Any]]) -> None:
-        self.records = records
+        self._records: Optional[List[Dict[str, Any]]] = records
+        self._columns: List[str] = []
+        self._rows: List[List[Any]] = []
+
+    @classmethod
+    def of_columns(cls, columns: List[str], metric_columns: Sequence[str], rows: List[List[Any]]) -> "RunTable":
+        table = cls([])
+        table._records, table._columns, table._rows = None, columns, rows
+        for at in [columns.index(column) for column in metric_columns]:
+            for row in rows:
+                row[at] = _metric(row[at])
+        return table
+
+    @property
+    def records(self) -> List[Dict[str, Any]]:
+        if self._records is None:
+            columns = self._columns
+            self._records = [dict(zip(columns, row)) for row in self._rows]
+        return self._records
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self._rows) if self._records is None else len(self._records)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.records)
@@ -122,6 +143,8 @@ class RunTable:
     def to_pandas(self):  # type: ignore[no-untyped-def]
         import pandas as pd  # only when a DataFrame is asked for
 
+        if self._records is None:
+            return pd.DataFrame(self._rows, columns=self._columns)
         return pd.DataFrame(self.to_records())
 
     def groupby(self, keys: Sequence[str]) -> "GroupedRuns":
