@@ -137,7 +137,7 @@ test('cancel cancels the runs named and says when nothing matched', async (t) =>
 
 const COMMANDS = ['init', 'add', 'run', 'worker', 'status', 'ls', 'show', 'logs', 'reset', 'cancel'];
 const TRACKING_COMMANDS = ['artifacts', 'get', 'metrics', 'diff', 'plot', 'table', 'export'];
-const UTILITY_COMMANDS = ['doctor', 'engine', 'serve', 'ui'];
+const UTILITY_COMMANDS = ['doctor', 'engine', 'serve', 'ui', 'read-config'];
 
 test('every command has help with an example, and the overall help lists them all', async (t) => {
   const dir = tempDir(t);
@@ -147,7 +147,7 @@ test('every command has help with an example, and the overall help lists them al
     assert.match(help.stdout, /Examples:\n\s+\$ labbook /, command);
   }
   const overall = await cli(dir, ['--help']);
-  const listed = [...overall.stdout.matchAll(/^ {2}(\w+)/gm)].map((match) => match[1]);
+  const listed = [...overall.stdout.matchAll(/^ {2}(\w[\w-]*)/gm)].map((match) => match[1]);
   assert.deepEqual(listed, [...COMMANDS, ...TRACKING_COMMANDS, ...UTILITY_COMMANDS, 'help']);
 });
 

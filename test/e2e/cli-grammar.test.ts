@@ -175,6 +175,7 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   engine: ['engine', 'status'],
   serve: ['serve', '--stop'],
   ui: ['ui', '--no-open', '--port', '0'],
+  'read-config': ['read-config', 'later.yaml'],
 };
 
 test('every command honours --json, or refuses it with a usage error', async (t) => {
