@@ -9,6 +9,7 @@ import yaml as pyyaml
 from labbook import SpecError
 from labbook._cli import Cli
 from labbook._driver import read_config
+from test_pyexperimenter import CONFIG as PYEXPERIMENTER_CONFIG
 
 
 MLXP_TUTORIAL = """
@@ -23,36 +24,8 @@ optimizer:
  lr: 10.
 """
 
-PYEXPERIMENTER_EXAMPLE = """
-PY_EXPERIMENTER:
-  n_jobs: 1
-
-  Database:
-    provider: sqlite
-    database: py_experimenter
-    table:
-      name: example_general_usage
-      keyfields:
-        dataset:
-          type: VARCHAR(255)
-          values: ['iris']
-        seed:
-          type: int
-          values:
-            start: 2
-            stop: 7
-            step: 2
-        kernel:
-          type: VARCHAR(255)
-          values: ['linear', 'poly', 'rbf', 'sigmoid']
-      result_timestamps: False
-      resultfields:
-        pipeline: LONGTEXT
-        test_f1: DECIMAL
-
-  Custom:
-    datapath: sample_data   # a comment
-"""
+# PyExperimenter's example configuration, as its tests write it.
+PYEXPERIMENTER_EXAMPLE = PYEXPERIMENTER_CONFIG
 
 SPEC = """
 # runs: 45
