@@ -3,15 +3,14 @@ import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunRecord } from '../domain/index.js';
-import { EXIT_FAILED_RUNS, EXIT_INTERRUPTED, EXIT_OK, LabbookError, SpecError, UsageError } from '../errors.js';
+import { LabbookError, SpecError, UsageError } from '../errors.js';
 import type { SessionOptions, SessionResult } from '../runner/session.js';
+import { sessionExitStatus, sessionOutcome, sessionReport, sessionSummary } from '../runner/session-summary.js';
 import { parseDuration } from '../spec/duration.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
-import { errorLine } from '../util/error-line.js';
 import { positiveInteger } from './command-kit.js';
 import { type CliContext, printJson } from './context.js';
-import { formatParams } from './output/format-values.js';
 
 /** Options shared by `labbook run` and `labbook worker`. */
 export interface EngineOptions {
@@ -93,40 +92,11 @@ export async function reportSession(
   result: SessionResult,
   runs: () => Promise<RunRecord[]>,
 ): Promise<number> {
-  const { counts, failures, report, interrupted } = result;
-  const status = interrupted ? EXIT_INTERRUPTED : failures.length > 0 ? EXIT_FAILED_RUNS : EXIT_OK;
-  const outcome = sessionOutcome(result);
   if (options.report) await writeReport(ctx, options.report, await sessionReport(result, runs));
-  if (options.json) {
-    printJson(ctx, outcome);
-    return status;
-  }
-  const lines = [
-    `${report.completed} completed, ${report.failed} failed, ${report.requeued} requeued by this worker` +
-      ` — ${counts.COMPLETED} completed, ${counts.FAILED} failed, ${counts.PENDING} pending, ${counts.RUNNING} running in all`,
-  ];
-  for (const run of failures.slice(0, 10)) {
-    lines.push(`  ✗ run ${run.id} (${formatParams(run.params)}): ${errorLine(run.error ?? run.failureReason ?? '')}`);
-  }
-  if (failures.length > 10) lines.push(`  … and ${failures.length - 10} more: labbook ls --state FAILED`);
-  if (failures.length > 0) lines.push("See a run's error with: labbook show RUN, its output with: labbook logs RUN");
-  if (interrupted) lines.push('Interrupted: run the same command again to resume (completed runs are kept).');
-  // A summary, not a result: stdout stays for --json (and for the output of a Python driver that runs the engine).
-  ctx.stderr.write(`${lines.join('\n')}\n`);
-  return status;
-}
-
-/** What `--json` prints at the end of a session: the worker's report, whether it was interrupted, counts and failures. */
-function sessionOutcome({ report, interrupted, counts, failures }: SessionResult) {
-  return { ...report, interrupted, counts, failures: failures.map((run) => ({ id: run.id, params: run.params, error: run.error })) };
-}
-
-/**
- * What `--report` writes, and what the engine answers a Python driver's session with: the
- * outcome, the ids of the runs started here (`started`) and the runs `runs` lists.
- */
-export async function sessionReport(result: SessionResult, runs: () => Promise<RunRecord[]>): Promise<object> {
-  return { ...sessionOutcome(result), started: result.started, runs: await runs() };
+  if (options.json) printJson(ctx, sessionOutcome(result));
+  // A summary, not a result: stdout stays for --json.
+  else ctx.stderr.write(sessionSummary(result));
+  return sessionExitStatus(result);
 }
 
 /**

@@ -1,13 +1,13 @@
+import { hostname } from 'node:os';
 import { z } from 'zod/v3';
-import { describeEnqueue, enqueueOptions } from '../cli/commands/add.js';
-import type { CommandContext } from '../cli/context.js';
-import { engineSettings, reportSession, sessionReport } from '../cli/engine-options.js';
-import { createLog } from '../cli/log.js';
-import { runSessionWith } from '../cli/session-controls.js';
-import type { RunFilter } from '../domain/index.js';
+import type { RunFilter, RunState } from '../domain/index.js';
+import { describeEnqueue } from '../queue/describe-enqueue.js';
 import { DRIVER_ARGV_VARIABLE, DRIVER_PYTHON_VARIABLE, DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../runner/driver-executor.js';
+import { sessionExitStatus, sessionReport, sessionSummary } from '../runner/session-summary.js';
+import { runWatchedSession, type SessionConsole, type StopRequests } from '../runner/watched-session.js';
 import { loadSpecText } from '../spec/load-spec.js';
 import { parseNotifyOption } from '../spec/notify-config.js';
+import type { Log } from '../util/log.js';
 import { releaseRunsOfDeadLocalWorkers } from './dead-workers.js';
 import { type Call, jsonObject } from './handler.js';
 
@@ -35,69 +35,88 @@ export type SessionParams = z.infer<typeof sessionParams>;
 /**
  * Runs a Python driver's session in the engine, as `labbook run` (with `spec`) or `labbook
  * worker` would run it for the driver: its runs execute in the driver's slots (the driver's
- * fork server, driver-executor.ts), what the CLI would print on stderr (progress, notes, the
- * summary) streams to the driver as `{"stderr": text}` rows, each `interrupt` is a Ctrl-C, and
- * a driver that hangs up stops the session as SIGTERM would. Answers what `--report` writes,
- * with the exit status the command would have had.
+ * fork server, driver-executor.ts), what the command would print on stderr (progress, notes,
+ * the summary) streams to the driver as `{"stderr": text}` rows, each `interrupt` is a Ctrl-C,
+ * and a driver that hangs up stops the session as SIGTERM would. Answers what `--report`
+ * writes, with the exit status the command would have had.
  */
 export async function runDriverSession(params: SessionParams, call: Call): Promise<object> {
-  const { engine, session } = call;
-  const store = engine.store;
-  const ctx = driverContext(params, call);
-  const loaded =
-    params.spec && loadSpecText(JSON.stringify({ ...params.spec, driver: 'python' }), String(params.spec.name), params.overrides);
-  const notify = loaded ? loaded.spec.notify : [parseNotifyOption('console', ctx.env)];
-  const settings = engineSettings(ctx, { jobs: String(params.jobs), ...(params.maxRuns && { maxRuns: String(params.maxRuns) }) }, notify);
-  let filter: RunFilter = params.experiments ? { experiments: params.experiments } : {};
-  // A driver resuming a sweep whose engine was killed takes its runs back at once.
-  await releaseRunsOfDeadLocalWorkers(engine);
-  if (loaded) {
-    const enqueue = enqueueOptions(ctx, {}, params.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED']);
-    const enqueued = await engine.queue.enqueue(loaded, enqueue);
-    for (const line of describeEnqueue(enqueued, enqueue)) ctx.log.info(line);
-    // The runs of this spec's settings and command: a run of the same parameters with other ones is not its result.
-    filter = { experiments: [enqueued.experiment.name], specVersions: enqueued.equivalentVersions };
-  }
-  const result = await runSessionWith(
-    ctx,
-    {
-      ...settings,
-      store,
-      ...(filter.experiments && { experiments: filter.experiments }),
-      wait: false,
-      waitForOthers: loaded !== undefined,
-      runsPerSlot: DRIVER_RUNS_PER_SLOT,
-    },
-    (stop) => {
-      let listening = true;
-      session.drives.set(call.id, stop);
-      session.onClose(() => listening && stop('SIGTERM'));
-      return () => {
-        listening = false;
-        session.drives.delete(call.id);
-      };
-    },
-  );
-  const runs = () => store.listRuns(filter);
-  const exitStatus = await reportSession(ctx, {}, result, runs);
-  return { ...(await sessionReport(result, runs)), exitStatus };
-}
-
-/** The surroundings of a command, as the driver's: its directory, its environment, its stderr (streamed to it). */
-function driverContext(params: SessionParams, { engine, send }: Call): CommandContext {
-  const stderr = {
-    isTTY: params.tty,
-    write(text: string): boolean {
-      void send([{ stderr: text }]).catch(() => {}); // a driver that hung up stops the session; its output goes nowhere
-      return true;
-    },
-  } as unknown as NodeJS.WritableStream;
+  const { engine } = call;
+  const console = driverConsole(params, call);
+  const log = driverLog(console);
   const env = {
     ...params.env,
     [DRIVER_SOCKET_VARIABLE]: params.driver.socket,
     [DRIVER_ARGV_VARIABLE]: JSON.stringify(params.driver.argv),
     [DRIVER_PYTHON_VARIABLE]: JSON.stringify(params.driver.python),
   };
-  const { log, sink } = createLog(stderr, {}, env);
-  return { cwd: params.cwd, env, stdout: stderr, stderr, clock: engine.clock, log, logSink: sink, quiet: false };
+  const loaded =
+    params.spec && loadSpecText(JSON.stringify({ ...params.spec, driver: 'python' }), String(params.spec.name), params.overrides);
+  let filter: RunFilter = params.experiments ? { experiments: params.experiments } : {};
+  // A driver resuming a sweep whose engine was killed takes its runs back at once.
+  await releaseRunsOfDeadLocalWorkers(engine);
+  if (loaded) {
+    const requeueStates: RunState[] = params.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED'];
+    const enqueue = { requeueStates };
+    const enqueued = await engine.queue.enqueue(loaded, enqueue);
+    for (const line of describeEnqueue(enqueued, enqueue)) log.info(line);
+    // The runs of this spec's settings and command: a run of the same parameters with other ones is not its result.
+    filter = { experiments: [enqueued.experiment.name], specVersions: enqueued.equivalentVersions };
+  }
+  const options = {
+    store: engine.store,
+    clock: engine.clock,
+    host: hostname(),
+    pid: process.pid,
+    cwd: params.cwd,
+    env,
+    slots: params.jobs,
+    ...(params.maxRuns !== undefined && { maxRuns: params.maxRuns }),
+    ...(filter.experiments && { experiments: filter.experiments }),
+    wait: false,
+    waitForOthers: loaded !== undefined,
+    runsPerSlot: DRIVER_RUNS_PER_SLOT,
+    killOnInterrupt: false,
+    notify: loaded ? loaded.spec.notify : [parseNotifyOption('console', env)],
+    log,
+  };
+  const result = await runWatchedSession(options, console, driverStops(call));
+  console.write(sessionSummary(result));
+  return { ...(await sessionReport(result, () => engine.store.listRuns(filter))), exitStatus: sessionExitStatus(result) };
+}
+
+/** The driver's stderr, streamed to it. */
+function driverConsole(params: SessionParams, { send }: Call): SessionConsole & { beforeLine?: () => void } {
+  return {
+    tty: params.tty,
+    quiet: false,
+    write(text) {
+      void send([{ stderr: text }]).catch(() => {}); // a driver that hung up stops the session; its output goes nowhere
+    },
+    clearBeforeLogLines(clear) {
+      this.beforeLine = clear;
+    },
+  };
+}
+
+/** Notes and warnings as the CLI prints them on stderr (`labbook: warning: …`), above the progress line. */
+function driverLog(console: ReturnType<typeof driverConsole>): Log {
+  const say = (label: string) => (message: string) => {
+    console.beforeLine?.();
+    console.write(`labbook: ${label}${message}\n`);
+  };
+  return { debug() {}, info: say(''), warn: say('warning: '), error: say('error: ') };
+}
+
+/** Each `interrupt` of this session is a Ctrl-C; the driver's connection ending is a SIGTERM. */
+function driverStops({ session, id }: Call): StopRequests {
+  return (stop) => {
+    let listening = true;
+    session.drives.set(id, stop);
+    session.onClose(() => listening && stop('SIGTERM'));
+    return () => {
+      listening = false;
+      session.drives.delete(id);
+    };
+  };
 }

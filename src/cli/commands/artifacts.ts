@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { resolveRun } from '../../queue/run-ref.js';
+import { formatBytes } from '../../util/format-values.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, print, printJson, withStore } from '../context.js';
-import { formatBytes } from '../output/format-values.js';
 import { textTable } from '../output/text-table.js';
 
 export function defineArtifacts(program: Command, ctx: CliContext): void {

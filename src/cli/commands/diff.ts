@@ -3,9 +3,9 @@ import { resolveRun } from '../../queue/run-ref.js';
 import type { JsonValue } from '../../spec/types.js';
 import type { Store } from '../../store/types.js';
 import { compareRuns, type Difference, type RunFacts } from '../../track/compare-runs.js';
+import { formatValue } from '../../util/format-values.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
-import { formatValue } from '../output/format-values.js';
 import { textTable } from '../output/text-table.js';
 
 export function defineDiff(program: Command, ctx: CliContext): void {

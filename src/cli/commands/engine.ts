@@ -12,9 +12,9 @@ import {
 import { EXIT_ENVIRONMENT, LabbookError, UsageError } from '../../errors.js';
 import { parseDuration } from '../../spec/duration.js';
 import { locateStore } from '../../store/open-store.js';
+import { formatDuration } from '../../util/format-values.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson } from '../context.js';
-import { formatDuration } from '../output/format-values.js';
 
 type IdleOptions = GlobalOptions & { idleTimeout?: string };
 

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { RunRecord } from '../../domain/index.js';
 import { knownKeys } from '../../query/index.js';
 import { Queue } from '../../queue/queue.js';
+import { formatDuration, formatParams, formatTime } from '../../util/format-values.js';
 import { bindAction, examples, positiveInteger } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, printJsonLines, withStore } from '../context.js';
-import { formatDuration, formatParams, formatTime } from '../output/format-values.js';
 import { textTable } from '../output/text-table.js';
 import { type SelectionOptions, selectionFilter, selectionOf, withSelection } from '../run-selection.js';
 

@@ -3,9 +3,9 @@ import type { MetricPoint, MetricSummary } from '../../domain/index.js';
 import { MetricNotFoundError } from '../../errors.js';
 import { resolveRun } from '../../queue/run-ref.js';
 import { closestMatches } from '../../util/closest-matches.js';
+import { formatTime } from '../../util/format-values.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, print, printJson, withStore } from '../context.js';
-import { formatTime } from '../output/format-values.js';
 import { textTable } from '../output/text-table.js';
 
 export function defineMetrics(program: Command, ctx: CliContext): void {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { SpecError } from '../../errors.js';
+import { describeEnqueue } from '../../queue/describe-enqueue.js';
 import { Queue } from '../../queue/queue.js';
 import { DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../../runner/driver-executor.js';
 import { DriverNotRunningError } from '../../runner/runner-errors.js';
@@ -8,7 +9,7 @@ import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type CommandContext, type GlobalOptions, withStore } from '../context.js';
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
 import { runSessionHere } from '../session-controls.js';
-import { addEnqueueFlags, describeEnqueue, type EnqueueFlags, enqueueOptions, loadSpecToEnqueue } from './add.js';
+import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, loadSpecToEnqueue } from './add.js';
 
 interface RunOptions extends GlobalOptions, EngineOptions, EnqueueFlags {
   rerun?: boolean;

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { RunEvent, RunRecord } from '../../domain/index.js';
 import { Queue } from '../../queue/queue.js';
 import { resolveRun } from '../../queue/run-ref.js';
+import { formatDuration, formatTime } from '../../util/format-values.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, print, printJson, withStore } from '../context.js';
-import { formatDuration, formatTime } from '../output/format-values.js';
 import { textTable } from '../output/text-table.js';
 
 export function defineShow(program: Command, ctx: CliContext): void {

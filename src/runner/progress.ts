@@ -1,4 +1,4 @@
-import type { StateCounts } from '../../runner/session.js';
+import type { StateCounts } from './session.js';
 
 export interface ProgressOptions {
   /** A terminal gets one live line; anything else (CI, Slurm logs) periodic plain lines. */

@@ -1,4 +1,4 @@
-import type { JsonValue, Params } from '../../spec/types.js';
+import type { JsonValue, Params } from '../spec/types.js';
 
 /** `lr=0.1 model=svc optimizer.momentum=0.9`: a run's parameters on one line. */
 export function formatParams(params: Params, prefix = ''): string {

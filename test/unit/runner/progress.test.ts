@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLog } from '../../../src/cli/log.js';
-import { describe, formatSeconds, Progress } from '../../../src/cli/output/progress.js';
+import { describe, formatSeconds, Progress } from '../../../src/runner/progress.js';
 import type { StateCounts } from '../../../src/runner/session.js';
 
 const counts = (c: Partial<StateCounts>): StateCounts => ({ PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0, ...c });
