@@ -145,5 +145,5 @@ test('enqueue adds a spec, listRuns gives each run the last value of its metrics
     ],
   );
   const reset = await request('resetRuns', { experiments: ['grid'], states: ['CANCELLED'] });
-  assert.equal(reset.value, 1);
+  assert.deepEqual(reset.value, { reset: 1 });
 });
