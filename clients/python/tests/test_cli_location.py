@@ -30,7 +30,8 @@ BARE_PATH = "/usr/bin:/bin"
 def python_without_site(code, cwd, package_dir, **env):
     """`code` in this interpreter without its site-packages (where the editable install of
     the tests lives): only the copy of the client in `package_dir` is importable."""
-    full_env = {"PATH": BARE_PATH, "HOME": str(cwd), "PYTHONPATH": str(package_dir), **env}
+    # XDG_RUNTIME_DIR: where the engines it starts put their sockets, for the fixture that stops them (conftest.py).
+    full_env = {"PATH": BARE_PATH, "HOME": str(cwd), "PYTHONPATH": str(package_dir), "XDG_RUNTIME_DIR": os.environ["XDG_RUNTIME_DIR"], **env}
     return subprocess.run([sys.executable, "-S", "-c", code], cwd=cwd, env=full_env, capture_output=True, text=True)
 
 
