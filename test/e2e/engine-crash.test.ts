@@ -173,8 +173,10 @@ command: [sh, -c, 'if [ -e hold ]; then if [ {x} = 21 ] && [ "$LABBOOK_ATTEMPT" 
     [],
     'a run given back unbegun keeps its attempt number and loss count',
   );
+  // A loss is counted only for a run that began: per slot, the one running and, at most, the one
+  // before it whose outcome was still being written when the worker died.
   const losses = runs.reduce((sum, r) => sum + r.losses, 0);
-  assert.ok(losses <= 2, `${losses} losses counted: only runs started at their claim (at most one per slot) may count one`);
+  assert.ok(losses <= 2 * 2, `${losses} losses counted: only runs begun (at most two per slot) may count one`);
   await noProcessesWith(sleep);
 });
 
