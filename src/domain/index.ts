@@ -6,6 +6,15 @@ export type { ArtifactRecord, CheckpointRecord, StoredObject } from './artifact.
 export type { ExperimentRecord, SpecVersion } from './experiment.js';
 export type { FeedHead, FeedMetricPoint, FeedRunEvent } from './feed.js';
 export type { KeyCatalog, MetricPoint, MetricSummary } from './metric.js';
-export { RUN_STATES, type RunEvent, type RunRecord, type RunState, type RunTableRow, type StateCount } from './run.js';
+export {
+  RUN_STATES,
+  type RunEvent,
+  type RunRecord,
+  type RunState,
+  type RunTableRow,
+  type StateCount,
+  type StateCounts,
+  zeroStateCounts,
+} from './run.js';
 export type { RunFilter } from './run-filter.js';
 export type { WorkerRecord } from './worker.js';

@@ -7,6 +7,14 @@ export const RUN_STATES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELL
 
 export type RunState = (typeof RUN_STATES)[number];
 
+/** How many runs are in each state. */
+export type StateCounts = Record<RunState, number>;
+
+/** Every state at zero, for counts to add to. */
+export function zeroStateCounts(): StateCounts {
+  return Object.fromEntries(RUN_STATES.map((state) => [state, 0])) as StateCounts;
+}
+
 export interface RunRecord {
   id: number;
   experimentId: number;

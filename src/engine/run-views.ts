@@ -1,13 +1,13 @@
 import { open } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
+  type StateCounts as DomainStateCounts,
   type FeedHead,
   type FeedMetricPoint,
   type FeedRunEvent,
-  RUN_STATES,
   type RunFilter,
   type RunRecord,
-  type RunState,
+  zeroStateCounts,
 } from '../domain/index.js';
 import { ArtifactNotFoundError, ExperimentNotFoundError, MetricNotFoundError, RunNotFoundError } from '../errors.js';
 import { maskSpecSecrets } from '../spec/mask-secrets.js';
@@ -23,7 +23,7 @@ import { closestMatches } from '../util/closest-matches.js';
  * engine's handlers (handlers.ts) call these after parsing their params.
  */
 
-export type StateCounts = Record<RunState, number> & { total: number };
+export type StateCounts = DomainStateCounts & { total: number };
 
 export interface ExperimentSummary {
   name: string;
@@ -33,7 +33,7 @@ export interface ExperimentSummary {
 }
 
 function emptyCounts(): StateCounts {
-  return { ...(Object.fromEntries(RUN_STATES.map((state) => [state, 0])) as Record<RunState, number>), total: 0 };
+  return { ...zeroStateCounts(), total: 0 };
 }
 
 export async function listExperimentSummaries(store: Store): Promise<ExperimentSummary[]> {

@@ -1,4 +1,4 @@
-import { RUN_STATES, type RunFilter, type RunRecord, type RunState } from '../domain/index.js';
+import { type RunFilter, type RunRecord, type StateCounts, zeroStateCounts } from '../domain/index.js';
 import { createNotifier, type RunNotice } from '../notify/index.js';
 import type { Clock } from '../queue/clock.js';
 import { Queue } from '../queue/queue.js';
@@ -11,7 +11,7 @@ import { Executors } from './executors.js';
 import { trackingOf } from './run-tracking.js';
 import { Worker, type WorkerEvent, type WorkerReport } from './worker.js';
 
-export type StateCounts = Record<RunState, number>;
+export type { StateCounts };
 
 export interface SessionOptions {
   store: Store;
@@ -153,7 +153,7 @@ export function startSession(options: SessionOptions): Session {
 
 /** How many runs of the filter are in each state. */
 export async function countStates(store: Store, filter: RunFilter): Promise<StateCounts> {
-  const totals = Object.fromEntries(RUN_STATES.map((state) => [state, 0])) as StateCounts;
+  const totals = zeroStateCounts();
   for (const row of await store.countRuns(filter)) totals[row.state] += row.count;
   return totals;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RUN_STATES, type RunState, type StateCount } from '../../domain/index.js';
+import { RUN_STATES, type RunState, type StateCount, zeroStateCounts } from '../../domain/index.js';
 import { Queue } from '../../queue/queue.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
@@ -31,7 +31,7 @@ function countsByExperiment(counts: StateCount[]): CountRow[] {
   for (const { experiment, state, count } of counts) {
     let row = rows.get(experiment);
     if (!row) {
-      row = { experiment, total: 0, ...(Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>) };
+      row = { experiment, total: 0, ...zeroStateCounts() };
       rows.set(experiment, row);
     }
     row[state] += count;

@@ -24,18 +24,7 @@ const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, attempt, firs
     updated_at = excluded.updated_at
   WHERE excluded.attempt >= attempt`;
 
-interface BatchSummary {
-  runId: number;
-  key: string;
-  attempt: number;
-  first: number | null;
-  last: number | null;
-  min: number | null;
-  max: number | null;
-  count: number;
-  lastStep: number | null;
-  now: number;
-}
+type BatchSummary = MetricSummary & { runId: number; now: number };
 
 export function appendMetrics(
   db: SqliteConnection,
