@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { SpecError } from '../../errors.js';
 import { describeEnqueue } from '../../queue/describe-enqueue.js';
 import { Queue } from '../../queue/queue.js';
-import { DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../../runner/driver-executor.js';
 import { DriverNotRunningError } from '../../runner/runner-errors.js';
 import { executesRuns } from '../../spec/executes-runs.js';
 import { bindAction, examples } from '../command-kit.js';
@@ -52,8 +51,8 @@ async function run(ctx: CommandContext, options: RunOptions, file: string, overr
       },
     ]);
   }
-  // A Python driver's runs execute in its own processes: only it may run this spec.
-  if (loaded.spec.driver && !ctx.env[DRIVER_SOCKET_VARIABLE]) throw new DriverNotRunningError(loaded.spec.name);
+  // A Python driver's runs execute in its own processes, through the engine: only it may run this spec.
+  if (loaded.spec.driver) throw new DriverNotRunningError(loaded.spec.name);
   const settings = engineSettings(ctx, options, loaded.spec.notify);
   const enqueue = enqueueOptions(ctx, options, options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED']);
   return withStore(ctx, options, async (store) => {
@@ -66,7 +65,6 @@ async function run(ctx: CommandContext, options: RunOptions, file: string, overr
       experiments: [experiment.name],
       wait: false,
       waitForOthers: true,
-      ...(loaded.spec.driver && { runsPerSlot: DRIVER_RUNS_PER_SLOT }),
     });
     // The runs of this spec's settings and command: a run of the same parameters with other ones is not its result.
     const runs = () => store.listRuns({ experiments: [experiment.name], specVersions: enqueued.equivalentVersions });
