@@ -2,7 +2,7 @@
  * 1,000 runs of `true` with 2 at a time, end to end: `labbook run` as a process (start-up,
  * enqueue, claim, spawn with its fd-3 channel and log files, environment, outcome in the
  * store). Baseline: `xargs -P 2 -n 1 true` on the same 1,000 items, which persists nothing.
- * Target: within 1.3× of xargs.
+ * Target: within 1.5× of xargs (issue 16).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -37,5 +37,5 @@ report({
   baseline,
   baselineLabel: 'xargs -P 2 -n 1 true',
   ratio: labbook / baseline,
-  target: 'ratio <= 1.3',
+  target: 'ratio <= 1.5',
 });

@@ -148,8 +148,8 @@ export class Spawner {
     const fields = ['spawn', id, request.cwd, request.stdoutPath, request.stderrPath, token];
     fields.push(String(request.argv.length), ...request.argv, String(env.length), ...env);
     const payload = Buffer.from(`${fields.join('\0')}\0`);
-    this.helper.stdin.write(`${payload.length}\n`);
-    this.helper.stdin.write(payload);
+    // One write per request: each write to the pipe wakes lb-spawn.
+    this.helper.stdin.write(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]));
     return started.promise.then(async (pid) => ({ pid, connection: await connected.promise, exited: exited.promise }));
   }
 
