@@ -89,7 +89,7 @@ command: [no-such-command-for-labbook, '{x}']
   const [only] = await store.listRuns({});
   assert.equal(only?.state, 'FAILED');
   assert.match(only?.error ?? '', /cannot start 'no-such-command-for-labbook': no such command/);
-  assert.ok(existsSync(join(dir, '.labbook', 'runs', String(only?.id))), 'the run directory was made before the start');
+  assert.equal(existsSync(join(dir, '.labbook', 'runs', String(only?.id))), false, 'a run that could not start leaves no directory');
 });
 
 test('a second run of the same spec skips what completed and reruns only with --rerun', async (t) => {

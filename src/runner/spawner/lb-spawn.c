@@ -20,6 +20,9 @@
  * as stdout and stderr, their directory created if missing (the run directory; doing it in
  * the child keeps the syscall off the worker's event loop), and, when TOKEN is not empty, fd 3 connected to SOCKET_NAME; the
  * first line it carries is TOKEN, so the worker knows which run the connection belongs to.
+ * When a child ends, an output file it left empty is removed, and then the directory if
+ * nothing else is in it: a run that wrote nothing leaves nothing behind (the directory is
+ * there while it runs, for a command that writes into {run_dir}).
  *
  * Replies on stdout, one line each:
  *   started ID PID | exited ID CODE SIGNAL | error ID ERRNO
@@ -50,6 +53,8 @@ extern char **environ;
 struct child {
   pid_t pid;
   char id[32];
+  char *stdout_path;
+  char *stderr_path;
 };
 
 static struct child *children;
@@ -75,7 +80,7 @@ static void reply(const char *format, ...) {
   fflush(stdout);
 }
 
-static void remember(pid_t pid, const char *id) {
+static void remember(pid_t pid, const char *id, const char *out, const char *err) {
   if (child_count == child_capacity) {
     child_capacity = child_capacity ? child_capacity * 2 : 16;
     children = realloc(children, child_capacity * sizeof *children);
@@ -83,7 +88,29 @@ static void remember(pid_t pid, const char *id) {
   }
   children[child_count].pid = pid;
   snprintf(children[child_count].id, sizeof children[child_count].id, "%s", id);
+  children[child_count].stdout_path = strdup(out);
+  children[child_count].stderr_path = strdup(err);
+  if (!children[child_count].stdout_path || !children[child_count].stderr_path) abort();
   child_count++;
+}
+
+static void remove_if_empty(const char *path) {
+  struct stat info;
+  if (stat(path, &info) == 0 && S_ISREG(info.st_mode) && info.st_size == 0) unlink(path);
+}
+
+/* A run's outputs and directory, when it left them empty. Before "exited" or "error" is sent:
+ * the worker reads the stderr tail after that, from what is left. */
+static void tidy_outputs(const char *out, const char *err) {
+  remove_if_empty(out);
+  remove_if_empty(err);
+  char directory[4096];
+  snprintf(directory, sizeof directory, "%s", out);
+  char *slash = strrchr(directory, '/');
+  if (slash && slash != directory) {
+    *slash = '\0';
+    rmdir(directory); /* fails, as it should, when the run left anything there */
+  }
 }
 
 static void reap(void) {
@@ -94,6 +121,9 @@ static void reap(void) {
       if (children[i].pid != pid) continue;
       int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+      tidy_outputs(children[i].stdout_path, children[i].stderr_path);
+      free(children[i].stdout_path);
+      free(children[i].stderr_path);
       reply("exited %s %d %d\n", children[i].id, code, sig);
       children[i] = children[--child_count];
       break;
@@ -212,6 +242,7 @@ static void spawn(char **fields, size_t count) {
     if (n == sizeof child_error) {
       error = child_error;
       while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+      tidy_outputs(fields[3], fields[4]);
     }
   }
   close(report[0]);
@@ -221,7 +252,7 @@ static void spawn(char **fields, size_t count) {
     reply("error %s %d\n", id, error);
     return;
   }
-  remember(pid, id);
+  remember(pid, id, fields[3], fields[4]);
   reply("started %s %d\n", id, (int)pid);
 }
 

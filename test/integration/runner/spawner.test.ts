@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { SpawnerLostError } from '../../../src/runner/runner-errors.js';
@@ -52,6 +52,32 @@ test('a spawned run has its own session, its output in files, fd 3 connected, an
   assert.deepEqual(lines, ['{"type":"log","message":"x"}']);
   assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'hi out\npong\n');
   assert.equal(readFileSync(join(dir, 'err'), 'utf8'), 'err\n');
+});
+
+test('a run that wrote nothing leaves neither output files nor its directory; what a run wrote stays', async (t) => {
+  const dir = tempDir(t);
+  const launcher = await spawner(t);
+  const runDir = (name: string) => join(dir, name);
+  const inDir = (name: string, argv: string[]) => ({
+    ...request(dir, argv),
+    stdoutPath: join(runDir(name), 'stdout.log'),
+    stderrPath: join(runDir(name), 'stderr.log'),
+  });
+  const silent = await launcher.spawn(inDir('silent', ['sh', '-c', 'test -d "$PWD" && exit 0']));
+  const failed = await launcher.spawn(inDir('failed', ['sh', '-c', 'echo boom >&2; exit 1']));
+  const writer = await launcher.spawn({ ...inDir('writer', ['sh', '-c', 'touch model.bin']), cwd: runDir('writer') });
+  assert.deepEqual(await silent.exited, { code: 0, signal: null });
+  assert.deepEqual(await failed.exited, { code: 1, signal: null });
+  assert.deepEqual(await writer.exited, { code: 0, signal: null });
+  assert.equal(existsSync(runDir('silent')), false, 'nothing of a silent run is left');
+  assert.deepEqual(readdirSync(runDir('failed')), ['stderr.log']);
+  assert.deepEqual(readdirSync(runDir('writer')), ['model.bin']);
+  await assert.rejects(launcher.spawn(inDir('unstartable', ['no-such-command-for-labbook'])), SpawnFailure);
+  assert.equal(existsSync(runDir('unstartable')), false, 'a run that could not start leaves nothing either');
+  writeFileSync(join(dir, 'kept'), '');
+  const outside = await launcher.spawn(request(dir, ['true']));
+  await outside.exited;
+  assert.deepEqual(readdirSync(dir).sort(), ['failed', 'kept', 'writer'], 'a directory holding other files stays');
 });
 
 test('a run killed by a signal reports the signal; a missing command is a SpawnFailure that says so', async (t) => {
