@@ -67,6 +67,9 @@ $(NPM_STAMP): package.json package-lock.json | $(NODE_TOOL)
 
 $(BUILD_STAMP): $(NPM_STAMP) $(SOURCES)
 	node scripts/bundle-migrations.mjs
+	@# tsc compiles every file each time but never removes the output of a file that was moved or
+	@# deleted: a stale compiled test would still run. Start from empty output directories.
+	rm -rf dist/src dist/test dist/bench
 	npx tsc -p tsconfig.json
 	node scripts/bundle-cli.mjs
 	@touch $@
