@@ -1,6 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { ipLiteralOf, isLinkLocalAddress, linkLocalRefusal } from '../util/link-local.js';
 
@@ -30,17 +29,19 @@ const resolveWithDns: ResolveHost = (hostname, options) =>
  * in a word or a sentence (`ECONNREFUSED`, `timed out after 5s`); the answer's body is read to
  * its end, so that the connection is released, and dropped.
  */
-export function postJson(url: string, json: string, options: PostOptions): Promise<HttpAnswer> {
+export async function postJson(url: string, json: string, options: PostOptions): Promise<HttpAnswer> {
   const target = new URL(url);
   const literal = ipLiteralOf(target.hostname);
   if (!options.allowLinkLocal && literal !== undefined && isLinkLocalAddress(literal)) {
-    return Promise.reject(new Error(linkLocalRefusal(literal)));
+    throw new Error(linkLocalRefusal(literal));
   }
+  // Loaded on the first notice: node:http(s) cost every labbook command ~40 ms of start-up.
+  const { request: send } = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const signal = AbortSignal.timeout(options.timeoutMs);
     const fail = (error: Error): void =>
       reject(new Error(signal.aborted ? `timed out after ${options.timeoutMs / 1000}s` : problemOf(error), { cause: error }));
-    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+    const request = send(
       target,
       {
         method: 'POST',
