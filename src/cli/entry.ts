@@ -1,3 +1,4 @@
+import nodeModule from 'node:module';
 import { PACKAGE_ROOT_PATH } from '../package-files.js';
 import { refuseOldNode } from './node-version.js';
 
@@ -5,6 +6,10 @@ import { refuseOldNode } from './node-version.js';
 
 // Before anything that an older Node.js cannot load: the CLI itself comes in by a dynamic import.
 refuseOldNode(PACKAGE_ROOT_PATH);
+
+// V8's code cache on disk (in the temporary directory; ignored where it cannot be written):
+// every command and the engine start sooner (~10 % less start-up CPU).
+nodeModule.enableCompileCache();
 
 // A reader that goes away (`labbook ls | head`) ends the output, not in a crash.
 for (const stream of [process.stdout, process.stderr]) {
