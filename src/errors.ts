@@ -470,3 +470,17 @@ export class HttpPortTakenError extends LabbookError {
     super(`port ${port} of ${host} is taken by another program: give another with --port (0: any free one)`);
   }
 }
+
+/** A run asks for more CPUs, GPUs or memory than the machine that would execute it has. */
+export class ResourcesExceedMachineError extends LabbookError {
+  readonly code = 'LB_RESOURCES_EXCEED_MACHINE';
+  constructor(
+    readonly experiment: string,
+    short: readonly string[],
+  ) {
+    super(
+      `${experiment}: each run asks for ${short.join(', ')}; nothing was changed. Ask for less under resources:, ` +
+        'describe the machine (--cpus, --memory, --gpus 0,1,2,3), or run it where there is enough.',
+    );
+  }
+}

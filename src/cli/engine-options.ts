@@ -11,9 +11,10 @@ import { parseNotifyOption } from '../spec/notify-config.js';
 import type { NotifyConfig } from '../spec/types.js';
 import { positiveInteger } from './command-kit.js';
 import { type CliContext, printJson } from './context.js';
+import { addMachineFlags, type MachineFlags, machineOf } from './machine-options.js';
 
 /** Options shared by `labbook run` and `labbook worker`. */
-export interface EngineOptions {
+export interface EngineOptions extends MachineFlags {
   jobs?: string;
   lease?: string;
   killOnInterrupt?: boolean;
@@ -23,7 +24,7 @@ export interface EngineOptions {
 }
 
 export function addEngineOptions(command: Command): Command {
-  return command
+  return addMachineFlags(command)
     .option('-j, --jobs <n>', `runs at a time (default: the number of CPUs, ${availableParallelism()} here)`)
     .option('--kill-on-interrupt', 'on Ctrl-C, stop running runs at once (default: let them finish; a second Ctrl-C stops them)')
     .option('--max-runs <n>', 'stop after starting this many runs')
@@ -60,6 +61,7 @@ export function engineSettings(ctx: CliContext, options: EngineOptions, defaultN
     slots: parseJobs(options.jobs),
     leaseMs: parseLeaseMs(options.lease),
     killOnInterrupt: options.killOnInterrupt ?? false,
+    machine: machineOf(ctx, options),
     notify: parseNotify(options.notify ?? [], ctx.env, defaultNotify),
     ...(maxRuns !== undefined && { maxRuns }),
   };

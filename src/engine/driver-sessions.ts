@@ -3,6 +3,8 @@ import { z } from 'zod/v3';
 import type { RunFilter, RunState } from '../domain/index.js';
 import { describeEnqueue } from '../queue/describe-enqueue.js';
 import { DRIVER_ARGV_VARIABLE, DRIVER_PYTHON_VARIABLE, DRIVER_RUNS_PER_SLOT, DRIVER_SOCKET_VARIABLE } from '../runner/driver-executor.js';
+import { lazyMachine } from '../runner/machine.js';
+import { assertFitsMachine } from '../runner/resource-pool.js';
 import { sessionExitStatus, sessionReport, sessionSummary } from '../runner/session-summary.js';
 import { runWatchedSession, type SessionConsole, type StopRequests } from '../runner/watched-session.js';
 import { loadSpecText } from '../spec/load-spec.js';
@@ -52,6 +54,8 @@ export async function runDriverSession(params: SessionParams, call: Call): Promi
   };
   const loaded =
     params.spec && loadSpecText(JSON.stringify({ ...params.spec, driver: 'python' }), String(params.spec.name), params.overrides);
+  const machine = lazyMachine({}, params.env);
+  if (loaded?.spec.resources) assertFitsMachine(loaded.spec.name, loaded.spec.resources, machine());
   let filter: RunFilter = params.experiments ? { experiments: params.experiments } : {};
   // A driver resuming a sweep whose engine was killed takes its runs back at once.
   await releaseRunsOfDeadLocalWorkers(engine);
@@ -76,6 +80,7 @@ export async function runDriverSession(params: SessionParams, call: Call): Promi
     wait: false,
     waitForOthers: loaded !== undefined,
     runsPerSlot: DRIVER_RUNS_PER_SLOT,
+    machine,
     killOnInterrupt: false,
     notify: loaded ? loaded.spec.notify : [parseNotifyOption('console', env)],
     log,

@@ -53,7 +53,7 @@ export class CommandExecutor implements Executor {
         spawned = await this.spawner.spawn({
           argv,
           cwd: this.options.cwd,
-          env: { ...this.env, ...runEnvironment(run.params, spec.settings, builtins, this.options.storeDir) },
+          env: { ...this.env, ...runEnvironment(run.params, spec.settings, builtins, this.options.storeDir, task.devices) },
           stdoutPath: join(runDir, 'stdout.log'),
           stderrPath,
         });

@@ -26,8 +26,14 @@ export function runArgv(template: readonly string[], params: JsonObject, setting
   return template.map((part) => fillTemplate(part, lookup));
 }
 
-/** The environment a run gets on top of the worker's. */
-export function runEnvironment(params: JsonObject, settings: JsonObject, builtins: RunBuiltins, storeDir: string): Record<string, string> {
+/** The environment a run gets on top of the worker's; with `devices`, the GPUs lent to it are the only ones it sees. */
+export function runEnvironment(
+  params: JsonObject,
+  settings: JsonObject,
+  builtins: RunBuiltins,
+  storeDir: string,
+  devices?: readonly string[],
+): Record<string, string> {
   return {
     LABBOOK_RUN_ID: String(builtins.run_id),
     LABBOOK_RUN_DIR: builtins.run_dir,
@@ -37,6 +43,7 @@ export function runEnvironment(params: JsonObject, settings: JsonObject, builtin
     LABBOOK_SETTINGS: JSON.stringify(settings),
     LABBOOK_STORE: storeDir,
     LABBOOK_CHANNEL_FD: '3',
+    ...(devices && { CUDA_VISIBLE_DEVICES: devices.join(',') }),
   };
 }
 

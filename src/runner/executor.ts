@@ -20,6 +20,8 @@ export interface RunTask {
   /** `<store>/runs/<id>`: made before the run starts, or for a Python driver's run once it writes something. */
   runDir: string;
   recorder: RunRecorder;
+  /** The GPU devices lent to the run (its CUDA_VISIBLE_DEVICES), when its spec names resources and the worker packs runs. */
+  devices?: readonly string[];
 }
 
 export interface Execution {

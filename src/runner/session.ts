@@ -8,6 +8,7 @@ import type { Store } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
 import type { Log } from '../util/log.js';
 import { Executors } from './executors.js';
+import type { Machine } from './machine.js';
 import { trackingOf } from './run-tracking.js';
 import { Worker, type WorkerEvent, type WorkerReport } from './worker.js';
 
@@ -32,6 +33,8 @@ export interface SessionOptions {
   /** The most runs each slot takes at once (WorkerOptions.runsPerSlot). */
   runsPerSlot?: number;
   leaseMs?: number;
+  /** The machine whose CPUs, memory and GPUs runs are packed on by their `resources:` (WorkerOptions.machine). */
+  machine?: () => Machine;
   killOnInterrupt: boolean;
   /** Where failures and the end of the session are announced (console, webhook, e-mail). */
   notify: readonly NotifyConfig[];
@@ -96,6 +99,7 @@ export function startSession(options: SessionOptions): Session {
     ...(options.experiments && { experiments: options.experiments }),
     ...(options.maxRuns !== undefined && { maxRuns: options.maxRuns }),
     ...(options.runsPerSlot !== undefined && { runsPerSlot: options.runsPerSlot }),
+    ...(options.machine && { machine: options.machine }),
     ...(options.waitForOthers && {
       waitWhile: async () => {
         const now = await countStates(store, filter);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord, RunState } from '../domain/index.js';
-import { LeaseLostError } from '../errors.js';
+import { LeaseLostError, type ResourcesExceedMachineError } from '../errors.js';
 import type { Queue } from '../queue/queue.js';
 import { executesRuns } from '../spec/executes-runs.js';
 import { specFromRaw } from '../spec/load-spec.js';
@@ -11,8 +11,10 @@ import type { RunOutcome } from '../store/types.js';
 import { EnvironmentCapture, type PythonInfo } from '../track/environment.js';
 import { runsPerSlot, runsToClaimAhead } from './claim-policy.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
+import type { Machine } from './machine.js';
 import type { MetricBatcher } from './metric-batcher.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import { RunPacker } from './run-packer.js';
 import type { RunTracking } from './run-tracking.js';
 import { DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
 import { keepSpaceReserve } from './space-reserve.js';
@@ -56,6 +58,8 @@ export interface WorkerOptions {
    * SLOT_AHEAD_MS on average.
    */
   runsPerSlot?: number;
+  /** The machine whose CPUs, memory and GPUs runs are packed on by their `resources:` (none: runs take a slot only). */
+  machine?: () => Machine;
   /** Asked when there is nothing to claim: true keeps the worker polling (runs held by others may come back). */
   waitWhile?: () => Promise<boolean>;
   onEvent?: (event: WorkerEvent) => void;
@@ -114,6 +118,7 @@ export class Worker {
   private readonly notExecutable = new Set<string>();
   /** Whether, and why, this worker stops because it cannot go on. */
   private readonly stopping: WorkerStop;
+  private readonly packer: RunPacker;
 
   constructor(
     private readonly queue: Queue,
@@ -130,6 +135,7 @@ export class Worker {
       if (!this.stopping.on(error)) this.warn(`writing metrics failed: ${(error as Error).message}`);
     });
     this.outcomes = new OutcomeWriter(queue);
+    this.packer = new RunPacker(options.machine, (run) => this.specOf(run));
   }
 
   /** Stops claiming; with `kill`, also stops running runs (they are requeued). */
@@ -175,7 +181,9 @@ export class Worker {
             budget -= claimed.length;
             this.backlog.push(...claimed);
           }
-          started = await this.begin(this.backlog.splice(0, free));
+          const ready = await this.packer.take(this.backlog, free, (run, error) => this.leaveUntouched(run, error));
+          started = await this.begin(ready);
+          this.packer.release(ready.filter((run) => !started.includes(run)));
         }
         for (const run of started) {
           const job = this.execute(run).finally(() => {
@@ -239,6 +247,7 @@ export class Worker {
       if (active.ended) return;
       active.ended = true;
       this.executing--;
+      this.packer.release([run]);
       this.wake?.();
     };
     try {
@@ -254,7 +263,8 @@ export class Worker {
       const environment = this.environmentOf(run, spec);
       environment.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
       const recorder = this.tracking.recorder(this.metrics, run.id, run.attempt, runDir);
-      const execution = executor.start({ run, spec, runDir, recorder });
+      const devices = this.packer.devicesOf(run.id);
+      const execution = executor.start({ run, spec, runDir, recorder, ...(devices && { devices }) });
       active.execution = execution;
       if (active.stop) execution.stop(active.stop);
       let begunAt = 0;
@@ -357,10 +367,13 @@ export class Worker {
 
   /**
    * A run this worker cannot execute (a Python driver's, without that driver; one whose spec
-   * says nothing to execute) goes back to the queue untouched, and the worker claims no more of
+   * says nothing to execute; one that asks for more than the machine has) goes back to the queue untouched, and the worker claims no more of
    * its experiment.
    */
-  private async leaveUntouched(run: RunRecord, reason: DriverNotRunningError | NothingToExecuteError): Promise<void> {
+  private async leaveUntouched(
+    run: RunRecord,
+    reason: DriverNotRunningError | NothingToExecuteError | ResourcesExceedMachineError,
+  ): Promise<void> {
     if (!this.notExecutable.has(run.experiment)) this.warn(`skipping ${reason.message}`);
     this.notExecutable.add(run.experiment);
     await this.releaseUnstarted(run);

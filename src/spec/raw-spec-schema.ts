@@ -1,5 +1,6 @@
 import { z } from 'zod/v3';
 import { parseDuration } from './duration.js';
+import { parseMemorySize } from './memory-size.js';
 import type { RawNotifyEntry } from './notify-config.js';
 import { MAX_RANGE_VALUES } from './range.js';
 
@@ -95,7 +96,7 @@ export const rawSpecSchema = z
           gpus: z.number(says(GPUS)).int(GPUS).min(0, GPUS).optional(),
           memory: z
             .string(says('expected a memory size, e.g. memory: 16G'))
-            .regex(/^\d+(\.\d+)?\s*[KMGT]i?B?$/i, 'expected a memory size, e.g. memory: 16G or 512M')
+            .refine((text) => parseMemorySize(text) !== undefined, 'expected a memory size, e.g. memory: 16G or 512M')
             .optional(),
           time: z.string(says('expected a wall-time limit, e.g. time: 2h')).optional(),
         },

@@ -10,6 +10,7 @@ import { DEFAULT_GRID_LIMIT } from '../../spec/grid-size.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
+import { addMachineFlags, assertSpecFitsMachine, type MachineFlags, machineOf } from '../machine-options.js';
 
 /** Flags `add` and `run` share. */
 export interface EnqueueFlags {
@@ -19,12 +20,14 @@ export interface EnqueueFlags {
 
 export function defineAdd(program: Command, ctx: CliContext): void {
   const command = addEnqueueFlags(
-    program
-      .command('add')
-      .description('expand a spec into runs and add the new ones to the queue (runs nothing)')
-      .argument('<spec>', 'YAML experiment spec')
-      .argument('[overrides...]', 'Hydra-style overrides: lr=0.1,0.01 seed=range(5) +model.depth=3 ~dropout')
-      .option('--retry-failed', 'also put FAILED and CANCELLED runs of this grid back in the queue'),
+    addMachineFlags(
+      program
+        .command('add')
+        .description('expand a spec into runs and add the new ones to the queue (runs nothing)')
+        .argument('<spec>', 'YAML experiment spec')
+        .argument('[overrides...]', 'Hydra-style overrides: lr=0.1,0.01 seed=range(5) +model.depth=3 ~dropout')
+        .option('--retry-failed', 'also put FAILED and CANCELLED runs of this grid back in the queue'),
+    ),
   ).addHelpText(
     'after',
     `${examples(
@@ -37,9 +40,10 @@ export function defineAdd(program: Command, ctx: CliContext): void {
   bindAction(
     command,
     ctx,
-    async (ctx, options: GlobalOptions & EnqueueFlags & { retryFailed?: boolean }, file: string, overrides: string[]) => {
+    async (ctx, options: GlobalOptions & EnqueueFlags & MachineFlags & { retryFailed?: boolean }, file: string, overrides: string[]) => {
       const enqueue = enqueueOptions(ctx, options, options.retryFailed ? ['FAILED', 'CANCELLED'] : []);
       const loaded = loadSpecToEnqueue(ctx, file, overrides);
+      assertSpecFitsMachine(loaded.spec, machineOf(ctx, options));
       const result = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue));
       if (options.json) printJson(ctx, enqueueJson(result));
       else print(ctx, describeEnqueue(result, enqueue).join('\n'));

@@ -7,6 +7,7 @@ import { executesRuns } from '../../spec/executes-runs.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type CommandContext, type GlobalOptions, withStore } from '../context.js';
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
+import { assertSpecFitsMachine } from '../machine-options.js';
 import { runSessionHere } from '../session-controls.js';
 import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, loadSpecToEnqueue } from './add.js';
 
@@ -54,6 +55,7 @@ async function run(ctx: CommandContext, options: RunOptions, file: string, overr
   // A Python driver's runs execute in its own processes, through the engine: only it may run this spec.
   if (loaded.spec.driver) throw new DriverNotRunningError(loaded.spec.name);
   const settings = engineSettings(ctx, options, loaded.spec.notify);
+  if (settings.machine) assertSpecFitsMachine(loaded.spec, settings.machine);
   const enqueue = enqueueOptions(ctx, options, options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED']);
   return withStore(ctx, options, async (store) => {
     const enqueued = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue);
