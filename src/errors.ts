@@ -484,3 +484,23 @@ export class ResourcesExceedMachineError extends LabbookError {
     );
   }
 }
+
+/** A code snapshot cannot be taken: no git repository, no commit yet, or git failed. */
+export class CodeSnapshotError extends LabbookError {
+  readonly code = 'LB_CODE_SNAPSHOT';
+}
+
+/** A code snapshot of a working tree with uncommitted changes, without --allow-dirty. */
+export class DirtyTreeError extends LabbookError {
+  readonly code = 'LB_CODE_DIRTY';
+  constructor(
+    readonly repository: string,
+    readonly files: readonly string[],
+  ) {
+    const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
+    super(
+      `${repository} has uncommitted changes (${shown}); nothing was changed. Commit them, or take them into the ` +
+        'snapshot with --allow-dirty (code: {snapshot: true, allowDirty: true}): the diff is recorded with it.',
+    );
+  }
+}

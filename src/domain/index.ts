@@ -3,6 +3,7 @@
  * and workers, and the feed of changes. Stores (src/store) implement persistence for it; they do not own it.
  */
 export type { ArtifactRecord, CheckpointRecord, StoredObject } from './artifact.js';
+export type { CodeSnapshotRecord } from './code-snapshot.js';
 export type { ExperimentRecord, SpecVersion } from './experiment.js';
 export type { FeedHead, FeedMetricPoint, FeedRunEvent } from './feed.js';
 export type { KeyCatalog, MetricPoint, MetricSummary } from './metric.js';

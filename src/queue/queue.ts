@@ -27,6 +27,8 @@ export interface EnqueueSpecOptions {
   priority?: number;
   /** PENDING runs of earlier versions that this grid plans execute this version instead of theirs (and are not planned twice). */
   movePending?: boolean;
+  /** A COMPLETED run is the cache only if it ran the same code snapshot (--rerun-if-code-changed). */
+  cacheByCode?: boolean;
   /** The most runs the grid may plan (default DEFAULT_GRID_LIMIT); a larger one is refused before anything is written. */
   gridLimit?: number;
 }
@@ -83,8 +85,9 @@ export class Queue {
     const asLatestVersion = latest !== undefined && !differsBeyondGrid(latest.spec, raw);
     const experiment = await this.store.saveExperiment(loaded.spec.name, raw, now, { asLatestVersion });
     const versions = await this.store.listSpecVersions(experiment.id);
-    const setup = runSetupOf(raw);
-    const equivalentVersions = versions.filter((version) => runSetupOf(version.spec) === setup).map((version) => version.version);
+    const withCode = { withCode: options.cacheByCode === true };
+    const setup = runSetupOf(raw, withCode);
+    const equivalentVersions = versions.filter((version) => runSetupOf(version.spec, withCode) === setup).map((version) => version.version);
     const counts = await this.store.enqueueRuns(experiment.id, planRuns(loaded.spec), {
       now,
       retries: loaded.spec.retries,

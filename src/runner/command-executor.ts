@@ -52,7 +52,7 @@ export class CommandExecutor implements Executor {
       try {
         spawned = await this.spawner.spawn({
           argv,
-          cwd: this.options.cwd,
+          cwd: task.cwd ?? this.options.cwd,
           env: { ...this.env, ...runEnvironment(run.params, spec.settings, builtins, this.options.storeDir, task.devices) },
           stdoutPath: join(runDir, 'stdout.log'),
           stderrPath,

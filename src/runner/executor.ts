@@ -22,6 +22,8 @@ export interface RunTask {
   recorder: RunRecorder;
   /** The GPU devices lent to the run (its CUDA_VISIBLE_DEVICES), when its spec names resources and the worker packs runs. */
   devices?: readonly string[];
+  /** Where the run starts, when not in the worker's directory: in its spec version's code snapshot. */
+  cwd?: string;
 }
 
 export interface Execution {

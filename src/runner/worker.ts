@@ -14,6 +14,7 @@ import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import type { Machine } from './machine.js';
 import type { MetricBatcher } from './metric-batcher.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import { inCodeSnapshot } from './run-in-snapshot.js';
 import { RunPacker } from './run-packer.js';
 import type { RunTracking } from './run-tracking.js';
 import { DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
@@ -251,7 +252,9 @@ export class Worker {
       this.wake?.();
     };
     try {
-      const spec = await this.specOf(run);
+      const planned = await this.specOf(run);
+      const snapshot = inCodeSnapshot(planned, this.tracking.dataDir, run.experiment);
+      const spec = snapshot?.spec ?? planned;
       const executor = await this.executors.forSpec(spec);
       const runDir = this.tracking.runDirectory(run.id);
       // A command's directory is made by the launcher, in the run's own process before it
@@ -264,7 +267,14 @@ export class Worker {
       environment.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
       const recorder = this.tracking.recorder(this.metrics, run.id, run.attempt, runDir);
       const devices = this.packer.devicesOf(run.id);
-      const execution = executor.start({ run, spec, runDir, recorder, ...(devices && { devices }) });
+      const execution = executor.start({
+        run,
+        spec,
+        runDir,
+        recorder,
+        ...(devices && { devices }),
+        ...(snapshot && { cwd: snapshot.cwd }),
+      });
       active.execution = execution;
       if (active.stop) execution.stop(active.stop);
       let begunAt = 0;

@@ -92,6 +92,7 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     ...(raw.driver !== undefined && { driver: raw.driver }),
     ...(raw.timeout !== undefined && { timeout: typeof raw.timeout === 'number' ? raw.timeout : (parseDuration(raw.timeout) as number) }),
     ...(raw.resources && { resources: raw.resources }),
+    ...(raw.code && { code: raw.code }),
   };
   return { ok: true, spec, raw };
 }

@@ -12,7 +12,11 @@ export interface ParsedRawSpec {
   invalid: ReadonlySet<SpecKey>;
 }
 
-const RESOURCE_KEYS = ['cpus', 'gpus', 'memory', 'time'];
+/** The keys of the strict mappings below the top level. */
+const NESTED_KEYS: Record<string, readonly string[]> = {
+  resources: ['cpus', 'gpus', 'memory', 'time'],
+  code: ['snapshot', 'allowDirty'],
+};
 
 /**
  * Parses each top-level field of a spec on its own, so that a bad `retries` and a bad
@@ -59,8 +63,8 @@ interface ZodIssueLike {
 
 function toPathIssue(issue: ZodIssueLike): PathIssue {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  // Only `resources` is a strict mapping below the top level.
-  if (issue.code === 'unrecognized_keys' && issue.keys) return unknownKey(path, issue.keys[0] as string, RESOURCE_KEYS);
+  if (issue.code === 'unrecognized_keys' && issue.keys)
+    return unknownKey(path, issue.keys[0] as string, NESTED_KEYS[String(path[0])] ?? []);
   if (issue.code === 'invalid_type' && issue.received === 'undefined') return { path, message: `is missing: ${issue.message}` };
   return { path, message: issue.message };
 }

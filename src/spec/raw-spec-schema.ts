@@ -27,6 +27,8 @@ const SEEDS = 'expected a number of seeds (seeds: 5 → seed 0..4) or a list of 
 const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 const CPUS = 'expected a whole number of CPUs, e.g. cpus: 4';
 const GPUS = 'expected a whole number of GPUs, e.g. gpus: 1';
+const GIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const RECORDED = 'labbook records this when it takes the snapshot; write only code: {snapshot: true}';
 
 const jsonRecord = (what: string, example: string) =>
   z.record(z.string(), z.unknown(), says(`expected a mapping of ${what}, e.g. ${example}`));
@@ -113,6 +115,21 @@ export const rawSpecSchema = z
         z.custom<RawNotifyEntry>(() => true),
         says('expected a list of channels, e.g. notify: [console, {webhook: https://hooks.slack.com/services/…}]'),
       )
+      .optional(),
+    code: z
+      .object(
+        {
+          snapshot: z.boolean(says('expected true or false, e.g. code: {snapshot: true}')),
+          allowDirty: z.boolean(says('expected true or false, e.g. code: {snapshot: true, allowDirty: true}')).optional(),
+          // Recorded by labbook when it takes the snapshot (src/snapshot/snapshot-spec.ts), not written by hand.
+          commit: z.string().regex(GIT_ID, RECORDED).optional(),
+          tree: z.string().regex(GIT_ID, RECORDED).optional(),
+          workdir: z.string(says(RECORDED)).optional(),
+          repository: z.string(says(RECORDED)).optional(),
+        },
+        says('expected a mapping, e.g. code: {snapshot: true}'),
+      )
+      .strict()
       .optional(),
   })
   .strict();

@@ -21,6 +21,24 @@ export interface Resources {
   time?: string;
 }
 
+/**
+ * `code: {snapshot: true}`: runs execute a copy of the repository's code taken when the spec
+ * was added (docs/reproducibility.md); `commit`, `tree` and `workdir` say which, once taken.
+ */
+export interface CodeSpec {
+  snapshot: boolean;
+  /** Take the snapshot even with uncommitted changes (they are part of it, and recorded as a diff). */
+  allowDirty?: boolean;
+  /** The commit the snapshot was taken at. */
+  commit?: string;
+  /** git's id of the tree taken (the commit's, with the uncommitted changes): the code directory's name. */
+  tree?: string;
+  /** Where runs start in it: the directory the spec was added from, relative to the repository. */
+  workdir?: string;
+  /** The repository's top directory it was taken from (a function inside it is loaded from the copy). */
+  repository?: string;
+}
+
 /** A validated, normalised experiment spec: what every layer below the loader trusts. */
 export interface ExperimentSpec {
   name: string;
@@ -45,6 +63,7 @@ export interface ExperimentSpec {
   /** Seconds a run may take before it is killed and counted as failed (TIMED_OUT). */
   timeout?: number;
   resources?: Resources;
+  code?: CodeSpec;
   tags: string[];
   /** Where failed runs and the end of a sweep are announced; `[console]` unless the spec says otherwise. */
   notify: NotifyConfig[];

@@ -7,6 +7,7 @@ import type { RunFilter } from '../domain/run-filter.js';
 import type { WorkerRecord } from '../domain/worker.js';
 import type { AggregateQuery, AggregateRow, KeyExpression } from '../query/dialect.js';
 import type { JsonValue } from '../spec/types.js';
+import type { CodeStore } from './code-store.js';
 
 /**
  * The store is the single source of truth for the domain (src/domain): experiments, the run
@@ -143,7 +144,7 @@ export interface RunPage {
   runs: RunRecord[];
 }
 
-export interface Store {
+export interface Store extends CodeStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Where the store is, for messages (a path, or a URL without its password). */
   readonly location: string;

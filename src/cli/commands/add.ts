@@ -5,17 +5,20 @@ import { UsageError } from '../../errors.js';
 import { describeEnqueue } from '../../queue/describe-enqueue.js';
 import { type EnqueueResult, type EnqueueSpecOptions, Queue } from '../../queue/queue.js';
 import { NothingToExecuteError } from '../../runner/runner-errors.js';
+import { type SnapshotFlags, snapshotSpec } from '../../snapshot/snapshot-spec.js';
 import { executesRuns } from '../../spec/executes-runs.js';
 import { DEFAULT_GRID_LIMIT } from '../../spec/grid-size.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
+import type { Store } from '../../store/types.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
 import { addMachineFlags, assertSpecFitsMachine, type MachineFlags, machineOf } from '../machine-options.js';
 
 /** Flags `add` and `run` share. */
-export interface EnqueueFlags {
+export interface EnqueueFlags extends SnapshotFlags {
   movePending?: boolean;
   gridLimit?: string;
+  rerunIfCodeChanged?: boolean;
 }
 
 export function defineAdd(program: Command, ctx: CliContext): void {
@@ -44,7 +47,7 @@ export function defineAdd(program: Command, ctx: CliContext): void {
       const enqueue = enqueueOptions(ctx, options, options.retryFailed ? ['FAILED', 'CANCELLED'] : []);
       const loaded = loadSpecToEnqueue(ctx, file, overrides);
       assertSpecFitsMachine(loaded.spec, machineOf(ctx, options));
-      const result = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue));
+      const result = await withStore(ctx, options, (store) => enqueueSpec(ctx, store, file, loaded, options, enqueue));
       if (options.json) printJson(ctx, enqueueJson(result));
       else print(ctx, describeEnqueue(result, enqueue).join('\n'));
       if (!executesRuns(loaded.spec)) ctx.log.warn(new NothingToExecuteError(loaded.spec.name).message);
@@ -62,7 +65,29 @@ export function addEnqueueFlags(command: Command): Command {
     .option(
       '--grid-limit <runs>',
       `refuse a grid of more runs than this (default ${DEFAULT_GRID_LIMIT.toLocaleString('en-US')}, or $LABBOOK_GRID_LIMIT)`,
-    );
+    )
+    .option('--snapshot', "runs execute a copy of the spec's git repository taken now (as code: {snapshot: true}); records its commit")
+    .option('--allow-dirty', 'with --snapshot: take uncommitted changes too (recorded as a diff) instead of refusing them')
+    .option('--rerun-if-code-changed', 'with a snapshot: a COMPLETED run is the cache only if it ran the same code');
+}
+
+/**
+ * Takes the code snapshot the spec or the flags ask for, then saves the spec and adds its
+ * runs (`add` and `run`). Uncommitted changes refused, nothing is written.
+ */
+export async function enqueueSpec(
+  ctx: CliContext,
+  store: Store,
+  file: string,
+  loaded: LoadedSpec,
+  flags: EnqueueFlags,
+  enqueue: EnqueueSpecOptions,
+): Promise<EnqueueResult> {
+  const snapped = await snapshotSpec(loaded, flags, { file, cwd: ctx.cwd, env: ctx.env, store, now: ctx.clock.now() });
+  if (flags.rerunIfCodeChanged && !snapped.spec.code?.tree) {
+    throw new UsageError('--rerun-if-code-changed compares code snapshots: add --snapshot (or code: {snapshot: true} in the spec)');
+  }
+  return new Queue(store, { clock: ctx.clock }).enqueue(snapped, enqueue);
 }
 
 /**
@@ -90,6 +115,7 @@ export function enqueueOptions(ctx: CliContext, flags: EnqueueFlags, requeueStat
     requeueStates,
     ...(flags.movePending && { movePending: true }),
     ...(limit !== undefined && { gridLimit: Number(limit) }),
+    ...(flags.rerunIfCodeChanged && { cacheByCode: true }),
   };
 }
 

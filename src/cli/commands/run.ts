@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { SpecError } from '../../errors.js';
 import { describeEnqueue } from '../../queue/describe-enqueue.js';
-import { Queue } from '../../queue/queue.js';
 import { DriverNotRunningError } from '../../runner/runner-errors.js';
 import { executesRuns } from '../../spec/executes-runs.js';
 import { bindAction, examples } from '../command-kit.js';
@@ -9,7 +8,7 @@ import { type CliContext, type CommandContext, type GlobalOptions, withStore } f
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
 import { assertSpecFitsMachine } from '../machine-options.js';
 import { runSessionHere } from '../session-controls.js';
-import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, loadSpecToEnqueue } from './add.js';
+import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, enqueueSpec, loadSpecToEnqueue } from './add.js';
 
 interface RunOptions extends GlobalOptions, EngineOptions, EnqueueFlags {
   rerun?: boolean;
@@ -58,7 +57,7 @@ async function run(ctx: CommandContext, options: RunOptions, file: string, overr
   if (settings.machine) assertSpecFitsMachine(loaded.spec, settings.machine);
   const enqueue = enqueueOptions(ctx, options, options.rerun ? ['FAILED', 'CANCELLED', 'COMPLETED'] : ['FAILED', 'CANCELLED']);
   return withStore(ctx, options, async (store) => {
-    const enqueued = await new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue);
+    const enqueued = await enqueueSpec(ctx, store, file, loaded, options, enqueue);
     const { experiment } = enqueued;
     if (!options.json) for (const line of describeEnqueue(enqueued, enqueue)) ctx.log.info(line);
     const result = await runSessionHere(ctx, {

@@ -1,4 +1,12 @@
-import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
+import type {
+  ArtifactRecord,
+  CodeSnapshotRecord,
+  MetricPoint,
+  RunFilter,
+  RunState,
+  StoredObject,
+  WorkerRecord,
+} from '../../domain/index.js';
 import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
 import type {
@@ -19,6 +27,7 @@ import { MIGRATIONS } from './migrations.generated.js';
 import { aggregateRuns, registerAggregates } from './sql/aggregate-runs.js';
 import { cancelRuns, resetRuns } from './sql/change-runs.js';
 import { beginRuns, claimRuns } from './sql/claim-runs.js';
+import { addRerun, getCodeSnapshot, recordCodeSnapshot, rerunOf } from './sql/code-snapshots.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
 import { getEnvironment, saveEnvironment } from './sql/environments.js';
 import { feedHead, metricPointsAfter, runEventsAfter } from './sql/event-feed.js';
@@ -182,6 +191,19 @@ export class SqliteStore implements Store {
   async listArtifacts(runId: number) {
     return this.guard(() => listArtifacts(this.sql, runId));
   }
+  async recordCodeSnapshot(snapshot: CodeSnapshotRecord) {
+    return this.guard(() => recordCodeSnapshot(this.sql, snapshot));
+  }
+  async getCodeSnapshot(tree: string) {
+    return this.guard(() => getCodeSnapshot(this.sql, tree));
+  }
+  async addRerun(runId: number, now: number) {
+    return this.guard(() => addRerun(this.db, this.sql, runId, now));
+  }
+  async rerunOf(runId: number) {
+    return this.guard(() => rerunOf(this.sql, runId));
+  }
+
   async saveEnvironment(runId: number, attempt: number, data: JsonValue) {
     return this.guard(() => saveEnvironment(this.db, this.sql, runId, attempt, data));
   }

@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ExperimentSpec } from '../spec/types.js';
+import { isInside } from '../util/path-inside.js';
+import { NotRunnableError } from './runner-errors.js';
+
+/**
+ * Where the runs of a spec version with a code snapshot start (`<store>/code/<tree>/<workdir>`),
+ * and the spec as they execute it: a function inside the repository is loaded from the copy.
+ * Undefined for a spec without a snapshot (runs start in the worker's directory). A snapshot
+ * that is not on this machine (a worker that does not share the store's directory) makes its
+ * runs not runnable here, saying so.
+ */
+export function inCodeSnapshot(
+  spec: ExperimentSpec,
+  dataDir: string,
+  experiment: string,
+): { cwd: string; spec: ExperimentSpec } | undefined {
+  const code = spec.code;
+  if (!code?.tree) return undefined;
+  const root = join(dataDir, 'code', code.tree);
+  if (!existsSync(root)) {
+    throw new NotRunnableError(experiment, `its code snapshot ${root} is not on this machine (a worker needs the store's directory)`);
+  }
+  const moved = spec.function && code.repository && isInside(code.repository, spec.function);
+  return {
+    cwd: join(root, code.workdir ?? ''),
+    spec: moved ? { ...spec, function: join(root, relative(code.repository as string, spec.function as string)) } : spec,
+  };
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cli } from '../helpers/cli.js';
+import { commitAll, git, initRepository } from '../helpers/git-repo.js';
+import { processEnv, project, projectStore } from '../helpers/project.js';
+import { writeSpec } from '../helpers/specs.js';
+
+/** The code under test: it writes which version of it ran into $OUT/ran-<run id>. */
+const codeOf = (version: string) =>
+  `import os\nwith open(os.path.join(os.environ["OUT"], "ran-" + os.environ["LABBOOK_RUN_ID"]), "w") as out:\n    out.write("${version}")\n`;
+
+async function repositoryProject(
+  t: Parameters<typeof project>[0],
+  spec = 'name: code\nparameters:\n  p: [1]\ncommand: python3 train.py\n',
+) {
+  const dir = await project(t);
+  writeSpec(dir, spec);
+  writeFileSync(join(dir, 'train.py'), codeOf('v1'));
+  initRepository(dir);
+  commitAll(dir, 'v1');
+  // The store (.labbook/) is inside the repository and not ignored: it is never part of a snapshot.
+  return { dir, env: processEnv({ OUT: dir }) };
+}
+
+const ran = (dir: string, runId: number) => readFileSync(join(dir, `ran-${runId}`), 'utf8');
+
+test('a run that starts after the working tree changed still runs the code of its snapshot', async (t) => {
+  const { dir, env } = await repositoryProject(t, 'name: code\nparameters:\n  p: [1]\ncommand: python3 train.py\ncode: {snapshot: true}\n');
+  const added = await cli(dir, ['add', 'sweep.yaml'], { env });
+  assert.equal(added.code, 0, added.stderr);
+
+  writeFileSync(join(dir, 'train.py'), codeOf('v2'));
+  commitAll(dir, 'v2');
+  writeFileSync(join(dir, 'train.py'), codeOf('v3, not committed'));
+  const worker = await cli(dir, ['worker'], { env });
+  assert.equal(worker.code, 0, worker.stderr);
+  assert.equal(ran(dir, 1), 'v1');
+
+  const store = await projectStore(t, dir);
+  const experiment = await store.getExperiment('code');
+  const code = (experiment?.spec as { code: { commit: string; tree: string } }).code;
+  assert.equal(code.commit, git(dir, 'rev-parse', 'HEAD~1').trim());
+  assert.deepEqual(await store.getCodeSnapshot(code.tree), {
+    tree: code.tree,
+    commit: code.commit,
+    diff: null,
+    repository: dir,
+    createdAt: (await store.getCodeSnapshot(code.tree))?.createdAt,
+  });
+});
+
+test('a snapshot of a tree with uncommitted changes is refused, naming the files and --allow-dirty; nothing is written', async (t) => {
+  const { dir, env } = await repositoryProject(t);
+  writeFileSync(join(dir, 'train.py'), codeOf('dirty'));
+  writeFileSync(join(dir, 'helper.py'), '# new, not committed\n');
+  for (const command of ['add', 'run']) {
+    const refused = await cli(dir, [command, 'sweep.yaml', '--snapshot'], { env });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(
+      refused.stderr,
+      `labbook: ${dir} has uncommitted changes (helper.py, train.py); nothing was changed. Commit them, or take them into ` +
+        'the snapshot with --allow-dirty (code: {snapshot: true, allowDirty: true}): the diff is recorded with it.\n',
+    );
+  }
+  const store = await projectStore(t, dir);
+  assert.deepEqual(await store.listExperiments(), []);
+});
+
+test('with --allow-dirty the uncommitted changes are part of the snapshot, and recorded as a diff', async (t) => {
+  const { dir, env } = await repositoryProject(t);
+  writeFileSync(join(dir, 'train.py'), codeOf('dirty'));
+  const run = await cli(dir, ['run', 'sweep.yaml', '--snapshot', '--allow-dirty'], { env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(ran(dir, 1), 'dirty');
+
+  const store = await projectStore(t, dir);
+  const { code } = (await store.getExperiment('code'))?.spec as { code: { commit: string; tree: string; allowDirty: boolean } };
+  assert.equal(code.allowDirty, true);
+  assert.equal(code.commit, git(dir, 'rev-parse', 'HEAD').trim());
+  const diff = (await store.getCodeSnapshot(code.tree))?.diff ?? '';
+  assert.match(diff, /^diff --git a\/train\.py b\/train\.py$/m);
+  assert.match(diff, /^\+ {4}out\.write\("dirty"\)$/m);
+  assert.equal(git(dir, 'status', '--porcelain', '--untracked-files=no'), ' M train.py\n', "the user's index is untouched");
+});
+
+test('a snapshot is not a cache key unless --rerun-if-code-changed says so', async (t) => {
+  const { dir, env } = await repositoryProject(t);
+  assert.equal((await cli(dir, ['run', 'sweep.yaml', '--snapshot'], { env })).code, 0);
+  writeFileSync(join(dir, 'train.py'), codeOf('v2'));
+  commitAll(dir, 'v2');
+
+  const cached = await cli(dir, ['run', 'sweep.yaml', '--snapshot'], { env });
+  assert.equal(cached.code, 0, cached.stderr);
+  assert.match(cached.stderr, /^labbook: code: 1 runs planned: 0 added, 1 already COMPLETED \(cached\)$/m);
+  const rerun = await cli(dir, ['run', 'sweep.yaml', '--snapshot', '--rerun-if-code-changed'], { env });
+  assert.equal(rerun.code, 0, rerun.stderr);
+  assert.match(rerun.stderr, /code: 1 runs planned: 1 added \(1 anew/);
+  assert.deepEqual([ran(dir, 1), ran(dir, 2)], ['v1', 'v2']);
+
+  const refused = await cli(dir, ['run', 'sweep.yaml', '--rerun-if-code-changed'], { env });
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--rerun-if-code-changed compares code snapshots: add --snapshot/);
+});
