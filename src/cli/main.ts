@@ -22,6 +22,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['logs', async () => (await import('./commands/logs.js')).defineLogs],
   ['reset', async () => (await import('./commands/reset.js')).defineReset],
   ['cancel', async () => (await import('./commands/cancel.js')).defineCancel],
+  ['rerun', async () => (await import('./commands/rerun.js')).defineRerun],
   ['artifacts', async () => (await import('./commands/artifacts.js')).defineArtifacts],
   ['get', async () => (await import('./commands/get.js')).defineGet],
   ['metrics', async () => (await import('./commands/metrics.js')).defineMetrics],

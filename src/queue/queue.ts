@@ -184,6 +184,11 @@ export class Queue {
     return this.store.reapExpiredLeases(this.lastReapAt, this.maxWorkerLosses);
   }
 
+  /** A new PENDING run that executes run `runId` again (its spec version, parameters and seed), claimed first in its experiment. */
+  async rerun(runId: number): Promise<RunRecord | undefined> {
+    return this.store.addRerun(runId, this.clock.now());
+  }
+
   async cancel(filter: RunFilter): Promise<number> {
     return this.store.cancelRuns(filter, this.clock.now());
   }

@@ -163,6 +163,7 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   show: ['show', '1'],
   logs: ['logs', '1'],
   reset: ['reset', '1'],
+  rerun: ['rerun', '1'],
   cancel: ['cancel', '9'],
   artifacts: ['artifacts', '1'],
   get: ['get', '1', 'model.pkl'],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { cli } from '../helpers/cli.js';
 import { commitAll, git, initRepository } from '../helpers/git-repo.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
@@ -24,6 +25,19 @@ async function repositoryProject(
   return { dir, env: processEnv({ OUT: dir }) };
 }
 
+interface RecordedCode {
+  commit: string;
+  tree: string;
+  allowDirty?: boolean;
+}
+
+/** What the experiment's latest spec version says of its code snapshot. */
+async function recordedCode(store: SqliteStore): Promise<RecordedCode> {
+  const experiment = await store.getExperiment('code');
+  assert.ok(experiment);
+  return (experiment.spec as unknown as { code: RecordedCode }).code;
+}
+
 const ran = (dir: string, runId: number) => readFileSync(join(dir, `ran-${runId}`), 'utf8');
 
 test('a run that starts after the working tree changed still runs the code of its snapshot', async (t) => {
@@ -39,16 +53,10 @@ test('a run that starts after the working tree changed still runs the code of it
   assert.equal(ran(dir, 1), 'v1');
 
   const store = await projectStore(t, dir);
-  const experiment = await store.getExperiment('code');
-  const code = (experiment?.spec as { code: { commit: string; tree: string } }).code;
+  const code = await recordedCode(store);
   assert.equal(code.commit, git(dir, 'rev-parse', 'HEAD~1').trim());
-  assert.deepEqual(await store.getCodeSnapshot(code.tree), {
-    tree: code.tree,
-    commit: code.commit,
-    diff: null,
-    repository: dir,
-    createdAt: (await store.getCodeSnapshot(code.tree))?.createdAt,
-  });
+  const snapshot = await store.getCodeSnapshot(code.tree);
+  assert.deepEqual([snapshot?.commit, snapshot?.diff, snapshot?.repository], [code.commit, null, dir]);
 });
 
 test('a snapshot of a tree with uncommitted changes is refused, naming the files and --allow-dirty; nothing is written', async (t) => {
@@ -76,7 +84,7 @@ test('with --allow-dirty the uncommitted changes are part of the snapshot, and r
   assert.equal(ran(dir, 1), 'dirty');
 
   const store = await projectStore(t, dir);
-  const { code } = (await store.getExperiment('code'))?.spec as { code: { commit: string; tree: string; allowDirty: boolean } };
+  const code = await recordedCode(store);
   assert.equal(code.allowDirty, true);
   assert.equal(code.commit, git(dir, 'rev-parse', 'HEAD').trim());
   const diff = (await store.getCodeSnapshot(code.tree))?.diff ?? '';
