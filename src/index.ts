@@ -8,6 +8,7 @@ export * from './notify/index.js';
 export * from './query/index.js';
 export * from './queue/index.js';
 export * from './runner/index.js';
+export * from './snapshot/index.js';
 export * from './spec/index.js';
 export * from './store/index.js';
 export * from './track/index.js';

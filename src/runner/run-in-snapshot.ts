@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ExperimentSpec } from '../spec/types.js';
+import type { ExperimentSpec, JsonObject } from '../spec/types.js';
 import { isInside } from '../util/path-inside.js';
 import { NotRunnableError } from './runner-errors.js';
 
@@ -26,5 +26,21 @@ export function inCodeSnapshot(
   return {
     cwd: join(root, code.workdir ?? ''),
     spec: moved ? { ...spec, function: join(root, relative(code.repository as string, spec.function as string)) } : spec,
+  };
+}
+
+/**
+ * The environment a run of a snapshot ran on: the worker's, but for where it started and its
+ * code, which are the snapshot's (its commit; its uncommitted changes, if any, are the diff
+ * recorded with the snapshot, see Store.getCodeSnapshot), not the working tree's.
+ */
+export function inSnapshotEnvironment(environment: JsonObject, spec: ExperimentSpec, dataDir: string): JsonObject {
+  const code = spec.code;
+  if (!code?.tree || !code.commit) return environment;
+  const git = (environment.git ?? {}) as JsonObject;
+  return {
+    ...environment,
+    cwd: join(dataDir, 'code', code.tree, code.workdir ?? ''),
+    git: { ...git, commit: code.commit, branch: null, dirty: null, diff: null, diffTruncated: false, snapshot: code.tree },
   };
 }

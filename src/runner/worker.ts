@@ -14,7 +14,7 @@ import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import type { Machine } from './machine.js';
 import type { MetricBatcher } from './metric-batcher.js';
 import { OutcomeWriter } from './outcome-writer.js';
-import { inCodeSnapshot } from './run-in-snapshot.js';
+import { inCodeSnapshot, inSnapshotEnvironment } from './run-in-snapshot.js';
 import { RunPacker } from './run-packer.js';
 import type { RunTracking } from './run-tracking.js';
 import { DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
@@ -435,12 +435,14 @@ export class Worker {
   private async environmentOf(run: RunRecord, spec: ExperimentSpec): Promise<JsonValue> {
     let captured = this.environments.get(specVersionKey(run));
     if (!captured) {
-      captured = this.environment.capture({
-        cwd: this.options.cwd,
-        argv: this.executors.commandLineOf(spec),
-        python: this.executors.pythonOf(spec),
-        params: {},
-      }) as Promise<JsonValue>;
+      captured = this.environment
+        .capture({
+          cwd: this.options.cwd,
+          argv: this.executors.commandLineOf(spec),
+          python: this.executors.pythonOf(spec),
+          params: {},
+        })
+        .then((environment) => inSnapshotEnvironment(environment as JsonObject, spec, this.tracking.dataDir));
       this.environments.set(specVersionKey(run), captured);
     }
     const seed = run.params.seed;

@@ -57,6 +57,12 @@ test('a run that starts after the working tree changed still runs the code of it
   assert.equal(code.commit, git(dir, 'rev-parse', 'HEAD~1').trim());
   const snapshot = await store.getCodeSnapshot(code.tree);
   assert.deepEqual([snapshot?.commit, snapshot?.diff, snapshot?.repository], [code.commit, null, dir]);
+  const environment = (await store.getEnvironment(1)) as { cwd: string; git: { commit: string; snapshot: string } };
+  assert.deepEqual(
+    [environment.cwd, environment.git.commit, environment.git.snapshot],
+    [join(dir, '.labbook', 'code', code.tree), code.commit, code.tree],
+    "the run's environment names the snapshot's code, not the working tree's",
+  );
 });
 
 test('a snapshot of a tree with uncommitted changes is refused, naming the files and --allow-dirty; nothing is written', async (t) => {

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { describeEnqueue } from '../../queue/describe-enqueue.js';
 import { type EnqueueResult, type EnqueueSpecOptions, Queue } from '../../queue/queue.js';
 import { NothingToExecuteError } from '../../runner/runner-errors.js';
-import { type SnapshotFlags, snapshotSpec } from '../../snapshot/snapshot-spec.js';
+import { type SnapshotFlags, snapshotSpec } from '../../snapshot/index.js';
 import { executesRuns } from '../../spec/executes-runs.js';
 import { DEFAULT_GRID_LIMIT } from '../../spec/grid-size.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
