@@ -30,6 +30,7 @@ export class RunPacker {
     most: number,
     refuse: (run: RunRecord, error: ResourcesExceedMachineError) => Promise<void>,
   ): Promise<RunRecord[]> {
+    if (!this.machine) return backlog.splice(0, most);
     const taken: RunRecord[] = [];
     while (taken.length < most && backlog.length > 0) {
       const run = backlog[0] as RunRecord;
@@ -38,7 +39,7 @@ export class RunPacker {
         () => undefined, // the run fails when it executes, saying why
       );
       if (backlog[0] !== run) continue; // its lease was lost meanwhile (heartbeat)
-      if (resources && this.machine) {
+      if (resources) {
         this.pool ??= new ResourcePool(this.machine());
         const allocation = this.pool.take(requestOf(resources));
         if (!allocation) {
