@@ -2,14 +2,13 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ExperimentSpec, JsonObject } from '../spec/types.js';
 import { isInside } from '../util/path-inside.js';
-import { NotRunnableError } from './runner-errors.js';
+import { CodeSnapshotMissingError } from './runner-errors.js';
 
 /**
  * Where the runs of a spec version with a code snapshot start (`<store>/code/<tree>/<workdir>`),
  * and the spec as they execute it: a function inside the repository is loaded from the copy.
- * Undefined for a spec without a snapshot (runs start in the worker's directory). A snapshot
- * that is not on this machine (a worker that does not share the store's directory) makes its
- * runs not runnable here, saying so.
+ * Undefined for a spec without a snapshot (runs start in the worker's directory). Throws
+ * CodeSnapshotMissingError when the snapshot is not on this machine.
  */
 export function inCodeSnapshot(
   spec: ExperimentSpec,
@@ -20,7 +19,7 @@ export function inCodeSnapshot(
   if (!code?.tree) return undefined;
   const root = join(dataDir, 'code', code.tree);
   if (!existsSync(root)) {
-    throw new NotRunnableError(experiment, `its code snapshot ${root} is not on this machine (a worker needs the store's directory)`);
+    throw new CodeSnapshotMissingError(experiment, root);
   }
   const moved = spec.function && code.repository && isInside(code.repository, spec.function);
   return {

@@ -77,3 +77,20 @@ export class DriverNotRunningError extends LabbookError {
     );
   }
 }
+
+/**
+ * A run of a code snapshot on a worker that does not have the snapshot's directory (one that
+ * does not share the store's directory): given back untouched, for workers that have it.
+ */
+export class CodeSnapshotMissingError extends LabbookError {
+  readonly code = 'LB_EXPERIMENT_NOT_RUNNABLE';
+  constructor(
+    readonly experiment: string,
+    directory: string,
+  ) {
+    super(
+      `experiment '${experiment}': its runs execute the code snapshot ${directory}, which is not on this machine; ` +
+        "run them on a worker that shares the store's directory",
+    );
+  }
+}

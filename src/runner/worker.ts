@@ -17,7 +17,7 @@ import { OutcomeWriter } from './outcome-writer.js';
 import { inCodeSnapshot, inSnapshotEnvironment } from './run-in-snapshot.js';
 import { RunPacker } from './run-packer.js';
 import type { RunTracking } from './run-tracking.js';
-import { DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
+import { CodeSnapshotMissingError, DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
 import { keepSpaceReserve } from './space-reserve.js';
 import { WorkerStop } from './worker-stop.js';
 
@@ -299,7 +299,7 @@ export class Worker {
       await this.record(active, this.describeEnd(end, active.stop, spec), await environment);
     } catch (error) {
       clearTimeout(active.timer);
-      if (error instanceof DriverNotRunningError || error instanceof NothingToExecuteError) {
+      if (error instanceof DriverNotRunningError || error instanceof NothingToExecuteError || error instanceof CodeSnapshotMissingError) {
         await this.leaveUntouched(run, error);
         return;
       }
@@ -377,12 +377,13 @@ export class Worker {
 
   /**
    * A run this worker cannot execute (a Python driver's, without that driver; one whose spec
-   * says nothing to execute; one that asks for more than the machine has) goes back to the queue untouched, and the worker claims no more of
-   * its experiment.
+   * says nothing to execute; one that asks for more than the machine has; one of a code snapshot
+   * not on this machine) goes back to the queue untouched, and the worker claims no more of its
+   * experiment.
    */
   private async leaveUntouched(
     run: RunRecord,
-    reason: DriverNotRunningError | NothingToExecuteError | ResourcesExceedMachineError,
+    reason: DriverNotRunningError | NothingToExecuteError | ResourcesExceedMachineError | CodeSnapshotMissingError,
   ): Promise<void> {
     if (!this.notExecutable.has(run.experiment)) this.warn(`skipping ${reason.message}`);
     this.notExecutable.add(run.experiment);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -116,4 +116,18 @@ test('a snapshot is not a cache key unless --rerun-if-code-changed says so', asy
   const refused = await cli(dir, ['run', 'sweep.yaml', '--rerun-if-code-changed'], { env });
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /--rerun-if-code-changed compares code snapshots: add --snapshot/);
+});
+
+test("a worker without the snapshot's directory gives its runs back untouched", async (t) => {
+  const { dir, env } = await repositoryProject(t);
+  assert.equal((await cli(dir, ['add', 'sweep.yaml', '--snapshot'], { env })).code, 0);
+  rmSync(join(dir, '.labbook', 'code'), { recursive: true });
+  const worker = await cli(dir, ['worker'], { env });
+  assert.equal(worker.code, 0, worker.stderr);
+  assert.match(worker.stderr, /its runs execute the code snapshot .*\/\.labbook\/code\/[0-9a-f]{40}, which is not on this machine/);
+  const store = await projectStore(t, dir);
+  assert.deepEqual(
+    (await store.listRuns({})).map((run) => [run.state, run.attempt]),
+    [['PENDING', 0]],
+  );
 });
