@@ -131,3 +131,17 @@ test("a worker without the snapshot's directory gives its runs back untouched", 
     [['PENDING', 0]],
   );
 });
+
+test('a function run loads its module from the snapshot, not from the working tree', async (t) => {
+  const { dir, env } = await repositoryProject(t, 'name: code\nparameters:\n  p: [1]\nfunction: ./fn.mjs#train\n');
+  const moduleOf = (version: string) => `export const train = async () => ({ version: '${version}' });\n`;
+  writeFileSync(join(dir, 'fn.mjs'), moduleOf('v1'));
+  commitAll(dir, 'function');
+  assert.equal((await cli(dir, ['add', 'sweep.yaml', '--snapshot'], { env })).code, 0);
+  writeFileSync(join(dir, 'fn.mjs'), moduleOf('v2'));
+
+  const worker = await cli(dir, ['worker'], { env });
+  assert.equal(worker.code, 0, worker.stderr);
+  const store = await projectStore(t, dir);
+  assert.deepEqual((await store.getRun(1))?.result, { version: 'v1' });
+});
