@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CodeSnapshotError, DirtyTreeError } from '../errors.js';
 
@@ -40,12 +41,11 @@ export interface CodeSnapshot {
  * files, unreferenced (git gc removes them, as after `git stash`).
  */
 export async function takeSnapshot(request: SnapshotRequest): Promise<CodeSnapshot> {
-  const git = (args: readonly string[], options: { cwd?: string; index?: string } = {}) =>
+  const git: Git = (args, options = {}) =>
     run(args, options.cwd ?? request.from, { ...request.env, ...(options.index && { GIT_INDEX_FILE: options.index }) });
   const repository = (await git(['rev-parse', '--show-toplevel']).catch(notARepository(request.from))).trim();
   const commit = (await git(['rev-parse', '--verify', 'HEAD^{commit}']).catch(noCommit(repository))).trim();
-  mkdirSync(request.codeRoot, { recursive: true });
-  const scratch = mkdtempSync(join(request.codeRoot, '.taking-'));
+  const scratch = mkdtempSync(join(tmpdir(), 'labbook-snapshot-'));
   try {
     const index = join(scratch, 'index');
     const own = resolve(repository, (await git(['rev-parse', '--git-path', 'index'], { cwd: repository })).trim());
@@ -58,17 +58,32 @@ export async function takeSnapshot(request: SnapshotRequest): Promise<CodeSnapsh
     if (dirtyFiles.length > 0 && !request.allowDirty) throw new DirtyTreeError(repository, dirtyFiles);
     const diff = dirtyFiles.length > 0 ? await git(['diff', '--binary', commit, tree], { cwd: repository }) : undefined;
     const dir = join(request.codeRoot, tree);
-    if (!existsSync(dir)) {
-      const files = join(scratch, 'files');
-      await git(['checkout-index', '--all', `--prefix=${files}/`], { cwd: repository, index });
-      mkdirSync(files, { recursive: true }); // an empty tree checks out nothing
-      moveInPlace(files, dir);
-    }
+    if (!existsSync(dir)) await copyTree(git, repository, index, request.codeRoot, dir);
     return { tree, commit, repository, dirtyFiles, dir, ...(diff !== undefined && { diff }) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/**
+ * Checks the index's files out beside `dir` (on its file system, so that the rename is atomic)
+ * and renames them into place; another process that put the same tree there first wins.
+ */
+async function copyTree(git: Git, repository: string, index: string, codeRoot: string, dir: string): Promise<void> {
+  mkdirSync(codeRoot, { recursive: true });
+  const files = mkdtempSync(join(codeRoot, '.taking-'));
+  try {
+    await git(['checkout-index', '--all', `--prefix=${files}/`], { cwd: repository, index });
+    renameSync(files, dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
+}
+
+type Git = (args: readonly string[], options?: { cwd?: string; index?: string }) => Promise<string>;
 
 /** `:(exclude)` pathspecs of the paths inside the repository. */
 function excludes(repository: string, paths: readonly string[]): string[] {
@@ -76,16 +91,6 @@ function excludes(repository: string, paths: readonly string[]): string[] {
     .map((path) => relative(repository, path))
     .filter((path) => path !== '' && !path.startsWith('..') && !isAbsolute(path))
     .map((path) => `:(exclude)${path}`);
-}
-
-/** Renames the copy into place; another process that put the same tree there first wins (same content). */
-function moveInPlace(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-  }
 }
 
 function run(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
