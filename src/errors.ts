@@ -504,3 +504,36 @@ export class DirtyTreeError extends LabbookError {
     );
   }
 }
+/** A provenance entity is written once: its (kind, name, version) is taken by other content, or an annotation key has a value. */
+export class EntityImmutableError extends LabbookError {
+  readonly code = 'LB_ENTITY_IMMUTABLE';
+  override readonly httpStatus = 409;
+}
+
+export class EntityNotFoundError extends LabbookError {
+  readonly code = 'LB_ENTITY_NOT_FOUND';
+  override readonly httpStatus = 404;
+  constructor(readonly ref: string) {
+    super(`no entity '${ref}'. Give at least 6 hex digits of its id (as 'labbook entities' shows it) or kind:name[@version].`);
+  }
+}
+
+export class EntityAmbiguousError extends LabbookError {
+  readonly code = 'LB_ENTITY_AMBIGUOUS';
+  constructor(
+    readonly ref: string,
+    candidates: readonly string[],
+  ) {
+    super(`'${ref}' matches several entities (${candidates.join(', ')}). Give more hex digits of the id, or a version.`);
+  }
+}
+
+/** An entity a request links to is not in the store (record it first, in the same batch or before). */
+export class EntityLinkError extends LabbookError {
+  readonly code = 'LB_ENTITY_LINK';
+}
+
+/** A malformed entity filter (docs/provenance.md, "Selecting entities"). */
+export class EntityFilterError extends LabbookError {
+  readonly code = 'LB_ENTITY_FILTER';
+}

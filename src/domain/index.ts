@@ -8,6 +8,19 @@ export type { ExperimentRecord, SpecVersion } from './experiment.js';
 export type { FeedHead, FeedMetricPoint, FeedRunEvent } from './feed.js';
 export type { KeyCatalog, MetricPoint, MetricSummary } from './metric.js';
 export {
+  EDGE_KINDS,
+  type EdgeKind,
+  ENTITY_KINDS,
+  type Entity,
+  type EntityKind,
+  type EntityOf,
+  type EntityRecord,
+  edgesOf,
+  entitySchema,
+  type LineageEdge,
+  type MetricDefinition,
+} from './provenance.js';
+export {
   RUN_STATES,
   type RunEvent,
   type RunRecord,

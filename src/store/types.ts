@@ -8,6 +8,7 @@ import type { WorkerRecord } from '../domain/worker.js';
 import type { AggregateQuery, AggregateRow, KeyExpression } from '../query/dialect.js';
 import type { JsonValue } from '../spec/types.js';
 import type { CodeStore } from './code-store.js';
+import type { ProvenanceStore } from './provenance-types.js';
 
 /**
  * The store is the single source of truth for the domain (src/domain): experiments, the run
@@ -144,7 +145,7 @@ export interface RunPage {
   runs: RunRecord[];
 }
 
-export interface Store extends CodeStore {
+export interface Store extends CodeStore, ProvenanceStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Where the store is, for messages (a path, or a URL without its password). */
   readonly location: string;

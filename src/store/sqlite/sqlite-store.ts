@@ -9,6 +9,7 @@ import type {
 } from '../../domain/index.js';
 import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
+import type { EntitySelector, NewEntity } from '../provenance-types.js';
 import type {
   ClaimRequest,
   EnqueueOptions,
@@ -38,6 +39,7 @@ import { reapExpiredLeases, renewLeases } from './sql/leases.js';
 import { appendMetrics, listMetricSummaries, listRunsMetricSummaries, readMetrics } from './sql/metrics.js';
 import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint } from './sql/objects.js';
 import { pageRuns } from './sql/page-runs.js';
+import { annotateEntity, findEntities, lineageEdges, recordEntities } from './sql/provenance.js';
 import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
 import { scopeSql } from './sql/run-filter.js';
 import { listRunTableRows } from './sql/run-table-rows.js';
@@ -232,6 +234,19 @@ export class SqliteStore implements Store {
   }
   async listWorkers() {
     return this.guard(() => listWorkers(this.sql));
+  }
+
+  async recordEntities(entities: readonly NewEntity[], now: number) {
+    return this.guard(() => recordEntities(this.db, this.sql, entities, now));
+  }
+  async findEntities(selector: EntitySelector) {
+    return this.guard(() => findEntities(this.sql, selector));
+  }
+  async lineageEdges(uids: readonly string[], direction: 'upstream' | 'downstream', maxDepth?: number) {
+    return this.guard(() => lineageEdges(this.sql, uids, direction, maxDepth));
+  }
+  async annotateEntity(uid: string, annotations: Readonly<Record<string, JsonValue>>, tags: readonly string[], now: number) {
+    return this.guard(() => annotateEntity(this.db, this.sql, uid, annotations, tags, now));
   }
 
   private guard<T>(work: () => T): T {

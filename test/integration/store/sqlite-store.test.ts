@@ -9,10 +9,18 @@ import { migrateSqlite } from '../../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../../src/store/sqlite/migrations.generated.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { describeProvenanceConformance } from './provenance-conformance.js';
 import { describeQueryConformance } from './query-conformance.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 describeStoreConformance('sqlite', async (t) => {
+  const dir = tempDir(t);
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
+  t.after(() => store.close());
+  return store;
+});
+
+describeProvenanceConformance('sqlite', async (t) => {
   const dir = tempDir(t);
   const store = new SqliteStore(join(dir, 'labbook.db'), dir);
   t.after(() => store.close());
