@@ -35,6 +35,11 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['serve', async () => (await import('./commands/serve.js')).defineServe],
   ['ui', async () => (await import('./commands/ui.js')).defineUi],
   ['read-config', async () => (await import('./commands/read-config.js')).defineReadConfig],
+  ['entities', async () => (await import('./commands/entities.js')).defineEntities],
+  ['lineage', async () => (await import('./commands/lineage.js')).defineLineage],
+  ['annotate', async () => (await import('./commands/annotate.js')).defineAnnotate],
+  ['leaderboard', async () => (await import('./commands/leaderboard.js')).defineLeaderboard],
+  ['regress', async () => (await import('./commands/regress.js')).defineRegress],
 ];
 
 /** Global options that take a value: the command name is the first word that is neither. */

@@ -22,6 +22,9 @@ const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
 );
 const jsonObject = z.record(jsonValue);
 
+/** Annotations: free key/values added to an entity after it was written. */
+export const annotationsSchema = jsonObject;
+
 /** The id of an entity: the sha256 of its canonical JSON, in hex. */
 export const entityUid = z
   .string()

@@ -6,6 +6,7 @@ import { loadSpecText, readConfigFile } from '../spec/load-spec.js';
 import type { JsonValue, Params } from '../spec/types.js';
 import { runDriverSession, sessionParams } from './driver-sessions.js';
 import { filterFields, filterOf, type Handler, handler, jsonObject, narrowedFilter, noParams, runFilter, runId } from './handler.js';
+import { PROVENANCE_HANDLERS } from './handlers/provenance.js';
 import { type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';
 import { runTable } from './run-table.js';
 import {
@@ -43,6 +44,8 @@ export const HANDLERS = {
   ),
 
   ping: handler(noParams, () => null),
+
+  ...PROVENANCE_HANDLERS,
 
   status: handler(noParams, (_params, { engine }) => engine.status()),
 

@@ -1,4 +1,4 @@
-import { failedText, finishedHeadline, formatDuration, suppressedNote } from './format.js';
+import { failedText, finishedHeadline, formatDuration, regressionHeadline, suppressedNote } from './format.js';
 import type { Channel, Notice } from './types.js';
 
 /** One line per notice; the engine prints the full summary itself, so `finished` stays short. */
@@ -9,7 +9,9 @@ export function consoleChannel(say: (line: string) => void): Channel {
       const line =
         notice.event === 'failed'
           ? failedText(notice.run, notice.suppressed)
-          : `${finishedHeadline(notice.summary)} in ${formatDuration(notice.summary.durationMs)}${suppressedNote(notice.suppressed, ' (', ')')}`;
+          : notice.event === 'regressed'
+            ? regressionHeadline(notice.regression)
+            : `${finishedHeadline(notice.summary)} in ${formatDuration(notice.summary.durationMs)}${suppressedNote(notice.suppressed, ' (', ')')}`;
       say(line);
       return undefined;
     },

@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import { maskUrl } from '../spec/mask-secrets.js';
-import { failedHeadline, failedText, finishedHeadline, finishedText } from './format.js';
+import { failedHeadline, failedText, finishedHeadline, finishedText, regressionHeadline, regressionText } from './format.js';
 import type { Channel, Notice, RunNotice } from './types.js';
 
 export interface EmailTarget {
@@ -13,6 +13,16 @@ function failedBody(run: RunNotice, suppressed: number): string {
   const lines = [failedText(run, suppressed), '', `Parameters: ${JSON.stringify(run.params)}`, `Hash: ${run.hash}`];
   if (run.error.trim()) lines.push('', run.error.trim());
   return lines.join('\n');
+}
+
+function subjectOf(notice: Notice): string {
+  if (notice.event === 'failed') return failedHeadline(notice.run);
+  return notice.event === 'regressed' ? regressionHeadline(notice.regression) : finishedHeadline(notice.summary);
+}
+
+function bodyOf(notice: Notice): string {
+  if (notice.event === 'failed') return failedBody(notice.run, notice.suppressed);
+  return notice.event === 'regressed' ? regressionText(notice.regression) : finishedText(notice.summary, notice.suppressed);
 }
 
 /** Plain-text mail over SMTP (nodemailer); one connection per message, as notices are rare. */
@@ -36,8 +46,8 @@ export function emailChannel(target: EmailTarget, timeoutMs: number): Channel {
       await (await open()).sendMail({
         from: target.from,
         to: target.to,
-        subject: `labbook: ${notice.event === 'failed' ? failedHeadline(notice.run) : finishedHeadline(notice.summary)}`,
-        text: `${notice.event === 'failed' ? failedBody(notice.run, notice.suppressed) : finishedText(notice.summary, notice.suppressed)}\n`,
+        subject: `labbook: ${subjectOf(notice)}`,
+        text: `${bodyOf(notice)}\n`,
       });
     },
     async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { RunState } from '../domain/index.js';
 import { errorLine } from '../util/error-line.js';
-import type { RunNotice, RunSummary } from './types.js';
+import type { RegressionNotice, RunNotice, RunSummary } from './types.js';
 
 /** Wording shared by the channels, so that console, chat and mail say the same thing. */
 
@@ -38,6 +38,19 @@ export function finishedText(summary: RunSummary, suppressed: number): string {
   const note = suppressedNote(suppressed, '', '.');
   if (note) lines.push('', note.charAt(0).toUpperCase() + note.slice(1));
   return lines.join('\n');
+}
+
+/** `accuracy regressed: 2 of 5 candidates worse than their baseline` */
+export function regressionHeadline(notice: RegressionNotice): string {
+  return `${notice.metric} regressed: ${notice.regressions.length} of ${notice.checked} candidates worse than their baseline`;
+}
+
+/** The headline, then one line per regression. */
+export function regressionText(notice: RegressionNotice): string {
+  return [
+    regressionHeadline(notice),
+    ...notice.regressions.map((r) => `- ${r.candidate}: ${r.value} (baseline ${r.baseline}: ${r.baselineValue})`),
+  ].join('\n');
 }
 
 /** `43 completed, 2 failed`, plus the other states that are not empty. */

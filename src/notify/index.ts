@@ -1,2 +1,2 @@
 export { createNotifier, type NotifierOptions } from './notifier.js';
-export type { Notifier, RunNotice, RunSummary } from './types.js';
+export type { Notifier, RegressionNotice, RunNotice, RunSummary } from './types.js';

@@ -4,7 +4,7 @@ import type { NotifyConfig } from '../spec/types.js';
 import { consoleChannel } from './console-channel.js';
 import { emailChannel } from './email-channel.js';
 import type { ResolveHost } from './post-json.js';
-import type { Channel, Notice, Notifier, RunNotice, RunSummary } from './types.js';
+import type { Channel, Notice, Notifier, RegressionNotice, RunNotice, RunSummary } from './types.js';
 import { webhookChannel } from './webhook-channel.js';
 
 export interface NotifierOptions {
@@ -111,6 +111,10 @@ export function createNotifier(configs: readonly NotifyConfig[], options: Notifi
           route.suppressed = 0;
         }
       }
+      await settle();
+    },
+    async regressed(regression: RegressionNotice): Promise<void> {
+      if (!closed) for (const route of routes) send(route, { event: 'regressed', regression, suppressed: 0 });
       await settle();
     },
     async close(): Promise<void> {

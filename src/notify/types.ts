@@ -27,6 +27,14 @@ export interface RunSummary {
   store: string;
 }
 
+/** A regression check (`labbook regress`) that found candidates worse than their baseline. */
+export interface RegressionNotice {
+  metric: string;
+  /** How many candidate results were compared with a baseline. */
+  checked: number;
+  regressions: Array<{ candidate: string; value: number; baseline: string; baselineValue: number }>;
+}
+
 /**
  * What the engine calls. `runFailed` returns at once and never throws: deliveries happen in
  * the background and their errors become warnings. `finished` waits for every delivery
@@ -35,13 +43,16 @@ export interface RunSummary {
 export interface Notifier {
   runFailed(notice: RunNotice): void;
   finished(summary: RunSummary): Promise<void>;
+  /** Tells every channel, whatever its `on`, and waits for the deliveries. */
+  regressed(notice: RegressionNotice): Promise<void>;
   close(): Promise<void>;
 }
 
 /** One message to one channel; `suppressed` failure notices were held back by min_interval before it. */
 export type Notice =
   | { event: 'failed'; run: RunNotice; suppressed: number }
-  | { event: 'finished'; summary: RunSummary; suppressed: number };
+  | { event: 'finished'; summary: RunSummary; suppressed: number }
+  | { event: 'regressed'; regression: RegressionNotice; suppressed: 0 };
 
 export interface Channel {
   /** Names the channel in warnings, without secrets: `webhook https://hooks.slack.com/…`. */

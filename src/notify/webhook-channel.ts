@@ -1,6 +1,6 @@
 import { maskUrl } from '../spec/mask-secrets.js';
 import { errorLine } from '../util/error-line.js';
-import { failedText, finishedText } from './format.js';
+import { failedText, finishedText, regressionText } from './format.js';
 import { type PostOptions, postJson } from './post-json.js';
 import type { Channel, Notice } from './types.js';
 
@@ -29,6 +29,9 @@ export function webhookBody(notice: Notice): Record<string, unknown> {
       run: { id: run.runId, hash: run.hash, params: run.params, attempt: run.attempt, reason: run.reason, error: errorLine(run.error) },
       suppressed: notice.suppressed,
     };
+  }
+  if (notice.event === 'regressed') {
+    return { text: `labbook: ${regressionText(notice.regression)}`, event: 'regressed', ...notice.regression };
   }
   const { summary } = notice;
   return {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/main.js';
+import { newEntity } from '../../src/lineage/entity-id.js';
 import { systemClock } from '../../src/queue/clock.js';
 import { openStore } from '../../src/store/open-store.js';
 import { type CliResult, cli, jsonLines } from '../helpers/cli.js';
@@ -177,11 +178,19 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   serve: ['serve', '--stop'],
   ui: ['ui', '--no-open', '--port', '0'],
   'read-config': ['read-config', 'later.yaml'],
+  entities: ['entities', 'kind=dataset'],
+  lineage: ['lineage', 'dataset:digits'],
+  annotate: ['annotate', 'dataset:digits', 'owner=ada'],
+  leaderboard: ['leaderboard', '--metric', 'accuracy'],
+  regress: ['regress', '--baseline', 'tag=released', '--candidate', 'tag=new', '--metric', 'accuracy'],
 };
 
 test('every command honours --json, or refuses it with a usage error', async (t) => {
   const dir = await project(t);
   t.after(() => killEngines(dir)); // the one `ui` started
+  const store = await openStore({ cwd: dir, env: {} });
+  await store.recordEntities([newEntity({ kind: 'dataset', name: 'digits', contentHash: 'd1' })], 0);
+  await store.close();
   const names = [...(await allCommands()).keys()];
   assert.deepEqual(
     names.filter((name) => !(name in JSON_INVOCATIONS)),
