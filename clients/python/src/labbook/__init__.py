@@ -35,6 +35,11 @@ _MODULE_OF = {
     "SpecError": "._errors",
     "StoreNotFoundError": "._errors",
     "UsageError": "._errors",
+    "track": ".provenance",
+    "track_dataset": ".provenance",
+    "track_prediction": ".provenance",
+    "track_evaluation": ".provenance",
+    "track_sklearn": "._extract_sklearn",
 }
 
 __all__ = list(_MODULE_OF)
@@ -71,5 +76,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, imported e
     )
     from ._identity import IdentityError, identity, qualified_name
     from ._open_context import context
+    from ._extract_sklearn import track_sklearn
     from ._reader import Reader, RunTable
     from ._results import RunResult
+    from .provenance import track, track_dataset, track_evaluation, track_prediction
