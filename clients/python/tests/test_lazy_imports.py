@@ -26,6 +26,8 @@ def test_every_public_name_resolves_to_the_object_of_its_module(tmp_path):
         "for name in labbook.__all__: getattr(labbook, name)  # an AttributeError fails the test\n"
         "assert labbook.run is labbook._driver.run and labbook.Reader is labbook._reader.Reader\n"
         "assert labbook.CliError is labbook._errors.CliError\n"
+        "import labbook.provenance; assert labbook.track is labbook.provenance.track\n"
+        "import sys; assert 'sklearn' not in sys.modules, 'track_sklearn imports scikit-learn only when called'\n"
         "print(len(labbook.__all__))"
     )
-    assert int(run_python(code, cwd=tmp_path).stdout) == 21
+    assert int(run_python(code, cwd=tmp_path).stdout) == 26
