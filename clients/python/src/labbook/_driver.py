@@ -157,13 +157,33 @@ def run(
     are the cache, a failing run fails alone (its traceback stored). Parameter values may be
     callables and classes (identified by qualified name). Returns one RunResult per run, in
     grid order; `notify` is told as runs finish (see labbook._notify). A `workers` that is not
-    a whole number of at least 1 raises UsageError."""
+    a whole number of at least 1 raises UsageError. With ``"provenance": {"sklearn": True,
+    "task": "digits"}`` in the matrix, each run records what scikit-learn fits, predicts and
+    scores (labbook.track_sklearn), linked to its training run."""
     jobs = jobs_option(workers)
-    grid = Grid.from_matrix(experiment or experiment_name(exp_func), config_matrix)
+    provenance = config_matrix.get("provenance") if isinstance(config_matrix, Mapping) else None
+    matrix = {key: value for key, value in config_matrix.items() if key != "provenance"} if provenance is not None else config_matrix
+    grid = Grid.from_matrix(experiment or experiment_name(exp_func), matrix)
     if retries:
         grid.extra = {"retries": retries}
 
     def make_call(config: Dict[str, Any]) -> Callable[[Context], Any]:
-        return lambda ctx: exp_func(ctx, Config(config, grid.settings))
+        def call(ctx: Context) -> Any:
+            if provenance is not None:
+                _start_provenance(provenance)
+            return exp_func(ctx, Config(config, grid.settings))
+
+        return call
 
     return drive_grid(grid, make_call, {"jobs": jobs}, notify, Cli(store=store) if store else None)
+
+
+def _start_provenance(provenance: Mapping[str, Any]) -> None:
+    """What the matrix's ``provenance`` asks of each run (docs/provenance.md)."""
+    unknown = set(provenance) - {"sklearn", "task"}
+    if unknown:
+        raise ValueError(f"unknown provenance keys {sorted(unknown)}: use sklearn (true) and task (a name)")
+    if provenance.get("sklearn"):
+        from ._extract_sklearn import track_sklearn
+
+        track_sklearn(task=provenance.get("task"))

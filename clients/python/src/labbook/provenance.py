@@ -35,6 +35,7 @@ __all__ = [
     "track_dataset",
     "track_prediction",
     "track_evaluation",
+    "annotate",
 ]
 
 
@@ -85,8 +86,9 @@ def _resolve_head(git_dir: Path) -> Optional[str]:
 
 
 class Recorder:
-    """Sends entities to the engine of one store, on one connection kept open. Each entity
-    gets the git commit of the code and, inside a labbook run, a link to its training run."""
+    """Sends entities to the engine of one store, on one connection kept open. What code
+    produces gets the git commit of the code and, inside a labbook run, a link to its
+    training run; a dataset gets neither (the same data is the same dataset, whoever reads it)."""
 
     def __init__(self, store: Optional[os.PathLike] = None, env: Optional[Mapping[str, str]] = None) -> None:
         self._env = dict(os.environ if env is None else env)
@@ -131,10 +133,14 @@ class Recorder:
         return refs
 
     def _stamped(self, entity: Dict[str, Any]) -> Dict[str, Any]:
+        """Without its unset fields; what code produces (not data, not the run itself) with the
+        git commit of the code and the training run it came out of."""
         entity = {key: value for key, value in entity.items() if value is not None}
+        if entity["kind"] in ("dataset", "training_run"):
+            return entity
         if self._commit and "gitCommit" not in entity:
             entity["gitCommit"] = self._commit
-        run = self._training_run() if entity["kind"] != "training_run" else None
+        run = self._training_run()
         if run is not None and "producedBy" not in entity:
             entity["producedBy"] = run.uid
         return entity
@@ -286,3 +292,8 @@ def track_evaluation(
         "prediction": prediction.uid if prediction else None,
     }
     return recorder().record([entity])[0]
+
+
+def annotate(ref: Ref, annotations: Optional[Mapping[str, Any]] = None, tags: Sequence[str] = ()) -> Dict[str, Any]:
+    """Adds annotations (a key keeps its first value) and tags to a recorded entity; returns it as stored."""
+    return recorder()._connection().request("annotateEntity", {"ref": ref.uid, "annotations": dict(annotations or {}), "tags": list(tags)})
