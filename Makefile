@@ -140,9 +140,11 @@ $(MEMENTO_VENV_STAMP): bench/requirements-memento.txt
 		|| echo "make: memento-ml did not install; its figure is skipped" >&2
 	@touch $@
 
-bench: build $(BENCH_VENV_STAMP) $(MEMENTO_VENV_STAMP)
+bench: build $(BENCH_VENV_STAMP) $(MEMENTO_VENV_STAMP) $(VENV_STAMP)
 	@for f in $$(find dist/bench -name '*.bench.js' | sort); do node $$f; done
 	@for f in bench/python-*.bench.py; do LABBOOK_CLI=$(CURDIR)/bin/labbook $(BENCH_VENV)/bin/python $$f; done
+	@# scikit-learn and pandas are in the test venv, not in the peer tools' one.
+	@LABBOOK_CLI=$(CURDIR)/bin/labbook $(VENV)/bin/python bench/provenance.bench.py
 
 # The first `make demo` of a fresh clone, timed. It downloads from the npm registry and PyPI
 # as a first install does, so it is not part of `make bench`.

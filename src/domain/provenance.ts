@@ -17,9 +17,15 @@ export type EntityKind = (typeof ENTITY_KINDS)[number];
 export const EDGE_KINDS = ['derived_from', 'trained_on', 'evaluated_on', 'predicted_by', 'produced_by'] as const;
 export type EdgeKind = (typeof EDGE_KINDS)[number];
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number().finite(), z.string(), z.array(jsonValue), z.record(jsonValue)]),
-);
+/** Plain JSON with finite numbers, checked by hand: a recursive zod union took 4 ms for a dataset's statistics. */
+function isJsonValue(value: unknown): value is JsonValue {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonValue);
+  return typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every(isJsonValue);
+}
+
+const jsonValue = z.custom<JsonValue>(isJsonValue, 'a JSON value with finite numbers').describe('any JSON value');
 const jsonObject = z.record(jsonValue);
 
 /** Annotations: free key/values added to an entity after it was written. */

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from ._canonical import canonical_json
 from ._identity import identity
 
-__all__ = ["describe_data"]
+__all__ = ["describe_data", "content_hash"]
 
 # Columns beyond these get no statistics (a wide dataset's entity stays small).
 MAX_STATS_COLUMNS = 64
@@ -23,10 +23,7 @@ def describe_data(data: Any, target: Any = None) -> Dict[str, Any]:
     parts = [_describe(data, "x")]
     if target is not None:
         parts.append(_describe(target, "target"))
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.pop("hash"))
-    described: Dict[str, Any] = {"contentHash": digest.hexdigest()}
+    described: Dict[str, Any] = {"contentHash": _digest(part.pop("hash") for part in parts)}
     columns = [column for part in parts for column in part.get("columns", [])]
     if columns:
         described["columns"] = columns
@@ -40,62 +37,99 @@ def describe_data(data: Any, target: Any = None) -> Dict[str, Any]:
     return described
 
 
-def _describe(data: Any, default_name: str) -> Dict[str, Any]:
+def content_hash(data: Any, target: Any = None) -> str:
+    """describe_data's contentHash alone (no statistics): whether the data is known already."""
+    return _digest(_hash_part(*pair) for pair in ([(data, "x")] if target is None else [(data, "x"), (target, "target")]))
+
+
+def _digest(parts: Any) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _kind(data: Any) -> str:
     module = type(data).__module__
     if module.startswith("pandas"):
-        return _pandas(data, default_name)
-    if module == "numpy" and hasattr(data, "dtype"):
-        return _numpy(data, default_name)
-    value = identity(data)  # lists, dicts: their canonical JSON is their content
-    return {"hash": canonical_json(value).encode("utf-8"), **({"rows": len(value)} if isinstance(value, list) else {})}
+        return "pandas"
+    return "numpy" if module == "numpy" and hasattr(data, "dtype") else "json"
 
 
-def _numpy(array: Any, name: str) -> Dict[str, Any]:
-    import numpy as np  # the caller holds an array: NumPy is loaded already
+def _hash_part(data: Any, name: str) -> bytes:
+    """The bytes of `data` that its dataset's content hash covers: the schema, then the content."""
+    kind = _kind(data)
+    if kind == "pandas":
+        frame = _as_frame(data, name)
+        columns = [{"name": str(column), "type": str(dtype)} for column, dtype in frame.dtypes.items()]
+        content = _pd().util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+        return canonical_json(columns).encode("utf-8") + hashlib.sha256(content).digest()
+    if kind == "numpy":
+        array = _np().ascontiguousarray(data)
+        header = canonical_json({"dtype": array.dtype.str, "shape": list(array.shape)}).encode("utf-8")
+        return header + hashlib.sha256(array.tobytes()).digest()
+    return canonical_json(identity(data)).encode("utf-8")  # lists, dicts: their canonical JSON is their content
 
-    array = np.ascontiguousarray(array)
-    header = canonical_json({"dtype": array.dtype.str, "shape": list(array.shape)}).encode("utf-8")
-    described: Dict[str, Any] = {"hash": header + hashlib.sha256(array.tobytes()).digest(), "shape": list(array.shape)}
-    if array.ndim >= 1:
-        described["rows"] = int(array.shape[0])
-    if array.ndim == 1:
-        described["columns"] = [{"name": name, "type": str(array.dtype)}]
-        described["stats"] = _stats({name: array})
-    elif array.ndim == 2:
-        names = [f"{name}{i}" for i in range(array.shape[1])]
-        described["columns"] = [{"name": column, "type": str(array.dtype)} for column in names]
-        if array.dtype.kind in "biuf" and array.shape[0] > 0:
-            described["stats"] = _stats({column: array[:, i] for i, column in enumerate(names[:MAX_STATS_COLUMNS])})
+
+def _describe(data: Any, name: str) -> Dict[str, Any]:
+    described: Dict[str, Any] = {"hash": _hash_part(data, name)}
+    kind = _kind(data)
+    if kind == "pandas":
+        described.update(_describe_frame(_as_frame(data, name)))
+    elif kind == "numpy":
+        described.update(_describe_array(_np().asarray(data), name))
+    elif isinstance(data, (list, tuple)):
+        described["rows"] = len(data)
     return described
 
 
-def _pandas(frame: Any, name: str) -> Dict[str, Any]:
-    import pandas as pd  # the caller holds a pandas object: pandas is loaded already
+def _describe_array(array: Any, name: str) -> Dict[str, Any]:
+    described: Dict[str, Any] = {"shape": list(array.shape)}
+    if array.ndim >= 1:
+        described["rows"] = int(array.shape[0])
+    names = [name] if array.ndim == 1 else [f"{name}{i}" for i in range(array.shape[1])] if array.ndim == 2 else []
+    if names:
+        described["columns"] = [{"name": column, "type": str(array.dtype)} for column in names]
+    if names and array.dtype.kind in "biuf" and array.shape[0] > 0:
+        matrix = array[:, None] if array.ndim == 1 else array[:, :MAX_STATS_COLUMNS]
+        described["stats"] = _stats(names[:MAX_STATS_COLUMNS], matrix)
+    return described
 
-    if isinstance(frame, pd.Series):
-        frame = frame.to_frame(name=frame.name if frame.name is not None else name)
-    columns = [{"name": str(column), "type": str(dtype)} for column, dtype in frame.dtypes.items()]
-    content = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
-    header = canonical_json(columns).encode("utf-8")
-    numeric = {str(c): frame[c].to_numpy() for c in list(frame.columns)[:MAX_STATS_COLUMNS] if frame[c].dtype.kind in "biuf"}
+
+def _describe_frame(frame: Any) -> Dict[str, Any]:
+    numeric = [c for c in list(frame.columns)[:MAX_STATS_COLUMNS] if frame[c].dtype.kind in "biuf"]
     described: Dict[str, Any] = {
-        "hash": header + hashlib.sha256(content).digest(),
-        "columns": columns,
+        "columns": [{"name": str(column), "type": str(dtype)} for column, dtype in frame.dtypes.items()],
         "rows": int(len(frame)),
         "shape": [int(n) for n in frame.shape],
     }
     if numeric and len(frame) > 0:
-        described["stats"] = _stats(numeric)
+        described["stats"] = _stats([str(c) for c in numeric], frame[numeric].to_numpy(dtype=float))
     return described
 
 
-def _stats(columns: Dict[str, Any]) -> Dict[str, Dict[str, Optional[float]]]:
-    """min, max and mean of each numeric column (a non-finite one as null)."""
-    return {
-        name: {"min": _finite(values.min()), "max": _finite(values.max()), "mean": _finite(values.mean())}
-        for name, values in columns.items()
-        if getattr(values, "size", 0) > 0 and values.dtype.kind in "biuf"
-    }
+def _as_frame(data: Any, name: str) -> Any:
+    """A Series as a one-column frame (named `name` when it has no name)."""
+    return data.to_frame(name=data.name if data.name is not None else name) if isinstance(data, _pd().Series) else data
+
+
+def _np() -> Any:
+    import numpy  # the caller holds an array: NumPy is loaded already
+
+    return numpy
+
+
+def _pd() -> Any:
+    import pandas  # the caller holds a pandas object: pandas is loaded already
+
+    return pandas
+
+
+def _stats(names: List[str], matrix: Any) -> Dict[str, Dict[str, Optional[float]]]:
+    """min, max and mean of each column of a 2-D numeric array (a non-finite one as null),
+    computed for all columns at once."""
+    lows, highs, means = matrix.min(axis=0).tolist(), matrix.max(axis=0).tolist(), matrix.mean(axis=0).tolist()
+    return {name: {"min": _finite(lows[i]), "max": _finite(highs[i]), "mean": _finite(means[i])} for i, name in enumerate(names)}
 
 
 def _finite(value: Any) -> Optional[float]:

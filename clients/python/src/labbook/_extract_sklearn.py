@@ -44,9 +44,11 @@ def json_param(value: Any) -> Any:
     return class_name(value) if " at 0x" in text else text
 
 
-def own_params(estimator: Any) -> Dict[str, Any]:
-    """Its own parameters, the steps inside it named by class (their parameters are theirs)."""
-    return {key: json_param(value) for key, value in estimator.get_params(deep=False).items()}
+def _own_slice(deep: Dict[str, Any], prefix: str) -> Dict[str, Any]:
+    """The parameters of the step at `prefix` (``features__pca__``) out of the outermost step's
+    ``get_params(deep=True)``: what its own ``get_params(deep=False)`` gives, without asking it
+    (sklearn inspects each class's signature on every call)."""
+    return {key[len(prefix) :]: value for key, value in deep.items() if key.startswith(prefix) and "__" not in key[len(prefix) :]}
 
 
 def _is_pipeline(est: Any) -> bool:
@@ -66,34 +68,36 @@ def _branches(est: Any) -> Optional[List[Tuple[str, Any, Any]]]:
     return None
 
 
-def transform_graph(est: Any) -> Dict[str, Any]:
+def transform_graph(est: Any, deep: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """The steps as a DAG from an ``input`` node: a Pipeline chains its steps, a FeatureUnion or
-    ColumnTransformer sends its input to every branch and joins them in a node of its own."""
+    ColumnTransformer sends its input to every branch and joins them in a node of its own.
+    `deep`: the JSON form of ``est.get_params(deep=True)``, when the caller has it."""
+    params = deep if deep is not None else {key: json_param(value) for key, value in est.get_params(deep=True).items()}
     nodes: List[Dict[str, Any]] = [{"id": "input", "step": "input", "params": {}}]
     edges: List[Dict[str, str]] = []
 
-    def node(node_id: str, step: str, params: Dict[str, Any], inputs: List[str]) -> List[str]:
-        nodes.append({"id": node_id, "step": step, "params": params})
+    def node(node_id: str, step: str, own: Dict[str, Any], inputs: List[str]) -> List[str]:
+        nodes.append({"id": node_id, "step": step, "params": own})
         edges.extend({"from": source, "to": node_id} for source in inputs)
         return [node_id]
 
-    def walk(obj: Any, path: str, inputs: List[str], columns: Any = None) -> List[str]:
+    def walk(obj: Any, path: str, prefix: str, inputs: List[str], columns: Any = None) -> List[str]:
         extra = {} if columns is None else {"columns": json_param(columns)}
         if obj is None or isinstance(obj, str):  # "passthrough" (or None in a Pipeline), "drop"
             return [] if obj == "drop" else node(path, "passthrough", extra, inputs)
         if _is_pipeline(obj):
             current = inputs
             for name, step in obj.steps:
-                current = walk(step, f"{path}/{name}", current)
+                current = walk(step, f"{path}/{name}", f"{prefix}{name}__", current)
             return current
         branches = _branches(obj)
         if branches is not None:
-            outputs = [out for name, branch, cols in branches for out in walk(branch, f"{path}/{name}", inputs, cols)]
-            params = {k: v for k, v in own_params(obj).items() if k not in ("transformer_list", "transformers")}
-            return node(path, class_name(obj), params, outputs)
-        return node(path, class_name(obj), {**own_params(obj), **extra}, inputs)
+            outputs = [out for name, branch, cols in branches for out in walk(branch, f"{path}/{name}", f"{prefix}{name}__", inputs, cols)]
+            own = {k: v for k, v in _own_slice(params, prefix).items() if k not in ("transformer_list", "transformers")}
+            return node(path, class_name(obj), own, outputs)
+        return node(path, class_name(obj), {**_own_slice(params, prefix), **extra}, inputs)
 
-    walk(est, type(est).__name__.lower(), ["input"])
+    walk(est, type(est).__name__.lower(), "", ["input"])
     return {"nodes": nodes, "edges": edges}
 
 
@@ -111,15 +115,12 @@ def describe_estimator(est: Any) -> Tuple[Dict[str, Any], Optional[Dict[str, Any
     import sklearn
 
     final = _final_estimator(est)
-    fields = {
-        "name": type(final).__name__,
-        "algorithm": class_name(final),
-        "algorithmVersion": sklearn.__version__,
-        "hyperParameters": {key: json_param(value) for key, value in est.get_params(deep=True).items()},
-    }
+    deep = {key: json_param(value) for key, value in est.get_params(deep=True).items()}
+    fields = {"name": type(final).__name__, "algorithm": class_name(final), "algorithmVersion": sklearn.__version__, "hyperParameters": deep}
     if not _is_pipeline(est) and _branches(est) is None:
         return fields, None
-    transform = {"kind": "transform", "name": type(est).__name__, "step": class_name(est), "params": own_params(est), "graph": transform_graph(est)}
+    graph = transform_graph(est, deep)
+    transform = {"kind": "transform", "name": type(est).__name__, "step": class_name(est), "params": _own_slice(deep, ""), "graph": graph}
     return fields, transform
 
 

@@ -248,13 +248,13 @@ def track(model: Any, trained_on: Any, *, target: Any = None, name: Optional[str
 def data_ref(data: Any, target: Any = None) -> Ref:
     """The dataset of `data` (and `target`): the one recorded with the same content, else a new
     one named by its hash, queued for the next flush."""
-    from ._extract_data import describe_data
+    from ._extract_data import content_hash, describe_data
 
     recorder_ = recorder()
-    described = describe_data(data, target)
-    known = recorder_.datasets.get(described["contentHash"])
+    known = recorder_.datasets.get(content_hash(data, target))
     if known is not None:
         return known
+    described = describe_data(data, target)
     return recorder_.add({"kind": "dataset", "name": f"data-{described['contentHash'][:12]}", **described})
 
 
