@@ -94,3 +94,25 @@ test('a webhook that never answers is given up after the timeout', async (t) => 
   assert.equal(warnings.length, 1);
   assert.match(warnings[0] as string, /failed: timed out after 0\.5s; continuing$/);
 });
+
+test('a regression is posted to every channel, whatever it is on, with the candidates in structured fields', async (t) => {
+  const sink = await webhookSink(t);
+  const warnings: string[] = [];
+  const notifier = createNotifier([webhook(sink.url, { on: ['failed'] })], { warn: (m) => warnings.push(m) });
+  await notifier.regressed({
+    metric: 'accuracy',
+    checked: 2,
+    regressions: [{ candidate: 'svc (1a2b3c4d5e6f)', value: 0.8, baseline: 'svc (9f8e7d6c5b4a)', baselineValue: 0.9 }],
+  });
+  await notifier.close();
+  assert.deepEqual(warnings, []);
+  const [body] = sink.bodies;
+  assert.equal(body?.event, 'regressed');
+  assert.equal(
+    body?.text,
+    'labbook: accuracy regressed: 1 of 2 candidates worse than their baseline\n- svc (1a2b3c4d5e6f): 0.8 (baseline svc (9f8e7d6c5b4a): 0.9)',
+  );
+  assert.deepEqual(body?.regressions, [
+    { candidate: 'svc (1a2b3c4d5e6f)', value: 0.8, baseline: 'svc (9f8e7d6c5b4a)', baselineValue: 0.9 },
+  ]);
+});
