@@ -4,6 +4,7 @@
  */
 export * from './engine/index.js';
 export * from './errors.js';
+export * from './lineage/index.js';
 export * from './notify/index.js';
 export * from './query/index.js';
 export * from './queue/index.js';

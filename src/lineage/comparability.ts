@@ -11,7 +11,8 @@ import { entityLabel } from './entity-id.js';
  */
 export interface Result {
   evaluations: string[];
-  model: { uid: string; name: string; version: string | null };
+  /** `run`: the labbook run that trained it, when it was trained in one. */
+  model: { uid: string; name: string; version: string | null; run?: number };
   metric: MetricDefinition;
   value: number;
   /** What it was computed on, for people: a dataset's label, or a fold set's. */
@@ -29,7 +30,14 @@ type Evaluation = EntityRecord & { entity: EntityOf<'evaluation'> };
 export async function resultsOf(store: ProvenanceStore, records: readonly EntityRecord[]): Promise<Result[]> {
   const evaluations = records.filter((record): record is Evaluation => record.entity.kind === 'evaluation');
   const linked = await store.findEntities({ uids: [...new Set(evaluations.flatMap(({ entity }) => [entity.model, entity.dataset]))] });
-  const byUid = new Map(linked.map((record) => [record.uid, record]));
+  const runs = await store.findEntities({
+    uids: [...new Set(linked.flatMap(({ entity }) => (entity.producedBy ? [entity.producedBy] : [])))],
+  });
+  const byUid = new Map([...linked, ...runs].map((record) => [record.uid, record]));
+  const modelOf = (record: EntityRecord): Result['model'] => {
+    const run = record.entity.producedBy ? byUid.get(record.entity.producedBy)?.entity : undefined;
+    return { uid: record.uid, name: record.name, version: record.version, ...(run?.kind === 'training_run' && { run: run.run }) };
+  };
   const single: Result[] = [];
   const foldGroups = new Map<string, Array<{ evaluation: Evaluation; dataset: EntityRecord & { entity: EntityOf<'dataset'> } }>>();
   for (const evaluation of evaluations) {
@@ -70,10 +78,6 @@ export async function resultsOf(store: ProvenanceStore, records: readonly Entity
     } satisfies Result;
   });
   return [...single, ...folded].sort((a, b) => a.createdAt - b.createdAt);
-}
-
-function modelOf(record: EntityRecord): Result['model'] {
-  return { uid: record.uid, name: record.name, version: record.version };
 }
 
 function metricKey(metric: MetricDefinition): string {

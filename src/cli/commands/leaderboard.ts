@@ -54,6 +54,7 @@ function renderBoard(board: Leaderboard, metric: string): string {
   return lines.join('\n');
 }
 
-export function modelLabel(model: { uid: string; name: string; version: string | null }): string {
-  return `${model.name}${model.version === null ? '' : `@${model.version}`} (${model.uid.slice(0, 12)})`;
+export function modelLabel(model: { uid: string; name: string; version: string | null; run?: number }): string {
+  const run = model.run === undefined ? '' : `, run ${model.run}`;
+  return `${model.name}${model.version === null ? '' : `@${model.version}`} (${model.uid.slice(0, 12)}${run})`;
 }
