@@ -1,8 +1,20 @@
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import type { Entity } from '../../src/domain/provenance.js';
 import { newEntity } from '../../src/lineage/entity-id.js';
 import type { NewEntity, ProvenanceStore } from '../../src/store/provenance-types.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { tempDir } from './temp-dir.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
+
+/** A fresh SQLite store in a temporary directory, closed after the test. */
+export function openTempStore(t: TestContext): SqliteStore {
+  const dir = tempDir(t);
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
+  t.after(() => store.close());
+  return store;
+}
 
 export const hex = (seed: string): string => seed.repeat(64).slice(0, 64);
 

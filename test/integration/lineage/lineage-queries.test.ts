@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { EntityFilterError, UsageError } from '../../../src/errors.js';
 import {
   leaderboard,
@@ -12,19 +11,10 @@ import {
   resolveEntity,
   selectEntities,
 } from '../../../src/lineage/index.js';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { dataset, evaluation, hex, model, record, smallLineage } from '../../helpers/provenance.js';
-import { tempDir } from '../../helpers/temp-dir.js';
-
-function openStore(t: TestContext): SqliteStore {
-  const dir = tempDir(t);
-  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
-  t.after(() => store.close());
-  return store;
-}
+import { dataset, evaluation, hex, model, openTempStore, record, smallLineage } from '../../helpers/provenance.js';
 
 test('the evaluations of models trained on a dataset, through the filter', async (t) => {
-  const store = openStore(t);
+  const store = openTempStore(t);
   const { train, test: testSet, evaluation: evaluated } = await smallLineage(store);
   const [other] = (await record(store, dataset('other-train', hex('c')))) as [string];
   const [otherModel] = (await record(store, model('svc-other', other))) as [string];
@@ -40,7 +30,7 @@ test('the evaluations of models trained on a dataset, through the filter', async
 });
 
 test('lineage shows one evaluation back to its datasets, as a tree, DOT, Mermaid and JSON', async (t) => {
-  const store = openStore(t);
+  const store = openTempStore(t);
   const { evaluation: evaluated, train } = await smallLineage(store);
   const graph = await lineageGraph(store, evaluated, 'upstream');
   const tree = renderLineage(graph, 'text').split('\n');
@@ -59,7 +49,7 @@ test('lineage shows one evaluation back to its datasets, as a tree, DOT, Mermaid
 });
 
 test('the leaderboard ranks comparable results and names why each other one is not comparable', async (t) => {
-  const store = openStore(t);
+  const store = openTempStore(t);
   const [train, testSet, otherSplit] = (await record(
     store,
     dataset('digits-train', hex('a')),
@@ -106,7 +96,7 @@ test('the leaderboard ranks comparable results and names why each other one is n
 });
 
 test('cross-validation folds derive from their parent and their evaluations aggregate per fold set', async (t) => {
-  const store = openStore(t);
+  const store = openTempStore(t);
   const [parent] = (await record(store, dataset('digits', hex('a')))) as [string];
   const folds = (await record(
     store,
@@ -138,7 +128,7 @@ test('cross-validation folds derive from their parent and their evaluations aggr
 });
 
 test('regress fails a candidate worse than its best comparable baseline beyond the tolerance, and passes a better one', async (t) => {
-  const store = openStore(t);
+  const store = openTempStore(t);
   const [train, testSet] = (await record(store, dataset('digits-train', hex('a')), dataset('digits-test', hex('b')))) as [string, string];
   const [released, worse, better] = (await record(
     store,

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { smallLineage } from '../../helpers/provenance.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { openTempStore, smallLineage } from '../../helpers/provenance.js';
 
 test('no SQL path changes or removes what was written: entities, edges and annotations are guarded by the schema', async (t) => {
-  const dir = tempDir(t);
-  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
-  t.after(() => store.close());
+  const store = openTempStore(t);
   const { train } = await smallLineage(store);
   await store.annotateEntity(train, { owner: 'ada' }, [], 0);
   const snapshot = () =>

@@ -8,6 +8,7 @@ import { SqliteConnection } from '../../../src/store/sqlite/connection.js';
 import { migrateSqlite } from '../../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../../src/store/sqlite/migrations.generated.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { openTempStore } from '../../helpers/provenance.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { describeProvenanceConformance } from './provenance-conformance.js';
 import { describeQueryConformance } from './query-conformance.js';
@@ -20,12 +21,7 @@ describeStoreConformance('sqlite', async (t) => {
   return store;
 });
 
-describeProvenanceConformance('sqlite', async (t) => {
-  const dir = tempDir(t);
-  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
-  t.after(() => store.close());
-  return store;
-});
+describeProvenanceConformance('sqlite', async (t) => openTempStore(t));
 
 test('the database is in WAL mode with the schema of this version', (t) => {
   const dir = tempDir(t);
