@@ -45,8 +45,6 @@ export const HANDLERS = {
 
   ping: handler(noParams, () => null),
 
-  ...PROVENANCE_HANDLERS,
-
   status: handler(noParams, (_params, { engine }) => engine.status()),
 
   /**
@@ -299,6 +297,8 @@ export const HANDLERS = {
       return { stopping: true, pid: engine.pid };
     },
   ),
+
+  ...PROVENANCE_HANDLERS,
 } satisfies Record<string, Handler<unknown>>;
 
 export type Method = keyof typeof HANDLERS;
