@@ -150,3 +150,30 @@ def test_a_torch_module_gives_its_layout(project):
     [model] = [e for e in labbook_json(project, "entities", "kind=model") if e["uid"] == ref.uid]
     assert model["entity"]["hyperParameters"]["parameters"] == 4 * 8 + 8 + 8 * 2 + 2
     assert [layer["type"] for layer in model["entity"]["layout"]["layers"]] == ["Linear", "ReLU", "Linear"]
+
+
+def test_cross_validation_folds_derive_from_their_parent_and_rank_as_one_result(project):
+    from sklearn.model_selection import KFold
+
+    data, target = frame(30)
+    parent = labbook.track_dataset(data, target, name="colours", version="1")
+    for C in (0.1, 1.0):
+        model = labbook.track(model=LogisticRegression(C=C), trained_on=parent, name=f"logreg-{C}")
+        for index, (_, test_rows) in enumerate(KFold(n_splits=3).split(data)):
+            fold = labbook.track_dataset(
+                data.iloc[test_rows],
+                target.iloc[test_rows],
+                name="colours-fold",
+                version=f"cv3-{index}",
+                derived_from=[parent],
+                fold={"set": "cv3", "index": index, "count": 3, "part": "test"},
+            )
+            labbook.track_evaluation(model, fold, "accuracy", 0.5 + C / 10 + index / 100, definition="sklearn.metrics.accuracy_score", task="colours")
+    board = labbook_json(project, "leaderboard", "--task", "colours", "--metric", "accuracy")
+    assert board["on"] == "3 folds of 'cv3'"
+    assert [(entry["model"]["name"], len(entry["evaluations"]), round(entry["value"], 6)) for entry in board["ranked"]] == [
+        ("logreg-1.0", 3, 0.61),
+        ("logreg-0.1", 3, 0.52),
+    ]
+    folds = labbook_json(project, "entities", "kind=dataset", "upstream=dataset:colours@1", "via=derived_from")
+    assert sorted(entity["version"] for entity in folds) == ["cv3-0", "cv3-1", "cv3-2"]
