@@ -537,3 +537,24 @@ export class EntityLinkError extends LabbookError {
 export class EntityFilterError extends LabbookError {
   readonly code = 'LB_ENTITY_FILTER';
 }
+
+/** `labbook submit`, `jobs` or `cancel --jobs` where the scheduler's commands (sbatch, qsub…) are not installed. */
+export class SchedulerUnavailableError extends LabbookError {
+  readonly code = 'LB_SCHEDULER_UNAVAILABLE';
+  override readonly exitCode = EXIT_ENVIRONMENT;
+  constructor(scheduler: string, command: string) {
+    super(
+      `${command}: no such command here, so ${scheduler} jobs cannot be submitted or queried from this machine; ` +
+        `run labbook on a machine of the cluster (a login node), or add --dry-run to print the script and the command`,
+    );
+  }
+}
+
+/** A scheduler's command (sbatch, squeue, scancel…) that failed: its own message says why. */
+export class SchedulerCommandError extends LabbookError {
+  readonly code = 'LB_SCHEDULER_FAILED';
+  override readonly exitCode = EXIT_ENVIRONMENT;
+  constructor(command: string, detail: string, consequence: string) {
+    super(`${command} failed: ${detail || '(it printed nothing)'}; ${consequence}`);
+  }
+}

@@ -16,6 +16,8 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['add', async () => (await import('./commands/add.js')).defineAdd],
   ['run', async () => (await import('./commands/run.js')).defineRun],
   ['worker', async () => (await import('./commands/worker.js')).defineWorker],
+  ['submit', async () => (await import('./commands/submit.js')).defineSubmit],
+  ['jobs', async () => (await import('./commands/jobs.js')).defineJobs],
   ['status', async () => (await import('./commands/status.js')).defineStatus],
   ['ls', async () => (await import('./commands/ls.js')).defineLs],
   ['show', async () => (await import('./commands/show.js')).defineShow],

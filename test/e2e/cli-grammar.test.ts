@@ -159,6 +159,8 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   add: ['add', 'later.yaml', 'x=3'],
   run: ['run', 'later.yaml'],
   worker: ['worker', '-e', 'later'],
+  submit: ['submit', 'later.yaml', '--workers', '2', '--dry-run'],
+  jobs: ['jobs'],
   status: ['status'],
   ls: ['ls'],
   show: ['show', '1'],

@@ -4,6 +4,7 @@ import { Queue } from '../../queue/queue.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
 import { type SelectionOptions, selectionFilter, selectionOf, withSelection } from '../run-selection.js';
+import { cancelSchedulerJobs } from './jobs.js';
 
 export function defineCancel(program: Command, ctx: CliContext): void {
   const command = withSelection(
@@ -11,11 +12,19 @@ export function defineCancel(program: Command, ctx: CliContext): void {
     'only PENDING or only RUNNING runs',
   )
     .option('--all', 'every pending and running run in the store')
+    .option('--jobs', 'cancel the scheduler jobs of labbook submit instead: those still queued or running, or the job ids given')
     .addHelpText(
       'after',
-      examples('labbook cancel 17', 'labbook cancel -e cv-sweep', 'labbook cancel --all --state PENDING', "labbook cancel 'lr > 0.5'"),
+      examples(
+        'labbook cancel 17',
+        'labbook cancel -e cv-sweep',
+        'labbook cancel --all --state PENDING',
+        "labbook cancel 'lr > 0.5'",
+        'labbook cancel --jobs',
+      ),
     );
-  bindAction(command, ctx, async (ctx, options: GlobalOptions & SelectionOptions & { all?: boolean }, words: string[]) => {
+  bindAction(command, ctx, async (ctx, options: GlobalOptions & SelectionOptions & { all?: boolean; jobs?: boolean }, words: string[]) => {
+    if (options.jobs) return cancelSchedulerJobs(ctx, options, words);
     const selection = selectionOf(options, words);
     const { experiments, query } = selection.filter;
     if (selection.refs.length === 0 && !experiments && !query && !options.all) {

@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { SpecError } from '../../errors.js';
+import { describeEnqueue } from '../../queue/describe-enqueue.js';
+import { Queue } from '../../queue/queue.js';
+import { taskResources } from '../../scheduler/resources.js';
+import { jobPaths, submitJob } from '../../scheduler/submit-job.js';
+import { executesRuns } from '../../spec/executes-runs.js';
+import type { LoadedSpec } from '../../spec/load-spec.js';
+import { locateStore } from '../../store/open-store.js';
+import { bindAction, examples, positiveInteger } from '../command-kit.js';
+import { type CliContext, type CommandContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
+import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerJob } from '../scheduler-options.js';
+import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, loadSpecToEnqueue } from './add.js';
+
+interface SubmitOptions extends GlobalOptions, EnqueueFlags, SchedulerFlags {
+  workers: string;
+}
+
+export function defineSubmit(program: Command, ctx: CliContext): void {
+  const command = addSchedulerOptions(
+    addEnqueueFlags(
+      program
+        .command('submit')
+        .description("add a spec's runs to the queue and submit workers for them to the cluster's scheduler, as one job array")
+        .argument('<spec>', 'YAML experiment spec')
+        .argument('[overrides...]', 'Hydra-style overrides: lr=0.1,0.01 seed=range(5)')
+        .option('-w, --workers <n>', 'how many workers (array tasks) pull runs from the store', '1'),
+    ),
+  ).addHelpText(
+    'after',
+    `${examples(
+      'labbook submit sweep.yaml --workers 4',
+      'labbook submit sweep.yaml --workers 8 --partition gpu --time 4:00:00 --gres gpu:1',
+      'labbook submit sweep.yaml --workers 4 --scheduler sge --dry-run',
+    )}\nEach task runs \`labbook worker\` on this store; the spec's resources (cpus, gpus, memory) are asked per task.\n` +
+      'Follow the jobs with `labbook jobs`, the runs with `labbook status`; `labbook cancel --jobs` cancels the jobs.\n',
+  );
+  bindAction(command, ctx, (ctx, options: SubmitOptions, file: string, overrides: string[]) => submit(ctx, options, file, overrides));
+}
+
+async function submit(ctx: CommandContext, options: SubmitOptions, file: string, overrides: string[]): Promise<number> {
+  const scheduler = schedulerOf(options);
+  const workers = positiveInteger(options.workers, '--workers', 'labbook submit sweep.yaml --workers 4');
+  const loaded = loadSpecToEnqueue(ctx, file, overrides);
+  refuseWhatWorkersCannotRun(file, loaded);
+  const enqueue = enqueueOptions(ctx, options, []);
+  const storeDir = locateStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
+  const name = loaded.spec.name;
+  const submittedAt = ctx.clock.now();
+  const paths = jobPaths(storeDir, name, submittedAt);
+  const job = workerJob(
+    options,
+    { name, workers, cwd: workerDirectory(ctx), logDir: paths.logDir, directives: [], ...taskResources(loaded.spec.resources) },
+    storeDir,
+  );
+  if (options.dryRun) {
+    printDryRun(ctx, scheduler, job, paths.script, options.json);
+    return 0;
+  }
+  const enqueued = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue));
+  const record = submitJob(scheduler, job, { storeDir, scriptPath: paths.script, experiment: name, submittedAt });
+  if (options.json) {
+    printJson(ctx, {
+      experiment: name,
+      ...enqueued.counts,
+      scheduler: scheduler.name,
+      jobIds: record.jobIds,
+      tasks: record.tasks,
+      script: record.script,
+    });
+  } else {
+    print(ctx, describeEnqueue(enqueued, enqueue).join('\n'));
+    print(
+      ctx,
+      `Submitted ${scheduler.name} job ${record.jobIds.join(', ')}: ${workers} worker${workers === 1 ? '' : 's'} (labbook jobs shows them).`,
+    );
+  }
+  return 0;
+}
+
+/**
+ * The directory the workers run in: the project's, as submitted. A submission that snapshots
+ * its code (labbook add --snapshot) gives the snapshot's directory here instead, so that a job
+ * that starts later runs the code that was submitted.
+ */
+function workerDirectory(ctx: CliContext): string {
+  return ctx.cwd;
+}
+
+/** Workers execute commands and functions; a spec without either, or a Python driver's, has nothing for them. */
+export function refuseWhatWorkersCannotRun(file: string, loaded: LoadedSpec): void {
+  if (executesRuns(loaded.spec) && !loaded.spec.driver) return;
+  throw new SpecError([
+    {
+      file,
+      key: 'command',
+      message:
+        "the cluster's workers need something to execute: a command (e.g. command: python train.py --lr {lr}) or a function; " +
+        "a Python driver's runs execute in the driver's own processes",
+    },
+  ]);
+}
