@@ -9,14 +9,14 @@ import { runSchedulerCommand } from './run-command.js';
  * ids), one cancel command per scheduler; returns the job ids cancelled. Their workers get
  * SIGTERM and give their runs back to the queue.
  */
-export function cancelJobs(records: readonly JobRecord[], only?: readonly string[]): string[] {
+export function cancelJobs(records: readonly JobRecord[], only: readonly string[] | undefined, env: NodeJS.ProcessEnv): string[] {
   const known = new Set(records.flatMap((record) => record.jobIds));
   const unknown = only?.filter((id) => !known.has(id)) ?? [];
   if (unknown.length > 0) {
     throw new UsageError(`job ${unknown.join(', ')} was not submitted from this store (labbook jobs lists those that were)`);
   }
   const running = new Set(
-    jobStatuses(records)
+    jobStatuses(records, env)
       .filter((row) => !hasEnded(row.state))
       .map((row) => `${row.scheduler}:${row.job}`),
   );
@@ -30,7 +30,7 @@ export function cancelJobs(records: readonly JobRecord[], only?: readonly string
       .filter((record) => record.scheduler === name)
       .flatMap((record) => record.jobIds.filter((id) => !only || only.includes(id)));
     const command = scheduler.cancelCommand(ids);
-    const result = runSchedulerCommand(scheduler, command);
+    const result = runSchedulerCommand(scheduler, command, env);
     if (result.status !== 0) {
       throw new SchedulerCommandError(command.argv[0] as string, result.stderr, 'some jobs may still run (labbook jobs shows them)');
     }

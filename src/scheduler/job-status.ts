@@ -43,12 +43,12 @@ export function hasEnded(state: string): boolean {
 const FORGOTTEN = /invalid job id|unknown job id/i;
 
 /** Every task of the records, its state joined from one status query per scheduler. */
-export function jobStatuses(records: readonly JobRecord[]): JobTaskRow[] {
+export function jobStatuses(records: readonly JobRecord[], env: NodeJS.ProcessEnv): JobTaskRow[] {
   const listed = new Map<string, TaskStatus>();
   for (const name of new Set(records.map((record) => record.scheduler))) {
     const scheduler = schedulerNamed(name);
     const command = scheduler.statusCommand(records.filter((record) => record.scheduler === name).flatMap((record) => record.jobIds));
-    const result = runSchedulerCommand(scheduler, command);
+    const result = runSchedulerCommand(scheduler, command, env);
     if (result.status !== 0 && !FORGOTTEN.test(result.stderr)) {
       throw new SchedulerCommandError(command.argv[0] as string, result.stderr, 'the state of the jobs is unknown');
     }

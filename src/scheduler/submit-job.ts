@@ -26,12 +26,13 @@ export function submitJob(
   scheduler: Scheduler,
   job: WorkerJob,
   placement: { storeDir: string; scriptPath: string; experiment: string; submittedAt: number },
+  env: NodeJS.ProcessEnv,
 ): JobRecord {
   mkdirSync(job.logDir, { recursive: true });
   writeFileSync(placement.scriptPath, scheduler.script(job));
   chmodSync(placement.scriptPath, 0o755);
   const command: SchedulerCommand = scheduler.submitCommand(job, placement.scriptPath);
-  const result = runSchedulerCommand(scheduler, command);
+  const result = runSchedulerCommand(scheduler, command, env);
   const jobIds = result.status === 0 ? scheduler.jobIdsOf(result.stdout) : [];
   if (jobIds.length === 0) {
     const detail = result.status === 0 ? `it printed no job id (${result.stdout.trim() || 'nothing'})` : result.stderr;

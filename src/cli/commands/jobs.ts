@@ -11,7 +11,7 @@ import { parseList } from '../run-selection.js';
 /** `labbook cancel --jobs [JOB…]`: cancels the jobs of this store's submissions that have not ended, or those given. */
 export function cancelSchedulerJobs(ctx: CliContext, options: GlobalOptions, jobIds: string[]): number {
   const records = readJobs(storeDirOf(ctx, options));
-  const cancelled = cancelJobs(records, jobIds.length > 0 ? jobIds : undefined);
+  const cancelled = cancelJobs(records, jobIds.length > 0 ? jobIds : undefined, ctx.env);
   if (options.json) printJson(ctx, { cancelledJobs: cancelled });
   else
     print(
@@ -37,7 +37,7 @@ export function defineJobs(program: Command, ctx: CliContext): void {
   bindAction(command, ctx, async (ctx, options: GlobalOptions & { experiment?: string }) => {
     const experiments = options.experiment ? parseList(options.experiment) : undefined;
     const records = readJobs(storeDirOf(ctx, options)).filter((record) => !experiments || experiments.includes(record.experiment));
-    const rows = jobStatuses(records);
+    const rows = jobStatuses(records, ctx.env);
     if (options.json) printJson(ctx, rows);
     else if (rows.length === 0) print(ctx, 'No jobs submitted from this store (labbook submit SPEC --workers N submits some).');
     else

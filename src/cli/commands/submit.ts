@@ -3,6 +3,7 @@ import { SpecError } from '../../errors.js';
 import { describeEnqueue } from '../../queue/describe-enqueue.js';
 import { Queue } from '../../queue/queue.js';
 import { taskResources } from '../../scheduler/resources.js';
+import { assertInstalled } from '../../scheduler/run-command.js';
 import { jobPaths, submitJob } from '../../scheduler/submit-job.js';
 import { executesRuns } from '../../spec/executes-runs.js';
 import type { LoadedSpec } from '../../spec/load-spec.js';
@@ -57,8 +58,9 @@ async function submit(ctx: CommandContext, options: SubmitOptions, file: string,
     printDryRun(ctx, scheduler, job, paths.script, options.json);
     return 0;
   }
+  assertInstalled(scheduler, scheduler.submitCommand(job, paths.script), ctx.env);
   const enqueued = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue));
-  const record = submitJob(scheduler, job, { storeDir, scriptPath: paths.script, experiment: name, submittedAt });
+  const record = submitJob(scheduler, job, { storeDir, scriptPath: paths.script, experiment: name, submittedAt }, ctx.env);
   if (options.json) {
     printJson(ctx, {
       experiment: name,

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cli } from '../helpers/cli.js';
+import { processEnv, project, projectStore } from '../helpers/project.js';
+import { slurmTest } from '../helpers/slurm.js';
+import { writeSpec } from '../helpers/specs.js';
+import { waitUntil } from '../helpers/wait.js';
+
+// One file, so that its tests run one after the other: they share the cluster's two CPUs.
+
+interface JobRow {
+  task: string;
+  job: string;
+  state: string;
+}
+
+const ENDED = ['FINISHED', 'COMPLETED', 'CANCELLED', 'FAILED'];
+const env = processEnv();
+
+async function jobs(dir: string): Promise<JobRow[]> {
+  const result = await cli(dir, ['jobs', '--json'], { env });
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as JobRow[];
+}
+
+async function submit(dir: string, args: string[]): Promise<{ jobIds: string[]; tasks: string[] }> {
+  const result = await cli(dir, ['submit', ...args, '--json'], { env });
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as { jobIds: string[]; tasks: string[] };
+}
+
+/** Waits until every task of the project's jobs has ended, so that the next test has the CPUs. */
+async function allJobsEnded(dir: string): Promise<void> {
+  await waitUntil(async () => (await jobs(dir)).every((row) => ENDED.includes(row.state)), {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+    message: 'the jobs to end',
+  });
+}
+
+/** A command that reports its x as its result over fd 3. */
+const RESULT_IS_X = `sh -c 'echo "{{\\"type\\":\\"result\\",\\"value\\":$0}}" >&3' {x}`;
+
+slurmTest('labbook submit: a 100-run grid on 4 array workers all COMPLETED, and labbook jobs showed the jobs', async (t) => {
+  const dir = await project(t);
+  writeSpec(dir, `name: grid\nparameters:\n  x: range(100)\ncommand: ${RESULT_IS_X}\n`);
+  const submitted = await submit(dir, ['sweep.yaml', '--workers', '4']);
+  assert.equal(submitted.jobIds.length, 1);
+  const [jobId] = submitted.jobIds as [string];
+  assert.deepEqual(
+    submitted.tasks,
+    [0, 1, 2, 3].map((task) => `${jobId}_${task}`),
+  );
+
+  const listed = await jobs(dir);
+  assert.deepEqual(
+    listed.map((row) => [row.task, row.job]),
+    submitted.tasks.map((task) => [task, jobId]),
+  );
+  assert.ok(
+    listed.some((row) => !['FINISHED'].includes(row.state)),
+    `squeue listed none of the tasks: ${JSON.stringify(listed)}`,
+  );
+
+  const store = await projectStore(t, dir);
+  await waitUntil(async () => (await store.listRuns({ experiments: ['grid'], states: ['COMPLETED'] })).length === 100, {
+    timeoutMs: 300_000,
+    intervalMs: 500,
+    message: '100 COMPLETED runs',
+  });
+  const runs = await store.listRuns({ experiments: ['grid'] });
+  assert.deepEqual(
+    runs.map((run) => [run.state, run.result]),
+    runs.map((run) => ['COMPLETED', run.params.x]),
+  );
+  await allJobsEnded(dir);
+});
+
+slurmTest("a job scancel'led mid-run gives its run back: another worker completes it, no retry spent", async (t) => {
+  const dir = await project(t);
+  // Each run takes a few seconds; TERM ends it at once (`& wait` lets the trap run without waiting for sleep).
+  const slow = `sh -c 'trap "exit 143" TERM; sleep 3 & wait $!; echo "{{\\"type\\":\\"result\\",\\"value\\":$0}}" >&3' {x}`;
+  writeSpec(dir, `name: slow\nparameters:\n  x: range(6)\ncommand: ${slow}\n`);
+  const store = await projectStore(t, dir);
+  const first = await submit(dir, ['sweep.yaml', '--workers', '1']);
+  const held = await waitUntil(async () => (await store.listRuns({ experiments: ['slow'], states: ['RUNNING'] }))[0], {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    message: "the first job's worker to start a run",
+  });
+  const cancelledWorker = held.workerId;
+  // The second worker comes up before the first goes, to take the run back.
+  const second = await submit(dir, ['sweep.yaml', '--workers', '1']);
+  await waitUntil(async () => (await jobs(dir)).find((row) => row.job === second.jobIds[0])?.state === 'RUNNING', {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    message: 'the second job to run',
+  });
+  const stillHeld = await store.listRuns({ experiments: ['slow'], states: ['RUNNING'] });
+  const victims = stillHeld.filter((run) => run.workerId === cancelledWorker);
+  assert.ok(victims.length > 0, 'the first worker holds a run when it is cancelled');
+  const scancel = spawnSync('scancel', first.jobIds, { encoding: 'utf8' });
+  assert.equal(scancel.status, 0, scancel.stderr);
+
+  await waitUntil(async () => (await store.listRuns({ experiments: ['slow'], states: ['COMPLETED'] })).length === 6, {
+    timeoutMs: 120_000,
+    intervalMs: 250,
+    message: 'all 6 runs COMPLETED',
+  });
+  for (const victim of victims) {
+    const run = (await store.listRuns({ experiments: ['slow'] })).find((r) => r.id === victim.id);
+    assert.equal(run?.state, 'COMPLETED');
+    assert.equal(run?.failures, 0, 'giving the run back spent no retry');
+    assert.equal(run?.losses, 0, 'the run was given back, not lost');
+    const events = await store.listRunEvents(victim.id);
+    const given = events.find((event) => event.workerId === cancelledWorker && event.toState === 'PENDING');
+    assert.ok(given, `the cancelled worker gave run ${victim.id} back: ${JSON.stringify(events)}`);
+    const completed = events.find((event) => event.toState === 'COMPLETED');
+    assert.ok(completed && completed.workerId !== cancelledWorker, 'another worker completed it');
+  }
+  await allJobsEnded(dir);
+});
