@@ -17,6 +17,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['run', async () => (await import('./commands/run.js')).defineRun],
   ['worker', async () => (await import('./commands/worker.js')).defineWorker],
   ['submit', async () => (await import('./commands/submit.js')).defineSubmit],
+  ['sub', async () => (await import('./commands/sub.js')).defineSub],
   ['jobs', async () => (await import('./commands/jobs.js')).defineJobs],
   ['status', async () => (await import('./commands/status.js')).defineStatus],
   ['ls', async () => (await import('./commands/ls.js')).defineLs],

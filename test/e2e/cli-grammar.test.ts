@@ -160,6 +160,7 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   run: ['run', 'later.yaml'],
   worker: ['worker', '-e', 'later'],
   submit: ['submit', 'later.yaml', '--workers', '2', '--dry-run'],
+  sub: ['sub', 'later.yaml', 'x=1,2', '--dry-run'],
   jobs: ['jobs'],
   status: ['status'],
   ls: ['ls'],

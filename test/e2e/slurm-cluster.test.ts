@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
 import { slurmTest } from '../helpers/slurm.js';
@@ -118,5 +120,33 @@ slurmTest("a job scancel'led mid-run gives its run back: another worker complete
     const completed = events.find((event) => event.toState === 'COMPLETED');
     assert.ok(completed && completed.workerId !== cancelledWorker, 'another worker completed it');
   }
+  await allJobsEnded(dir);
+});
+
+slurmTest('labbook sub of an #SBATCH script with overrides: one COMPLETED run per combination, the directives kept', async (t) => {
+  const dir = await project(t);
+  // --export is the script's own directive: the run sees SUB_MARK only if Slurm read it.
+  const script = [
+    '#!/bin/bash',
+    '#SBATCH --time=5',
+    '#SBATCH --export=ALL,SUB_MARK=kept',
+    'echo "{\\"type\\":\\"result\\",\\"value\\":\\"$SUB_MARK $*\\"}" >&3',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'script.sh'), script);
+  const result = await cli(dir, ['sub', 'script.sh', 'lr=10.,1.', 'seed=1,2', '--json'], { env });
+  assert.equal(result.code, 0, result.stderr);
+  const submitted = JSON.parse(result.stdout) as { experiment: string; tasks: string[] };
+  assert.equal(submitted.experiment, 'script');
+  assert.equal(submitted.tasks.length, 4);
+
+  const store = await projectStore(t, dir);
+  await waitUntil(async () => (await store.listRuns({ experiments: ['script'], states: ['COMPLETED'] })).length === 4, {
+    timeoutMs: 120_000,
+    intervalMs: 250,
+    message: '4 COMPLETED runs',
+  });
+  const results = (await store.listRuns({ experiments: ['script'] })).map((run) => run.result).sort();
+  assert.deepEqual(results, ['kept lr=1 seed=1', 'kept lr=1 seed=2', 'kept lr=10 seed=1', 'kept lr=10 seed=2']);
   await allJobsEnded(dir);
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli } from '../helpers/cli.js';
@@ -65,4 +65,22 @@ test('jobs and cancel --jobs on a store that submitted nothing say so', async (t
   const unknown = await cli(dir, ['cancel', '--jobs', '123'], { env: processEnv() });
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /job 123 was not submitted from this store/);
+});
+
+test("sub --dry-run keeps the script's own directives and plans one task per combination, each running one run", async (t) => {
+  const dir = await project(t);
+  writeFileSync(join(dir, 'train job.sh'), '#!/bin/bash\n#SBATCH --time=1-00:10:00\n#SBATCH --ntasks=1\npython main.py "$@"\n');
+  const result = await cli(dir, ['sub', 'train job.sh', 'lr=10.,1.', 'seed=1,2', '--dry-run'], { env: processEnv() });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /#SBATCH --job-name=train-job\n#SBATCH --array=0-3\n/);
+  assert.match(result.stdout, /#SBATCH --chdir=\S+\n#SBATCH --time=1-00:10:00\n#SBATCH --ntasks=1\n/);
+  assert.match(result.stdout, / worker -e train-job -j 1 --max-runs 1\n/);
+  assert.equal((await (await projectStore(t, dir)).listRuns({})).length, 0);
+
+  const bad = await cli(dir, ['sub', 'train job.sh', 'lr=', '--dry-run'], { env: processEnv() });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /lr=.*no value after '='/);
+  const missing = await cli(dir, ['sub', 'nope.sh', 'lr=1', '--dry-run'], { env: processEnv() });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.sh: no such/);
 });
