@@ -6,6 +6,7 @@ import { ObjectStore } from '../../src/track/object-store.js';
 import { cli } from '../helpers/cli.js';
 import { startLabbook } from '../helpers/labbook-process.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
+import { PYTHON_FD3_REQUEST } from '../helpers/python-fd3.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const STEPS = 8;
@@ -14,26 +15,9 @@ const STEPS = 8;
  * Training that survives crashes: restores its step from the latest checkpoint, then
  * checkpoints after every step. `starts` records (attempt, first step) of each attempt.
  */
-const TRAIN = String.raw`
-import json, os, sys, time
+const TRAIN = String.raw`${PYTHON_FD3_REQUEST}
+import time
 run_dir = os.environ['LABBOOK_RUN_DIR']
-buffered = b''
-next_id = 0
-
-def request(message):
-    global buffered, next_id
-    next_id += 1
-    os.write(3, (json.dumps({**message, 'id': next_id}) + '\n').encode())
-    while b'\n' not in buffered:
-        chunk = os.read(3, 4096)
-        if not chunk:
-            sys.exit('channel closed')
-        buffered += chunk
-    line, buffered = buffered.split(b'\n', 1)
-    reply = json.loads(line)
-    if not reply['ok']:
-        sys.exit(reply['error']['message'])
-    return reply['value']
 
 restored = request({'type': 'restore'})
 start = 0

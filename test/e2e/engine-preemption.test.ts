@@ -6,6 +6,7 @@ import { ObjectStore } from '../../src/track/object-store.js';
 import { cli } from '../helpers/cli.js';
 import { startLabbook } from '../helpers/labbook-process.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
+import { PYTHON_FD3_REQUEST } from '../helpers/python-fd3.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const STEPS = 30;
@@ -16,24 +17,10 @@ const STEPS = 30;
  * the time to answer. It restores the latest checkpoint when it starts; `starts` records
  * (attempt, first step) of each attempt.
  */
-const TRAIN = String.raw`
-import json, os, signal, sys, time
+const TRAIN = String.raw`${PYTHON_FD3_REQUEST}
+import signal, time
 run_dir = os.environ['LABBOOK_RUN_DIR']
-buffered = b''
-next_id = 0
 step = 0
-
-def request(message):
-    global buffered, next_id
-    next_id += 1
-    os.write(3, (json.dumps({**message, 'id': next_id}) + '\n').encode())
-    while b'\n' not in buffered:
-        chunk = os.read(3, 4096)
-        if not chunk:
-            sys.exit('channel closed')
-        buffered += chunk
-    line, buffered = buffered.split(b'\n', 1)
-    return json.loads(line)['value']
 
 def checkpoint_and_stop(signum, frame):
     path = os.path.join(run_dir, 'state.json')
