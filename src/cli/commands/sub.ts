@@ -8,7 +8,7 @@ import { expandGrid } from '../../spec/expand-grid.js';
 import { locateStore } from '../../store/open-store.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type CommandContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
-import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerJob } from '../scheduler-options.js';
+import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerDirectory, workerJob } from '../scheduler-options.js';
 import { enqueueOptions } from './add.js';
 
 interface SubOptions extends GlobalOptions, SchedulerFlags {
@@ -45,7 +45,7 @@ async function sub(ctx: CommandContext, options: SubOptions, script: string, ove
   const paths = jobPaths(storeDir, name, submittedAt);
   // A task per run: each worker executes one run and ends, as mlxpsub's one job per combination.
   const jobOf = (workers: number) =>
-    workerJob(options, { name, workers, cwd: ctx.cwd, logDir: paths.logDir, directives }, storeDir, ['--max-runs', '1']);
+    workerJob(options, { name, workers, cwd: workerDirectory(ctx), logDir: paths.logDir, directives }, storeDir, ['--max-runs', '1']);
   if (options.dryRun) {
     printDryRun(ctx, scheduler, jobOf(expandGrid(loaded.spec).length), paths.script, options.json);
     return 0;

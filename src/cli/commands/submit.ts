@@ -10,7 +10,7 @@ import type { LoadedSpec } from '../../spec/load-spec.js';
 import { locateStore } from '../../store/open-store.js';
 import { bindAction, examples, positiveInteger } from '../command-kit.js';
 import { type CliContext, type CommandContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
-import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerJob } from '../scheduler-options.js';
+import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerDirectory, workerJob } from '../scheduler-options.js';
 import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, loadSpecToEnqueue } from './add.js';
 
 interface SubmitOptions extends GlobalOptions, EnqueueFlags, SchedulerFlags {
@@ -78,15 +78,6 @@ async function submit(ctx: CommandContext, options: SubmitOptions, file: string,
     );
   }
   return 0;
-}
-
-/**
- * The directory the workers run in: the project's, as submitted. A submission that snapshots
- * its code (labbook add --snapshot) gives the snapshot's directory here instead, so that a job
- * that starts later runs the code that was submitted.
- */
-function workerDirectory(ctx: CliContext): string {
-  return ctx.cwd;
 }
 
 /** Workers execute commands and functions; a spec without either, or a Python driver's, has nothing for them. */
