@@ -135,7 +135,7 @@ test('cancel cancels the runs named and says when nothing matched', async (t) =>
   assert.match((await cli(dir, ['cancel', '-e', 'cv'])).stdout, /Cancelled 2 runs\./);
 });
 
-const COMMANDS = ['init', 'add', 'run', 'worker', 'status', 'ls', 'show', 'logs', 'reset', 'cancel', 'rerun'];
+const COMMANDS = ['init', 'add', 'run', 'worker', 'submit', 'sub', 'jobs', 'status', 'ls', 'show', 'logs', 'reset', 'cancel', 'rerun'];
 const TRACKING_COMMANDS = ['artifacts', 'get', 'metrics', 'diff', 'plot', 'table', 'export'];
 const UTILITY_COMMANDS = ['doctor', 'engine', 'serve', 'ui', 'read-config'];
 const PROVENANCE_COMMANDS = ['entities', 'lineage', 'annotate', 'leaderboard', 'regress'];
