@@ -59,15 +59,6 @@ export function workerJob(
   };
 }
 
-/**
- * The directory the workers run in: the project's, as submitted. A submission that snapshots
- * its code (labbook add --snapshot) gives the snapshot's directory here instead, so that a job
- * that starts later runs the code that was submitted.
- */
-export function workerDirectory(ctx: CliContext): string {
-  return ctx.cwd;
-}
-
 /** Prints what --dry-run shows: the script, then the command as a comment. */
 export function printDryRun(ctx: CliContext, scheduler: Scheduler, job: WorkerJob, scriptPath: string, json: boolean | undefined): void {
   const { script, command } = describeSubmission(scheduler, job, scriptPath);

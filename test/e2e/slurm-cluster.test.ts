@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
+import { commitAll, initRepository } from '../helpers/git-repo.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
 import { slurmTest } from '../helpers/slurm.js';
 import { writeSpec } from '../helpers/specs.js';
@@ -148,5 +149,25 @@ slurmTest('labbook sub of an #SBATCH script with overrides: one COMPLETED run pe
   });
   const results = (await store.listRuns({ experiments: ['script'] })).map((run) => run.result).sort();
   assert.deepEqual(results, ['kept lr=1 seed=1', 'kept lr=1 seed=2', 'kept lr=10 seed=1', 'kept lr=10 seed=2']);
+  await allJobsEnded(dir);
+});
+
+slurmTest('labbook submit --snapshot: a task that starts after the working tree changed runs the code as submitted', async (t) => {
+  const dir = await project(t);
+  initRepository(dir);
+  writeFileSync(join(dir, 'version.txt'), 'v1\n');
+  writeSpec(dir, "name: snapped\nparameters:\n  x: [1]\ncommand: sh -c 'cat version.txt > {run_dir}/seen.txt'\n");
+  commitAll(dir, 'v1');
+  // The task may start 3 s after the submission at the earliest: the change below comes first.
+  await submit(dir, ['sweep.yaml', '--workers', '1', '--snapshot', '--sbatch-arg=--begin=now+3']);
+  writeFileSync(join(dir, 'version.txt'), 'v2\n');
+  const store = await projectStore(t, dir);
+  await waitUntil(async () => (await store.listRuns({ experiments: ['snapped'], states: ['COMPLETED'] })).length === 1, {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+    message: 'the snapshot run to complete',
+  });
+  const [run] = await store.listRuns({ experiments: ['snapped'] });
+  assert.equal(readFileSync(join(dir, '.labbook', 'runs', String(run?.id), 'seen.txt'), 'utf8'), 'v1\n');
   await allJobsEnded(dir);
 });

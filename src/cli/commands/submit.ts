@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { SpecError } from '../../errors.js';
 import { describeEnqueue } from '../../queue/describe-enqueue.js';
-import { Queue } from '../../queue/queue.js';
 import { taskResources } from '../../scheduler/resources.js';
 import { assertInstalled } from '../../scheduler/run-command.js';
 import { jobPaths, submitJob } from '../../scheduler/submit-job.js';
@@ -10,8 +9,8 @@ import type { LoadedSpec } from '../../spec/load-spec.js';
 import { locateStore } from '../../store/open-store.js';
 import { bindAction, examples, positiveInteger } from '../command-kit.js';
 import { type CliContext, type CommandContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
-import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerDirectory, workerJob } from '../scheduler-options.js';
-import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, loadSpecToEnqueue } from './add.js';
+import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerJob } from '../scheduler-options.js';
+import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, enqueueSpec, loadSpecToEnqueue } from './add.js';
 
 interface SubmitOptions extends GlobalOptions, EnqueueFlags, SchedulerFlags {
   workers: string;
@@ -51,7 +50,7 @@ async function submit(ctx: CommandContext, options: SubmitOptions, file: string,
   const paths = jobPaths(storeDir, name, submittedAt);
   const job = workerJob(
     options,
-    { name, workers, cwd: workerDirectory(ctx), logDir: paths.logDir, directives: [], ...taskResources(loaded.spec.resources) },
+    { name, workers, cwd: ctx.cwd, logDir: paths.logDir, directives: [], ...taskResources(loaded.spec.resources) },
     storeDir,
   );
   if (options.dryRun) {
@@ -59,7 +58,8 @@ async function submit(ctx: CommandContext, options: SubmitOptions, file: string,
     return 0;
   }
   assertInstalled(scheduler, scheduler.submitCommand(job, paths.script), ctx.env);
-  const enqueued = await withStore(ctx, options, (store) => new Queue(store, { clock: ctx.clock }).enqueue(loaded, enqueue));
+  // With --snapshot (or code: {snapshot: true}) the runs execute the code as it is now, whenever a task starts.
+  const enqueued = await withStore(ctx, options, (store) => enqueueSpec(ctx, store, file, loaded, options, enqueue));
   const record = submitJob(scheduler, job, { storeDir, scriptPath: paths.script, experiment: name, submittedAt }, ctx.env);
   if (options.json) {
     printJson(ctx, {
