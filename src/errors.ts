@@ -558,3 +558,39 @@ export class SchedulerCommandError extends LabbookError {
     super(`${command} failed: ${detail || '(it printed nothing)'}; ${consequence}`);
   }
 }
+
+/** A study named that does not exist. */
+export class StudyNotFoundError extends LabbookError {
+  readonly code = 'LB_STUDY_NOT_FOUND';
+  override readonly httpStatus = 404;
+  constructor(readonly study: string) {
+    super(`no study '${study}'. Create it first (labbook.create_study, or labbook tune), or check its name.`);
+  }
+}
+
+/** Creating a study under a name that another study has, without asking to load it. */
+export class StudyExistsError extends LabbookError {
+  readonly code = 'LB_STUDY_EXISTS';
+  override readonly httpStatus = 409;
+  constructor(readonly study: string) {
+    super(`a study named '${study}' exists already: load it (load_if_exists=True, loadIfExists: true) or choose another name`);
+  }
+}
+
+/** A trial number its study does not have. */
+export class TrialNotFoundError extends LabbookError {
+  readonly code = 'LB_TRIAL_NOT_FOUND';
+  override readonly httpStatus = 404;
+  constructor(study: string, number: number) {
+    super(`study '${study}' has no trial ${number}: tell and report only trials that ask() handed out`);
+  }
+}
+
+/** A tell or report of a trial that was told already. */
+export class TrialFinishedError extends LabbookError {
+  readonly code = 'LB_TRIAL_FINISHED';
+  override readonly httpStatus = 409;
+  constructor(study: string, number: number, state: string) {
+    super(`trial ${number} of study '${study}' is ${state} already: a trial is told once`);
+  }
+}

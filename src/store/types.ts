@@ -9,6 +9,7 @@ import type { AggregateQuery, AggregateRow, KeyExpression } from '../query/diale
 import type { JsonValue } from '../spec/types.js';
 import type { CodeStore } from './code-store.js';
 import type { ProvenanceStore } from './provenance-types.js';
+import type { StudyStore } from './study-store.js';
 
 /**
  * The store is the single source of truth for the domain (src/domain): experiments, the run
@@ -151,6 +152,8 @@ export interface Store extends CodeStore, ProvenanceStore {
   readonly location: string;
   /** Directory for files beside the database: objects, run directories. */
   readonly dataDir: string;
+  /** Hyper-parameter studies; absent from a backend that has none yet (requireStudies says so). */
+  readonly studies?: StudyStore;
   close(): Promise<void>;
 
   /**

@@ -46,6 +46,7 @@ import { listRunTableRows } from './sql/run-table-rows.js';
 import { startRunByHand } from './sql/runs-by-hand.js';
 import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
 import { storeErrorOf } from './sqlite-errors.js';
+import { SqliteStudyStore } from './sqlite-study-store.js';
 import { StatementCache } from './statement-cache.js';
 
 export interface SqliteStoreOptions {
@@ -65,6 +66,7 @@ export class SqliteStore implements Store {
   readonly backend = 'sqlite';
   private readonly db: SqliteConnection;
   private readonly sql: StatementCache;
+  readonly studies: SqliteStudyStore;
 
   constructor(
     readonly location: string,
@@ -80,6 +82,7 @@ export class SqliteStore implements Store {
     });
     registerAggregates(this.db);
     this.sql = new StatementCache(this.db);
+    this.studies = new SqliteStudyStore(this.db, this.sql, location);
   }
 
   /** The connection, for components that add their own tables (tracking, query). */

@@ -1,0 +1,271 @@
+import type { StudyDefinition, StudyRecord, TrialAsked, TrialAskRequest, TrialOutcome, TrialRecord } from '../../../domain/study.js';
+import { StudyExistsError } from '../../../errors.js';
+import type { Direction, IntermediateValue, TrialParams, TrialState } from '../../../search/types.js';
+import { canonicalJson } from '../../../spec/canonical-json.js';
+import { sha256Hex } from '../../../spec/run-hash.js';
+import type { SqliteConnection } from '../connection.js';
+import type { StatementCache } from '../statement-cache.js';
+import { INSERT_EVENT } from './run-row.js';
+
+interface StudyRow {
+  id: number;
+  name: string;
+  experiment_id: number;
+  experiment: string;
+  space: string;
+  sampler: string;
+  sampler_options: string;
+  pruner: string | null;
+  pruner_options: string;
+  directions: string;
+  objectives: string;
+  seed: number;
+  created_at: number;
+}
+
+interface TrialRow {
+  study_id: number;
+  number: number;
+  run_id: number;
+  state: TrialState;
+  params: string;
+  trial_values: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+}
+
+const SELECT_STUDY = `SELECT s.*, e.name AS experiment FROM studies s JOIN experiments e ON e.id = s.experiment_id`;
+const SELECT_TRIALS = `SELECT study_id, number, run_id, state, params, trial_values, lease_owner, lease_expires_at FROM trials`;
+
+const toStudy = (row: StudyRow): StudyRecord => ({
+  id: row.id,
+  name: row.name,
+  experiment: row.experiment,
+  experimentId: row.experiment_id,
+  space: JSON.parse(row.space),
+  sampler: { name: row.sampler, options: JSON.parse(row.sampler_options) },
+  ...(row.pruner !== null && { pruner: { name: row.pruner, options: JSON.parse(row.pruner_options) } }),
+  directions: JSON.parse(row.directions) as Direction[],
+  objectives: JSON.parse(row.objectives) as string[],
+  seed: row.seed,
+  createdAt: row.created_at,
+});
+
+function toTrial(row: TrialRow, intermediate: readonly IntermediateValue[] | undefined): TrialRecord {
+  return {
+    studyId: row.study_id,
+    number: row.number,
+    runId: row.run_id,
+    state: row.state,
+    params: JSON.parse(row.params) as TrialParams,
+    ...(row.trial_values !== null && { values: JSON.parse(row.trial_values) as number[] }),
+    ...(intermediate?.length && { intermediate }),
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
+  };
+}
+
+/** Creates the study (and its experiment, without a spec version, when new) in one transaction. */
+export function createStudy(
+  db: SqliteConnection,
+  sql: StatementCache,
+  definition: StudyDefinition,
+  now: number,
+  loadIfExists: boolean,
+): StudyRecord {
+  return db.transaction(() => {
+    const existing = getStudy(sql, definition.name);
+    if (existing) {
+      if (loadIfExists) return existing;
+      throw new StudyExistsError(definition.name);
+    }
+    const spec = { name: definition.experiment, description: `the trials of study ${definition.name}`, search: definition.space };
+    sql
+      .get('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
+      .run(definition.experiment, JSON.stringify(spec), now, now);
+    const { id: experimentId } = sql.get('SELECT id FROM experiments WHERE name = ?').get(definition.experiment) as { id: number };
+    sql
+      .get(
+        `INSERT INTO studies (name, experiment_id, space, sampler, sampler_options, pruner, pruner_options, directions, objectives, seed, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        definition.name,
+        experimentId,
+        JSON.stringify(definition.space),
+        definition.sampler.name,
+        JSON.stringify(definition.sampler.options),
+        definition.pruner?.name ?? null,
+        JSON.stringify(definition.pruner?.options ?? {}),
+        JSON.stringify(definition.directions),
+        JSON.stringify(definition.objectives),
+        definition.seed,
+        now,
+      );
+    return getStudy(sql, definition.name) as StudyRecord;
+  }, 'immediate');
+}
+
+export function getStudy(sql: StatementCache, name: string): StudyRecord | undefined {
+  const row = sql.get(`${SELECT_STUDY} WHERE s.name = ?`).get(name) as StudyRow | undefined;
+  return row && toStudy(row);
+}
+
+export function listStudies(sql: StatementCache): StudyRecord[] {
+  return (sql.get(`${SELECT_STUDY} ORDER BY s.id`).all() as StudyRow[]).map(toStudy);
+}
+
+export function listTrials(sql: StatementCache, studyId: number): TrialRecord[] {
+  const reports = new Map<number, IntermediateValue[]>();
+  const reportRows = sql.get('SELECT number, step, value FROM trial_reports WHERE study_id = ? ORDER BY number, step').all(studyId);
+  for (const { number, step, value } of reportRows as Array<{ number: number; step: number; value: number | null }>) {
+    const list = reports.get(number) ?? [];
+    list.push({ step, value: value ?? Number.NaN });
+    reports.set(number, list);
+  }
+  const rows = sql.get(`${SELECT_TRIALS} WHERE study_id = ? ORDER BY number`).all(studyId) as TrialRow[];
+  return rows.map((row) => toTrial(row, reports.get(row.number)));
+}
+
+function getTrial(sql: StatementCache, studyId: number, number: number): TrialRecord | undefined {
+  const row = sql.get(`${SELECT_TRIALS} WHERE study_id = ? AND number = ?`).get(studyId, number) as TrialRow | undefined;
+  if (!row) return undefined;
+  const reports = sql.get('SELECT step, value FROM trial_reports WHERE study_id = ? AND number = ? ORDER BY step').all(studyId, number);
+  return toTrial(
+    row,
+    (reports as Array<{ step: number; value: number | null }>).map(({ step, value }) => ({ step, value: value ?? Number.NaN })),
+  );
+}
+
+/**
+ * One IMMEDIATE transaction, so asks of all processes are serialised on the write lock: the
+ * expired RUNNING trial of the lowest number is handed out again, else the history is read and
+ * the next trial proposed and written with its run (RUNNING, held by the trial's lease, which
+ * the run's own lease fields leave to the study: lease_expires_at stays NULL, never reaped).
+ */
+export function askTrial(db: SqliteConnection, sql: StatementCache, request: TrialAskRequest): TrialAsked | undefined {
+  const { studyId, owner, now, leaseExpiresAt } = request;
+  return db.transaction(() => {
+    const expired = sql
+      .get(`SELECT number FROM trials WHERE study_id = ? AND state = 'RUNNING' AND lease_expires_at < ? ORDER BY number LIMIT 1`)
+      .get(studyId, now) as { number: number } | undefined;
+    if (expired) return { trial: reaskTrial(sql, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true };
+    const history = listTrials(sql, studyId);
+    const number = history.length;
+    const { directions, experimentId } = getStudyById(sql, studyId);
+    const params = request.propose({ directions, trials: history }, number);
+    if (params === undefined) return undefined;
+    const paramsJson = canonicalJson(params);
+    const runId = Number(
+      sql
+        .get(
+          `INSERT INTO runs (experiment_id, hash, params, state, attempt, lease_owner, worker_id, created_at, queued_at, started_at)
+           VALUES (?, ?, ?, 'RUNNING', 1, ?, ?, ?, ?, ?)`,
+        )
+        .run(experimentId, sha256Hex(paramsJson), paramsJson, owner, owner, now, now, now).lastInsertRowid,
+    );
+    sql.get(INSERT_EVENT).run(runId, now, null, 'RUNNING', 1, owner, `trial ${number} asked`);
+    sql
+      .get(
+        `INSERT INTO trials (study_id, number, run_id, state, params, lease_owner, lease_expires_at, asked_at)
+         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+      )
+      .run(studyId, number, runId, paramsJson, owner, leaseExpiresAt, now);
+    return { trial: getTrial(sql, studyId, number) as TrialRecord, reasked: false };
+  }, 'immediate');
+}
+
+function getStudyById(sql: StatementCache, studyId: number): StudyRecord {
+  return toStudy(sql.get(`${SELECT_STUDY} WHERE s.id = ?`).get(studyId) as StudyRow);
+}
+
+/** The trial goes to `owner`; its run starts its next attempt, the lost one counted as a lost worker's. */
+function reaskTrial(sql: StatementCache, studyId: number, number: number, owner: string, now: number, leaseExpiresAt: number): TrialRecord {
+  sql
+    .get('UPDATE trials SET lease_owner = ?, lease_expires_at = ? WHERE study_id = ? AND number = ?')
+    .run(owner, leaseExpiresAt, studyId, number);
+  const trial = getTrial(sql, studyId, number) as TrialRecord;
+  const run = sql
+    .get(
+      `UPDATE runs SET attempt = attempt + 1, losses = losses + 1, lease_owner = ?, worker_id = ?, started_at = ?
+       WHERE id = ? AND state = 'RUNNING' RETURNING attempt`,
+    )
+    .get(owner, owner, now, trial.runId) as { attempt: number } | undefined;
+  if (run)
+    sql
+      .get(INSERT_EVENT)
+      .run(trial.runId, now, 'RUNNING', 'RUNNING', run.attempt, owner, `trial ${number} asked again: its client was lost`);
+  return trial;
+}
+
+const RUN_END: Record<TrialOutcome['state'], { state: string; reason: string | null }> = {
+  COMPLETE: { state: 'COMPLETED', reason: null },
+  FAILED: { state: 'FAILED', reason: 'error' },
+  PRUNED: { state: 'CANCELLED', reason: 'pruned' },
+};
+
+export function tellTrial(
+  db: SqliteConnection,
+  sql: StatementCache,
+  studyId: number,
+  number: number,
+  outcome: TrialOutcome,
+  now: number,
+): { trial: TrialRecord; told: boolean } | undefined {
+  return db.transaction(() => {
+    const before = getTrial(sql, studyId, number);
+    if (!before) return undefined;
+    if (before.state !== 'RUNNING') return { trial: before, told: false };
+    const values = outcome.state === 'COMPLETE' ? JSON.stringify(outcome.values) : null;
+    sql
+      .get(
+        `UPDATE trials SET state = ?, trial_values = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+         WHERE study_id = ? AND number = ?`,
+      )
+      .run(outcome.state, values, now, studyId, number);
+    const { objectives } = getStudyById(sql, studyId);
+    const result =
+      outcome.state === 'COMPLETE'
+        ? JSON.stringify(Object.fromEntries(objectives.map((name, i) => [name, outcome.values[i] ?? null])))
+        : null;
+    const end = RUN_END[outcome.state];
+    const error =
+      outcome.state === 'FAILED' ? (outcome.error ?? 'the trial was told FAILED') : outcome.state === 'PRUNED' ? 'pruned' : null;
+    const run = sql
+      .get(
+        `UPDATE runs SET state = ?, result = ?, failure_reason = ?, error = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = ? AND state = 'RUNNING' RETURNING attempt, worker_id`,
+      )
+      .get(end.state, result, end.reason, error, now, before.runId) as { attempt: number; worker_id: string | null } | undefined;
+    if (run) sql.get(INSERT_EVENT).run(before.runId, now, 'RUNNING', end.state, run.attempt, run.worker_id, `trial told ${outcome.state}`);
+    return { trial: getTrial(sql, studyId, number) as TrialRecord, told: true };
+  }, 'immediate');
+}
+
+export function reportTrial(sql: StatementCache, studyId: number, number: number, step: number, value: number): void {
+  sql
+    .get('INSERT INTO trial_reports (study_id, number, step, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+    .run(studyId, number, step, Number.isNaN(value) ? null : value);
+}
+
+export function renewTrials(
+  db: SqliteConnection,
+  sql: StatementCache,
+  studyId: number,
+  owner: string,
+  numbers: readonly number[],
+  leaseExpiresAt: number,
+): number[] {
+  if (numbers.length === 0) return [];
+  const renew = sql.get(
+    `UPDATE trials SET lease_expires_at = ?
+     WHERE study_id = ? AND number IN (SELECT value FROM json_each(?)) AND state = 'RUNNING' AND lease_owner = ? RETURNING number`,
+  );
+  return db.transaction(
+    () =>
+      (renew.all(leaseExpiresAt, studyId, JSON.stringify(numbers), owner) as Array<{ number: number }>)
+        .map((r) => r.number)
+        .sort((a, b) => a - b),
+    'immediate',
+  );
+}
