@@ -7,6 +7,7 @@ import type { JsonValue, Params } from '../spec/types.js';
 import { runDriverSession, sessionParams } from './driver-sessions.js';
 import { filterFields, filterOf, type Handler, handler, jsonObject, narrowedFilter, noParams, runFilter, runId } from './handler.js';
 import { PROVENANCE_HANDLERS } from './handlers/provenance.js';
+import { STUDY_HANDLERS } from './handlers/study.js';
 import { type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';
 import { runTable } from './run-table.js';
 import {
@@ -44,6 +45,8 @@ export const HANDLERS = {
   ),
 
   ping: handler(noParams, () => null),
+
+  ...STUDY_HANDLERS,
 
   status: handler(noParams, (_params, { engine }) => engine.status()),
 
