@@ -22,6 +22,10 @@ _MODULE_OF = {
     "Reader": "._reader",
     "RunTable": "._reader",
     "RunResult": "._results",
+    "Study": "._study",
+    "Trial": "._study",
+    "create_study": "._study",
+    "load_study": "._study",
     "canonical_json": "._canonical",
     "run_hash": "._canonical",
     "identity": "._identity",
@@ -80,3 +84,4 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, imported e
     from ._reader import Reader, RunTable
     from ._results import RunResult
     from .provenance import track, track_dataset, track_evaluation, track_prediction
+    from ._study import Study, Trial, create_study, load_study
