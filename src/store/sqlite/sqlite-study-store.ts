@@ -4,9 +4,12 @@ import type { SqliteConnection } from './connection.js';
 import { askTrial, createStudy, getStudy, listStudies, listTrials, renewTrials, reportTrial, tellTrial } from './sql/studies.js';
 import { storeErrorOf } from './sqlite-errors.js';
 import type { StatementCache } from './statement-cache.js';
+import { TrialHistoryCache } from './trial-history-cache.js';
 
 /** The studies of a SQLite store, on its connection (sql/studies.ts has the statements). */
 export class SqliteStudyStore implements StudyStore {
+  private readonly cache = new TrialHistoryCache();
+
   constructor(
     private readonly db: SqliteConnection,
     private readonly sql: StatementCache,
@@ -23,19 +26,19 @@ export class SqliteStudyStore implements StudyStore {
     return this.guard(() => listStudies(this.sql));
   }
   async askTrial(request: TrialAskRequest) {
-    return this.guard(() => askTrial(this.db, this.sql, request));
+    return this.guard(() => askTrial(this.db, this.sql, this.cache, request));
   }
   async tellTrial(studyId: number, number: number, outcome: TrialOutcome, now: number) {
-    return this.guard(() => tellTrial(this.db, this.sql, studyId, number, outcome, now));
+    return this.guard(() => tellTrial(this.db, this.sql, this.cache, studyId, number, outcome, now));
   }
   async reportTrial(studyId: number, number: number, step: number, value: number) {
-    return this.guard(() => reportTrial(this.sql, studyId, number, step, value));
+    return this.guard(() => reportTrial(this.db, this.sql, studyId, number, step, value));
   }
   async renewTrials(studyId: number, owner: string, numbers: readonly number[], leaseExpiresAt: number) {
     return this.guard(() => renewTrials(this.db, this.sql, studyId, owner, numbers, leaseExpiresAt));
   }
   async listTrials(studyId: number) {
-    return this.guard(() => listTrials(this.sql, studyId));
+    return this.guard(() => listTrials(this.db, this.sql, this.cache, studyId));
   }
 
   private guard<T>(work: () => T): T {

@@ -15,6 +15,9 @@ CREATE TABLE studies (
   directions      TEXT    NOT NULL,   -- JSON list of minimize | maximize, one per objective
   objectives      TEXT    NOT NULL,   -- JSON list of the objectives' names (metric keys)
   seed            INTEGER NOT NULL,
+  -- Counts the changes of the study's trials; each trial keeps the count of its latest change,
+  -- so a client that read the trials up to a count reads only those changed since.
+  trial_seq       INTEGER NOT NULL DEFAULT 0,
   created_at      INTEGER NOT NULL
 );
 
@@ -34,9 +37,11 @@ CREATE TABLE trials (
   lease_expires_at  INTEGER,
   asked_at          INTEGER NOT NULL,
   finished_at       INTEGER,
+  updated_seq       INTEGER NOT NULL,   -- the study's trial_seq at the trial's latest change
   PRIMARY KEY (study_id, number)
 );
 CREATE INDEX trials_running ON trials (study_id, lease_expires_at) WHERE state = 'RUNNING';
+CREATE INDEX trials_changed ON trials (study_id, updated_seq);
 
 -- What a trial reported on the way (`trial.report(step, value)`), for the pruners; the first
 -- report of a step counts.

@@ -1,10 +1,11 @@
 import type { StudyDefinition, StudyRecord, TrialAsked, TrialAskRequest, TrialOutcome, TrialRecord } from '../../../domain/study.js';
 import { StudyExistsError } from '../../../errors.js';
-import type { Direction, IntermediateValue, TrialParams, TrialState } from '../../../search/types.js';
+import type { Direction } from '../../../search/types.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
+import type { TrialHistoryCache } from '../trial-history-cache.js';
 import { INSERT_EVENT } from './run-row.js';
 
 interface StudyRow {
@@ -23,19 +24,7 @@ interface StudyRow {
   created_at: number;
 }
 
-interface TrialRow {
-  study_id: number;
-  number: number;
-  run_id: number;
-  state: TrialState;
-  params: string;
-  trial_values: string | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-}
-
 const SELECT_STUDY = `SELECT s.*, e.name AS experiment FROM studies s JOIN experiments e ON e.id = s.experiment_id`;
-const SELECT_TRIALS = `SELECT study_id, number, run_id, state, params, trial_values, lease_owner, lease_expires_at FROM trials`;
 
 const toStudy = (row: StudyRow): StudyRecord => ({
   id: row.id,
@@ -50,20 +39,6 @@ const toStudy = (row: StudyRow): StudyRecord => ({
   seed: row.seed,
   createdAt: row.created_at,
 });
-
-function toTrial(row: TrialRow, intermediate: readonly IntermediateValue[] | undefined): TrialRecord {
-  return {
-    studyId: row.study_id,
-    number: row.number,
-    runId: row.run_id,
-    state: row.state,
-    params: JSON.parse(row.params) as TrialParams,
-    ...(row.trial_values !== null && { values: JSON.parse(row.trial_values) as number[] }),
-    ...(intermediate?.length && { intermediate }),
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: row.lease_expires_at,
-  };
-}
 
 /** Creates the study (and its experiment, without a spec version, when new) in one transaction. */
 export function createStudy(
@@ -115,26 +90,18 @@ export function listStudies(sql: StatementCache): StudyRecord[] {
   return (sql.get(`${SELECT_STUDY} ORDER BY s.id`).all() as StudyRow[]).map(toStudy);
 }
 
-export function listTrials(sql: StatementCache, studyId: number): TrialRecord[] {
-  const reports = new Map<number, IntermediateValue[]>();
-  const reportRows = sql.get('SELECT number, step, value FROM trial_reports WHERE study_id = ? ORDER BY number, step').all(studyId);
-  for (const { number, step, value } of reportRows as Array<{ number: number; step: number; value: number | null }>) {
-    const list = reports.get(number) ?? [];
-    list.push({ step, value: value ?? Number.NaN });
-    reports.set(number, list);
-  }
-  const rows = sql.get(`${SELECT_TRIALS} WHERE study_id = ? ORDER BY number`).all(studyId) as TrialRow[];
-  return rows.map((row) => toTrial(row, reports.get(row.number)));
+export function listTrials(db: SqliteConnection, sql: StatementCache, cache: TrialHistoryCache, studyId: number): TrialRecord[] {
+  return db.transaction(() => cache.trials(sql, studyId), 'deferred');
 }
 
-function getTrial(sql: StatementCache, studyId: number, number: number): TrialRecord | undefined {
-  const row = sql.get(`${SELECT_TRIALS} WHERE study_id = ? AND number = ?`).get(studyId, number) as TrialRow | undefined;
-  if (!row) return undefined;
-  const reports = sql.get('SELECT step, value FROM trial_reports WHERE study_id = ? AND number = ? ORDER BY step').all(studyId, number);
-  return toTrial(
-    row,
-    (reports as Array<{ step: number; value: number | null }>).map(({ step, value }) => ({ step, value: value ?? Number.NaN })),
-  );
+function getTrial(sql: StatementCache, cache: TrialHistoryCache, studyId: number, number: number): TrialRecord | undefined {
+  return cache.trials(sql, studyId)[number];
+}
+
+/** Counts a change of the study's trials: the count the changed trial is stamped with. */
+function nextSeq(sql: StatementCache, studyId: number): number {
+  return (sql.get('UPDATE studies SET trial_seq = trial_seq + 1 WHERE id = ? RETURNING trial_seq').get(studyId) as { trial_seq: number })
+    .trial_seq;
 }
 
 /**
@@ -143,16 +110,21 @@ function getTrial(sql: StatementCache, studyId: number, number: number): TrialRe
  * the next trial proposed and written with its run (RUNNING, held by the trial's lease, which
  * the run's own lease fields leave to the study: lease_expires_at stays NULL, never reaped).
  */
-export function askTrial(db: SqliteConnection, sql: StatementCache, request: TrialAskRequest): TrialAsked | undefined {
+export function askTrial(
+  db: SqliteConnection,
+  sql: StatementCache,
+  cache: TrialHistoryCache,
+  request: TrialAskRequest,
+): TrialAsked | undefined {
   const { studyId, owner, now, leaseExpiresAt } = request;
   return db.transaction(() => {
     const expired = sql
       .get(`SELECT number FROM trials WHERE study_id = ? AND state = 'RUNNING' AND lease_expires_at < ? ORDER BY number LIMIT 1`)
       .get(studyId, now) as { number: number } | undefined;
-    if (expired) return { trial: reaskTrial(sql, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true };
-    const history = listTrials(sql, studyId);
+    if (expired) return { trial: reaskTrial(sql, cache, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true };
+    const history = cache.trials(sql, studyId);
     const number = history.length;
-    const { directions, experimentId } = getStudyById(sql, studyId);
+    const { directions, experimentId } = getStudyById(sql, cache, studyId);
     const params = request.propose({ directions, trials: history }, number);
     if (params === undefined) return undefined;
     const paramsJson = canonicalJson(params);
@@ -167,24 +139,32 @@ export function askTrial(db: SqliteConnection, sql: StatementCache, request: Tri
     sql.get(INSERT_EVENT).run(runId, now, null, 'RUNNING', 1, owner, `trial ${number} asked`);
     sql
       .get(
-        `INSERT INTO trials (study_id, number, run_id, state, params, lease_owner, lease_expires_at, asked_at)
-         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+        `INSERT INTO trials (study_id, number, run_id, state, params, lease_owner, lease_expires_at, asked_at, updated_seq)
+         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)`,
       )
-      .run(studyId, number, runId, paramsJson, owner, leaseExpiresAt, now);
-    return { trial: getTrial(sql, studyId, number) as TrialRecord, reasked: false };
+      .run(studyId, number, runId, paramsJson, owner, leaseExpiresAt, now, nextSeq(sql, studyId));
+    return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, reasked: false };
   }, 'immediate');
 }
 
-function getStudyById(sql: StatementCache, studyId: number): StudyRecord {
-  return toStudy(sql.get(`${SELECT_STUDY} WHERE s.id = ?`).get(studyId) as StudyRow);
+function getStudyById(sql: StatementCache, cache: TrialHistoryCache, studyId: number): StudyRecord {
+  return cache.record(studyId, () => toStudy(sql.get(`${SELECT_STUDY} WHERE s.id = ?`).get(studyId) as StudyRow));
 }
 
 /** The trial goes to `owner`; its run starts its next attempt, the lost one counted as a lost worker's. */
-function reaskTrial(sql: StatementCache, studyId: number, number: number, owner: string, now: number, leaseExpiresAt: number): TrialRecord {
+function reaskTrial(
+  sql: StatementCache,
+  cache: TrialHistoryCache,
+  studyId: number,
+  number: number,
+  owner: string,
+  now: number,
+  leaseExpiresAt: number,
+): TrialRecord {
   sql
-    .get('UPDATE trials SET lease_owner = ?, lease_expires_at = ? WHERE study_id = ? AND number = ?')
-    .run(owner, leaseExpiresAt, studyId, number);
-  const trial = getTrial(sql, studyId, number) as TrialRecord;
+    .get('UPDATE trials SET lease_owner = ?, lease_expires_at = ?, updated_seq = ? WHERE study_id = ? AND number = ?')
+    .run(owner, leaseExpiresAt, nextSeq(sql, studyId), studyId, number);
+  const trial = getTrial(sql, cache, studyId, number) as TrialRecord;
   const run = sql
     .get(
       `UPDATE runs SET attempt = attempt + 1, losses = losses + 1, lease_owner = ?, worker_id = ?, started_at = ?
@@ -207,23 +187,24 @@ const RUN_END: Record<TrialOutcome['state'], { state: string; reason: string | n
 export function tellTrial(
   db: SqliteConnection,
   sql: StatementCache,
+  cache: TrialHistoryCache,
   studyId: number,
   number: number,
   outcome: TrialOutcome,
   now: number,
 ): { trial: TrialRecord; told: boolean } | undefined {
   return db.transaction(() => {
-    const before = getTrial(sql, studyId, number);
+    const before = getTrial(sql, cache, studyId, number);
     if (!before) return undefined;
     if (before.state !== 'RUNNING') return { trial: before, told: false };
     const values = outcome.state === 'COMPLETE' ? JSON.stringify(outcome.values) : null;
     sql
       .get(
-        `UPDATE trials SET state = ?, trial_values = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+        `UPDATE trials SET state = ?, trial_values = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_seq = ?
          WHERE study_id = ? AND number = ?`,
       )
-      .run(outcome.state, values, now, studyId, number);
-    const { objectives } = getStudyById(sql, studyId);
+      .run(outcome.state, values, now, nextSeq(sql, studyId), studyId, number);
+    const { objectives } = getStudyById(sql, cache, studyId);
     const result =
       outcome.state === 'COMPLETE'
         ? JSON.stringify(Object.fromEntries(objectives.map((name, i) => [name, outcome.values[i] ?? null])))
@@ -238,14 +219,19 @@ export function tellTrial(
       )
       .get(end.state, result, end.reason, error, now, before.runId) as { attempt: number; worker_id: string | null } | undefined;
     if (run) sql.get(INSERT_EVENT).run(before.runId, now, 'RUNNING', end.state, run.attempt, run.worker_id, `trial told ${outcome.state}`);
-    return { trial: getTrial(sql, studyId, number) as TrialRecord, told: true };
+    return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, told: true };
   }, 'immediate');
 }
 
-export function reportTrial(sql: StatementCache, studyId: number, number: number, step: number, value: number): void {
-  sql
-    .get('INSERT INTO trial_reports (study_id, number, step, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-    .run(studyId, number, step, Number.isNaN(value) ? null : value);
+export function reportTrial(db: SqliteConnection, sql: StatementCache, studyId: number, number: number, step: number, value: number): void {
+  db.transaction(() => {
+    const added = sql
+      .get('INSERT INTO trial_reports (study_id, number, step, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(studyId, number, step, Number.isNaN(value) ? null : value);
+    if (Number(added.changes) > 0) {
+      sql.get('UPDATE trials SET updated_seq = ? WHERE study_id = ? AND number = ?').run(nextSeq(sql, studyId), studyId, number);
+    }
+  }, 'immediate');
 }
 
 export function renewTrials(
