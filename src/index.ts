@@ -12,5 +12,6 @@ export * from './runner/index.js';
 export * from './snapshot/index.js';
 export * from './spec/index.js';
 export * from './store/index.js';
+export * from './study/index.js';
 export * from './track/index.js';
 export { VERSION } from './version.js';

@@ -175,6 +175,7 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   diff: ['diff', '1', '2'],
   plot: ['plot', '1', '2', '-k', 'acc', '-o', 'acc.png'],
   table: ['table', '-g', 'model'],
+  study: ['study', 'tuned', '--plot', 'radar', '-o', 'radar.png'],
   export: ['export'],
   doctor: ['doctor'],
   engine: ['engine', 'status'],
