@@ -1,7 +1,9 @@
+import { parseSearchSpace } from '../search/space-schema.js';
+import type { SearchSpace } from '../search/types.js';
 import { didYouMean } from '../util/closest-matches.js';
 import { BUILTIN_PLACEHOLDERS, placeholdersOf, splitCommandLine } from './command-template.js';
 import { parseDuration } from './duration.js';
-import { jsonProblem, keyPaths } from './json-value.js';
+import { isPlainObject, jsonProblem, keyPaths } from './json-value.js';
 import { parseNotify } from './notify-config.js';
 import { gridPaths, parseParameterGrid } from './parameter-grid.js';
 import { parseRawSpec } from './parse-raw-spec.js';
@@ -35,6 +37,7 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
   const { raw, invalid } = parsed;
   const grid = parseGrid(raw, invalid, issues);
   const { parameters } = grid;
+  const search = raw.search === undefined ? undefined : parseSearch(raw.search, parameters, raw.settings, issues);
 
   const settings = raw.settings as JsonObject;
   for (const [name, value] of Object.entries(raw.settings)) {
@@ -63,7 +66,9 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     else {
       command = split.argv;
       if (grid.known && !invalid.has('settings')) {
-        checkPlaceholders(command, [...gridPaths(parameters), ...grid.refused], keyPaths(settings), issues);
+        // The names of a refused search space are still its names: no second problem for them.
+        const searched = isPlainObject(raw.search) ? Object.keys(raw.search) : [];
+        checkPlaceholders(command, [...gridPaths(parameters), ...grid.refused, ...searched], keyPaths(settings), issues);
       }
     }
   }
@@ -87,6 +92,7 @@ export function normalizeSpec(input: unknown, options: NormalizeOptions = {}): N
     tags: raw.tags,
     notify,
     ...(raw.description !== undefined && { description: raw.description }),
+    ...(search && { search }),
     ...(command && { command }),
     ...(raw.function !== undefined && { function: raw.function }),
     ...(raw.driver !== undefined && { driver: raw.driver }),
@@ -123,10 +129,26 @@ function parseGrid(raw: RawSpec, invalid: ReadonlySet<string>, issues: PathIssue
   }
   if (invalid.has('seeds')) refused.push('seed');
   const known = !invalid.has('parameters');
-  if (parameters.size === 0 && refused.length === 0 && known) {
+  if (parameters.size === 0 && refused.length === 0 && known && raw.search === undefined) {
     issues.push({ path: ['parameters'], message: 'no parameters: give at least one, e.g. parameters: {lr: [0.1, 0.01]}' });
   }
   return { parameters, known, refused };
+}
+
+/** The `search:` space; a searched parameter may not also be swept or set. */
+function parseSearch(
+  raw: unknown,
+  parameters: ParameterGrid,
+  settings: Record<string, unknown>,
+  issues: PathIssue[],
+): SearchSpace | undefined {
+  const { space, issues: own } = parseSearchSpace(raw, ['search']);
+  issues.push(...own);
+  for (const parameter of space?.parameters ?? []) {
+    const clash = parameters.has(parameter.name) ? 'parameters' : parameter.name in settings ? 'settings' : undefined;
+    if (clash) issues.push({ path: ['search', parameter.name], message: `'${parameter.name}' is in ${clash} too; keep it in one place` });
+  }
+  return space;
 }
 
 /** Whether a key path (of an exclude entry) names a refused parameter or one inside it. */

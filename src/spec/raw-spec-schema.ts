@@ -109,6 +109,8 @@ export const rawSpecSchema = z
     tags: z
       .array(z.string(says('each tag is text, e.g. tags: [baseline, v2]')), says('expected a list of tags, e.g. tags: [baseline, v2]'))
       .default([]),
+    // A search space (docs/search.md), checked in normalize-spec.ts by parseSearchSpace, which names each problem's key.
+    search: z.custom<unknown>(() => true).optional(),
     // Entries are checked in notify-config.ts, where each gets a message of its own.
     notify: z
       .array(

@@ -1,3 +1,5 @@
+import type { SearchSpace } from '../search/types.js';
+
 /** Any value a parameter, setting or result can take: what JSON can say. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -49,6 +51,8 @@ export interface ExperimentSpec {
   exclude: PartialAssignment[];
   /** Partial assignments added after exclusion; unnamed parameters range over their domain. */
   include: PartialAssignment[];
+  /** Parameters searched rather than swept (`labbook tune`, docs/studies.md): each run draws them from here. */
+  search?: SearchSpace;
   /** argv template; `{param}` placeholders are filled per run. */
   command?: string[];
   /** `path/to/module.ts#export`: a function `(ctx, config) => result` run in a worker thread. */

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunState } from '../../domain/index.js';
-import { UsageError } from '../../errors.js';
+import { SpecError, UsageError } from '../../errors.js';
 import { describeEnqueue } from '../../queue/describe-enqueue.js';
 import { type EnqueueResult, type EnqueueSpecOptions, Queue } from '../../queue/queue.js';
 import { NothingToExecuteError } from '../../runner/runner-errors.js';
@@ -97,6 +97,15 @@ export async function enqueueSpec(
  */
 export function loadSpecToEnqueue(ctx: CliContext, file: string, overrides: string[]): LoadedSpec {
   const loaded = loadSpecFile(file, overrides, ctx.cwd);
+  if (loaded.spec.search) {
+    throw new SpecError([
+      {
+        file,
+        key: 'search',
+        message: `a spec with a search space is run by 'labbook tune ${file}' (docs/studies.md), not added as a grid`,
+      },
+    ]);
+  }
   const reference = loaded.spec.function;
   if (reference === undefined || isAbsolute(reference)) return loaded;
   const absolute = resolve(dirname(resolve(ctx.cwd, file)), reference);
