@@ -32,6 +32,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['diff', async () => (await import('./commands/diff.js')).defineDiff],
   ['plot', async () => (await import('./commands/plot.js')).definePlot],
   ['table', async () => (await import('./commands/table.js')).defineTable],
+  ['tune', async () => (await import('./commands/tune.js')).defineTune],
   ['study', async () => (await import('./commands/study.js')).defineStudy],
   ['export', async () => (await import('./commands/export.js')).defineExport],
   ['doctor', async () => (await import('./commands/doctor.js')).defineDoctor],

@@ -56,6 +56,21 @@ export interface TrialAskRequest {
   readonly now: number;
   readonly leaseExpiresAt: number;
   readonly propose: (history: StudyHistory, number: number) => TrialParams | undefined;
+  /** The trial's run goes to the queue, for workers to execute (labbook tune); else it is RUNNING, its client evaluates it. */
+  readonly queue?: TrialQueueing;
+}
+
+/** How a trial's run is queued: as this spec version of the experiment, its parameters the trial's on top of `baseParams`. */
+export interface TrialQueueing {
+  readonly specVersion: number;
+  readonly baseParams: JsonObject;
+  readonly retries: number;
+}
+
+/** Which trial a run is. */
+export interface RunTrial {
+  readonly study: string;
+  readonly number: number;
 }
 
 /** The trial handed out, and whether it was another client's that expired (asked again). */

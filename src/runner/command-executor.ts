@@ -15,7 +15,11 @@ export interface CommandExecutorOptions {
   /** Time between SIGTERM and SIGKILL when a run is stopped. */
   killGraceMs?: number;
   now: () => number;
+  /** Answers a run's `should_prune` (a study's pruner on its trial, see src/study); never prunes when absent. */
+  shouldPrune?: PruneHook;
 }
+
+export type PruneHook = (runId: number, step: number, value: number) => Promise<boolean>;
 
 /** How long the channel may stay open after the run exited (a straggler holding fd 3). */
 const CHANNEL_DRAIN_MS = 2_000;
@@ -64,7 +68,11 @@ export class CommandExecutor implements Executor {
       pid = spawned.pid;
       if (stopped) terminate();
       const stopMonitor = monitorGroup(pid, recorder);
-      const channel = serveChannel(spawned.connection, recorder, { now: this.options.now });
+      const { shouldPrune } = this.options;
+      const channel = serveChannel(spawned.connection, recorder, {
+        now: this.options.now,
+        ...(shouldPrune && { shouldPrune: (step: number, value: number) => shouldPrune(run.id, step, value) }),
+      });
       const status = await spawned.exited.finally(stopMonitor); // rejects when lb-spawn died: the worker stops
       signalGroup(pid, 'SIGKILL'); // what the run left behind in its group goes with it
       const drained = await drainWithin(channel, CHANNEL_DRAIN_MS);

@@ -11,8 +11,8 @@ import type { RunConnection } from './spawner.js';
  */
 
 export interface ChannelOptions {
-  /** Answer to `should_prune` (a plain grid never prunes). */
-  shouldPrune?: (step: number, value: number) => boolean;
+  /** Answer to `should_prune` (a plain grid never prunes; a study's trial asks its pruner). */
+  shouldPrune?: (step: number, value: number) => boolean | Promise<boolean>;
   now: () => number;
 }
 
@@ -111,7 +111,7 @@ export async function handleRunMessage(
       const step = message.step;
       const value = message.value;
       if (typeof step !== 'number' || typeof value !== 'number') throw new BadMessage("'should_prune' needs a numeric 'step' and 'value'");
-      return options.shouldPrune?.(step, value) ?? false;
+      return (await options.shouldPrune?.(step, value)) ?? false;
     }
     case 'flush':
       await recorder.flushMetrics();

@@ -7,6 +7,7 @@ import type { ExperimentSpec, NotifyConfig } from '../spec/types.js';
 import type { Store } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
 import type { Log } from '../util/log.js';
+import type { PruneHook } from './command-executor.js';
 import { Executors } from './executors.js';
 import type { Machine } from './machine.js';
 import { trackingOf } from './run-tracking.js';
@@ -41,6 +42,12 @@ export interface SessionOptions {
   /** Notes (a run to be retried, the console channel's notices) and warnings. */
   log: Log;
   onEvent?: (event: WorkerEvent) => void;
+  /** Answers the `should_prune` of the runs this session executes (labbook tune and worker: a study's pruner). */
+  shouldPrune?: PruneHook;
+  /** With no run to execute, keep polling while this says so (labbook tune: until its study's budget is spent). */
+  waitWhile?: () => Promise<boolean>;
+  /** How often an idle session looks for runs (default 1 s). */
+  pollMs?: number;
 }
 
 export interface SessionResult {
@@ -89,6 +96,7 @@ export function startSession(options: SessionOptions): Session {
     storeDir: store.dataDir,
     slots: options.slots,
     now: () => clock.now(),
+    ...(options.shouldPrune && { shouldPrune: options.shouldPrune }),
   });
   const worker = new Worker(queue, trackingOf(store, clock), executors, {
     host: options.host,
@@ -100,6 +108,8 @@ export function startSession(options: SessionOptions): Session {
     ...(options.maxRuns !== undefined && { maxRuns: options.maxRuns }),
     ...(options.runsPerSlot !== undefined && { runsPerSlot: options.runsPerSlot }),
     ...(options.machine && { machine: options.machine }),
+    ...(options.pollMs !== undefined && { pollMs: options.pollMs }),
+    ...(options.waitWhile && { waitWhile: options.waitWhile }),
     ...(options.waitForOthers && {
       waitWhile: async () => {
         const now = await countStates(store, filter);

@@ -1,4 +1,4 @@
-import type { StudyDefinition, StudyRecord, TrialAsked, TrialAskRequest, TrialOutcome, TrialRecord } from '../domain/study.js';
+import type { RunTrial, StudyDefinition, StudyRecord, TrialAsked, TrialAskRequest, TrialOutcome, TrialRecord } from '../domain/study.js';
 
 /**
  * Studies and their trials (docs/studies.md). A sub-interface of the store, kept apart so that
@@ -34,6 +34,8 @@ export interface StudyStore {
   reportTrial(studyId: number, number: number, step: number, value: number): Promise<void>;
   /** Extends the leases of the RUNNING trials `owner` holds; returns the numbers it still holds. */
   renewTrials(studyId: number, owner: string, numbers: readonly number[], leaseExpiresAt: number): Promise<number[]>;
+  /** The trial that run `runId` is, if it is one. */
+  findTrialOfRun(runId: number): Promise<RunTrial | undefined>;
   /** The study's trials by number, with their intermediate values. */
   listTrials(studyId: number): Promise<TrialRecord[]>;
 }

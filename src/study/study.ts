@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { StudyDefinition, StudyRecord, TrialOutcome, TrialRecord } from '../domain/study.js';
+import type { StudyDefinition, StudyRecord, TrialOutcome, TrialQueueing, TrialRecord } from '../domain/study.js';
 import { StudyNotFoundError, TrialFinishedError, TrialNotFoundError, UsageError } from '../errors.js';
 import { type Clock, systemClock } from '../queue/clock.js';
 import { type Pruner, Rng, type Sampler, type SearchSpace } from '../search/index.js';
@@ -73,8 +73,11 @@ export class Study {
     return this.record.name;
   }
 
-  /** The next trial, RUNNING and held by this handle; undefined when the space is exhausted (a grid tried in full). */
-  async ask(): Promise<TrialRecord | undefined> {
+  /**
+   * The next trial, RUNNING and held by this handle; undefined when the space is exhausted (a
+   * grid tried in full). With `queue`, its run goes to the queue for workers (labbook tune).
+   */
+  async ask(options: { queue?: TrialQueueing } = {}): Promise<TrialRecord | undefined> {
     const now = this.clock.now();
     const { space, sampler, record } = this;
     const asked = await requireStudies(this.store).askTrial({
@@ -83,6 +86,7 @@ export class Study {
       now,
       leaseExpiresAt: now + this.leaseMs,
       propose: (history, number) => sampler.ask(space, history, new Rng(record.seed, number)),
+      ...(options.queue && { queue: options.queue }),
     });
     if (!asked) return undefined;
     this.hold(asked.trial.number);

@@ -175,6 +175,7 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   diff: ['diff', '1', '2'],
   plot: ['plot', '1', '2', '-k', 'acc', '-o', 'acc.png'],
   table: ['table', '-g', 'model'],
+  tune: ['tune', 'later.yaml', '--trials', '0'],
   study: ['study', 'tuned', '--plot', 'radar', '-o', 'radar.png'],
   export: ['export'],
   doctor: ['doctor'],

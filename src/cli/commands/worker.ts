@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseNotifyOption } from '../../spec/notify-config.js';
+import { trialPruneHook } from '../../study/trial-pruning.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type CommandContext, type GlobalOptions, withStore } from '../context.js';
 import { addEngineOptions, type EngineOptions, engineSettings, reportingErrors, reportSession } from '../engine-options.js';
@@ -32,6 +33,8 @@ async function work(ctx: CommandContext, options: WorkerCommandOptions): Promise
       wait: options.wait ?? false,
       waitForOthers: false,
       ...(experiments && { experiments }),
+      // A study's trial (labbook tune on another machine) asks its study's pruner.
+      shouldPrune: trialPruneHook(store, ctx.clock),
     });
     return reportSession(ctx, options, result, () => store.listRuns(experiments ? { experiments } : {}));
   });

@@ -1,7 +1,17 @@
 import type { StudyDefinition, TrialAskRequest, TrialOutcome } from '../../domain/study.js';
 import type { StudyStore } from '../study-store.js';
 import type { SqliteConnection } from './connection.js';
-import { askTrial, createStudy, getStudy, listStudies, listTrials, renewTrials, reportTrial, tellTrial } from './sql/studies.js';
+import {
+  askTrial,
+  createStudy,
+  findTrialOfRun,
+  getStudy,
+  listStudies,
+  listTrials,
+  renewTrials,
+  reportTrial,
+  tellTrial,
+} from './sql/studies.js';
 import { storeErrorOf } from './sqlite-errors.js';
 import type { StatementCache } from './statement-cache.js';
 import { TrialHistoryCache } from './trial-history-cache.js';
@@ -36,6 +46,9 @@ export class SqliteStudyStore implements StudyStore {
   }
   async renewTrials(studyId: number, owner: string, numbers: readonly number[], leaseExpiresAt: number) {
     return this.guard(() => renewTrials(this.db, this.sql, studyId, owner, numbers, leaseExpiresAt));
+  }
+  async findTrialOfRun(runId: number) {
+    return this.guard(() => findTrialOfRun(this.sql, runId));
   }
   async listTrials(studyId: number) {
     return this.guard(() => listTrials(this.db, this.sql, this.cache, studyId));

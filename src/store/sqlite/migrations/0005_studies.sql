@@ -42,6 +42,7 @@ CREATE TABLE trials (
 );
 CREATE INDEX trials_running ON trials (study_id, lease_expires_at) WHERE state = 'RUNNING';
 CREATE INDEX trials_changed ON trials (study_id, updated_seq);
+CREATE INDEX trials_by_run ON trials (run_id);
 
 -- What a trial reported on the way (`trial.report(step, value)`), for the pruners; the first
 -- report of a step counts.

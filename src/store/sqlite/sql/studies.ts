@@ -1,6 +1,15 @@
-import type { StudyDefinition, StudyRecord, TrialAsked, TrialAskRequest, TrialOutcome, TrialRecord } from '../../../domain/study.js';
+import type {
+  RunTrial,
+  StudyDefinition,
+  StudyRecord,
+  TrialAsked,
+  TrialAskRequest,
+  TrialOutcome,
+  TrialQueueing,
+  TrialRecord,
+} from '../../../domain/study.js';
 import { StudyExistsError } from '../../../errors.js';
-import type { Direction } from '../../../search/types.js';
+import type { Direction, TrialParams } from '../../../search/types.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
 import type { SqliteConnection } from '../connection.js';
@@ -127,24 +136,60 @@ export function askTrial(
     const { directions, experimentId } = getStudyById(sql, cache, studyId);
     const params = request.propose({ directions, trials: history }, number);
     if (params === undefined) return undefined;
-    const paramsJson = canonicalJson(params);
-    const runId = Number(
-      sql
-        .get(
-          `INSERT INTO runs (experiment_id, hash, params, state, attempt, lease_owner, worker_id, created_at, queued_at, started_at)
-           VALUES (?, ?, ?, 'RUNNING', 1, ?, ?, ?, ?, ?)`,
-        )
-        .run(experimentId, sha256Hex(paramsJson), paramsJson, owner, owner, now, now, now).lastInsertRowid,
-    );
-    sql.get(INSERT_EVENT).run(runId, now, null, 'RUNNING', 1, owner, `trial ${number} asked`);
+    const trialParams = canonicalJson(params);
+    const runId = request.queue
+      ? queueRun(sql, experimentId, request.queue, params, now, number)
+      : heldRun(sql, experimentId, trialParams, owner, now, number);
     sql
       .get(
         `INSERT INTO trials (study_id, number, run_id, state, params, lease_owner, lease_expires_at, asked_at, updated_seq)
          VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)`,
       )
-      .run(studyId, number, runId, paramsJson, owner, leaseExpiresAt, now, nextSeq(sql, studyId));
+      .run(studyId, number, runId, trialParams, owner, leaseExpiresAt, now, nextSeq(sql, studyId));
     return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, reasked: false };
   }, 'immediate');
+}
+
+/** The run of a trial its client evaluates: RUNNING, held by the trial's lease (its own lease fields stay NULL: never reaped). */
+function heldRun(sql: StatementCache, experimentId: number, paramsJson: string, owner: string, now: number, number: number): number {
+  const runId = Number(
+    sql
+      .get(
+        `INSERT INTO runs (experiment_id, hash, params, state, attempt, lease_owner, worker_id, created_at, queued_at, started_at)
+         VALUES (?, ?, ?, 'RUNNING', 1, ?, ?, ?, ?, ?)`,
+      )
+      .run(experimentId, sha256Hex(paramsJson), paramsJson, owner, owner, now, now, now).lastInsertRowid,
+  );
+  sql.get(INSERT_EVENT).run(runId, now, null, 'RUNNING', 1, owner, `trial ${number} asked`);
+  return runId;
+}
+
+/** The run of a trial that workers execute: PENDING in the queue, as a run of the spec version that `labbook add` plans. */
+function queueRun(
+  sql: StatementCache,
+  experimentId: number,
+  queue: TrialQueueing,
+  params: TrialParams,
+  now: number,
+  number: number,
+): number {
+  const paramsJson = canonicalJson({ ...queue.baseParams, ...params });
+  const hash = sha256Hex(paramsJson);
+  const runId = Number(
+    sql
+      .get('INSERT INTO runs (experiment_id, spec_version, hash, params, retries, created_at, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(experimentId, queue.specVersion, hash, paramsJson, queue.retries, now, now).lastInsertRowid,
+  );
+  sql.get('INSERT INTO run_hashes (hash_prefix, experiment_id, run_id) VALUES (substr(?, 1, 16), ?, ?)').run(hash, experimentId, runId);
+  sql.get(INSERT_EVENT).run(runId, now, null, 'PENDING', 0, null, `trial ${number} asked`);
+  return runId;
+}
+
+export function findTrialOfRun(sql: StatementCache, runId: number): RunTrial | undefined {
+  const row = sql.get('SELECT s.name, t.number FROM trials t JOIN studies s ON s.id = t.study_id WHERE t.run_id = ?').get(runId) as
+    | { name: string; number: number }
+    | undefined;
+  return row && { study: row.name, number: row.number };
 }
 
 function getStudyById(sql: StatementCache, cache: TrialHistoryCache, studyId: number): StudyRecord {
@@ -168,7 +213,7 @@ function reaskTrial(
   const run = sql
     .get(
       `UPDATE runs SET attempt = attempt + 1, losses = losses + 1, lease_owner = ?, worker_id = ?, started_at = ?
-       WHERE id = ? AND state = 'RUNNING' RETURNING attempt`,
+       WHERE id = ? AND state = 'RUNNING' AND spec_version IS NULL RETURNING attempt`,
     )
     .get(owner, owner, now, trial.runId) as { attempt: number } | undefined;
   if (run)
