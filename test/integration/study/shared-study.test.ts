@@ -15,9 +15,10 @@ interface Worker {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-function startWorker(file: string, target: number, leaseMs: number, hold?: number): Worker {
+function startWorker(file: string, target: number, leaseMs: number, options: { hold?: number; barrier?: string } = {}): Worker {
   const args = [repoPath('dist', 'test', 'fixtures', 'study-worker.js'), file, QUADRATIC.name, String(target), String(leaseMs)];
-  const child = spawn(process.execPath, hold === undefined ? args : [...args, String(hold)]);
+  const env = { ...process.env, ...(options.barrier && { STUDY_BARRIER: `${options.barrier}:2` }) };
+  const child = spawn(process.execPath, options.hold === undefined ? args : [...args, String(options.hold)], { env });
   const lines: Worker['lines'] = [];
   let pending = '';
   let stderr = '';
@@ -74,7 +75,8 @@ async function assertNothingLostOrDuplicated(store: SqliteStore, tellers: number
 
 test('two worker processes sharing one study get distinct trials and lose none', async (t) => {
   const { file, store } = await newStudy(t);
-  const workers = [startWorker(file, 40, 5_000), startWorker(file, 40, 5_000)];
+  const barrier = tempDir(t);
+  const workers = [startWorker(file, 40, 5_000, { barrier }), startWorker(file, 40, 5_000, { barrier })];
   for (const worker of workers) {
     const exit = await worker.exited;
     assert.equal(exit.code, 0, exit.stderr);
@@ -89,7 +91,7 @@ test('two worker processes sharing one study get distinct trials and lose none',
 
 test('a study resumes after its worker is killed with -9: the trial it held is asked again and told once', async (t) => {
   const { file, store } = await newStudy(t);
-  const killed = startWorker(file, 30, 600, 8);
+  const killed = startWorker(file, 30, 600, { hold: 8 });
   await waitUntil(() => killed.lines.some((line) => line.holding === 8), { message: 'the worker reaches trial 8' });
   killed.child.kill('SIGKILL');
   assert.equal((await killed.exited).signal, 'SIGKILL');
