@@ -46,8 +46,6 @@ export const HANDLERS = {
 
   ping: handler(noParams, () => null),
 
-  ...STUDY_HANDLERS,
-
   status: handler(noParams, (_params, { engine }) => engine.status()),
 
   /**
@@ -302,6 +300,7 @@ export const HANDLERS = {
   ),
 
   ...PROVENANCE_HANDLERS,
+  ...STUDY_HANDLERS,
 } satisfies Record<string, Handler<unknown>>;
 
 export type Method = keyof typeof HANDLERS;

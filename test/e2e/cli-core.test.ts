@@ -137,19 +137,20 @@ test('cancel cancels the runs named and says when nothing matched', async (t) =>
 
 const COMMANDS = ['init', 'add', 'run', 'worker', 'submit', 'sub', 'jobs', 'status', 'ls', 'show', 'logs', 'reset', 'cancel', 'rerun'];
 const TRACKING_COMMANDS = ['artifacts', 'get', 'metrics', 'diff', 'plot', 'table', 'export'];
+const STUDY_COMMANDS = ['tune', 'study'];
 const UTILITY_COMMANDS = ['doctor', 'engine', 'serve', 'ui', 'read-config'];
 const PROVENANCE_COMMANDS = ['entities', 'lineage', 'annotate', 'leaderboard', 'regress'];
 
 test('every command has help with an example, and the overall help lists them all', async (t) => {
   const dir = tempDir(t);
-  for (const command of [...COMMANDS, ...TRACKING_COMMANDS, ...UTILITY_COMMANDS, ...PROVENANCE_COMMANDS]) {
+  for (const command of [...COMMANDS, ...TRACKING_COMMANDS, ...STUDY_COMMANDS, ...UTILITY_COMMANDS, ...PROVENANCE_COMMANDS]) {
     const help = await cli(dir, [command, '--help']);
     assert.equal(help.code, 0, command);
     assert.match(help.stdout, /Examples:\n\s+\$ labbook /, command);
   }
   const overall = await cli(dir, ['--help']);
   const listed = [...overall.stdout.matchAll(/^ {2}(\w[\w-]*)/gm)].map((match) => match[1]);
-  assert.deepEqual(listed, [...COMMANDS, ...TRACKING_COMMANDS, ...UTILITY_COMMANDS, ...PROVENANCE_COMMANDS, 'help']);
+  assert.deepEqual(listed, [...COMMANDS, ...TRACKING_COMMANDS, ...STUDY_COMMANDS, ...UTILITY_COMMANDS, ...PROVENANCE_COMMANDS, 'help']);
 });
 
 test('--version prints the version', async (t) => {

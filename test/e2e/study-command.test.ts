@@ -5,19 +5,12 @@ import { test } from 'node:test';
 import { Study } from '../../src/study/index.js';
 import { cli } from '../helpers/cli.js';
 import { project, projectStore } from '../helpers/project.js';
+import { QUADRATIC } from '../helpers/quadratic-study.js';
 
 test('labbook study shows the best trial and the importance, and draws the history', async (t) => {
   const dir = await project(t);
   const store = await projectStore(t, dir);
-  const study = await Study.create(store, {
-    name: 'tuned',
-    experiment: 'tuned-runs',
-    space: { x: { uniform: [-1, 1] }, kind: { categorical: ['a', 'b'] } },
-    sampler: { name: 'random', options: {} },
-    directions: ['minimize'],
-    objectives: ['loss'],
-    seed: 4,
-  });
+  const study = await Study.create(store, { ...QUADRATIC, name: 'tuned' });
   for (let i = 0; i < 12; i++) {
     const trial = await study.ask();
     assert.ok(trial);

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { Study } from '../../../src/study/index.js';
 import { repoPath } from '../../helpers/paths.js';
+import { QUADRATIC } from '../../helpers/quadratic-study.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { QUADRATIC } from './quadratic-study.js';
 
 interface Worker {
   child: ChildProcessWithoutNullStreams;

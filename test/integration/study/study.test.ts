@@ -5,8 +5,8 @@ import type { SearchComponent, StudyDefinition } from '../../../src/domain/study
 import { ManualClock } from '../../../src/queue/clock.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { Study } from '../../../src/study/index.js';
+import { QUADRATIC } from '../../helpers/quadratic-study.js';
 import { tempDir } from '../../helpers/temp-dir.js';
-import { QUADRATIC } from './quadratic-study.js';
 
 function openStore(t: TestContext): SqliteStore {
   const dir = tempDir(t);

@@ -1,4 +1,4 @@
-import type { StudyDefinition } from '../../../src/domain/study.js';
+import type { StudyDefinition } from '../../src/domain/study.js';
 
 /** A small study of the tests: minimise (x - 0.3)², with a categorical beside x. */
 export const QUADRATIC: StudyDefinition = {
