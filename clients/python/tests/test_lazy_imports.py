@@ -30,4 +30,4 @@ def test_every_public_name_resolves_to_the_object_of_its_module(tmp_path):
         "import sys; assert 'sklearn' not in sys.modules, 'track_sklearn imports scikit-learn only when called'\n"
         "print(len(labbook.__all__))"
     )
-    assert int(run_python(code, cwd=tmp_path).stdout) == 26
+    assert int(run_python(code, cwd=tmp_path).stdout) == 30
