@@ -51,6 +51,16 @@ export class TrialHistoryCache {
 
   /** The study's trials by number (a copy: the caller may keep it). */
   trials(sql: StatementCache, studyId: number): TrialRecord[] {
+    return [...this.current(sql, studyId)];
+  }
+
+  /** One trial of the study, as it is now. */
+  trial(sql: StatementCache, studyId: number, number: number): TrialRecord | undefined {
+    return this.current(sql, studyId)[number];
+  }
+
+  /** The cached trials, brought up to date: not to be changed by the caller. */
+  private current(sql: StatementCache, studyId: number): readonly TrialRecord[] {
     const { trial_seq: seq } = sql.get('SELECT trial_seq FROM studies WHERE id = ?').get(studyId) as { trial_seq: number };
     let cached = this.studies.get(studyId);
     // A count below ours: the database was replaced under us (a restored backup); read it all.
@@ -73,7 +83,7 @@ export class TrialHistoryCache {
       for (const row of rows) cached.trials[row.number] = toTrial(row, reports.get(row.number));
       cached.seq = seq;
     }
-    return [...cached.trials];
+    return cached.trials;
   }
 }
 

@@ -104,7 +104,7 @@ export function listTrials(db: SqliteConnection, sql: StatementCache, cache: Tri
 }
 
 function getTrial(sql: StatementCache, cache: TrialHistoryCache, studyId: number, number: number): TrialRecord | undefined {
-  return cache.trials(sql, studyId)[number];
+  return cache.trial(sql, studyId, number);
 }
 
 /** Counts a change of the study's trials: the count the changed trial is stamped with. */
