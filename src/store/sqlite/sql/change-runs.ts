@@ -1,8 +1,8 @@
 import type { RunFilter, RunState } from '../../../domain/index.js';
+import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
-import { INSERT_EVENT } from './run-row.js';
 
 /**
  * Cancel and reset change only the runs their filter selects, each with an audit event, in

@@ -1,8 +1,8 @@
 import type { RunRecord } from '../../../domain/index.js';
+import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
 import type { ClaimRequest } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
-import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.js';
 
 /**
  * Claims up to `limit` pending runs for one worker. SQLite has one writer at a time, so an

@@ -1,8 +1,8 @@
-import type { RunState } from '../../../domain/index.js';
+import { batchPlanner, type ExistingRun, emptyCounts, REQUEUE_RUN } from '../../rows/enqueue-plan.js';
+import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { EnqueueCounts, EnqueueOptions, NewRun } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
-import { INSERT_EVENT } from './run-row.js';
 
 /**
  * Runs added per IMMEDIATE transaction. A long add holds the write lock about a second at a
@@ -15,25 +15,8 @@ const RUNS_PER_TRANSACTION = 200_000;
 /** New runs per INSERT statement: one call into SQLite per hundred runs instead of per run. */
 const ROWS_PER_INSERT = 100;
 
-/** A run of the experiment with the hash of a planned one. */
-interface ExistingRun {
-  id: number;
-  hash: string;
-  state: RunState;
-  attempt: number;
-  spec_version: number | null;
-}
-
-type Decision = { kind: 'add'; replanned: boolean } | { kind: 'requeue' | 'move' | 'unchanged'; run: ExistingRun };
-
 /**
- * Adds planned runs, batch by batch. The runs of the experiment with a planned run's
- * parameters are its own when their version has the same settings and command (the
- * equivalent versions): its own run is requeued (state in `requeueStates`), moved to the
- * planned version (PENDING, `movePending`) or left alone (a COMPLETED one is the cache).
- * Runs of other settings or another command are not the plan's and stay as they are, but
- * for a PENDING one moved when asked and a FAILED or CANCELLED one requeued when asked,
- * as the planned version; else the run is added beside them.
+ * Adds planned runs, batch by batch, as batchPlanner plans them.
  *
  * A planner never plans a run twice, so the runs of earlier batches of the same add need no
  * keys before their transaction ends: each transaction writes the keys of its new runs at
@@ -49,65 +32,30 @@ export function enqueueRuns(
   const specVersion =
     options.specVersion ??
     (sql.get('SELECT coalesce(max(version), 0) AS v FROM spec_versions WHERE experiment_id = ?').get(experimentId) as { v: number }).v;
-  const equivalent = new Set(options.equivalentVersions ?? [specVersion]);
-  const requeueStates = new Set<RunState>(options.requeueStates ?? []);
   const { now } = options;
   const priority = options.priority ?? 0;
   const statements = prepare(sql);
-  const counts: EnqueueCounts = { planned: 0, added: 0, replanned: 0, requeued: 0, moved: 0, unchanged: {} };
-
-  const decide = (runs: ExistingRun[]): Decision => {
-    const own = runs.find((run) => run.spec_version !== null && equivalent.has(run.spec_version));
-    if (own) {
-      if (requeueStates.has(own.state)) return { kind: 'requeue', run: own };
-      if (own.state === 'PENDING' && own.spec_version !== specVersion && options.movePending) return { kind: 'move', run: own };
-      return { kind: 'unchanged', run: own };
-    }
-    const pending = options.movePending ? runs.find((run) => run.state === 'PENDING') : undefined;
-    if (pending) return { kind: 'move', run: pending };
-    // A failed run has no result to keep: retried, it is a run of the planned version.
-    const failed = runs.findLast((run) => (run.state === 'FAILED' || run.state === 'CANCELLED') && requeueStates.has(run.state));
-    if (failed) return { kind: 'requeue', run: failed };
-    return { kind: 'add', replanned: true };
-  };
+  const counts = emptyCounts();
+  const plan = batchPlanner(specVersion, options, counts);
 
   // Whether the experiment has no runs but those this add made: then a planned run has none
   // to look up (a fresh grid is added without a look-up per run, 2 s of a million-run add).
   let alone = false;
   let lastId: number | undefined;
-  const existingOf = (batch: readonly NewRun[]): Map<string, ExistingRun[]> => {
-    if (alone) return new Map();
-    return groupByHash(statements.existing.all(experimentId, JSON.stringify(batch.map((run) => run.hash))) as ExistingRun[]);
+  const existingOf = (batch: readonly NewRun[]): ExistingRun[] => {
+    if (alone) return [];
+    return statements.existing.all(experimentId, JSON.stringify(batch.map((run) => run.hash))) as ExistingRun[];
   };
 
   const enqueueBatch = (batch: readonly NewRun[]): void => {
-    const existing = existingOf(batch);
-    const fresh: NewRun[] = [];
-    for (const run of batch) {
-      const runs = existing.get(run.hash);
-      const decision: Decision = runs ? decide(runs) : { kind: 'add', replanned: false };
-      if (decision.kind === 'add') {
-        fresh.push(run);
-        if (decision.replanned) counts.replanned++;
-      } else if (decision.kind === 'requeue') {
-        statements.requeue.run(options.retries, now, specVersion, decision.run.id);
-        statements.event.run(decision.run.id, now, decision.run.state, 'PENDING', decision.run.attempt, null, 'requeued');
-        counts.requeued++;
-      } else if (decision.kind === 'move') {
-        statements.move.run(specVersion, decision.run.id);
-        statements.event.run(
-          decision.run.id,
-          now,
-          'PENDING',
-          'PENDING',
-          decision.run.attempt,
-          null,
-          `moved to spec version ${specVersion}`,
-        );
-        counts.moved++;
-      } else {
-        counts.unchanged[decision.run.state] = (counts.unchanged[decision.run.state] ?? 0) + 1;
-      }
+    const { fresh, requeue, move } = plan(batch, existingOf(batch));
+    for (const run of requeue) {
+      statements.requeue.run(options.retries, now, specVersion, run.id);
+      statements.event.run(run.id, now, run.state, 'PENDING', run.attempt, null, 'requeued');
+    }
+    for (const run of move) {
+      statements.move.run(specVersion, run.id);
+      statements.event.run(run.id, now, 'PENDING', 'PENDING', run.attempt, null, `moved to spec version ${specVersion}`);
     }
     const shared = [experimentId, specVersion, options.retries, priority, now];
     for (let i = 0; i < fresh.length; i += ROWS_PER_INSERT) {
@@ -115,8 +63,6 @@ export function enqueueRuns(
       if (rows.length === ROWS_PER_INSERT) statements.insertMany.run(...shared, ...rows.flatMap((run) => [run.hash, run.paramsJson]));
       else for (const run of rows) statements.insertOne.run(...shared, run.hash, run.paramsJson);
     }
-    counts.added += fresh.length;
-    counts.planned += batch.length;
   };
 
   const iterator = batches[Symbol.iterator]();
@@ -165,11 +111,7 @@ function prepare(sql: StatementCache) {
        JOIN runs r ON r.id = k.run_id AND r.hash = j.value
        ORDER BY r.id`,
     ),
-    requeue: sql.get(
-      `UPDATE runs SET state = 'PENDING', failures = 0, losses = 0, retries = ?, queued_at = ?, spec_version = ?, lease_owner = NULL,
-         lease_expires_at = NULL, started_at = NULL, finished_at = NULL, exit_code = NULL, failure_reason = NULL, error = NULL, result = NULL
-       WHERE id = ?`,
-    ),
+    requeue: sql.get(REQUEUE_RUN),
     move: sql.get(`UPDATE runs SET spec_version = ? WHERE id = ?`),
     event: sql.get(INSERT_EVENT),
     hashKeys: sql.get(
@@ -179,14 +121,4 @@ function prepare(sql: StatementCache) {
       `INSERT INTO run_events (run_id, at, from_state, to_state, attempt, reason) SELECT id, ?, NULL, 'PENDING', 0, 'enqueued' FROM runs WHERE id > ?`,
     ),
   };
-}
-
-function groupByHash(runs: readonly ExistingRun[]): Map<string, ExistingRun[]> {
-  const byHash = new Map<string, ExistingRun[]>();
-  for (const run of runs) {
-    const group = byHash.get(run.hash);
-    if (group) group.push(run);
-    else byHash.set(run.hash, [run]);
-  }
-  return byHash;
 }

@@ -1,7 +1,7 @@
 import type { FeedHead, FeedMetricPoint, FeedRunEvent } from '../../../domain/feed.js';
+import { type RunEventRow, toRunEvent } from '../../rows/run-row.js';
 import { plainRows } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
-import { type RunEventRow, toRunEvent } from './run-row.js';
 
 /**
  * The store's changes in the order they were written, read by id: every state change (the

@@ -1,28 +1,8 @@
 import type { ExperimentRecord, SpecVersion } from '../../../domain/index.js';
 import type { JsonValue } from '../../../spec/types.js';
+import { type ExperimentRow, SELECT_EXPERIMENTS, type SpecVersionRow, toExperiment, toSpecVersion } from '../../rows/records.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
-
-interface ExperimentRow {
-  id: number;
-  name: string;
-  spec: string;
-  spec_version: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const toRecord = (row: ExperimentRow): ExperimentRecord => ({
-  id: row.id,
-  name: row.name,
-  spec: JSON.parse(row.spec),
-  specVersion: row.spec_version,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
-const SELECT = `SELECT e.*, (SELECT coalesce(max(v.version), 0) FROM spec_versions v WHERE v.experiment_id = e.id) AS spec_version
-  FROM experiments e`;
 
 /**
  * Creates the experiment or makes `spec` its latest, in one transaction: a spec unlike the
@@ -61,32 +41,18 @@ export function saveExperiment(
 }
 
 export function getExperiment(sql: StatementCache, name: string): ExperimentRecord | undefined {
-  const row = sql.get(`${SELECT} WHERE e.name = ?`).get(name) as ExperimentRow | undefined;
-  return row && toRecord(row);
+  const row = sql.get(`${SELECT_EXPERIMENTS} WHERE e.name = ?`).get(name) as ExperimentRow | undefined;
+  return row && toExperiment(row);
 }
 
 export function getExperimentById(sql: StatementCache, id: number): ExperimentRecord | undefined {
-  const row = sql.get(`${SELECT} WHERE e.id = ?`).get(id) as ExperimentRow | undefined;
-  return row && toRecord(row);
+  const row = sql.get(`${SELECT_EXPERIMENTS} WHERE e.id = ?`).get(id) as ExperimentRow | undefined;
+  return row && toExperiment(row);
 }
 
 export function listExperiments(sql: StatementCache): ExperimentRecord[] {
-  return (sql.get(`${SELECT} ORDER BY e.name`).all() as ExperimentRow[]).map(toRecord);
+  return (sql.get(`${SELECT_EXPERIMENTS} ORDER BY e.name`).all() as ExperimentRow[]).map(toExperiment);
 }
-
-interface SpecVersionRow {
-  experiment_id: number;
-  version: number;
-  spec: string;
-  created_at: number;
-}
-
-const toSpecVersion = (row: SpecVersionRow): SpecVersion => ({
-  experimentId: row.experiment_id,
-  version: row.version,
-  spec: JSON.parse(row.spec),
-  createdAt: row.created_at,
-});
 
 export function getSpecVersion(sql: StatementCache, experimentId: number, version: number): SpecVersion | undefined {
   const row = sql.get('SELECT * FROM spec_versions WHERE experiment_id = ? AND version = ?').get(experimentId, version) as

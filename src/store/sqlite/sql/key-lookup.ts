@@ -1,7 +1,7 @@
 import type { KeyCatalog } from '../../../domain/metric.js';
 import type { KeyLookup } from '../../../query/dialect.js';
+import { RUN_SPEC } from '../../rows/run-row.js';
 import type { StatementCache } from '../statement-cache.js';
-import { RUN_SPEC } from './run-row.js';
 
 const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
 

@@ -1,8 +1,8 @@
 import type { RunState } from '../../../domain/index.js';
+import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { ReapedRun } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
-import { INSERT_EVENT } from './run-row.js';
 
 /**
  * Heartbeat: extends the leases the worker still holds. A run that was cancelled, reset or

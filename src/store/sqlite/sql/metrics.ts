@@ -1,31 +1,10 @@
 import type { MetricPoint, MetricSummary, RunFilter } from '../../../domain/index.js';
+import { summarizeBatch, summaryParams, UPSERT_SUMMARY } from '../../rows/metric-summaries.js';
 import { plainRows, type SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
 
-/**
- * Points are appended in one transaction per batch; the batch is folded into the per-key
- * summaries in the same transaction, so a query never sees points without their summary.
- * A summary belongs to the latest attempt that logged the key: a new attempt starts it
- * afresh, and late points of an older attempt (a lost worker) do not touch it.
- */
-const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, attempt, first, last, min, max, count, last_step, updated_at)
-  VALUES (@runId, @key, @attempt, @first, @last, @min, @max, @count, @lastStep, @now)
-  ON CONFLICT (run_id, key) DO UPDATE SET
-    first = CASE WHEN excluded.attempt > attempt THEN excluded.first ELSE first END,
-    min = CASE WHEN excluded.attempt > attempt OR min IS NULL THEN excluded.min
-               WHEN excluded.min IS NULL THEN min ELSE min(min, excluded.min) END,
-    max = CASE WHEN excluded.attempt > attempt OR max IS NULL THEN excluded.max
-               WHEN excluded.max IS NULL THEN max ELSE max(max, excluded.max) END,
-    count = CASE WHEN excluded.attempt > attempt THEN excluded.count ELSE count + excluded.count END,
-    last = excluded.last,
-    last_step = excluded.last_step,
-    attempt = excluded.attempt,
-    updated_at = excluded.updated_at
-  WHERE excluded.attempt >= attempt`;
-
-type BatchSummary = MetricSummary & { runId: number; now: number };
-
+/** Appends points in one transaction with their summaries (UPSERT_SUMMARY). */
 export function appendMetrics(
   db: SqliteConnection,
   sql: StatementCache,
@@ -36,36 +15,10 @@ export function appendMetrics(
   if (points.length === 0) return;
   const insert = sql.get('INSERT INTO metrics (run_id, attempt, key, step, at, value) VALUES (?, ?, ?, ?, ?, ?)');
   const upsert = sql.get(UPSERT_SUMMARY);
-  const summaries = new Map<string, BatchSummary>();
-  for (const point of points) {
-    let summary = summaries.get(point.key);
-    if (!summary) {
-      summary = {
-        runId,
-        key: point.key,
-        attempt,
-        first: point.value,
-        last: null,
-        min: null,
-        max: null,
-        count: 0,
-        lastStep: null,
-        now: point.at,
-      };
-      summaries.set(point.key, summary);
-    }
-    summary.last = point.value;
-    summary.lastStep = point.step;
-    summary.count++;
-    summary.now = point.at;
-    if (point.value !== null) {
-      summary.min = summary.min === null ? point.value : Math.min(summary.min, point.value);
-      summary.max = summary.max === null ? point.value : Math.max(summary.max, point.value);
-    }
-  }
+  const summaries = summarizeBatch(runId, attempt, points);
   db.transaction(() => {
     for (const p of points) insert.run(runId, attempt, p.key, p.step, p.at, p.value);
-    for (const summary of summaries.values()) upsert.run(summary);
+    for (const summary of summaries) upsert.run(...summaryParams(summary));
   }, 'immediate');
 }
 

@@ -1,4 +1,5 @@
 import type { ArtifactRecord, CheckpointRecord, StoredObject } from '../../../domain/index.js';
+import { type ArtifactRow, type CheckpointRow, SELECT_CHECKPOINT, toArtifact, toCheckpoint } from '../../rows/records.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 
@@ -34,10 +35,8 @@ export function saveCheckpoint(
 }
 
 export function getCheckpoint(sql: StatementCache, runId: number): CheckpointRecord | undefined {
-  const row = sql.get('SELECT run_id, attempt, sha256, size, created_at FROM checkpoints WHERE run_id = ?').get(runId) as
-    | { run_id: number; attempt: number; sha256: string; size: number; created_at: number }
-    | undefined;
-  return row && { runId: row.run_id, attempt: row.attempt, sha256: row.sha256, size: row.size, createdAt: row.created_at };
+  const row = sql.get(SELECT_CHECKPOINT).get(runId) as CheckpointRow | undefined;
+  return row && toCheckpoint(row);
 }
 
 export function addArtifact(db: SqliteConnection, sql: StatementCache, artifact: Omit<ArtifactRecord, 'createdAt'>, now: number): void {
@@ -54,22 +53,5 @@ export function addArtifact(db: SqliteConnection, sql: StatementCache, artifact:
 }
 
 export function listArtifacts(sql: StatementCache, runId: number): ArtifactRecord[] {
-  const rows = sql.get('SELECT * FROM artifacts WHERE run_id = ? ORDER BY name').all(runId) as Array<{
-    run_id: number;
-    name: string;
-    attempt: number;
-    sha256: string;
-    size: number;
-    media_type: string;
-    created_at: number;
-  }>;
-  return rows.map((r) => ({
-    runId: r.run_id,
-    name: r.name,
-    attempt: r.attempt,
-    sha256: r.sha256,
-    size: r.size,
-    mediaType: r.media_type,
-    createdAt: r.created_at,
-  }));
+  return (sql.get('SELECT * FROM artifacts WHERE run_id = ? ORDER BY name').all(runId) as ArtifactRow[]).map(toArtifact);
 }

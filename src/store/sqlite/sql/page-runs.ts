@@ -1,11 +1,11 @@
 import type { RunFilter } from '../../../domain/run-filter.js';
 import { type SqlFragment, sqlOf } from '../../../query/dialect.js';
+import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
 import type { RunPage, RunPageRequest, RunSort } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
 import { sqliteKeyLookup } from './key-lookup.js';
 import { sqliteDialect } from './query-dialect.js';
 import { runFilterSql, scopeSql } from './run-filter.js';
-import { RUN_COLUMNS, type RunRow, toRunRecord } from './run-row.js';
 
 const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
 

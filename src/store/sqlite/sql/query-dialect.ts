@@ -1,5 +1,5 @@
 import type { JsonSource, MetricStat, QueryDialect, RunField, SqlFragment } from '../../../query/dialect.js';
-import { RUN_SPEC } from './run-row.js';
+import { RUN_SPEC } from '../../rows/run-row.js';
 
 /** Run fields over `runs r JOIN experiments e`; times are epoch milliseconds, duration seconds. */
 const FIELDS: Record<RunField, string> = {

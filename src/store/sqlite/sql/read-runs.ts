@@ -1,9 +1,9 @@
 import type { RunEvent, RunFilter, RunRecord, StateCount } from '../../../domain/index.js';
+import { RUN_COLUMNS, type RunEventRow, type RunRow, toRunEvent, toRunRecord } from '../../rows/run-row.js';
 import type { ListOptions } from '../../types.js';
 import { plainRows } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
-import { RUN_COLUMNS, type RunEventRow, type RunRow, toRunEvent, toRunRecord } from './run-row.js';
 
 const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
 

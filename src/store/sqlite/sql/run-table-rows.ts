@@ -1,4 +1,5 @@
 import type { RunFilter, RunTableRow } from '../../../domain/index.js';
+import { type RunTableRowText, toRunTableRow } from '../../rows/records.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
 
@@ -15,16 +16,6 @@ export function listRunTableRows(sql: StatementCache, filter: RunFilter): RunTab
          (SELECT json_group_object(m.key, m.last) FROM metric_summaries m WHERE m.run_id = r.id) AS metrics
        FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where} ORDER BY r.id`,
     )
-    .all(...params) as Array<
-    Omit<RunTableRow, 'params' | 'result' | 'metrics'> & { params: string; result: string | null; metrics: string }
-  >;
-  return rows.map((row) => ({
-    id: row.id,
-    experiment: row.experiment,
-    state: row.state,
-    attempt: row.attempt,
-    params: JSON.parse(row.params),
-    result: row.result === null ? null : JSON.parse(row.result),
-    metrics: JSON.parse(row.metrics),
-  }));
+    .all(...params) as RunTableRowText[];
+  return rows.map(toRunTableRow);
 }

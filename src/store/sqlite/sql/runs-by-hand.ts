@@ -1,9 +1,9 @@
 import type { RunRecord, RunState } from '../../../domain/index.js';
+import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { HandRunRequest, HandRunStart } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { getRun } from './read-runs.js';
-import { INSERT_EVENT } from './run-row.js';
 
 /**
  * Starts the attempt of a run recorded by hand, in one IMMEDIATE transaction: the experiment

@@ -12,10 +12,10 @@ import { StudyExistsError } from '../../../errors.js';
 import type { Direction, TrialParams } from '../../../search/types.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
+import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import type { TrialHistoryCache } from '../trial-history-cache.js';
-import { INSERT_EVENT } from './run-row.js';
 
 interface StudyRow {
   id: number;

@@ -1,15 +1,6 @@
 import type { WorkerRecord } from '../../../domain/index.js';
+import { toWorker, type WorkerRow } from '../../rows/records.js';
 import type { StatementCache } from '../statement-cache.js';
-
-interface WorkerRow {
-  id: string;
-  host: string;
-  pid: number;
-  started_at: number;
-  heartbeat_at: number;
-  stopped_at: number | null;
-  info: string;
-}
 
 export function registerWorker(sql: StatementCache, worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): void {
   sql
@@ -22,13 +13,5 @@ export function stopWorker(sql: StatementCache, id: string, now: number): void {
 }
 
 export function listWorkers(sql: StatementCache): WorkerRecord[] {
-  return (sql.get('SELECT * FROM workers ORDER BY started_at').all() as WorkerRow[]).map((row) => ({
-    id: row.id,
-    host: row.host,
-    pid: row.pid,
-    startedAt: row.started_at,
-    heartbeatAt: row.heartbeat_at,
-    stoppedAt: row.stopped_at,
-    info: JSON.parse(row.info),
-  }));
+  return (sql.get('SELECT * FROM workers ORDER BY started_at').all() as WorkerRow[]).map(toWorker);
 }

@@ -1,4 +1,4 @@
-import type { RunEvent, RunRecord, RunState } from '../../../domain/index.js';
+import type { RunEvent, RunRecord, RunState } from '../../domain/index.js';
 
 /** Columns selected for a RunRecord; `r` is runs, `e` is experiments. */
 export const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.spec_version, r.hash, r.params, r.state, r.priority, r.attempt,
