@@ -594,3 +594,15 @@ export class TrialFinishedError extends LabbookError {
     super(`trial ${number} of study '${study}' is ${state} already: a trial is told once`);
   }
 }
+
+/** A PostgreSQL store that cannot be reached or logged into (after retrying with back-off, for a server that went away). */
+export class StoreUnreachableError extends EnvironmentError {
+  readonly code = 'LB_STORE_UNREACHABLE';
+  constructor(location: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `the store ${location} cannot be reached (${detail}). Check that the PostgreSQL server runs and accepts this user ` +
+        "(pg_isready; the URL's user, password and database), then run the command again.",
+      options,
+    );
+  }
+}

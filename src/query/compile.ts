@@ -8,7 +8,8 @@ const FLIPPED: Record<CompareOp, CompareOp> = { '==': '==', '!=': '!=', '<': '>'
 const SQL_OP: Record<CompareOp, string> = { '==': '=', '!=': '<>', '<': '<', '>': '>', '<=': '<=', '>=': '>=' };
 
 /**
- * A parsed query as a WHERE condition. Every condition is two-valued (a run without the key
+ * A parsed query as a WHERE condition, in SQL both backends read (`IS TRUE`, not SQLite's
+ * `IS 1`). Every condition is two-valued (a run without the key
  * does not match `lr == 0.1`, and does match `lr != 0.1` and `not lr == 0.1`), and every value
  * is a bound parameter.
  */
@@ -55,28 +56,28 @@ class Compiler {
     const key = this.resolve(left);
     if (right.kind === 'key') {
       const other = this.resolve(right);
-      return sqlOf(`(($ ${SQL_OP[op]} $) IS 1)`, keyValueSql(key, this.dialect), keyValueSql(other, this.dialect));
+      return sqlOf(`(($ ${SQL_OP[op]} $) IS TRUE)`, keyValueSql(key, this.dialect), keyValueSql(other, this.dialect));
     }
     const value = this.checkValue(key, left, right, op);
     if (key.kind === 'json') return this.compareJson(key, op, value);
     const sqlValue = keyValueSql(key, this.dialect);
     if (value === null) return sqlOf('($ IS NULL)', sqlValue);
-    return sqlOf(`(($ ${SQL_OP[op]} $) IS 1)`, sqlValue, fragment('?', value));
+    return sqlOf(`(($ ${SQL_OP[op]} $) IS TRUE)`, sqlValue, fragment('?', value));
   }
 
   /** JSON values compare only with literals of their own JSON type: "10" is not 10. */
   private compareJson(key: Extract<ResolvedKey, { kind: 'json' }>, op: CompareOp, value: Scalar): SqlFragment {
     const type = this.dialect.jsonType(key.source, key.path);
     if (value === null) return sqlOf("($ IS NULL OR $ = 'null')", type, type);
-    if (typeof value === 'boolean') return sqlOf('($ IS $)', type, fragment('?', String(value)));
+    if (typeof value === 'boolean') return sqlOf('(($ = $) IS TRUE)', type, fragment('?', String(value)));
     const types = typeof value === 'number' ? "('integer', 'real')" : "('text')";
     const sqlValue = this.dialect.jsonValue(key.source, key.path);
-    return sqlOf(`(($ IN ${types} AND $ ${SQL_OP[op]} $) IS 1)`, type, sqlValue, fragment('?', value));
+    return sqlOf(`(($ IN ${types} AND $ ${SQL_OP[op]} $) IS TRUE)`, type, sqlValue, this.dialect.jsonLiteral(value));
   }
 
   private inList(operand: Operand, values: LiteralOperand[], column: number): SqlFragment {
     if (operand.kind === 'literal') return this.invalid(column, 'put a key before \'in\' (e.g. model in ["svc", "rf"])');
-    if (values.length === 0) return fragment('0');
+    if (values.length === 0) return fragment('FALSE');
     const key = this.resolve(operand);
     const checked = values.map((v) => this.checkValue(key, operand, v, '=='));
     if (key.kind === 'json') {
@@ -86,13 +87,13 @@ class Compiler {
       const value = this.dialect.jsonValue(key.source, key.path);
       const type = this.dialect.jsonType(key.source, key.path);
       const parts: SqlFragment[] = [];
-      if (strings.length) parts.push(sqlOf("(($ = 'text' AND $) IS 1)", type, this.dialect.inList(value, strings)));
-      if (numbers.length) parts.push(sqlOf("(($ IN ('integer', 'real') AND $) IS 1)", type, this.dialect.inList(value, numbers)));
+      if (strings.length) parts.push(sqlOf("(($ = 'text' AND $) IS TRUE)", type, this.dialect.inList(value, strings)));
+      if (numbers.length) parts.push(sqlOf("(($ IN ('integer', 'real') AND $) IS TRUE)", type, this.dialect.inList(value, numbers)));
       for (const other of others) parts.push(this.compareJson(key, '==', other));
       return sqlOf('($)', join(' OR ', ...parts));
     }
     const plain = checked.filter((v): v is string | number => v !== null);
-    const parts = plain.length ? [sqlOf('($ IS 1)', this.dialect.inList(keyValueSql(key, this.dialect), plain))] : [];
+    const parts = plain.length ? [sqlOf('($ IS TRUE)', this.dialect.inList(keyValueSql(key, this.dialect), plain))] : [];
     if (plain.length < checked.length) parts.push(sqlOf('($ IS NULL)', keyValueSql(key, this.dialect)));
     return sqlOf('($)', join(' OR ', ...parts));
   }

@@ -7,6 +7,8 @@ import type { JsonSource, KeyLookup, MetricStat, RunField } from './keys.js';
  * keys, parsed at the edge, compile themselves with them.
  */
 
+/** A lookup over a catalog read up front, for a backend that cannot answer key look-ups synchronously. */
+export { catalogLookup } from './keys.js';
 export type { JsonSource, KeyLookup, MetricStat, RunField };
 
 /** A piece of SQL and the values of its `?` placeholders, in order. */
@@ -33,6 +35,10 @@ export interface QueryDialect {
   jsonValue(source: JsonSource, path: readonly string[]): SqlFragment;
   /** The JSON type at a path: one of null, true, false, integer, real, text, array, object; NULL when absent. */
   jsonType(source: JsonSource, path: readonly string[]): SqlFragment;
+  /** A number or string to compare with `jsonValue` (of the same JSON type). */
+  jsonLiteral(value: string | number): SqlFragment;
+  /** The number at a path; NULL when absent or not a number. */
+  jsonNumber(source: JsonSource, path: readonly string[]): SqlFragment;
   /** The JSON text at a path (types kept), for grouping. */
   jsonText(source: JsonSource, path: readonly string[]): SqlFragment;
   /** A summary statistic of a run's metric; NULL when the run never logged the key. */

@@ -1,5 +1,5 @@
 import { compileQuery, keyValueSql } from './compile.js';
-import { type KeyExpression, type RunCondition, sqlOf } from './dialect.js';
+import type { KeyExpression, RunCondition } from './dialect.js';
 import { resolveKey } from './keys.js';
 import { parseKey, parseQuery } from './parser.js';
 
@@ -24,11 +24,7 @@ export function parseKeyExpression(text: string): KeyExpression {
       const resolved = resolveKey(key, lookup, text);
       if (resolved.kind !== 'json') return keyValueSql(resolved, dialect);
       // Only numbers are aggregated: a parameter that is sometimes "0.1" (text) counts as missing there.
-      return sqlOf(
-        "(CASE WHEN $ IN ('integer', 'real') THEN $ END)",
-        dialect.jsonType(resolved.source, resolved.path),
-        dialect.jsonValue(resolved.source, resolved.path),
-      );
+      return dialect.jsonNumber(resolved.source, resolved.path);
     },
   };
 }

@@ -36,13 +36,13 @@ test('identifiers in the SQL come from fixed whitelists (run fields, metric stat
   assert.match(compile('metrics.val.loss.min < 1').sql, /SELECT min FROM metric_summaries WHERE run_id = r\.id AND key = \?/);
   assert.deepEqual(compile('metrics.val.loss.min < 1').params, ['val.loss', 1]);
   assert.deepEqual(compile('opt.m == 0.9').params, ['$."opt"."m"', '$."opt"."m"', 0.9]);
-  assert.deepEqual(compile('settings.n_fold == 5').params, ['$.settings."n_fold"', '$.settings."n_fold"', 5]);
+  assert.deepEqual(compile('settings.n_fold == 5').params, ['$."settings"."n_fold"', '$."settings"."n_fold"', 5]);
 });
 
 test('conditions compose with explicit parentheses in the order of precedence', () => {
   assert.equal(
     compile('state == "FAILED" | state == "CANCELLED" & not id == 3').sql,
-    '(((r.state = ?) IS 1) OR (((r.state = ?) IS 1) AND (NOT ((r.id = ?) IS 1))))',
+    '(((r.state = ?) IS TRUE) OR (((r.state = ?) IS TRUE) AND (NOT ((r.id = ?) IS TRUE))))',
   );
   assert.deepEqual(compile('state == "failed" | id != 3').params, ['FAILED', 3]);
 });

@@ -1,14 +1,13 @@
 import type { RunFilter } from '../../../domain/run-filter.js';
-import { type AggregateFn, type AggregateQuery, type AggregateRow, sqlOf } from '../../../query/dialect.js';
-import type { JsonValue } from '../../../spec/types.js';
+import type { AggregateQuery, AggregateRow } from '../../../query/dialect.js';
+import { type AggregateSql, aggregateStatement } from '../../rows/aggregate-statement.js';
 import type { AggregateFunction, SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { sqliteKeyLookup } from './key-lookup.js';
 import { sqliteDialect } from './query-dialect.js';
 import { runFilterSql, scopeSql } from './run-filter.js';
 
-/** SQL for each aggregate over the column `v` of one key (`rid` is the run id, for run order). */
-const AGGREGATE_SQL: Record<AggregateFn, (v: string) => string> = {
+const AGGREGATE_SQL: AggregateSql = {
   mean: (v) => `avg(${v})`,
   std: (v) => `lb_std(${v})`,
   count: (v) => `count(${v})`,
@@ -19,38 +18,16 @@ const AGGREGATE_SQL: Record<AggregateFn, (v: string) => string> = {
   last: (v) => `lb_last(${v}, rid)`,
 };
 
-/**
- * One statement: an inner select computes each run's group keys and aggregated values (JSON
- * keys as JSON text, so 1 and "1" and true stay apart), the outer one groups and aggregates.
- * Rows come in no particular order (the query layer sorts them).
- */
+/** Groups and aggregates in one statement (aggregateStatement), with the aggregates registerAggregates defines. */
 export function aggregateRuns(sql: StatementCache, filter: RunFilter, query: AggregateQuery): AggregateRow[] {
-  const { where, params } = runFilterSql(sql, filter);
-  const lookup = sqliteKeyLookup(sql, scopeSql(filter));
-  const groups = query.groupBy.map((key) => key.groupSql(lookup, sqliteDialect));
-  const valueKeys = [...new Map(query.aggregates.flatMap((a) => (a.key === undefined ? [] : [[a.key.text, a.key] as const]))).values()];
-  const valueIndex = new Map(valueKeys.map((key, i) => [key.text, i]));
-  const columns = [
-    ...groups.map((group, i) => sqlOf(`$ AS g${i}`, group)),
-    ...valueKeys.map((key, i) => sqlOf(`$ AS v${i}`, key.numberSql(lookup, sqliteDialect))),
-  ];
-  const inner = `SELECT ${[...columns.map((c) => c.sql), 'r.id AS rid'].join(', ')}
-    FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}`;
-  const groupColumns = groups.map((_, i) => `g${i}`);
-  const aggregates = query.aggregates.map((a, i) =>
-    a.key === undefined ? `count(*) AS a${i}` : `${AGGREGATE_SQL[a.fn](`v${valueIndex.get(a.key.text)}`)} AS a${i}`,
+  const statement = aggregateStatement(
+    runFilterSql(sql, filter),
+    sqliteKeyLookup(sql, scopeSql(filter)),
+    sqliteDialect,
+    AGGREGATE_SQL,
+    query,
   );
-  const text = `SELECT ${[...groupColumns, ...aggregates].join(', ') || 'count(*)'} FROM (${inner})${
-    groupColumns.length ? ` GROUP BY ${groupColumns.join(', ')}` : ''
-  }`;
-  const rows = sql.get(text).all(...columns.flatMap((c) => c.params), ...params) as Array<Record<string, unknown>>;
-  return rows.map((row) => ({
-    group: groups.map((group, i) => {
-      const value = row[`g${i}`] as JsonValue;
-      return group.json && typeof value === 'string' ? (JSON.parse(value) as JsonValue) : value;
-    }),
-    values: query.aggregates.map((_, i) => row[`a${i}`] as number | null),
-  }));
+  return statement.decode(sql.get(statement.sql).all(...statement.params) as Array<Record<string, unknown>>);
 }
 
 interface Welford {

@@ -1,7 +1,7 @@
 import type { RunFilter } from '../../../domain/run-filter.js';
-import { type SqlFragment, sqlOf } from '../../../query/dialect.js';
+import { sortOrder } from '../../rows/page-order.js';
 import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
-import type { RunPage, RunPageRequest, RunSort } from '../../types.js';
+import type { RunPage, RunPageRequest } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
 import { sqliteKeyLookup } from './key-lookup.js';
 import { sqliteDialect } from './query-dialect.js';
@@ -17,16 +17,9 @@ const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
 export function pageRuns(sql: StatementCache, filter: RunFilter, request: RunPageRequest): RunPage {
   const { where, params } = runFilterSql(sql, filter);
   const total = (sql.get(`SELECT count(*) AS n ${FROM} WHERE ${where}`).get(...params) as { n: number }).n;
-  const order = orderBy(sql, filter, request.sort);
+  const order = sortOrder(request.sort, request.sort && sqliteKeyLookup(sql, scopeSql(filter)), sqliteDialect);
   const rows = sql
     .get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
     .all(...params, ...order.params, request.limit, request.offset) as RunRow[];
   return { total, runs: rows.map(toRunRecord) };
-}
-
-function orderBy(sql: StatementCache, filter: RunFilter, sort: RunSort | undefined): SqlFragment {
-  const direction = sort?.descending ? 'DESC' : 'ASC';
-  if (!sort) return { sql: `r.id ${direction}`, params: [] };
-  const value = sort.key.sortSql(sqliteKeyLookup(sql, scopeSql(filter)), sqliteDialect);
-  return sqlOf(`($) IS NULL, $ ${direction}, r.id ${direction}`, value, value);
 }

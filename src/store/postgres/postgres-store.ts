@@ -1,0 +1,234 @@
+import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
+import type { AggregateQuery } from '../../query/dialect.js';
+import type { JsonValue } from '../../spec/types.js';
+import type * as S from '../types.js';
+import { migratePostgres } from './migrate.js';
+import { MIGRATIONS } from './migrations.generated.js';
+import { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
+import { postgresErrorOf } from './postgres-errors.js';
+import { enqueueRuns } from './sql/enqueue-runs.js';
+import { getExperiment, getExperimentById, getSpecVersion, listExperiments, listSpecVersions, saveExperiment } from './sql/experiments.js';
+import { beginRuns, cancelRuns, claimRuns, finishRuns, reapExpiredLeases, renewLeases, resetRuns, startRunByHand } from './sql/queue.js';
+import {
+  aggregateRuns,
+  countRuns,
+  feedHead,
+  findRunsByHashPrefix,
+  getRun,
+  listRunEvents,
+  listRuns,
+  listRunTableRows,
+  metricPointsAfter,
+  pageRuns,
+  runEventsAfter,
+} from './sql/reads.js';
+import { keyCatalog, scopeSql } from './sql/run-filter.js';
+import {
+  addArtifact,
+  appendMetrics,
+  getCheckpoint,
+  getEnvironment,
+  insertEnvironment,
+  listArtifacts,
+  listMetricSummaries,
+  listRunsMetricSummaries,
+  listWorkers,
+  readMetrics,
+  recordObject,
+  registerWorker,
+  saveCheckpoint,
+  stopWorker,
+} from './sql/tracking.js';
+
+export interface PostgresStoreOptions extends PgDatabaseOptions {
+  /** Milliseconds since the epoch, for the times the store records itself (when a migration ran). */
+  now?: () => number;
+}
+
+/** A PostgreSQL URL without its password, for messages and for keys that must not hold it. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+/**
+ * The shared store: one PostgreSQL database that workers on many machines use at once,
+ * through a pool of connections per process. Open it with PostgresStore.open (it migrates
+ * the schema first). Object files live in `dataDir`, a directory every machine must see.
+ */
+export class PostgresStore implements S.Store {
+  readonly backend = 'postgres';
+  readonly location: string;
+
+  private constructor(
+    private readonly db: PgDatabase,
+    readonly dataDir: string,
+  ) {
+    this.location = redactedUrl(db.url);
+  }
+
+  static async open(url: string, dataDir: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const store = new PostgresStore(new PgDatabase(url, options), dataDir);
+    try {
+      await store.guard(() => migratePostgres(store.db, MIGRATIONS, store.location, (options.now ?? Date.now)()));
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** The database, for components that listen for notifications. */
+  get database(): PgDatabase {
+    return this.db;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  saveExperiment(name: string, spec: JsonValue, now: number, options: { asLatestVersion?: boolean } = {}) {
+    return this.guard(() => saveExperiment(this.db, name, spec, now, options.asLatestVersion ?? false));
+  }
+  getExperiment(name: string) {
+    return this.guard(() => getExperiment(this.db, name));
+  }
+  getExperimentById(id: number) {
+    return this.guard(() => getExperimentById(this.db, id));
+  }
+  listExperiments() {
+    return this.guard(() => listExperiments(this.db));
+  }
+  getSpecVersion(experimentId: number, version: number) {
+    return this.guard(() => getSpecVersion(this.db, experimentId, version));
+  }
+  listSpecVersions(experimentId: number) {
+    return this.guard(() => listSpecVersions(this.db, experimentId));
+  }
+
+  enqueueRuns(experimentId: number, runs: Iterable<readonly S.NewRun[]>, options: S.EnqueueOptions) {
+    return this.guard(() => enqueueRuns(this.db, experimentId, runs, options));
+  }
+  claimRuns(request: S.ClaimRequest) {
+    return this.guard(() => claimRuns(this.db, request));
+  }
+  beginRuns(workerId: string, runIds: readonly number[], now: number) {
+    return this.guard(() => beginRuns(this.db, workerId, runIds, now));
+  }
+  renewLeases(workerId: string, runIds: readonly number[], leaseExpiresAt: number, now: number) {
+    return this.guard(() => renewLeases(this.db, workerId, runIds, leaseExpiresAt, now));
+  }
+  startRunByHand(request: S.HandRunRequest) {
+    return this.guard(() => startRunByHand(this.db, request));
+  }
+  async finishRun(lease: S.Lease, outcome: S.RunOutcome, now: number) {
+    return (await this.finishRuns([{ lease, outcome }], now))[0];
+  }
+  finishRuns(requests: readonly S.FinishRequest[], now: number) {
+    return this.guard(() => finishRuns(this.db, requests, now));
+  }
+  reapExpiredLeases(now: number, maxLosses: number) {
+    return this.guard(() => reapExpiredLeases(this.db, now, maxLosses));
+  }
+  cancelRuns(filter: RunFilter, now: number) {
+    return this.guard(() => cancelRuns(this.db, filter, now));
+  }
+  resetRuns(filter: RunFilter & { states: readonly RunState[] }, now: number) {
+    return this.guard(() => resetRuns(this.db, filter, now));
+  }
+
+  getRun(id: number) {
+    return this.guard(() => getRun(this.db, id));
+  }
+  findRunsByHashPrefix(prefix: string, limit: number) {
+    return this.guard(() => findRunsByHashPrefix(this.db, prefix, limit));
+  }
+  listRuns(filter: RunFilter, options?: S.ListOptions) {
+    return this.guard(() => listRuns(this.db, filter, options));
+  }
+  countRuns(filter: RunFilter) {
+    return this.guard(() => countRuns(this.db, filter));
+  }
+  listRunTableRows(filter: RunFilter) {
+    return this.guard(() => listRunTableRows(this.db, filter));
+  }
+  listRunEvents(runId: number) {
+    return this.guard(() => listRunEvents(this.db, runId));
+  }
+  keyCatalog(filter: RunFilter) {
+    return this.guard(() => keyCatalog(this.db, scopeSql(filter)));
+  }
+  aggregateRuns(filter: RunFilter, query: AggregateQuery) {
+    return this.guard(() => aggregateRuns(this.db, filter, query));
+  }
+
+  recordObject(object: StoredObject, now: number) {
+    return this.guard(() => recordObject(this.db, object, now));
+  }
+  saveCheckpoint(runId: number, attempt: number, object: StoredObject, now: number) {
+    return this.guard(() => saveCheckpoint(this.db, runId, attempt, object, now));
+  }
+  getCheckpoint(runId: number) {
+    return this.guard(() => getCheckpoint(this.db, runId));
+  }
+  appendMetrics(runId: number, attempt: number, points: readonly MetricPoint[]) {
+    return this.guard(() => appendMetrics(this.db, runId, attempt, points));
+  }
+  readMetrics(runId: number, key: string, attempt?: number) {
+    return this.guard(() => readMetrics(this.db, runId, key, attempt));
+  }
+  listMetricSummaries(runId: number) {
+    return this.guard(() => listMetricSummaries(this.db, runId));
+  }
+  listRunsMetricSummaries(filter: RunFilter) {
+    return this.guard(() => listRunsMetricSummaries(this.db, filter));
+  }
+  addArtifact(artifact: Omit<ArtifactRecord, 'createdAt'>, now: number) {
+    return this.guard(() => addArtifact(this.db, artifact, now));
+  }
+  listArtifacts(runId: number) {
+    return this.guard(() => listArtifacts(this.db, runId));
+  }
+  saveEnvironment(runId: number, attempt: number, data: JsonValue) {
+    return this.guard(() => this.db.transaction((tx) => insertEnvironment(tx, runId, attempt, data)));
+  }
+  getEnvironment(runId: number, attempt?: number) {
+    return this.guard(() => getEnvironment(this.db, runId, attempt));
+  }
+
+  pageRuns(filter: RunFilter, request: S.RunPageRequest) {
+    return this.guard(() => pageRuns(this.db, filter, request));
+  }
+  feedHead() {
+    return this.guard(() => feedHead(this.db));
+  }
+  runEventsAfter(afterId: number, limit: number) {
+    return this.guard(() => runEventsAfter(this.db, afterId, limit));
+  }
+  metricPointsAfter(afterSeq: number, limit: number) {
+    return this.guard(() => metricPointsAfter(this.db, afterSeq, limit));
+  }
+
+  registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>) {
+    return this.guard(() => registerWorker(this.db, worker));
+  }
+  stopWorker(id: string, now: number) {
+    return this.guard(() => stopWorker(this.db, id, now));
+  }
+  listWorkers() {
+    return this.guard(() => listWorkers(this.db));
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw postgresErrorOf(error, this.location);
+    }
+  }
+}

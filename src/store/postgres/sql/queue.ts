@@ -1,0 +1,212 @@
+import type { RunFilter, RunRecord, RunState } from '../../../domain/index.js';
+import { finishStatement } from '../../rows/finish-statements.js';
+import { ANY_EXPIRED, type ReapedRow, reapStatements } from '../../rows/reap-statements.js';
+import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
+import type { ClaimRequest, FinishRequest, HandRunRequest, HandRunStart, ReapedRun } from '../../types.js';
+import type { PgDatabase, PgSession } from '../pg-database.js';
+import { insertEvents, notifyPending } from './events.js';
+import { getRun } from './reads.js';
+import { runFilterSql } from './run-filter.js';
+import { insertEnvironment } from './tracking.js';
+
+const byClaimOrder = (a: RunRecord, b: RunRecord) => b.priority - a.priority || a.id - b.id;
+
+/**
+ * Claims up to `limit` pending runs for one worker. FOR UPDATE SKIP LOCKED: workers claiming
+ * at once each lock different pending runs, none waits for another, and no run is claimed
+ * twice. Runs claimed ahead (beyond `startNow`) get no start time until they begin.
+ */
+export async function claimRuns(db: PgDatabase, request: ClaimRequest): Promise<RunRecord[]> {
+  const conditions = ["r.state = 'PENDING'"];
+  const pickArgs: unknown[] = [];
+  if (request.experiments) {
+    conditions.push('r.experiment_id IN (SELECT id FROM experiments WHERE name = ANY(?::text[]))');
+    pickArgs.push([...request.experiments]);
+  }
+  if (request.excludeExperiments?.length) {
+    conditions.push('r.experiment_id NOT IN (SELECT id FROM experiments WHERE name = ANY(?::text[]))');
+    pickArgs.push([...request.excludeExperiments]);
+  }
+  return db.transaction(async (tx) => {
+    const ids = (
+      await tx.all<{ id: number }>(
+        `SELECT r.id FROM runs r WHERE ${conditions.join(' AND ')} ORDER BY r.priority DESC, r.id LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [...pickArgs, request.limit],
+      )
+    ).map((row) => row.id);
+    if (ids.length === 0) return [];
+    const runs = (
+      await tx.all<RunRow>(
+        `UPDATE runs r SET state = 'RUNNING', attempt = r.attempt + 1, lease_owner = ?, lease_expires_at = ?, worker_id = ?,
+           started_at = CASE WHEN r.id = ANY(?::bigint[]) THEN ?::bigint END, finished_at = NULL
+         FROM experiments e WHERE e.id = r.experiment_id AND r.id = ANY(?::bigint[]) RETURNING ${RUN_COLUMNS}`,
+        [request.workerId, request.leaseExpiresAt, request.workerId, ids.slice(0, request.startNow ?? ids.length), request.now, ids],
+      )
+    )
+      .map(toRunRecord)
+      .sort(byClaimOrder);
+    const events = runs.map((run) => ({
+      runId: run.id,
+      from: 'PENDING' as const,
+      to: 'RUNNING' as const,
+      attempt: run.attempt,
+      workerId: request.workerId,
+      reason: 'claimed',
+    }));
+    await insertEvents(tx, request.now, events);
+    return runs;
+  });
+}
+
+/** Gives runs a worker claimed ahead their start time, before it begins them; returns the ids it still holds. */
+export async function beginRuns(db: PgSession, workerId: string, runIds: readonly number[], now: number): Promise<number[]> {
+  const rows = await db.all<{ id: number }>(
+    `UPDATE runs SET started_at = coalesce(started_at, ?)
+     WHERE id = ANY(?::bigint[]) AND state = 'RUNNING' AND lease_owner = ? RETURNING id`,
+    [now, [...runIds], workerId],
+  );
+  return rows.map((row) => row.id).sort((a, b) => a - b);
+}
+
+/** Heartbeat: extends the leases the worker still holds (a run cancelled, reset or reaped meanwhile is not returned). */
+export async function renewLeases(db: PgDatabase, workerId: string, runIds: readonly number[], expiresAt: number, now: number) {
+  return db.transaction(async (tx) => {
+    await tx.run('UPDATE workers SET heartbeat_at = ? WHERE id = ?', [now, workerId]);
+    if (runIds.length === 0) return [];
+    const rows = await tx.all<{ id: number }>(
+      `UPDATE runs SET lease_expires_at = ? WHERE id = ANY(?::bigint[]) AND state = 'RUNNING' AND lease_owner = ? RETURNING id`,
+      [expiresAt, [...runIds], workerId],
+    );
+    return rows.map((r) => r.id).sort((a, b) => a - b);
+  });
+}
+
+/** Records each request's outcome (finishStatement, fenced by its lease) in one transaction. */
+export async function finishRuns(db: PgDatabase, requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>> {
+  return db.transaction(async (tx) => {
+    const states: Array<RunState | undefined> = [];
+    let requeued = false;
+    for (const { lease, outcome, environment } of requests) {
+      const statement = finishStatement(outcome, now);
+      const row = await tx.get<{ state: RunState }>(statement.sql, [...statement.params, lease.runId, lease.workerId, lease.attempt]);
+      states.push(row?.state);
+      if (!row) continue;
+      if (environment !== undefined) await insertEnvironment(tx, lease.runId, lease.attempt, environment);
+      await insertEvents(tx, now, [
+        { runId: lease.runId, from: 'RUNNING', to: row.state, attempt: lease.attempt, workerId: lease.workerId, reason: statement.reason },
+      ]);
+      requeued ||= row.state === 'PENDING';
+    }
+    if (requeued) await notifyPending(tx);
+    return states;
+  });
+}
+
+/** See reapStatements: runs whose lease ran out go back to PENDING, or FAILED after `maxLosses` lost workers. */
+export async function reapExpiredLeases(db: PgDatabase, now: number, maxLosses: number): Promise<ReapedRun[]> {
+  if (!(await db.get(ANY_EXPIRED, [now]))) return [];
+  return db.transaction(async (tx) => {
+    const reaped: ReapedRun[] = [];
+    for (const statement of reapStatements(now, maxLosses)) {
+      const rows = await tx.all<ReapedRow>(statement.sql, statement.params);
+      await insertEvents(
+        tx,
+        now,
+        rows.map((row) => ({
+          runId: row.id,
+          from: 'RUNNING',
+          to: row.state,
+          attempt: row.attempt,
+          workerId: row.worker_id,
+          reason: statement.reason,
+        })),
+      );
+      reaped.push(...rows.map((row) => ({ id: row.id, state: row.state, attempt: row.attempt, workerId: row.worker_id })));
+    }
+    if (reaped.some((run) => run.state === 'PENDING')) await notifyPending(tx);
+    return reaped.sort((a, b) => a.id - b.id);
+  });
+}
+
+const CANCEL = `state = 'CANCELLED', failure_reason = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL`;
+const RESET = `state = 'PENDING', queued_at = ?, failures = 0, losses = 0, lease_owner = NULL, lease_expires_at = NULL,
+  started_at = NULL, finished_at = NULL, exit_code = NULL, failure_reason = NULL, error = NULL, result = NULL`;
+
+/** PENDING or RUNNING runs of the filter become CANCELLED (a RUNNING one loses its lease: its worker stops it at its next heartbeat). */
+export function cancelRuns(db: PgDatabase, filter: RunFilter, now: number): Promise<number> {
+  const states = (['PENDING', 'RUNNING'] as const).filter((s) => filter.states?.includes(s) ?? true);
+  return changeRuns(db, { ...filter, states }, now, 'CANCELLED', 'cancelled', CANCEL);
+}
+
+export function resetRuns(db: PgDatabase, filter: RunFilter & { states: readonly RunState[] }, now: number): Promise<number> {
+  return changeRuns(db, filter, now, 'PENDING', 'reset', RESET);
+}
+
+/** The runs the filter selects, locked, change state in one transaction, each with its audit event. */
+async function changeRuns(db: PgDatabase, filter: RunFilter, now: number, to: RunState, reason: string, assignments: string) {
+  if (filter.states?.length === 0) return 0;
+  const { where, params } = await runFilterSql(db, filter);
+  return db.transaction(async (tx) => {
+    const rows = await tx.all<{ id: number; state: RunState; attempt: number; lease_owner: string | null }>(
+      `SELECT r.id, r.state, r.attempt, r.lease_owner FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ${where}
+       ORDER BY r.id FOR UPDATE OF r`,
+      params,
+    );
+    if (rows.length === 0) return 0;
+    await tx.run(`UPDATE runs SET ${assignments} WHERE id = ANY(?::bigint[])`, [now, rows.map((r) => r.id)]);
+    await insertEvents(
+      tx,
+      now,
+      rows.map((row) => ({ runId: row.id, from: row.state, to, attempt: row.attempt, workerId: row.lease_owner, reason })),
+    );
+    if (to === 'PENDING') await notifyPending(tx);
+    return rows.length;
+  });
+}
+
+/**
+ * Starts the attempt of a run recorded by hand: the experiment is made (with no spec
+ * version) when it is new and its row locked, the run of the parameters found by its hash
+ * (the latest of them) or added without a spec version, and it becomes RUNNING under the
+ * caller's lease. A run held under a lease that has not expired is left alone.
+ */
+export async function startRunByHand(db: PgDatabase, request: HandRunRequest): Promise<HandRunStart> {
+  const { now } = request;
+  return db.transaction(async (tx) => {
+    await tx.run('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING', [
+      request.experiment,
+      JSON.stringify(request.spec),
+      now,
+      now,
+    ]);
+    const { id: experimentId } = (await tx.get<{ id: number }>('SELECT id FROM experiments WHERE name = ? FOR UPDATE', [
+      request.experiment,
+    ])) as { id: number };
+    const found = await tx.get<{ id: number; state: RunState; lease_expires_at: number | null }>(
+      'SELECT id, state, lease_expires_at FROM runs WHERE experiment_id = ? AND hash = ? ORDER BY id DESC LIMIT 1',
+      [experimentId, request.hash],
+    );
+    if (found?.state === 'RUNNING' && found.lease_expires_at !== null && found.lease_expires_at >= now) {
+      return { busy: (await getRun(tx, found.id)) as RunRecord };
+    }
+    const runId =
+      found?.id ??
+      ((
+        await tx.get<{ id: number }>(
+          'INSERT INTO runs (experiment_id, hash, params, created_at, queued_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+          [experimentId, request.hash, request.paramsJson, now, now],
+        )
+      )?.id as number);
+    await tx.run(
+      `UPDATE runs SET state = 'RUNNING', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?, worker_id = ?,
+         started_at = ?, finished_at = NULL, exit_code = NULL, failure_reason = NULL, error = NULL, result = NULL
+       WHERE id = ?`,
+      [request.workerId, request.leaseExpiresAt, request.workerId, now, runId],
+    );
+    const run = (await getRun(tx, runId)) as RunRecord;
+    await insertEvents(tx, now, [
+      { runId, from: found?.state ?? null, to: 'RUNNING', attempt: run.attempt, workerId: request.workerId, reason: 'run by hand' },
+    ]);
+    return { started: run };
+  });
+}

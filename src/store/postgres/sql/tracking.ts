@@ -1,0 +1,149 @@
+import type { ArtifactRecord, CheckpointRecord, MetricPoint, MetricSummary, RunFilter, StoredObject } from '../../../domain/index.js';
+import type { WorkerRecord } from '../../../domain/worker.js';
+import type { JsonValue } from '../../../spec/types.js';
+import { joinEnvironment, partsOf, splitEnvironment } from '../../environment-parts.js';
+import { summarizeBatch, summaryParams, UPSERT_SUMMARY } from '../../rows/metric-summaries.js';
+import {
+  type ArtifactRow,
+  type CheckpointRow,
+  SELECT_CHECKPOINT,
+  toArtifact,
+  toCheckpoint,
+  toWorker,
+  type WorkerRow,
+} from '../../rows/records.js';
+import type { PgDatabase, PgSession } from '../pg-database.js';
+import { runFilterSql } from './run-filter.js';
+
+/*
+ * What runs produce (objects, checkpoints, artifacts, metrics, environments) and the
+ * workers. Blobs live as files in the store's object directory; these rows point at them.
+ */
+
+const RECORD_OBJECT = 'INSERT INTO objects (sha256, size, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING';
+
+export async function recordObject(db: PgSession, object: StoredObject, now: number): Promise<void> {
+  await db.run(RECORD_OBJECT, [object.sha256, object.size, now]);
+}
+
+export async function saveCheckpoint(db: PgDatabase, runId: number, attempt: number, object: StoredObject, now: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run(RECORD_OBJECT, [object.sha256, object.size, now]);
+    await tx.run(
+      `INSERT INTO checkpoints (run_id, attempt, sha256, size, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
+         created_at = excluded.created_at`,
+      [runId, attempt, object.sha256, object.size, now],
+    );
+  });
+}
+
+export async function getCheckpoint(db: PgSession, runId: number): Promise<CheckpointRecord | undefined> {
+  const row = await db.get<CheckpointRow>(SELECT_CHECKPOINT, [runId]);
+  return row && toCheckpoint(row);
+}
+
+export async function addArtifact(db: PgDatabase, artifact: Omit<ArtifactRecord, 'createdAt'>, now: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run(RECORD_OBJECT, [artifact.sha256, artifact.size, now]);
+    await tx.run(
+      `INSERT INTO artifacts (run_id, name, attempt, sha256, size, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, name) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
+         media_type = excluded.media_type, created_at = excluded.created_at`,
+      [artifact.runId, artifact.name, artifact.attempt, artifact.sha256, artifact.size, artifact.mediaType, now],
+    );
+  });
+}
+
+export async function listArtifacts(db: PgSession, runId: number): Promise<ArtifactRecord[]> {
+  return (await db.all<ArtifactRow>('SELECT * FROM artifacts WHERE run_id = ? ORDER BY name COLLATE "C"', [runId])).map(toArtifact);
+}
+
+/** Appends the points in one statement, and folds them into the summaries (UPSERT_SUMMARY) in the same transaction. */
+export async function appendMetrics(db: PgDatabase, runId: number, attempt: number, points: readonly MetricPoint[]): Promise<void> {
+  if (points.length === 0) return;
+  const summaries = summarizeBatch(runId, attempt, points);
+  await db.transaction(async (tx) => {
+    await tx.run(
+      `INSERT INTO metrics (run_id, attempt, key, step, at, value)
+       SELECT ?, ?, u.key, u.step, u.at, u.value
+       FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::double precision[]) WITH ORDINALITY AS u(key, step, at, value, n) ORDER BY u.n`,
+      [runId, attempt, points.map((p) => p.key), points.map((p) => p.step), points.map((p) => p.at), points.map((p) => p.value)],
+    );
+    for (const summary of summaries) await tx.run(UPSERT_SUMMARY, summaryParams(summary));
+  });
+}
+
+export async function readMetrics(db: PgSession, runId: number, key: string, attempt?: number): Promise<MetricPoint[]> {
+  return db.all<MetricPoint>(
+    `SELECT key, step, at, value FROM metrics
+     WHERE run_id = ? AND key = ? AND attempt = coalesce(?::int, (SELECT attempt FROM metric_summaries WHERE run_id = ? AND key = ?))
+     ORDER BY seq`,
+    [runId, key, attempt ?? null, runId, key],
+  );
+}
+
+const SUMMARY_COLUMNS = 'm.key, m.attempt, m.first, m.last, m.min, m.max, m.count, m.last_step AS "lastStep"';
+
+export async function listMetricSummaries(db: PgSession, runId: number): Promise<MetricSummary[]> {
+  return db.all<MetricSummary>(`SELECT ${SUMMARY_COLUMNS} FROM metric_summaries m WHERE m.run_id = ? ORDER BY m.key COLLATE "C"`, [runId]);
+}
+
+export async function listRunsMetricSummaries(db: PgSession, filter: RunFilter): Promise<Array<MetricSummary & { runId: number }>> {
+  const { where, params } = await runFilterSql(db, filter);
+  return db.all(
+    `SELECT m.run_id AS "runId", ${SUMMARY_COLUMNS}
+     FROM runs r JOIN experiments e ON e.id = r.experiment_id JOIN metric_summaries m ON m.run_id = r.id
+     WHERE ${where} ORDER BY m.run_id, m.key COLLATE "C"`,
+    params,
+  );
+}
+
+/** One environment record per run attempt; its large parts are stored once (environment-parts.ts). */
+export async function insertEnvironment(tx: PgSession, runId: number, attempt: number, data: JsonValue): Promise<void> {
+  const { skeleton, parts } = splitEnvironment(data);
+  if (parts.size > 0) {
+    await tx.run(
+      'INSERT INTO environment_parts (sha256, data) SELECT * FROM unnest(?::text[], ?::text[]) ON CONFLICT (sha256) DO NOTHING',
+      [[...parts.keys()], [...parts.values()]],
+    );
+  }
+  await tx.run(
+    'INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data',
+    [runId, attempt, JSON.stringify(skeleton)],
+  );
+}
+
+export async function getEnvironment(db: PgSession, runId: number, attempt?: number): Promise<JsonValue | undefined> {
+  const row = await db.get<{ data: string }>(
+    'SELECT data FROM environments WHERE run_id = ? AND (?::int IS NULL OR attempt = ?::int) ORDER BY attempt DESC LIMIT 1',
+    [runId, attempt ?? null, attempt ?? null],
+  );
+  if (!row) return undefined;
+  const skeleton = JSON.parse(row.data) as JsonValue;
+  const wanted = partsOf(skeleton);
+  const rows = wanted.length
+    ? await db.all<{ sha256: string; data: string }>('SELECT sha256, data FROM environment_parts WHERE sha256 = ANY(?::text[])', [wanted])
+    : [];
+  const texts = new Map(rows.map((r) => [r.sha256, r.data]));
+  return joinEnvironment(skeleton, (sha256) => texts.get(sha256));
+}
+
+export async function registerWorker(db: PgSession, worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): Promise<void> {
+  await db.run('INSERT INTO workers (id, host, pid, started_at, heartbeat_at, info) VALUES (?, ?, ?, ?, ?, ?)', [
+    worker.id,
+    worker.host,
+    worker.pid,
+    worker.startedAt,
+    worker.startedAt,
+    JSON.stringify(worker.info),
+  ]);
+}
+
+export async function stopWorker(db: PgSession, id: string, now: number): Promise<void> {
+  await db.run('UPDATE workers SET stopped_at = ?, heartbeat_at = ? WHERE id = ?', [now, now, id]);
+}
+
+export async function listWorkers(db: PgSession): Promise<WorkerRecord[]> {
+  return (await db.all<WorkerRow>('SELECT * FROM workers ORDER BY started_at')).map(toWorker);
+}
