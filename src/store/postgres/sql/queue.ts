@@ -12,11 +12,12 @@ import { insertEnvironment } from './tracking.js';
 const byClaimOrder = (a: RunRecord, b: RunRecord) => b.priority - a.priority || a.id - b.id;
 
 /**
- * Claims up to `limit` pending runs for one worker. FOR UPDATE SKIP LOCKED: workers claiming
- * at once each lock different pending runs, none waits for another, and no run is claimed
- * twice. Runs claimed ahead (beyond `startNow`) get no start time until they begin.
+ * Claims up to `limit` pending runs for one worker, in one statement (one round trip, atomic
+ * without a transaction): FOR UPDATE SKIP LOCKED makes workers claiming at once lock different
+ * pending runs, none waiting for another, and no run claimed twice; the claim events are written
+ * by the same statement. Runs claimed ahead (beyond `startNow`) get no start time until they begin.
  */
-export async function claimRuns(db: PgDatabase, request: ClaimRequest): Promise<RunRecord[]> {
+export async function claimRuns(db: PgSession, request: ClaimRequest): Promise<RunRecord[]> {
   const conditions = ["r.state = 'PENDING'"];
   const pickArgs: unknown[] = [];
   if (request.experiments) {
@@ -27,35 +28,33 @@ export async function claimRuns(db: PgDatabase, request: ClaimRequest): Promise<
     conditions.push('r.experiment_id NOT IN (SELECT id FROM experiments WHERE name = ANY(?::text[]))');
     pickArgs.push([...request.excludeExperiments]);
   }
-  return db.transaction(async (tx) => {
-    const ids = (
-      await tx.all<{ id: number }>(
-        `SELECT r.id FROM runs r WHERE ${conditions.join(' AND ')} ORDER BY r.priority DESC, r.id LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [...pickArgs, request.limit],
-      )
-    ).map((row) => row.id);
-    if (ids.length === 0) return [];
-    const runs = (
-      await tx.all<RunRow>(
-        `UPDATE runs r SET state = 'RUNNING', attempt = r.attempt + 1, lease_owner = ?, lease_expires_at = ?, worker_id = ?,
-           started_at = CASE WHEN r.id = ANY(?::bigint[]) THEN ?::bigint END, finished_at = NULL
-         FROM experiments e WHERE e.id = r.experiment_id AND r.id = ANY(?::bigint[]) RETURNING ${RUN_COLUMNS}`,
-        [request.workerId, request.leaseExpiresAt, request.workerId, ids.slice(0, request.startNow ?? ids.length), request.now, ids],
-      )
-    )
-      .map(toRunRecord)
-      .sort(byClaimOrder);
-    const events = runs.map((run) => ({
-      runId: run.id,
-      from: 'PENDING' as const,
-      to: 'RUNNING' as const,
-      attempt: run.attempt,
-      workerId: request.workerId,
-      reason: 'claimed',
-    }));
-    await insertEvents(tx, request.now, events);
-    return runs;
-  });
+  const rows = await db.all<RunRow>(
+    `WITH picked AS (
+       SELECT r.id, r.priority FROM runs r WHERE ${conditions.join(' AND ')}
+       ORDER BY r.priority DESC, r.id LIMIT ? FOR UPDATE SKIP LOCKED),
+     claimed AS (
+       UPDATE runs r SET state = 'RUNNING', attempt = r.attempt + 1, lease_owner = ?, lease_expires_at = ?, worker_id = ?,
+         started_at = CASE WHEN r.id IN (SELECT id FROM picked ORDER BY priority DESC, id LIMIT ?) THEN ?::bigint END,
+         finished_at = NULL
+       FROM experiments e WHERE e.id = r.experiment_id AND r.id IN (SELECT id FROM picked)
+       RETURNING ${RUN_COLUMNS}),
+     events AS (
+       INSERT INTO run_events (run_id, at, from_state, to_state, attempt, worker_id, reason)
+       SELECT id, ?, 'PENDING', 'RUNNING', attempt, ?, 'claimed' FROM claimed ORDER BY priority DESC, id)
+     SELECT * FROM claimed`,
+    [
+      ...pickArgs,
+      request.limit,
+      request.workerId,
+      request.leaseExpiresAt,
+      request.workerId,
+      request.startNow ?? request.limit,
+      request.now,
+      request.now,
+      request.workerId,
+    ],
+  );
+  return rows.map(toRunRecord).sort(byClaimOrder);
 }
 
 /** Gives runs a worker claimed ahead their start time, before it begins them; returns the ids it still holds. */
@@ -81,8 +80,13 @@ export async function renewLeases(db: PgDatabase, workerId: string, runIds: read
   });
 }
 
-/** Records each request's outcome (finishStatement, fenced by its lease) in one transaction. */
+/**
+ * Records each request's outcome (finishStatement, fenced by its lease) in one transaction.
+ * A batch of plain completions (no environment), what a busy worker sends most, is one
+ * statement instead: one round trip for the whole batch.
+ */
 export async function finishRuns(db: PgDatabase, requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>> {
+  if (requests.every((r) => r.outcome.kind === 'completed' && r.environment === undefined)) return completeRuns(db, requests, now);
   return db.transaction(async (tx) => {
     const states: Array<RunState | undefined> = [];
     let requeued = false;
@@ -100,6 +104,35 @@ export async function finishRuns(db: PgDatabase, requests: readonly FinishReques
     if (requeued) await notifyPending(tx);
     return states;
   });
+}
+
+/** finishStatement's completion for many leases at once, with their events. */
+async function completeRuns(db: PgSession, requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>> {
+  const result = (outcome: FinishRequest['outcome']) =>
+    outcome.kind === 'completed' && outcome.result !== null && outcome.result !== undefined ? JSON.stringify(outcome.result) : null;
+  const rows = await db.all<{ id: number }>(
+    `WITH done AS (
+       UPDATE runs r SET state = 'COMPLETED', result = u.result, exit_code = u.exit_code, finished_at = ?, failure_reason = NULL,
+         error = NULL, lease_owner = NULL, lease_expires_at = NULL
+       FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::int[]) AS u(id, worker_id, attempt, result, exit_code)
+       WHERE r.id = u.id AND r.state = 'RUNNING' AND r.lease_owner = u.worker_id AND r.attempt = u.attempt
+       RETURNING r.id, r.attempt, u.worker_id),
+     events AS (
+       INSERT INTO run_events (run_id, at, from_state, to_state, attempt, worker_id, reason)
+       SELECT id, ?, 'RUNNING', 'COMPLETED', attempt, worker_id, 'completed' FROM done ORDER BY id)
+     SELECT id FROM done`,
+    [
+      now,
+      requests.map((r) => r.lease.runId),
+      requests.map((r) => r.lease.workerId),
+      requests.map((r) => r.lease.attempt),
+      requests.map((r) => result(r.outcome)),
+      requests.map((r) => (r.outcome.kind === 'completed' ? (r.outcome.exitCode ?? null) : null)),
+      now,
+    ],
+  );
+  const done = new Set(rows.map((row) => row.id));
+  return requests.map((r) => (done.has(r.lease.runId) ? 'COMPLETED' : undefined));
 }
 
 /** See reapStatements: runs whose lease ran out go back to PENDING, or FAILED after `maxLosses` lost workers. */
