@@ -36,7 +36,7 @@ async function withSchema<T>(work: (schema: string) => Promise<T>): Promise<T> {
 }
 
 async function labbookWorkers(schema: string): Promise<{ seconds: number; doubles: number; missing: number }> {
-  const store = await PostgresStore.open(url as string, tmpdir(), { schema });
+  const store = await PostgresStore.open(url as string, { schema, objectsDir: tmpdir() });
   await new Queue(store).enqueue(defineExperiment({ name: 'noop', parameters: { i: `range(${RUNS})` } }));
   await store.close();
   const worker = fileURLToPath(new URL('../test/fixtures/pg-claim-worker.js', import.meta.url));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { EngineDirUnusableError } from '../errors.js';
+import { isPostgresUrl, withoutPassword } from '../store/postgres/postgres-url.js';
 
 /**
  * Where the engine of one store is found on this host (docs/protocol.md, "Where the engine
@@ -28,9 +29,14 @@ export function engineDir(env: NodeJS.ProcessEnv): string {
   return join(env.TMPDIR && isAbsolute(env.TMPDIR) ? env.TMPDIR : '/tmp', `labbook-${process.getuid?.() ?? 0}`);
 }
 
-/** The engine's files for the store directory `storeDir` (which must exist). */
+/**
+ * The engine's files for the store `storeDir`: a directory (which must exist), keyed by its
+ * real path, or a PostgreSQL URL, keyed by the URL without its password (one engine per
+ * store per host, whatever directory it is used from).
+ */
 export function enginePaths(storeDir: string, env: NodeJS.ProcessEnv): EnginePaths {
-  const key = createHash('sha256').update(realpathSync(storeDir)).digest('hex').slice(0, KEY_LENGTH);
+  const identity = isPostgresUrl(storeDir) ? withoutPassword(storeDir) : realpathSync(storeDir);
+  const key = createHash('sha256').update(identity).digest('hex').slice(0, KEY_LENGTH);
   const dir = engineDir(env);
   const base = join(dir, key);
   return { dir, socket: `${base}.sock`, lock: `${base}.lock`, log: `${base}.log` };

@@ -84,7 +84,7 @@ class Engine implements EngineState, RunningEngine {
   /** Connections whose peer is being checked: clients too, for the idle timer. */
   private checking = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly storeCheck: NodeJS.Timeout;
+  private readonly storeCheck: NodeJS.Timeout | undefined;
   private stopping = false;
   private resolveStopped!: (reason: string) => void;
   /** The HTTP API and dashboard, once a client asked for them; Fastify is loaded only then. */
@@ -98,7 +98,8 @@ class Engine implements EngineState, RunningEngine {
     readonly store: Store,
     private readonly server: Server,
   ) {
-    this.storeDir = options.storeDir;
+    // What clients and the log are told: a PostgreSQL store's URL without its password.
+    this.storeDir = store.backend === 'postgres' ? store.location : options.storeDir;
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now();
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -233,8 +234,12 @@ class Engine implements EngineState, RunningEngine {
     this.idleTimer = setTimeout(() => this.stop(`no client for ${this.idleTimeoutMs} ms`), this.idleTimeoutMs);
   }
 
-  /** Stops the engine when its store's database is deleted or replaced (a new `labbook init` there). */
-  private watchStore(): NodeJS.Timeout {
+  /**
+   * Stops the engine when its store's database file is deleted or replaced (a new `labbook init`
+   * there). A PostgreSQL store has no file here: its server is watched by its connections.
+   */
+  private watchStore(): NodeJS.Timeout | undefined {
+    if (this.store.backend === 'postgres') return undefined;
     const database = storeDatabase(this.storeDir);
     const inode = statSync(database).ino;
     const timer = setInterval(() => {

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { EngineReportedError, EngineUnavailableError } from '../errors.js';
 import { CLI_PATH } from '../package-files.js';
+import { isPostgresUrl } from '../store/postgres/postgres-url.js';
 import type { EnginePaths } from './engine-paths.js';
 import type { ErrorBody } from './protocol.js';
 
@@ -19,8 +21,16 @@ const ALREADY_RUNNING = 'LB_ENGINE_ALREADY_RUNNING';
  */
 export function startEngine(storeDir: string, paths: EnginePaths, env: NodeJS.ProcessEnv, idleTimeout?: string): Promise<StartOutcome> {
   const log = openSync(paths.log, 'a', 0o600);
-  const args = [CLI_PATH, '--store', storeDir, 'engine', 'serve', '--background', ...(idleTimeout ? ['--idle-timeout', idleTimeout] : [])];
-  const child = spawn(process.execPath, args, { cwd: dirname(storeDir), env, detached: true, stdio: ['ignore', 'pipe', log] });
+  // A PostgreSQL store's URL may hold a password: it travels in the environment, not on a command line others can read.
+  const postgres = isPostgresUrl(storeDir);
+  const store = postgres ? [] : ['--store', storeDir];
+  const args = [CLI_PATH, ...store, 'engine', 'serve', '--background', ...(idleTimeout ? ['--idle-timeout', idleTimeout] : [])];
+  const child = spawn(process.execPath, args, {
+    cwd: postgres ? homedir() : dirname(storeDir),
+    env: postgres ? { ...env, LABBOOK_STORE: storeDir } : env,
+    detached: true,
+    stdio: ['ignore', 'pipe', log],
+  });
   closeSync(log);
   return new Promise((resolve, reject) => {
     let output = '';

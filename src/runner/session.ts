@@ -93,7 +93,7 @@ export function startSession(options: SessionOptions): Session {
   const executors = new Executors({
     cwd: options.cwd,
     env: options.env,
-    storeDir: store.dataDir,
+    storeDir: store.reference,
     slots: options.slots,
     now: () => clock.now(),
     ...(options.shouldPrune && { shouldPrune: options.shouldPrune }),

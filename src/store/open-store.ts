@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { StoreNotFoundError, StoreNotLabbookError, UsageError } from '../errors.js';
+import { PostgresStore } from './postgres/postgres-store.js';
+import { isPostgresUrl } from './postgres/postgres-url.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
 
@@ -13,23 +15,29 @@ export interface StoreLocationOptions {
   store?: string;
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** `init --objects`: where a new PostgreSQL store keeps its object files (a directory every machine sees). */
+  objectsDir?: string;
 }
 
 /**
  * Opens the store: `--store`, else $LABBOOK_STORE, else the nearest .labbook directory
- * from the working directory upwards (as git finds .git).
+ * from the working directory upwards (as git finds .git). A postgres:// URL names a
+ * PostgreSQL store, made by `labbook init --store URL`.
  */
 export async function openStore(options: StoreLocationOptions): Promise<Store> {
-  const dir = locateStore(options);
-  return new SqliteStore(storeDatabase(dir), dir);
+  const located = locateStore(options);
+  if (isPostgresUrl(located)) return PostgresStore.open(located);
+  return new SqliteStore(storeDatabase(located), located);
 }
 
-/** The store directory openStore would open, without opening it; StoreNotFoundError when there is none, StoreNotLabbookError when it is empty. */
+/**
+ * The store openStore would open, without opening it: its directory, or its PostgreSQL URL
+ * (as given). For a directory, StoreNotFoundError when there is none, StoreNotLabbookError
+ * when it is empty.
+ */
 export function locateStore(options: StoreLocationOptions): string {
   const given = options.store ?? options.env?.LABBOOK_STORE;
-  if (given && /^postgres(ql)?:\/\//.test(given)) {
-    throw new UsageError('PostgreSQL stores are not supported by this version yet; use a SQLite store (labbook init).');
-  }
+  if (given && isPostgresUrl(given)) return given;
   const dir = given ? storeDirOf(resolve(options.cwd, given)) : findStoreDir(options.cwd);
   if (!dir || !existsSync(storeDatabase(dir))) throw new StoreNotFoundError(dir ?? join(options.cwd, STORE_DIR));
   refuseEmpty(storeDatabase(dir));
@@ -41,9 +49,18 @@ export function storeDatabase(dir: string): string {
   return join(dir, DB_FILE);
 }
 
-/** Creates (or opens, if it exists) the store in `<dir>/.labbook`; returns it and whether it is new. */
+/** Creates (or opens, if it exists) the store in `<dir>/.labbook`, or the PostgreSQL store of a URL; returns it and whether it is new. */
 export async function initStore(options: StoreLocationOptions): Promise<{ store: Store; created: boolean }> {
   const given = options.store ?? options.env?.LABBOOK_STORE;
+  if (given && isPostgresUrl(given)) {
+    const store = await PostgresStore.open(given, {
+      ...(options.objectsDir !== undefined && { objectsDir: resolve(options.cwd, options.objectsDir) }),
+    });
+    mkdirSync(store.dataDir, { recursive: true });
+    return { store, created: store.created };
+  }
+  if (options.objectsDir !== undefined)
+    throw new UsageError('--objects is for a PostgreSQL store (--store postgres://…); an SQLite store keeps its objects in its directory');
   const dir = given ? storeDirOf(resolve(options.cwd, given)) : join(options.cwd, STORE_DIR);
   const created = !existsSync(join(dir, DB_FILE));
   if (!created) refuseEmpty(join(dir, DB_FILE));

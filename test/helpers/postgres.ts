@@ -42,7 +42,24 @@ export async function freshSchema(t: TestContext): Promise<string> {
 /** A new, empty, migrated PostgreSQL store in a schema of its own, closed after the test. */
 export async function postgresStore(t: TestContext, options: { reconnectForMs?: number } = {}): Promise<PostgresStore> {
   const schema = await freshSchema(t);
-  const store = await PostgresStore.open(POSTGRES_URL as string, tempDir(t), { schema, ...options });
+  const store = await PostgresStore.open(POSTGRES_URL as string, { schema, objectsDir: tempDir(t), ...options });
   t.after(() => store.close());
   return store;
+}
+
+/**
+ * A new database on the test server, dropped after the test (with the connections an engine
+ * still holds): for tests of the CLI, which names a store by URL only. Returns its URL.
+ */
+export async function freshDatabase(t: TestContext): Promise<string> {
+  const name = `lb_test_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  t.after(() => admin(`DROP DATABASE ${name} WITH (FORCE)`));
+  return `${(POSTGRES_URL as string).replace(/\/[^/]*$/, '')}/${name}`;
 }

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
 import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
@@ -6,6 +9,7 @@ import { migratePostgres } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
 import { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
 import { postgresErrorOf } from './postgres-errors.js';
+import { redactedUrl, withoutPassword } from './postgres-url.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
 import { getExperiment, getExperimentById, getSpecVersion, listExperiments, listSpecVersions, saveExperiment } from './sql/experiments.js';
 import { beginRuns, cancelRuns, claimRuns, finishRuns, reapExpiredLeases, renewLeases, resetRuns, startRunByHand } from './sql/queue.js';
@@ -43,17 +47,23 @@ import {
 export interface PostgresStoreOptions extends PgDatabaseOptions {
   /** Milliseconds since the epoch, for the times the store records itself (when a migration ran). */
   now?: () => number;
+  /**
+   * The object directory to record as the store's when it has none recorded yet (init
+   * --objects); else the recorded one is used, or objectsDirOf's default.
+   */
+  objectsDir?: string;
 }
 
-/** A PostgreSQL URL without its password, for messages and for keys that must not hold it. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://(unparsable URL)';
-  }
+/** The store's default object directory on this machine: ~/.local/share/labbook/<hash of the URL without its password>. */
+export function defaultObjectsDir(url: string): string {
+  const key = createHash('sha256').update(withoutPassword(url)).digest('hex').slice(0, 16);
+  return join(homedir(), '.local', 'share', 'labbook', key);
+}
+
+/** The object directory recorded in the store, recording `wanted` first when there is none. */
+async function objectsDirOf(db: PgDatabase, wanted: string): Promise<string> {
+  await db.run("INSERT INTO store_config (key, value) VALUES ('objects_dir', ?) ON CONFLICT (key) DO NOTHING", [wanted]);
+  return ((await db.get<{ value: string }>("SELECT value FROM store_config WHERE key = 'objects_dir'")) as { value: string }).value;
 }
 
 /**
@@ -68,19 +78,29 @@ export class PostgresStore implements S.Store {
   private constructor(
     private readonly db: PgDatabase,
     readonly dataDir: string,
+    /** Whether opening it made the schema (a new store). */
+    readonly created: boolean,
   ) {
     this.location = redactedUrl(db.url);
   }
 
-  static async open(url: string, dataDir: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const store = new PostgresStore(new PgDatabase(url, options), dataDir);
+  /** Opens (creating the schema when the database has none) the store at `url`; its object directory is recorded in it. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const db = new PgDatabase(url, options);
+    const location = redactedUrl(url);
     try {
-      await store.guard(() => migratePostgres(store.db, MIGRATIONS, store.location, (options.now ?? Date.now)()));
+      const found = await migratePostgres(db, MIGRATIONS, location, (options.now ?? Date.now)());
+      const dataDir = await objectsDirOf(db, options.objectsDir ?? defaultObjectsDir(url));
+      return new PostgresStore(db, dataDir, found === 0);
     } catch (error) {
-      await store.close();
-      throw error;
+      await db.close();
+      throw postgresErrorOf(error, location);
     }
-    return store;
+  }
+
+  /** What LABBOOK_STORE names this store by for the processes of its runs: its URL (they reach the same database). */
+  get reference(): string {
+    return this.db.url;
   }
 
   /** The database, for components that listen for notifications. */

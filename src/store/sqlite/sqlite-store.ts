@@ -85,6 +85,10 @@ export class SqliteStore implements Store {
     this.studies = new SqliteStudyStore(this.db, this.sql, location);
   }
 
+  get reference(): string {
+    return this.dataDir;
+  }
+
   /** The connection, for components that add their own tables (tracking, query). */
   get database(): SqliteConnection {
     return this.db;

@@ -19,7 +19,7 @@ if (postgresAvailable('PostgreSQL store')) {
   test('the schema is at the newest version, and a newer one is refused untouched', async (t) => {
     const schema = await freshSchema(t);
     const dir = tempDir(t);
-    const store = await PostgresStore.open(POSTGRES_URL as string, dir, { schema });
+    const store = await PostgresStore.open(POSTGRES_URL as string, { schema, objectsDir: dir });
     const versions = await store.database.all<{ version: number }>('SELECT version FROM labbook_migrations ORDER BY version');
     assert.deepEqual(
       versions.map((v) => v.version),
@@ -27,7 +27,7 @@ if (postgresAvailable('PostgreSQL store')) {
     );
     await store.database.run('INSERT INTO labbook_migrations (version, name, applied_at) VALUES (?, ?, ?)', [999, 'future', 0]);
     await store.close();
-    await assert.rejects(PostgresStore.open(POSTGRES_URL as string, dir, { schema }), (error: unknown) => {
+    await assert.rejects(PostgresStore.open(POSTGRES_URL as string, { schema, objectsDir: dir }), (error: unknown) => {
       assert.ok(error instanceof StoreSchemaNewerError);
       return true;
     });
@@ -49,7 +49,7 @@ if (postgresAvailable('PostgreSQL store')) {
 if (postgresAvailable('PostgreSQL restart') && canRestartPostgres()) {
   test('a PostgreSQL restart mid-sweep: 4 workers complete every one of 500 runs exactly once', async (t) => {
     const schema = await freshSchema(t);
-    const store = await PostgresStore.open(POSTGRES_URL as string, tempDir(t), { schema });
+    const store = await PostgresStore.open(POSTGRES_URL as string, { schema, objectsDir: tempDir(t) });
     t.after(() => store.close());
     const experiment = await store.saveExperiment('sweep', { name: 'sweep' }, Date.now());
     const params = Array.from({ length: 500 }, (_, i) => ({ i }));

@@ -13,6 +13,7 @@ from typing import Any, List, Mapping, Optional, Sequence
 from urllib.parse import unquote, urlparse
 
 from ._errors import CliNotFoundError, error_for_code
+from ._store_location import is_postgres_url
 
 __all__ = ["cli_command", "run_cli", "cli_json", "Cli"]
 
@@ -70,8 +71,12 @@ class Cli:
 
     def __init__(self, cwd: Optional[os.PathLike] = None, store: Optional[os.PathLike] = None, env: Optional[Mapping[str, str]] = None) -> None:
         self.cwd = Path(cwd or os.getcwd())
-        self.store = Path(store) if store else None
         self.env = dict(os.environ if env is None else env)
+        # A PostgreSQL store's URL may hold a password: it goes in the environment, not on a command line.
+        if is_postgres_url(store):
+            self.env["LABBOOK_STORE"] = str(store)
+            store = None
+        self.store = Path(store) if store else None
         self.argv0 = cli_command(self.env)
 
     def argv(self, args: Sequence[str], json_output: bool = False) -> List[str]:

@@ -18,7 +18,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Union
 from . import __version__
 from ._cli import Cli
 from ._errors import LabbookError, ProtocolError, error_for_code
-from ._store_location import find_store, store_dir_of
+from ._store_location import StoreRef, find_store, is_postgres_url, store_dir_of, without_password
 
 __all__ = ["EngineClient", "EngineUnavailableError", "connect", "engine_socket_path", "PROTOCOL_VERSION"]
 
@@ -36,17 +36,18 @@ class EngineUnavailableError(LabbookError):
     code = "LB_ENGINE_UNAVAILABLE"
 
 
-def engine_socket_path(store_dir: PathLike, env: Optional[Mapping[str, str]] = None) -> Path:
-    """The socket of the engine of the store directory `store_dir` (``.labbook``):
+def engine_socket_path(store_dir: StoreRef, env: Optional[Mapping[str, str]] = None) -> Path:
+    """The socket of the engine of the store `store_dir` (``.labbook``, or a PostgreSQL URL):
     ``$XDG_RUNTIME_DIR/labbook``, else ``$TMPDIR`` (or /tmp) ``/labbook-UID``, then 16 hex
-    digits of the sha256 of the store's real path, ``.sock``."""
+    digits of the sha256 of the store's real path (of the URL without its password), ``.sock``."""
     env = os.environ if env is None else env
     runtime, tmp = env.get("XDG_RUNTIME_DIR"), env.get("TMPDIR")
     if runtime and os.path.isabs(runtime):
         directory = Path(runtime) / "labbook"
     else:
         directory = Path(tmp if tmp and os.path.isabs(tmp) else "/tmp") / f"labbook-{os.getuid()}"
-    key = hashlib.sha256(os.fsencode(os.path.realpath(store_dir))).hexdigest()[:_KEY_LENGTH]
+    identity = without_password(store_dir) if is_postgres_url(store_dir) else os.path.realpath(store_dir)
+    key = hashlib.sha256(os.fsencode(identity)).hexdigest()[:_KEY_LENGTH]
     return directory / f"{key}.sock"
 
 
@@ -181,7 +182,7 @@ def connect(
     that is busy) as its error: StoreNotFoundError, CliError with the code…"""
     environ: Dict[str, str] = dict(os.environ if env is None else env)
     base = Path(cwd or os.getcwd())
-    store_dir = store_dir_of(base / store) if store else find_store(base, environ)
+    store_dir = store_dir_of(store, base) if store else find_store(base, environ)
     if store_dir is not None:
         engine = _greet(engine_socket_path(store_dir, environ), client)
         if engine is not None and engine.hello.get("version") == __version__:

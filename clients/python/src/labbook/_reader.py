@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from ._engine_client import connect
 from ._errors import StoreNotFoundError
-from ._store_location import DB_FILE, find_store, store_dir_of
+from ._store_location import find_store, store_dir_of, store_exists
 
 __all__ = ["Reader", "RunTable", "flatten", "series", "list_runs"]
 
@@ -72,7 +72,7 @@ class Reader:
 
     def __init__(self, store: Optional[os.PathLike] = None, experiments: Optional[Sequence[str]] = None) -> None:
         found = store_dir_of(store) if store else find_store()
-        if found is None or not (found / DB_FILE).exists():
+        if found is None or not store_exists(found):
             where = f"at {store}" if store else f"in {os.getcwd()} or above it"
             raise StoreNotFoundError(f"no labbook store {where}; run 'labbook init' in your project, or give Reader the path of a project that has one")
         self.store_dir = found

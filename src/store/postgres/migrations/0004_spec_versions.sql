@@ -44,3 +44,10 @@ CREATE FUNCTION lb_json_leaves(doc JSONB) RETURNS SETOF TEXT
     FROM t, jsonb_each(CASE WHEN jsonb_typeof(t.value) = 'object' THEN t.value ELSE '{}'::jsonb END) e
   )
   SELECT key FROM t WHERE jsonb_typeof(value) <> 'object' $$;
+
+-- PostgreSQL only: the store's settings, e.g. objects_dir, the directory (shared by every
+-- machine that uses the store) where its object files live (labbook init --objects DIR).
+CREATE TABLE store_config (
+  key    TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+);
