@@ -158,6 +158,8 @@ export class Worker {
     mkdirSync(join(this.tracking.dataDir, 'runs'), { recursive: true });
     keepSpaceReserve(this.tracking.dataDir);
     const heartbeat = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.queue.leaseMs / 3)));
+    // A store that can tell when runs are queued (PostgreSQL's notifications) ends an idle poll at once.
+    const unwatch = await this.queue.store.watchPendingRuns?.(() => this.wake?.());
     const running = new Set<Promise<void>>();
     try {
       for (;;) {
@@ -208,6 +210,7 @@ export class Worker {
       }
     } finally {
       clearInterval(heartbeat);
+      await unwatch?.();
       await Promise.allSettled(running);
       await this.releaseBacklog();
       await this.metrics.flushAll();

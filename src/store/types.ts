@@ -239,6 +239,13 @@ export interface Store extends CodeStore, ProvenanceStore {
   runEventsAfter(afterId: number, limit: number): Promise<FeedRunEvent[]>;
   metricPointsAfter(afterSeq: number, limit: number): Promise<FeedMetricPoint[]>;
 
+  /**
+   * Calls `onPending` when runs may have become PENDING through another process (added,
+   * reset, given back), so an idle worker claims at once; resolves with what stops watching.
+   * A backend that cannot tell leaves it out: workers poll.
+   */
+  watchPendingRuns?(onPending: () => void): Promise<() => Promise<void>>;
+
   registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): Promise<void>;
   stopWorker(id: string, now: number): Promise<void>;
   listWorkers(): Promise<WorkerRecord[]>;

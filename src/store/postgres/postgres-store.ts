@@ -7,6 +7,7 @@ import type { JsonValue } from '../../spec/types.js';
 import type * as S from '../types.js';
 import { migratePostgres } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
+import { watchPendingRuns } from './pending-watch.js';
 import { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
 import { postgresErrorOf } from './postgres-errors.js';
 import { redactedUrl, withoutPassword } from './postgres-url.js';
@@ -232,6 +233,10 @@ export class PostgresStore implements S.Store {
   }
   metricPointsAfter(afterSeq: number, limit: number) {
     return this.guard(() => metricPointsAfter(this.db, afterSeq, limit));
+  }
+
+  watchPendingRuns(onPending: () => void) {
+    return this.guard(() => watchPendingRuns(this.db, onPending));
   }
 
   registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>) {
