@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type TestContext, test } from 'node:test';
-import pg from 'pg';
+import { PgDatabase } from '../../src/store/postgres/pg-database.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { tempDir } from './temp-dir.js';
 
@@ -23,19 +23,24 @@ export function postgresAvailable(suite: string): boolean {
   return false;
 }
 
+/**
+ * Runs one statement on the test server, retrying through a server restart as the store does
+ * (the fault test restarts the server while other PostgreSQL test files may run).
+ */
+async function admin(sql: string): Promise<void> {
+  const db = new PgDatabase(POSTGRES_URL as string, { max: 1 });
+  try {
+    await db.script(sql);
+  } finally {
+    await db.close();
+  }
+}
+
 /** A fresh schema of the test database, dropped after the test: runs never see each other's data. */
 export async function freshSchema(t: TestContext): Promise<string> {
   const schema = `lb_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  t.after(async () => {
-    const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-    await cleanup.end();
-  });
+  await admin(`CREATE SCHEMA ${schema}`);
+  t.after(() => admin(`DROP SCHEMA ${schema} CASCADE`));
   return schema;
 }
 
@@ -53,12 +58,6 @@ export async function postgresStore(t: TestContext, options: { reconnectForMs?: 
  */
 export async function freshDatabase(t: TestContext): Promise<string> {
   const name = `lb_test_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
   await admin(`CREATE DATABASE ${name}`);
   t.after(() => admin(`DROP DATABASE ${name} WITH (FORCE)`));
   return `${(POSTGRES_URL as string).replace(/\/[^/]*$/, '')}/${name}`;
