@@ -139,6 +139,14 @@ export class Queue {
   }
 
   /**
+   * Calls `onPending` when other processes queue runs, where the store can tell (PostgreSQL);
+   * resolves with what stops it (undefined where the store cannot: workers poll).
+   */
+  async watchPending(onPending: () => void): Promise<(() => Promise<void>) | undefined> {
+    return this.store.watchPendingRuns?.(onPending);
+  }
+
+  /**
    * The raw spec a run executes: the version it was planned with; for a run recorded by hand
    * (no version), its experiment's spec, which says it has nothing to execute.
    */

@@ -159,7 +159,7 @@ export class Worker {
     keepSpaceReserve(this.tracking.dataDir);
     const heartbeat = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.queue.leaseMs / 3)));
     // A store that can tell when runs are queued (PostgreSQL's notifications) ends an idle poll at once.
-    const unwatch = await this.queue.store.watchPendingRuns?.(() => this.wake?.());
+    const unwatch = await this.queue.watchPending(() => this.wake?.());
     const running = new Set<Promise<void>>();
     try {
       for (;;) {
