@@ -45,6 +45,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['annotate', async () => (await import('./commands/annotate.js')).defineAnnotate],
   ['leaderboard', async () => (await import('./commands/leaderboard.js')).defineLeaderboard],
   ['regress', async () => (await import('./commands/regress.js')).defineRegress],
+  ['copy-store', async () => (await import('./commands/copy-store.js')).defineCopyStore],
 ];
 
 /** Global options that take a value: the command name is the first word that is neither. */

@@ -188,6 +188,7 @@ const JSON_INVOCATIONS: Record<string, string[]> = {
   annotate: ['annotate', 'dataset:digits', 'owner=ada'],
   leaderboard: ['leaderboard', '--metric', 'accuracy'],
   regress: ['regress', '--baseline', 'tag=released', '--candidate', 'tag=new', '--metric', 'accuracy'],
+  'copy-store': ['copy-store', '.', 'copy'],
 };
 
 test('every command honours --json, or refuses it with a usage error', async (t) => {
