@@ -37,16 +37,22 @@ async function filledStore(t: TestContext): Promise<Store> {
   await store.saveCheckpoint(2, 1, { sha256, size: blob.length }, T0);
   await store.saveEnvironment(1, 1, { packages: Array.from({ length: 200 }, (_, i) => `pkg-${i}==1.0`), host: 'h1' });
   await store.registerWorker({ id: 'w1', host: 'h1', pid: 42, startedAt: T0, info: { slots: 2 } });
-  await store.startRunByHand({
+  await runByHand(store, 7);
+  return store;
+}
+
+/** Starts the run of `seed` recorded by hand; returns its id. */
+async function runByHand(store: Store, seed: number): Promise<number | undefined> {
+  const start = await store.startRunByHand({
     experiment: 'byhand',
-    hash: runHash({ seed: 7 }),
-    paramsJson: '{"seed":7}',
+    hash: runHash({ seed }),
+    paramsJson: JSON.stringify({ seed }),
     spec: { name: 'byhand' },
     workerId: 'w1',
     now: T0,
     leaseExpiresAt: T0 + 1000,
   });
-  return store;
+  return 'started' in start ? start.started.id : undefined;
 }
 
 /** All a store answers, as comparable values, and its files with their contents. */
@@ -89,19 +95,7 @@ test('copy-store copies a SQLite store into a new one with everything it holds, 
   assert.equal(counts.runs, 7);
   assert.deepEqual(await snapshot(copy), await snapshot(source));
   await assert.rejects(copyStore(source, copy), UsageError);
-  // The copy goes on as a store: its next run gets the next id.
-  const [next] = (await copy
-    .startRunByHand({
-      experiment: 'byhand',
-      hash: runHash({ seed: 8 }),
-      paramsJson: '{"seed":8}',
-      spec: { name: 'byhand' },
-      workerId: 'w1',
-      now: T0,
-      leaseExpiresAt: T0 + 1000,
-    })
-    .then((r) => ('started' in r ? [r.started] : []))) as [{ id: number }];
-  assert.equal(next.id, 8);
+  assert.equal(await runByHand(copy, 8), 8, 'the copy goes on as a store: its next run gets the next id');
 });
 
 test('every data table of the SQLite schema is copied', (t) => {
