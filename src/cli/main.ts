@@ -40,12 +40,12 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<DefineCommand>]> =
   ['serve', async () => (await import('./commands/serve.js')).defineServe],
   ['ui', async () => (await import('./commands/ui.js')).defineUi],
   ['read-config', async () => (await import('./commands/read-config.js')).defineReadConfig],
+  ['copy-store', async () => (await import('./commands/copy-store.js')).defineCopyStore],
   ['entities', async () => (await import('./commands/entities.js')).defineEntities],
   ['lineage', async () => (await import('./commands/lineage.js')).defineLineage],
   ['annotate', async () => (await import('./commands/annotate.js')).defineAnnotate],
   ['leaderboard', async () => (await import('./commands/leaderboard.js')).defineLeaderboard],
   ['regress', async () => (await import('./commands/regress.js')).defineRegress],
-  ['copy-store', async () => (await import('./commands/copy-store.js')).defineCopyStore],
 ];
 
 /** Global options that take a value: the command name is the first word that is neither. */

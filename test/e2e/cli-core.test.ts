@@ -138,7 +138,7 @@ test('cancel cancels the runs named and says when nothing matched', async (t) =>
 const COMMANDS = ['init', 'add', 'run', 'worker', 'submit', 'sub', 'jobs', 'status', 'ls', 'show', 'logs', 'reset', 'cancel', 'rerun'];
 const TRACKING_COMMANDS = ['artifacts', 'get', 'metrics', 'diff', 'plot', 'table', 'export'];
 const STUDY_COMMANDS = ['tune', 'study'];
-const UTILITY_COMMANDS = ['doctor', 'engine', 'serve', 'ui', 'read-config'];
+const UTILITY_COMMANDS = ['doctor', 'engine', 'serve', 'ui', 'read-config', 'copy-store'];
 const PROVENANCE_COMMANDS = ['entities', 'lineage', 'annotate', 'leaderboard', 'regress'];
 
 test('every command has help with an example, and the overall help lists them all', async (t) => {

@@ -64,22 +64,17 @@ export function numbered(sql: string): string {
   return out;
 }
 
-/** The driver's values for parameters: a JSON text stays a string, booleans too. */
-function values(params: readonly unknown[] | undefined): unknown[] {
-  return params ? [...params] : [];
-}
-
 class QuerySession implements PgSession {
   constructor(private readonly target: pg.Pool | pg.PoolClient) {}
 
   async all<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return (await this.target.query(numbered(sql), values(params))).rows as T[];
+    return (await this.target.query(numbered(sql), params ? [...params] : [])).rows as T[];
   }
   async get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }
   async run(sql: string, params?: readonly unknown[]): Promise<number> {
-    return (await this.target.query(numbered(sql), values(params))).rowCount ?? 0;
+    return (await this.target.query(numbered(sql), params ? [...params] : [])).rowCount ?? 0;
   }
   async script(sql: string): Promise<void> {
     await this.target.query(sql);
@@ -96,8 +91,8 @@ export interface PgDatabaseOptions {
 
 /**
  * A pool of connections to one database. A broken connection (a server restart) is dropped
- * by the pool; `transaction` runs its work again on a new connection, with back-off, when a
- * connection fails before the commit is known to have been sent: the work never half applies.
+ * by the pool, and what failed on it runs again on a new one, with back-off, for up to
+ * `reconnectForMs` (see `transaction`); a transaction never half applies.
  */
 export class PgDatabase implements PgSession {
   readonly pool: pg.Pool;
