@@ -1,8 +1,8 @@
 import type { CodeSnapshotRecord, RunRecord } from '../../../domain/index.js';
+import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { getRun } from './read-runs.js';
-import { INSERT_EVENT } from './run-row.js';
 
 export function recordCodeSnapshot(sql: StatementCache, snapshot: CodeSnapshotRecord): void {
   sql
