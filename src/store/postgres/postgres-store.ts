@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { CodeSnapshotRecord } from '../../domain/code-snapshot.js';
 import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
 import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
+import type { EntitySelector, NewEntity } from '../provenance-types.js';
 import type * as S from '../types.js';
 import { migratePostgres } from './migrate.js';
 import { MIGRATIONS } from './migrations.generated.js';
@@ -11,8 +13,10 @@ import { watchPendingRuns } from './pending-watch.js';
 import { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
 import { postgresErrorOf } from './postgres-errors.js';
 import { redactedUrl, withoutPassword } from './postgres-url.js';
+import { addRerun, getCodeSnapshot, recordCodeSnapshot, rerunOf } from './sql/code-snapshots.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
 import { getExperiment, getExperimentById, getSpecVersion, listExperiments, listSpecVersions, saveExperiment } from './sql/experiments.js';
+import { annotateEntity, findEntities, lineageEdges, recordEntities } from './sql/provenance.js';
 import { beginRuns, cancelRuns, claimRuns, finishRuns, reapExpiredLeases, renewLeases, resetRuns, startRunByHand } from './sql/queue.js';
 import {
   aggregateRuns,
@@ -237,6 +241,32 @@ export class PostgresStore implements S.Store {
 
   watchPendingRuns(onPending: () => void) {
     return this.guard(() => watchPendingRuns(this.db, onPending));
+  }
+
+  recordCodeSnapshot(snapshot: CodeSnapshotRecord) {
+    return this.guard(() => recordCodeSnapshot(this.db, snapshot));
+  }
+  getCodeSnapshot(tree: string) {
+    return this.guard(() => getCodeSnapshot(this.db, tree));
+  }
+  addRerun(runId: number, now: number) {
+    return this.guard(() => addRerun(this.db, runId, now));
+  }
+  rerunOf(runId: number) {
+    return this.guard(() => rerunOf(this.db, runId));
+  }
+
+  recordEntities(entities: readonly NewEntity[], now: number) {
+    return this.guard(() => recordEntities(this.db, entities, now));
+  }
+  findEntities(selector: EntitySelector) {
+    return this.guard(() => findEntities(this.db, selector));
+  }
+  lineageEdges(uids: readonly string[], direction: 'upstream' | 'downstream', maxDepth?: number) {
+    return this.guard(() => lineageEdges(this.db, uids, direction, maxDepth));
+  }
+  annotateEntity(uid: string, annotations: Readonly<Record<string, JsonValue>>, tags: readonly string[], now: number) {
+    return this.guard(() => annotateEntity(this.db, uid, annotations, tags, now));
   }
 
   registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>) {

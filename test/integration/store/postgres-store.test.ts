@@ -9,12 +9,16 @@ import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { freshSchema, POSTGRES_URL, postgresAvailable, postgresStore } from '../../helpers/postgres.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { waitUntil } from '../../helpers/wait.js';
+import { describeCodeStoreConformance } from './code-store-conformance.js';
+import { describeProvenanceConformance } from './provenance-conformance.js';
 import { describeQueryConformance } from './query-conformance.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 if (postgresAvailable('PostgreSQL store')) {
   describeStoreConformance('postgres', (t) => postgresStore(t));
   describeQueryConformance('postgres', (t) => postgresStore(t));
+  describeProvenanceConformance('postgres', (t) => postgresStore(t));
+  describeCodeStoreConformance('postgres', (t) => postgresStore(t));
 
   test('the schema is at the newest version, and a newer one is refused untouched', async (t) => {
     const schema = await freshSchema(t);
