@@ -11,8 +11,8 @@ import { STORE_TABLES, type TableAccess } from './store-tables.js';
 /** Rows per read and per insert: a few thousand parameters per statement on either backend. */
 const ROWS_PER_BATCH = 1_000;
 
-/** The directories of a store's data directory that hold its files: blobs, and run directories (logs, outputs). */
-const FILE_DIRS = ['objects', 'runs'];
+/** The directories of a store's data directory that hold its files: blobs, run directories (logs, outputs), code snapshots. */
+const FILE_DIRS = ['objects', 'runs', 'code'];
 
 export type CopyCounts = Record<string, number>;
 

@@ -41,6 +41,7 @@ export const STORE_TABLES: readonly StoreTable[] = [
       'failure_reason',
       'error',
       'result',
+      'rerun_of',
     ],
     order: 'id',
   },
@@ -57,6 +58,11 @@ export const STORE_TABLES: readonly StoreTable[] = [
   { name: 'artifacts', columns: ['run_id', 'name', 'attempt', 'sha256', 'size', 'media_type', 'created_at'], order: 'run_id, name' },
   { name: 'environment_parts', columns: ['sha256', 'data'], order: 'sha256' },
   { name: 'environments', columns: ['run_id', 'attempt', 'data'], order: 'run_id, attempt' },
+  { name: 'code_snapshots', columns: ['tree', 'git_commit', 'diff', 'repository', 'created_at'], order: 'tree' },
+  { name: 'entities', columns: ['id', 'uid', 'kind', 'name', 'version', 'body', 'created_at'], order: 'id' },
+  { name: 'entity_edges', columns: ['from_id', 'edge', 'to_id'], order: 'from_id, edge, to_id' },
+  { name: 'entity_annotations', columns: ['entity_id', 'key', 'value', 'created_at'], order: 'entity_id, key' },
+  { name: 'entity_tags', columns: ['entity_id', 'tag', 'created_at'], order: 'entity_id, tag' },
 ];
 
 /** Tables of either schema that are not data (see STORE_TABLES). */
