@@ -3,24 +3,7 @@ import { EntityNotFoundError } from '../../../errors.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import type { JsonValue } from '../../../spec/types.js';
 import type { EntitySelector, NewEntity, RecordedEntity } from '../../provenance-types.js';
-import {
-  ANNOTATION,
-  ANNOTATIONS_OF,
-  annotationSet,
-  ENTITY_ID,
-  type EntityRow,
-  INSERT_ANNOTATION,
-  INSERT_ENTITY,
-  INSERT_TAG,
-  lineageSql,
-  missingLink,
-  selectEntities,
-  TAGS_OF,
-  toEdges,
-  toEntityRecord,
-  VERSION_TAKEN,
-  versionTaken,
-} from '../../rows/provenance-sql.js';
+import * as P from '../../rows/provenance-sql.js';
 import type { PgDatabase, PgSession } from '../pg-database.js';
 
 /**
@@ -42,16 +25,16 @@ export function recordEntities(db: PgDatabase, entities: readonly NewEntity[], n
 async function recordEntity(tx: PgSession, { uid, entity, body }: NewEntity, now: number): Promise<RecordedEntity> {
   if ((await idOf(tx, uid)) !== undefined) return { uid, created: false };
   const version = entity.version ?? null;
-  const taken = version === null ? undefined : await tx.get<{ uid: string }>(VERSION_TAKEN, [entity.kind, entity.name, version]);
-  if (taken && version !== null) throw versionTaken(entity, version, taken.uid);
+  const taken = version === null ? undefined : await tx.get<{ uid: string }>(P.VERSION_TAKEN, [entity.kind, entity.name, version]);
+  if (taken && version !== null) throw P.versionTaken(entity, version, taken.uid);
   const links = edgesOf(entity);
   const targets = await tx.all<{ id: number; uid: string }>('SELECT id, uid FROM entities WHERE uid = ANY(?::text[])', [
     links.map((l) => l.to),
   ]);
   const idByUid = new Map(targets.map((t) => [t.uid, t.id]));
   const missing = links.find((link) => !idByUid.has(link.to));
-  if (missing) throw missingLink(entity, missing.edge, missing.to);
-  const inserted = await tx.get<{ id: number }>(INSERT_ENTITY, [uid, entity.kind, entity.name, version, body, now]);
+  if (missing) throw P.missingLink(entity, missing.edge, missing.to);
+  const inserted = await tx.get<{ id: number }>(P.INSERT_ENTITY, [uid, entity.kind, entity.name, version, body, now]);
   if (links.length) {
     await tx.run(
       'INSERT INTO entity_edges (from_id, edge, to_id) SELECT ?, u.edge, u.to_id FROM unnest(?::text[], ?::bigint[]) AS u(edge, to_id) ON CONFLICT DO NOTHING',
@@ -62,18 +45,18 @@ async function recordEntity(tx: PgSession, { uid, entity, body }: NewEntity, now
 }
 
 async function idOf(db: PgSession, uid: string): Promise<number | undefined> {
-  return (await db.get<{ id: number }>(ENTITY_ID, [uid]))?.id;
+  return (await db.get<{ id: number }>(P.ENTITY_ID, [uid]))?.id;
 }
 
 export async function findEntities(db: PgSession, selector: EntitySelector): Promise<EntityRecord[]> {
-  const { sql, params } = selectEntities(selector);
-  const rows = await db.all<EntityRow>(sql, params);
+  const { sql, params } = P.selectEntities(selector);
+  const rows = await db.all<P.EntityRow>(sql, params);
   return Promise.all(
     rows.map(async (row) =>
-      toEntityRecord(
+      P.toEntityRecord(
         row,
-        await db.all<{ key: string; value: string }>(ANNOTATIONS_OF, [row.id]),
-        await db.all<{ tag: string }>(TAGS_OF, [row.id]),
+        await db.all<{ key: string; value: string }>(P.ANNOTATIONS_OF, [row.id]),
+        await db.all<{ tag: string }>(P.TAGS_OF, [row.id]),
       ),
     ),
   );
@@ -86,8 +69,8 @@ export async function lineageEdges(
   maxDepth = 2 ** 31 - 1,
 ): Promise<LineageEdge[]> {
   if (uids.length === 0) return [];
-  const statement = lineageSql(uids, direction, maxDepth);
-  return toEdges(await db.all<LineageEdge>(statement.sql, statement.params));
+  const statement = P.lineageSql(uids, direction, maxDepth);
+  return P.toEdges(await db.all<LineageEdge>(statement.sql, statement.params));
 }
 
 export function annotateEntity(
@@ -98,15 +81,15 @@ export function annotateEntity(
   now: number,
 ): Promise<EntityRecord> {
   return db.transaction(async (tx) => {
-    const id = await tx.get<{ id: number }>(`${ENTITY_ID} FOR UPDATE`, [uid]);
+    const id = await tx.get<{ id: number }>(`${P.ENTITY_ID} FOR UPDATE`, [uid]);
     if (id === undefined) throw new EntityNotFoundError(uid);
     for (const [key, value] of Object.entries(annotations)) {
       const text = canonicalJson(value);
-      const found = await tx.get<{ value: string }>(ANNOTATION, [id.id, key]);
-      if (found && found.value !== text) throw annotationSet(uid, key, found.value);
-      if (!found) await tx.run(INSERT_ANNOTATION, [id.id, key, text, now]);
+      const found = await tx.get<{ value: string }>(P.ANNOTATION, [id.id, key]);
+      if (found && found.value !== text) throw P.annotationSet(uid, key, found.value);
+      if (!found) await tx.run(P.INSERT_ANNOTATION, [id.id, key, text, now]);
     }
-    for (const tag of tags) await tx.run(INSERT_TAG, [id.id, tag, now]);
+    for (const tag of tags) await tx.run(P.INSERT_TAG, [id.id, tag, now]);
     return (await findEntities(tx, { uids: [uid] }))[0] as EntityRecord;
   });
 }
