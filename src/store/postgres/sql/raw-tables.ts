@@ -2,7 +2,7 @@ import type { StoreTable, TableAccess } from '../../copy/store-tables.js';
 import type { PgDatabase } from '../pg-database.js';
 
 /** Tables whose ids come from an identity sequence: after rows are copied with their ids, it continues after them. */
-const IDENTITIES = ['experiments', 'runs', 'run_events', 'entities'];
+const IDENTITIES = ['experiments', 'runs', 'run_events', 'studies', 'entities'];
 
 /** The PostgreSQL store's tables, row by row, for copy-store. */
 export function postgresTables(db: PgDatabase): TableAccess {
