@@ -6,6 +6,7 @@ import { loadSpecText, readConfigFile } from '../spec/load-spec.js';
 import type { JsonValue, Params } from '../spec/types.js';
 import { runDriverSession, sessionParams } from './driver-sessions.js';
 import { filterFields, filterOf, type Handler, handler, jsonObject, narrowedFilter, noParams, runFilter, runId } from './handler.js';
+import { DASHBOARD_HANDLERS } from './handlers/dashboard.js';
 import { PROVENANCE_HANDLERS } from './handlers/provenance.js';
 import { STUDY_HANDLERS } from './handlers/study.js';
 import { type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';
@@ -301,6 +302,7 @@ export const HANDLERS = {
 
   ...PROVENANCE_HANDLERS,
   ...STUDY_HANDLERS,
+  ...DASHBOARD_HANDLERS,
 } satisfies Record<string, Handler<unknown>>;
 
 export type Method = keyof typeof HANDLERS;

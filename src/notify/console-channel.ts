@@ -1,4 +1,4 @@
-import { failedText, finishedHeadline, formatDuration, regressionHeadline, suppressedNote } from './format.js';
+import { failedText, finishedHeadline, formatDuration, regressionHeadline, suppressedNote, testText } from './format.js';
 import type { Channel, Notice } from './types.js';
 
 /** One line per notice; the engine prints the full summary itself, so `finished` stays short. */
@@ -6,13 +6,13 @@ export function consoleChannel(say: (line: string) => void): Channel {
   return {
     label: 'console',
     deliver(notice: Notice): undefined {
-      const line =
-        notice.event === 'failed'
-          ? failedText(notice.run, notice.suppressed)
-          : notice.event === 'regressed'
-            ? regressionHeadline(notice.regression)
-            : `${finishedHeadline(notice.summary)} in ${formatDuration(notice.summary.durationMs)}${suppressedNote(notice.suppressed, ' (', ')')}`;
-      say(line);
+      if (notice.event === 'test') say(testText(notice.experiment));
+      else if (notice.event === 'failed') say(failedText(notice.run, notice.suppressed));
+      else if (notice.event === 'regressed') say(regressionHeadline(notice.regression));
+      else
+        say(
+          `${finishedHeadline(notice.summary)} in ${formatDuration(notice.summary.durationMs)}${suppressedNote(notice.suppressed, ' (', ')')}`,
+        );
       return undefined;
     },
     async close(): Promise<void> {},

@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import { maskUrl } from '../spec/mask-secrets.js';
-import { failedHeadline, failedText, finishedHeadline, finishedText, regressionHeadline, regressionText } from './format.js';
+import { failedHeadline, failedText, finishedHeadline, finishedText, regressionHeadline, regressionText, testText } from './format.js';
 import type { Channel, Notice, RunNotice } from './types.js';
 
 export interface EmailTarget {
@@ -16,11 +16,13 @@ function failedBody(run: RunNotice, suppressed: number): string {
 }
 
 function subjectOf(notice: Notice): string {
+  if (notice.event === 'test') return testText(notice.experiment);
   if (notice.event === 'failed') return failedHeadline(notice.run);
   return notice.event === 'regressed' ? regressionHeadline(notice.regression) : finishedHeadline(notice.summary);
 }
 
 function bodyOf(notice: Notice): string {
+  if (notice.event === 'test') return testText(notice.experiment);
   if (notice.event === 'failed') return failedBody(notice.run, notice.suppressed);
   return notice.event === 'regressed' ? regressionText(notice.regression) : finishedText(notice.summary, notice.suppressed);
 }

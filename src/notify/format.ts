@@ -19,6 +19,11 @@ export function failedText(run: RunNotice, suppressed: number): string {
   return `${failedHeadline(run)}${error ? `: ${error}` : ''}${suppressedNote(suppressed, ' (', ')')}`;
 }
 
+/** The test message the dashboard sends (notify's `test`). */
+export function testText(experiment: string): string {
+  return `${experiment}: test message from the labbook dashboard; this channel receives the experiment's notices`;
+}
+
 /** `sweep finished — 43 completed, 2 failed`; a worker that found nothing to execute says so. */
 export function finishedHeadline(summary: RunSummary): string {
   const ended = summary.interrupted ? 'interrupted' : 'finished';

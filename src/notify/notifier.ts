@@ -117,6 +117,10 @@ export function createNotifier(configs: readonly NotifyConfig[], options: Notifi
       if (!closed) for (const route of routes) send(route, { event: 'regressed', regression, suppressed: 0 });
       await settle();
     },
+    async test(experiment: string): Promise<void> {
+      if (!closed) for (const route of routes) send(route, { event: 'test', experiment, suppressed: 0 });
+      await settle();
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

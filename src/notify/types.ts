@@ -46,13 +46,17 @@ export interface Notifier {
   /** Tells every channel, whatever its `on`, and waits for the deliveries. */
   regressed(notice: RegressionNotice): Promise<void>;
   close(): Promise<void>;
+  /** Sends a test message to every channel and waits for the deliveries; a failed one is a warning, as any. */
+  test(experiment: string): Promise<void>;
 }
 
 /** One message to one channel; `suppressed` failure notices were held back by min_interval before it. */
 export type Notice =
   | { event: 'failed'; run: RunNotice; suppressed: number }
   | { event: 'finished'; summary: RunSummary; suppressed: number }
-  | { event: 'regressed'; regression: RegressionNotice; suppressed: 0 };
+  | { event: 'regressed'; regression: RegressionNotice; suppressed: 0 }
+  /** Asked for from the dashboard, to see that a channel works. */
+  | { event: 'test'; experiment: string; suppressed: 0 };
 
 export interface Channel {
   /** Names the channel in warnings, without secrets: `webhook https://hooks.slack.com/…`. */

@@ -1,6 +1,6 @@
 import { maskUrl } from '../spec/mask-secrets.js';
 import { errorLine } from '../util/error-line.js';
-import { failedText, finishedText, regressionText } from './format.js';
+import { failedText, finishedText, regressionText, testText } from './format.js';
 import { type PostOptions, postJson } from './post-json.js';
 import type { Channel, Notice } from './types.js';
 
@@ -20,6 +20,7 @@ export function webhookChannel(url: string, options: PostOptions): Channel {
 }
 
 export function webhookBody(notice: Notice): Record<string, unknown> {
+  if (notice.event === 'test') return { text: `labbook: ${testText(notice.experiment)}`, event: 'test', experiment: notice.experiment };
   if (notice.event === 'failed') {
     const { run } = notice;
     return {

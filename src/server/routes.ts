@@ -32,6 +32,31 @@ export const API_ROUTES: readonly ApiRoute[] = [
     rest: 'name',
   },
   { method: 'GET', url: '/api/compare', handler: 'compareRuns', summary: 'Two runs side by side: parameters, environment, final metrics' },
+  {
+    method: 'GET',
+    url: '/api/runs/:id/previews/*',
+    handler: 'getArtifactPreview',
+    summary: "What the run view shows of an artifact: an image, a table's first rows, or nothing",
+    rest: 'name',
+  },
+  {
+    method: 'GET',
+    url: '/api/bands',
+    handler: 'metricBands',
+    summary: 'Mean ± std of a metric per step over the selected runs, grouped by a parameter',
+  },
+  {
+    method: 'GET',
+    url: '/api/experiments/:name/notifications',
+    handler: 'listNotifications',
+    summary: "An experiment's notification channels, credentials masked",
+  },
+  {
+    method: 'POST',
+    url: '/api/experiments/:name/notifications/test',
+    handler: 'testNotification',
+    summary: 'Send a test message to one of the channels; answers whether it arrived',
+  },
   { method: 'POST', url: '/api/runs/cancel', handler: 'cancelRuns', summary: 'Cancel the pending and running runs selected' },
   { method: 'POST', url: '/api/runs/reset', handler: 'resetRuns', summary: 'Put the selected runs back in the queue' },
 ];

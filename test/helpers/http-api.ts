@@ -141,6 +141,11 @@ export const API_EXAMPLES: Record<string, { path: string; body?: unknown }> = {
   getRunLog: { path: '/api/runs/1/logs?stream=stdout' },
   getArtifact: { path: '/api/runs/1/artifacts/predictions.csv' },
   compareRuns: { path: '/api/compare?a=1&b=2' },
+  getArtifactPreview: { path: '/api/runs/1/previews/predictions.csv' },
+  metricBands: { path: '/api/bands?experiments=cv&key=val.loss&by=model' },
+  listNotifications: { path: '/api/experiments/cv/notifications' },
+  // The channel of ${env:SLACK_HOOK}, unset here: it answers at once that the message was not sent.
+  testNotification: { path: '/api/experiments/cv/notifications/test', body: { index: 2 } },
   cancelRuns: { path: '/api/runs/cancel', body: { ids: [4] } },
   resetRuns: { path: '/api/runs/reset', body: { states: ['FAILED'], experiments: ['cv'] } },
 };

@@ -5,7 +5,7 @@ import { API_EXAMPLES, api, startApi, XSS } from '../../helpers/http-api.js';
 
 const TOKEN = 'full-token-0123456789abcdef';
 const READ_ONLY = 'read-only-0123456789abcdef';
-const WRITES = new Set(['cancelRuns', 'resetRuns']);
+const WRITES = new Set(['cancelRuns', 'resetRuns', 'testNotification']);
 
 /** A raw request, so that paths reach the server exactly as written (fetch would normalise `..`). */
 function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
