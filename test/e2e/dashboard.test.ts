@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchPage, SKIP_WITHOUT_CHROMIUM, screenshot } from '../helpers/browser.js';
 import { cliProcess } from '../helpers/cli.js';
 import { engineEnv } from '../helpers/engine.js';
 import { startLabbook } from '../helpers/labbook-process.js';
-import { repoPath } from '../helpers/paths.js';
 import { project, withoutLabbookVariables } from '../helpers/project.js';
 import { writeSpec } from '../helpers/specs.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM)
-  ? false
-  : `no ${CHROMIUM}: install Debian's chromium (make test and .ci/run do) to run the dashboard's browser tests`;
-const SCREENSHOTS = repoPath('test-artifacts', 'dashboard');
 const XSS = '<img src=x onerror="window.__xss=1">';
 
 /**
@@ -34,33 +28,9 @@ for step in range(5, 10):
     log(step)
 `;
 
-async function launch(t: test.TestContext): Promise<Page> {
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  t.after(() => assert.deepEqual(errors, [], 'the page threw'));
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-test('the dashboard follows a sweep live: counts, a query and its syntax error, a chart, a comparison', { skip: SKIP }, async (t) => {
+test('the dashboard follows a sweep live: counts, a query and its syntax error, a chart, a comparison', {
+  skip: SKIP_WITHOUT_CHROMIUM,
+}, async (t) => {
   const dir = await project(t);
   writeFileSync(join(dir, 'steps.py'), STEPS);
   const go = join(dir, 'go');
@@ -79,7 +49,7 @@ command: [python3, ${join(dir, 'steps.py')}, '{x}', ${go}]
   const ui = cliProcess(dir, ['ui', '--port', '0', '--json'], env);
   assert.equal(ui.code, 0, ui.stderr);
   const { url } = JSON.parse(ui.stdout) as { url: string };
-  const page = await launch(t);
+  const page = await launchPage(t);
 
   // Experiments: 4 pending; the sweep starts and two runs are seen RUNNING without a reload.
   await page.goto(url);
@@ -88,10 +58,10 @@ command: [python3, ${join(dir, 'steps.py')}, '{x}', ${go}]
   const sweep = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '2'], { ...withoutLabbookVariables(env) });
   await count('RUNNING').filter({ hasText: '2' }).waitFor();
   await count('PENDING').filter({ hasText: '2' }).waitFor();
-  await shot(page, '1-experiments-live');
+  await screenshot(page, '1-experiments-live');
 
   // Runs: a query with a syntax error shows it with its caret; a good one filters.
-  await page.getByRole('link', { name: 'live' }).click();
+  await page.getByRole('link', { name: 'live', exact: true }).click();
   await page.locator('[data-total="4"]').waitFor();
   await page.getByRole('textbox', { name: 'query' }).fill('x >');
   await page.keyboard.press('Enter');
@@ -100,13 +70,13 @@ command: [python3, ${join(dir, 'steps.py')}, '{x}', ${go}]
   assert.match((await alert.textContent()) ?? '', /LB_QUERY_SYNTAX/);
   assert.match((await alert.textContent()) ?? '', /x >\n\s*\^/);
   assert.match(page.url(), /query=x\+%3E|query=x%20%3E/);
-  await shot(page, '2-query-syntax-error');
+  await screenshot(page, '2-query-syntax-error');
   await page.getByRole('textbox', { name: 'query' }).fill('x >= 3');
   await page.keyboard.press('Enter');
   await page.locator('[data-total="2"]').waitFor();
   await page.getByText(XSS).first().waitFor();
   assert.equal(await page.evaluate('window.__xss'), undefined, 'HTML in a parameter is shown as text');
-  await shot(page, '3-runs-filtered');
+  await screenshot(page, '3-runs-filtered');
 
   // A run: its loss chart has 5 points, then 10 once the run goes on, without a reload.
   await page.goto(`${url}runs/1`);
@@ -115,7 +85,7 @@ command: [python3, ${join(dir, 'steps.py')}, '{x}', ${go}]
   writeFileSync(go, '');
   await chart.and(page.locator('[data-points="10"]')).waitFor();
   await page.locator('.badge', { hasText: 'COMPLETED' }).waitFor();
-  await shot(page, '4-run-chart-live');
+  await screenshot(page, '4-run-chart-live');
 
   // Compare: tick two runs, see their curves overlaid and their parameters side by side.
   assert.equal((await sweep.exited).code, 0, sweep.stderr());
@@ -128,7 +98,7 @@ command: [python3, ${join(dir, 'steps.py')}, '{x}', ${go}]
   await params.locator('tr', { hasText: 'x' }).waitFor();
   assert.deepEqual(await params.locator('tbody tr').first().locator('td').allInnerTexts(), ['1', '2']);
   await page.locator('[data-chart="loss"][data-points="20"]').waitFor();
-  await shot(page, '5-compare');
+  await screenshot(page, '5-compare');
 
   // Dark theme, remembered.
   // The page applies the theme after it renders: wait for it rather than read it at once.
@@ -137,16 +107,16 @@ command: [python3, ${join(dir, 'steps.py')}, '{x}', ${go}]
   await dark.waitFor({ state: 'attached' });
   await page.reload();
   await dark.waitFor({ state: 'attached' });
-  await shot(page, '6-compare-dark');
+  await screenshot(page, '6-compare-dark');
 });
 
-test('the runs table scrolls through 100,000 runs, reading only the rows in view', { skip: SKIP }, async (t) => {
+test('the runs table scrolls through 100,000 runs, reading only the rows in view', { skip: SKIP_WITHOUT_CHROMIUM }, async (t) => {
   const dir = await project(t);
   writeSpec(dir, 'name: big\nparameters:\n  a: range(100)\n  b: range(1000)\ncommand: "true"\n');
   const env = { ...engineEnv(t, dir), CI: '1' };
   assert.equal(cliProcess(dir, ['add', 'sweep.yaml'], env).code, 0);
   const { url } = JSON.parse(cliProcess(dir, ['ui', '--port', '0', '--json'], env).stdout) as { url: string };
-  const page = await launch(t);
+  const page = await launchPage(t);
   const pages: string[] = [];
   page.on('request', (request) => {
     if (request.url().includes('/api/runs?')) pages.push(request.url());
@@ -161,5 +131,5 @@ test('the runs table scrolls through 100,000 runs, reading only the rows in view
   assert.ok(pages.length <= 6, `read ${pages.length} pages of 200 rows, not 500`);
   await page.keyboard.press('/');
   assert.equal(await page.evaluate("document.activeElement?.getAttribute('aria-label')"), 'query');
-  await shot(page, '7-runs-100000');
+  await screenshot(page, '7-runs-100000');
 });

@@ -96,3 +96,42 @@ export interface Comparison {
   environment: Difference[];
   metrics: Difference[];
 }
+
+/** A metric per step over a group of runs that share a parameter's value (GET /api/bands). */
+export interface Band {
+  value: unknown;
+  runs: number[];
+  steps: number[];
+  mean: number[];
+  std: number[];
+  count: number[];
+}
+
+export interface Bands {
+  key: string;
+  by: string;
+  groups: Band[];
+  truncated: boolean;
+}
+
+export type ArtifactPreview = { name: string; mediaType: string; size: number } & (
+  | { kind: 'image' }
+  | { kind: 'table'; columns: string[]; rows: unknown[][]; truncated: boolean }
+  | { kind: 'none' }
+);
+
+export interface NotificationChannel {
+  index: number;
+  channel: 'console' | 'webhook' | 'email';
+  target: string;
+  on: string[];
+  minInterval: number;
+  testable: boolean;
+}
+
+export interface TestOutcome {
+  index: number;
+  target: string;
+  sent: boolean;
+  problem: string | null;
+}

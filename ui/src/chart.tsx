@@ -8,7 +8,7 @@ export interface Series {
   ys: Array<number | null>;
 }
 
-const COLORS = ['#2f6fdf', '#e0662a', '#2a9d5b', '#b23bb8', '#c9a227', '#6b7280'];
+export const COLORS = ['#2f6fdf', '#e0662a', '#2a9d5b', '#b23bb8', '#c9a227', '#6b7280'];
 
 /** Several series on one x axis: the union of their xs, with gaps where a series has no point. */
 export function align(series: readonly Series[]): uPlot.AlignedData {
@@ -61,7 +61,7 @@ export function Chart({ title, series }: { title: string; series: readonly Serie
   return <div class="chart" ref={box} data-chart={title} data-points={series.reduce((n, s) => n + s.xs.length, 0)} />;
 }
 
-function themeColor(): string {
+export function themeColor(): string {
   return getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#6b7280';
 }
 

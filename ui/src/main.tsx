@@ -4,7 +4,9 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { onLinkClick, useLocation } from './route.js';
 import { CompareView } from './views/compare.js';
+import { ExperimentView } from './views/experiment.js';
 import { ExperimentsView } from './views/experiments.js';
+import { GroupsView } from './views/groups.js';
 import { RunView } from './views/run.js';
 import { RunsView } from './views/runs.js';
 
@@ -24,6 +26,7 @@ function App() {
     localStorage.setItem('labbook-theme', theme);
   }, [theme]);
   const run = /^\/runs\/(\d+)$/.exec(location.path);
+  const experiment = /^\/experiments\/([^/]+)$/.exec(location.path);
   let view = <ExperimentsView />;
   let title = 'Experiments';
   if (run) {
@@ -37,6 +40,13 @@ function App() {
     const b = Number(location.params.get('b'));
     view = <CompareView a={a} b={b} />;
     title = `Compare ${a} and ${b}`;
+  } else if (experiment) {
+    const name = decodeURIComponent(experiment[1] as string);
+    view = <ExperimentView name={name} />;
+    title = name;
+  } else if (location.path === '/groups') {
+    view = <GroupsView location={location} />;
+    title = 'Groups';
   }
   useEffect(() => {
     document.title = `${title} · labbook`;

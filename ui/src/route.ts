@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 
 /**
  * The view is in the URL (shareable, and the back button works): `/` experiments,
- * `/runs?query=…&sort=…&cols=…`, `/runs/ID`, `/compare?a=…&b=…`.
+ * `/runs?query=…&sort=…&cols=…`, `/runs/ID`, `/compare?a=…&b=…`, `/groups?query=…&metric=…&by=…&axes=…`,
+ * `/experiments/NAME`.
  */
 export interface Location {
   path: string;
@@ -34,6 +35,11 @@ export function useLocation(): Location {
     };
   }, []);
   return location;
+}
+
+/** The URL params of a selection of runs, as the runs and groups views share it. */
+export function selectionParams(experiments: readonly string[], query: string): URLSearchParams {
+  return new URLSearchParams([...experiments.map((e) => ['experiments', e]), ...(query ? [['query', query]] : [])]);
 }
 
 /** A link that changes the view without reloading the page (a modified click still opens a tab). */

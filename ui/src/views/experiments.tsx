@@ -55,6 +55,9 @@ export function ExperimentsView() {
             total
           </th>
           <th scope="col">progress</th>
+          <th scope="col">
+            <span class="visually-hidden">details</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -77,6 +80,11 @@ export function ExperimentsView() {
               </td>
               <td>
                 <progress max={e.counts.total || 1} value={done} aria-label={`${done} of ${e.counts.total} done`} />
+              </td>
+              <td>
+                <a href={`/experiments/${encodeURIComponent(e.name)}`} onClick={onLinkClick} aria-label={`details of ${e.name}`}>
+                  details
+                </a>
               </td>
             </tr>
           );

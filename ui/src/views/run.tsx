@@ -3,11 +3,14 @@ import { getJson, postJson, type RunDetail, type SeriesPoint } from '../api.js';
 import { Chart, type Series, toSeries } from '../chart.js';
 import { formatDuration, formatTime, formatValue } from '../format.js';
 import { listen } from '../live.js';
+import { ArtifactItem } from './artifact-item.js';
 import { ErrorBox } from './error-box.js';
 import { LogTail } from './log-tail.js';
 
 /** Charts drawn at once; a run with more metrics lists the rest by summary. */
 const MAX_CHARTS = 12;
+/** Artifacts previewed at once (images, tables' first rows); the others are download links. */
+const MAX_PREVIEWS = 20;
 const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 /** One run: its parameters, metrics (charts that follow new points), logs, artifacts, environment, history. */
@@ -111,20 +114,9 @@ export function RunView({ id }: { id: number }) {
         <h3>Artifacts</h3>
         {detail.artifacts.length === 0 && <p class="muted">No artifacts.</p>}
         <ul class="artifacts">
-          {detail.artifacts.map((artifact) => {
-            const href = `/api/runs/${run.id}/artifacts/${encodeURIComponent(artifact.name)}`;
-            return (
-              <li key={artifact.name}>
-                <a href={href} download={artifact.name}>
-                  {artifact.name}
-                </a>{' '}
-                <span class="muted">
-                  {artifact.mediaType}, {artifact.size} bytes
-                </span>
-                {/^image\/(png|jpeg|gif|webp)$/.test(artifact.mediaType) && <img src={href} alt={artifact.name} loading="lazy" />}
-              </li>
-            );
-          })}
+          {detail.artifacts.map((artifact, i) => (
+            <ArtifactItem key={artifact.name} runId={run.id} artifact={artifact} preview={i < MAX_PREVIEWS} />
+          ))}
         </ul>
       </section>
       <section>

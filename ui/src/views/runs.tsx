@@ -2,8 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson, type KeyCatalog, type Run, type RunPage } from '../api.js';
 import { formatDuration, formatTime, formatValue, valueAt } from '../format.js';
 import { listen } from '../live.js';
-import { type Location, navigate, onLinkClick } from '../route.js';
+import { type Location, navigate, onLinkClick, selectionParams } from '../route.js';
 import { ErrorBox } from './error-box.js';
+import { useRowKeys } from './row-keys.js';
 
 const ROW_HEIGHT = 28;
 const PAGE_ROWS = 200;
@@ -144,6 +145,14 @@ export function RunsView({ location }: { location: Location }) {
   }
   const template = `2.2rem repeat(${columns.length}, minmax(7rem, 1fr))`;
   const togglePick = (id: number) => setPicked((old) => (old.includes(id) ? old.filter((x) => x !== id) : [...old.slice(-1), id]));
+  const current = useRowKeys({
+    total: total ?? 0,
+    rowHeight: ROW_HEIGHT,
+    scroller,
+    rowAt: (index) => pages.current.get(Math.floor(index / PAGE_ROWS))?.runs[index % PAGE_ROWS],
+    open: (run) => navigate(`/runs/${run.id}`),
+    pick: (run) => togglePick(run.id),
+  });
 
   return (
     <section class="runs">
@@ -159,7 +168,7 @@ export function RunsView({ location }: { location: Location }) {
           class="query"
           name="query"
           aria-label="query"
-          placeholder={'query, e.g. lr < 0.1 & model == "svc"   (press / to focus, Enter to apply)'}
+          placeholder={'query, e.g. lr < 0.1 & model == "svc"   (/ to focus, Enter to apply; ↓ ↑ rows, Enter opens, x picks)'}
           value={draft}
           onInput={(event) => setDraft((event.currentTarget as HTMLInputElement).value)}
         />
@@ -172,6 +181,9 @@ export function RunsView({ location }: { location: Location }) {
         >
           Compare {picked.length}/2
         </button>
+        <a href={`/groups?${selectionParams(experiments, query)}`} onClick={onLinkClick}>
+          Groups: bands and parallel coordinates
+        </a>
         <span class="muted" data-total={total ?? ''}>
           {total === null ? '' : `${total} run${total === 1 ? '' : 's'}`}
         </span>
@@ -196,9 +208,10 @@ export function RunsView({ location }: { location: Location }) {
           <tr class="spacer" style={{ height: `${(total ?? 0) * ROW_HEIGHT}px` }} />
           {rows.map(({ index, run }) => (
             <tr
-              class={`row ${run ? `state-${run.state}` : 'loading'}`}
+              class={`row ${run ? `state-${run.state}` : 'loading'}${index === current ? ' current' : ''}`}
               key={index}
               aria-rowindex={index + 1}
+              aria-selected={index === current}
               style={{ top: `${index * ROW_HEIGHT}px`, gridTemplateColumns: template }}
             >
               <td>
