@@ -5,6 +5,7 @@ import type { HttpOptions, HttpServing } from '../server/http-server.js';
 import type { Store } from '../store/types.js';
 import type { HandRuns } from './hand-runs.js';
 import type { RequestId } from './protocol.js';
+import type { RemoteRuns } from './remote-runs.js';
 
 /** What the handlers (handlers.ts) may see and do of the running engine. */
 export interface EngineState {
@@ -18,6 +19,8 @@ export interface EngineState {
   readonly clock: Clock;
   /** The runs that scripts run by hand record through the engine. */
   readonly handRuns: HandRuns;
+  /** The runs that Python clients elsewhere record through the HTTP API ($LABBOOK_URL). */
+  readonly remoteRuns: RemoteRuns;
   status(): EngineStatus;
   clientCount(): number;
   /** Whether `session` is the only client and waits for nothing but the request being handled. */

@@ -15,6 +15,7 @@ import type { EngineState, EngineStatus, Session } from './engine-state.js';
 import { HandRuns } from './hand-runs.js';
 import { peerCredentials, requirePeerCheck } from './peer-uid.js';
 import { type Answer, errorBody, PROTOCOL_VERSION } from './protocol.js';
+import { RemoteRuns } from './remote-runs.js';
 
 /** How long an engine without clients waits before it exits, unless told otherwise. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
@@ -77,6 +78,7 @@ class Engine implements EngineState, RunningEngine {
   readonly stopped: Promise<string>;
   readonly clock: Clock;
   readonly handRuns: HandRuns;
+  readonly remoteRuns: RemoteRuns;
   private readonly startedAt: number;
   private readonly idleTimeoutMs: number;
   readonly queue: Queue;
@@ -105,6 +107,7 @@ class Engine implements EngineState, RunningEngine {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.queue = new Queue(store, { clock: this.clock });
     this.handRuns = new HandRuns(store, this.clock, options.log);
+    this.remoteRuns = new RemoteRuns(this.handRuns, this.clock);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     server.on('connection', (socket) => void this.accept(socket));
     this.storeCheck = this.watchStore();

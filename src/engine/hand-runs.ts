@@ -27,6 +27,12 @@ export interface StartedHandRun {
   runDir: string;
 }
 
+/** The spec a run by hand is recorded under: its parameters, one value each. */
+export function handRunSpec(experiment: string, params: Params): JsonValue {
+  const parameters = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, [value]]));
+  return { name: experiment, description: 'runs recorded by scripts run by hand', parameters } as JsonValue;
+}
+
 /**
  * The runs of scripts run by hand (no worker; docs/python.md): each attempt is found by its
  * parameters' hash or added, and held under a lease that the engine renews while the script's

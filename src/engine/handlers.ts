@@ -3,11 +3,13 @@ import { RUN_STATES, type RunRecord } from '../domain/index.js';
 import { RunNotFoundError } from '../errors.js';
 import { parseKeyExpression } from '../query/run-condition.js';
 import { loadSpecText, readConfigFile } from '../spec/load-spec.js';
-import type { JsonValue, Params } from '../spec/types.js';
+import type { Params } from '../spec/types.js';
 import { runDriverSession, sessionParams } from './driver-sessions.js';
+import { handRunSpec } from './hand-runs.js';
 import { filterFields, filterOf, type Handler, handler, jsonObject, narrowedFilter, noParams, runFilter, runId } from './handler.js';
 import { DASHBOARD_HANDLERS } from './handlers/dashboard.js';
 import { PROVENANCE_HANDLERS } from './handlers/provenance.js';
+import { REMOTE_HANDLERS } from './handlers/remote.js';
 import { STUDY_HANDLERS } from './handlers/study.js';
 import { type HelloAnswer, PROTOCOL_VERSION } from './protocol.js';
 import { runTable } from './run-table.js';
@@ -234,11 +236,14 @@ export const HANDLERS = {
   /** Starts (or takes over) the run of `params` in `experiment` for a script run by hand, under a lease the engine holds while the client is connected. */
   startRun: handler(
     z.object({ experiment: z.string().min(1), params: jsonObject.default({}) }).strict(),
-    ({ experiment, params }, call) => {
-      const parameters = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, [value]]));
-      const spec: JsonValue = { name: experiment, description: 'runs recorded by scripts run by hand', parameters } as JsonValue;
-      return call.engine.handRuns.start(call.session, experiment, params as Params, spec, call.session.peerPid);
-    },
+    ({ experiment, params }, call) =>
+      call.engine.handRuns.start(
+        call.session,
+        experiment,
+        params as Params,
+        handRunSpec(experiment, params as Params),
+        call.session.peerPid,
+      ),
     { writes: true },
   ),
 
@@ -303,6 +308,7 @@ export const HANDLERS = {
   ...PROVENANCE_HANDLERS,
   ...STUDY_HANDLERS,
   ...DASHBOARD_HANDLERS,
+  ...REMOTE_HANDLERS,
 } satisfies Record<string, Handler<unknown>>;
 
 export type Method = keyof typeof HANDLERS;

@@ -183,7 +183,7 @@ function addApiRoute(app: FastifyInstance, route: ApiRoute, call: Parameters<typ
     method: route.method,
     url: route.url,
     schema: routeSchemas(route),
-    config: { writes, ...(writes && { rateLimit: { max: WRITES_PER_MINUTE, timeWindow: '1 minute' } }) },
+    config: { writes, ...(writes && { rateLimit: { max: route.writesPerMinute ?? WRITES_PER_MINUTE, timeWindow: '1 minute' } }) },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const { '*': rest, ...path } = (request.params ?? {}) as Record<string, unknown>;
       const params = {

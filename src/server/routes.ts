@@ -13,6 +13,8 @@ export interface ApiRoute {
   summary: string;
   /** The param that the trailing `*` of the URL fills (a name that may hold slashes). */
   rest?: string;
+  /** Requests a minute one client may send to this write route, when not the server's default for writes. */
+  writesPerMinute?: number;
 }
 
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -56,6 +58,26 @@ export const API_ROUTES: readonly ApiRoute[] = [
     url: '/api/experiments/:name/notifications/test',
     handler: 'testNotification',
     summary: 'Send a test message to one of the channels; answers whether it arrived',
+  },
+  {
+    method: 'POST',
+    url: '/api/remote/runs',
+    handler: 'remoteStartRun',
+    summary: 'Start the run of a Python client elsewhere ($LABBOOK_URL)',
+  },
+  {
+    method: 'POST',
+    url: '/api/remote/runs/:id/messages',
+    handler: 'remoteRunMessages',
+    summary: "Record a remote run's metric points, log lines and result; none: a heartbeat",
+    // A run sends a batch of points (or a heartbeat) every few seconds, many runs from one machine.
+    writesPerMinute: 6000,
+  },
+  {
+    method: 'POST',
+    url: '/api/remote/runs/:id/finish',
+    handler: 'remoteFinishRun',
+    summary: 'End a remote run: COMPLETED, or FAILED with its error',
   },
   { method: 'POST', url: '/api/runs/cancel', handler: 'cancelRuns', summary: 'Cancel the pending and running runs selected' },
   { method: 'POST', url: '/api/runs/reset', handler: 'resetRuns', summary: 'Put the selected runs back in the queue' },

@@ -129,8 +129,32 @@ export async function api(
   return { status: response.status, body, headers: response.headers };
 }
 
+export interface ApiExample {
+  path: string;
+  body?: unknown;
+  /** The request to send for a 200, when it needs another first (a remote run's key), made with the token given. */
+  prepare?: (url: string, token?: string) => Promise<{ path: string; body: unknown }>;
+}
+
+let remoteRuns = 0;
+
+/** A remote run started over the API (each with parameters of its own): its id and key. */
+export async function startRemoteRun(url: string, token?: string): Promise<{ id: number; key: string }> {
+  const answer = await api(`${url}/api/remote/runs`, {
+    body: { experiment: 'remote', params: { n: ++remoteRuns } },
+    ...(token !== undefined && { token }),
+  });
+  if (answer.status !== 200) throw new Error(`remote run not started: ${JSON.stringify(answer.body)}`);
+  return { id: answer.body.run, key: answer.body.key };
+}
+
+/** What to send for an example's 200: its own request, or the one it prepares. */
+export async function exampleRequest(url: string, example: ApiExample, token?: string): Promise<{ path: string; body?: unknown }> {
+  return example.prepare ? example.prepare(url, token) : example;
+}
+
 /** A request of every route that it answers with 200, by handler. */
-export const API_EXAMPLES: Record<string, { path: string; body?: unknown }> = {
+export const API_EXAMPLES: Record<string, ApiExample> = {
   ping: { path: '/api/health' },
   listExperiments: { path: '/api/experiments' },
   getExperiment: { path: '/api/experiments/cv' },
@@ -146,6 +170,23 @@ export const API_EXAMPLES: Record<string, { path: string; body?: unknown }> = {
   listNotifications: { path: '/api/experiments/cv/notifications' },
   // The channel of ${env:SLACK_HOOK}, unset here: it answers at once that the message was not sent.
   testNotification: { path: '/api/experiments/cv/notifications/test', body: { index: 2 } },
+  remoteStartRun: { path: '/api/remote/runs', body: { experiment: 'remote', params: { n: 0 } } },
+  remoteRunMessages: {
+    path: '/api/remote/runs/1/messages',
+    body: { key: 'no-key', messages: [] },
+    prepare: async (url, token) => {
+      const { id, key } = await startRemoteRun(url, token);
+      return { path: `/api/remote/runs/${id}/messages`, body: { key, messages: [{ type: 'metrics', values: { loss: 1 }, step: 0 }] } };
+    },
+  },
+  remoteFinishRun: {
+    path: '/api/remote/runs/1/finish',
+    body: { key: 'no-key' },
+    prepare: async (url, token) => {
+      const { id, key } = await startRemoteRun(url, token);
+      return { path: `/api/remote/runs/${id}/finish`, body: { key } };
+    },
+  },
   cancelRuns: { path: '/api/runs/cancel', body: { ids: [4] } },
   resetRuns: { path: '/api/runs/reset', body: { states: ['FAILED'], experiments: ['cv'] } },
 };

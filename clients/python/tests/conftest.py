@@ -22,7 +22,7 @@ def labbook_env(monkeypatch, tmp_path_factory):
     put their sockets in a directory of its own, and are stopped when it ends (else each would
     wait for its idle timeout, minutes, beside the engines of the tests after it)."""
     monkeypatch.setenv("LABBOOK_CLI", str(LABBOOK_BIN))
-    for name in ("LABBOOK_STORE", "LABBOOK_CHANNEL_FD", "LABBOOK_EXPERIMENT", "LABBOOK_RUN_ID"):
+    for name in ("LABBOOK_STORE", "LABBOOK_CHANNEL_FD", "LABBOOK_EXPERIMENT", "LABBOOK_RUN_ID", "LABBOOK_URL", "LABBOOK_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     runtime = tmp_path_factory.mktemp("run")
     runtime.chmod(0o700)

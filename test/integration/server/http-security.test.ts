@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
-import { API_EXAMPLES, api, startApi, XSS } from '../../helpers/http-api.js';
+import { API_EXAMPLES, api, exampleRequest, startApi, XSS } from '../../helpers/http-api.js';
 
 const TOKEN = 'full-token-0123456789abcdef';
 const READ_ONLY = 'read-only-0123456789abcdef';
-const WRITES = new Set(['cancelRuns', 'resetRuns', 'testNotification']);
+const WRITES = new Set(['cancelRuns', 'resetRuns', 'testNotification', 'remoteStartRun', 'remoteRunMessages', 'remoteFinishRun']);
 
 /** A raw request, so that paths reach the server exactly as written (fetch would normalise `..`). */
 function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
@@ -21,12 +21,15 @@ function rawGet(port: number, path: string, headers: Record<string, string> = {}
 
 test('with a token, every route refuses a request without it, or with another, and serves one with it', async (t) => {
   const { url } = await startApi(t, { token: TOKEN });
-  for (const [handler, { path, body }] of Object.entries(API_EXAMPLES)) {
+  for (const [handler, example] of Object.entries(API_EXAMPLES)) {
+    const { path, body } = example;
     const none = await api(`${url}${path}`, { body });
     assert.equal(none.status, 401, `${handler} without a token`);
     assert.equal(none.body.error.code, 'LB_HTTP_UNAUTHORIZED');
     assert.equal((await api(`${url}${path}`, { body, token: 'wrong-token-0123456789abcdef' })).status, 401, `${handler}, wrong token`);
-    assert.equal((await api(`${url}${path}`, { body, token: TOKEN })).status, 200, `${handler} with the token`);
+    const good = await exampleRequest(url, example, TOKEN);
+    const answer = await api(`${url}${good.path}`, { body: good.body, token: TOKEN });
+    assert.equal(answer.status, 200, `${handler} with the token: ${JSON.stringify(answer.body)}`);
   }
   for (const path of ['/', '/api/openapi.json', '/api/events']) {
     assert.equal((await api(`${url}${path}`)).status, 401, path);

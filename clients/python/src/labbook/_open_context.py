@@ -55,6 +55,12 @@ def open_context(
     if not _NAME.match(name):
         raise ValueError(f"experiment name {name!r}: use letters, digits, '.', '_' or '-' (starting with a letter or digit)")
     run_params = identity(dict(params or {}))
+    if env.get("LABBOOK_URL"):
+        # Imported here, not at the top: only a run that records to a remote store needs urllib.
+        from ._remote_backend import RemoteBackend
+
+        remote = RemoteBackend(env["LABBOOK_URL"], env.get("LABBOOK_TOKEN") or None, name, run_params)
+        return Context(remote, run_params, identity(dict(settings or {})), name)
     store = find_store(env=env)
     if store is None:
         backend: Backend = NullBackend()
@@ -73,8 +79,9 @@ def context(
 ) -> Context:
     """The context of the run this process is (created on first call, closed at exit).
 
-    Started by a labbook worker, it speaks the fd-3 protocol. Run by hand in a project with a
-    store, the run records itself in the store (experiment `experiment`, or
+    Started by a labbook worker, it speaks the fd-3 protocol. Run by hand with $LABBOOK_URL
+    set, it records itself through that server's HTTP API (and $LABBOOK_TOKEN). Run by hand in
+    a project with a store, the run records itself in the store (experiment `experiment`, or
     $LABBOOK_EXPERIMENT, or "manual"; identity = `params`). With neither, nothing is kept and
     a warning says so."""
     global _current
