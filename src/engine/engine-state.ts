@@ -6,6 +6,7 @@ import type { Store } from '../store/types.js';
 import type { HandRuns } from './hand-runs.js';
 import type { RequestId } from './protocol.js';
 import type { RemoteRuns } from './remote-runs.js';
+import type { RunPageCache } from './run-page-cache.js';
 
 /** What the handlers (handlers.ts) may see and do of the running engine. */
 export interface EngineState {
@@ -21,6 +22,8 @@ export interface EngineState {
   readonly handRuns: HandRuns;
   /** The runs that Python clients elsewhere record through the HTTP API ($LABBOOK_URL). */
   readonly remoteRuns: RemoteRuns;
+  /** The order of the runs tables' selections, kept while the store does not change. */
+  readonly runPages: RunPageCache;
   status(): EngineStatus;
   clientCount(): number;
   /** Whether `session` is the only client and waits for nothing but the request being handled. */

@@ -16,6 +16,7 @@ import { HandRuns } from './hand-runs.js';
 import { peerCredentials, requirePeerCheck } from './peer-uid.js';
 import { type Answer, errorBody, PROTOCOL_VERSION } from './protocol.js';
 import { RemoteRuns } from './remote-runs.js';
+import { RunPageCache } from './run-page-cache.js';
 
 /** How long an engine without clients waits before it exits, unless told otherwise. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
@@ -79,6 +80,7 @@ class Engine implements EngineState, RunningEngine {
   readonly clock: Clock;
   readonly handRuns: HandRuns;
   readonly remoteRuns: RemoteRuns;
+  readonly runPages: RunPageCache;
   private readonly startedAt: number;
   private readonly idleTimeoutMs: number;
   readonly queue: Queue;
@@ -108,6 +110,7 @@ class Engine implements EngineState, RunningEngine {
     this.queue = new Queue(store, { clock: this.clock });
     this.handRuns = new HandRuns(store, this.clock, options.log);
     this.remoteRuns = new RemoteRuns(this.handRuns, this.clock);
+    this.runPages = new RunPageCache(store);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     server.on('connection', (socket) => void this.accept(socket));
     this.storeCheck = this.watchStore();

@@ -135,7 +135,8 @@ export const HANDLERS = {
       const filter = filterOf(params);
       const sortKey = sort?.trim() ? { sort: { key: parseKeyExpression(sort), descending } } : {};
       await engine.reapExpiredLeases();
-      return runsPage(engine.store, filter, { ...sortKey, limit, offset });
+      const selection = JSON.stringify([params, sort?.trim() ?? '', descending]);
+      return runsPage(engine.store, engine.runPages, selection, filter, { ...sortKey, limit, offset });
     },
   ),
 

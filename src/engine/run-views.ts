@@ -17,6 +17,7 @@ import { compareRuns, type RunComparison } from '../track/compare-runs.js';
 import { lttbIndices } from '../track/downsample.js';
 import { objectsOf, runDirectoryOf } from '../track/store-objects.js';
 import { closestMatches } from '../util/closest-matches.js';
+import type { RunPageCache } from './run-page-cache.js';
 
 /**
  * What the dashboard (and any HTTP client) reads, each answer shaped for one view: the
@@ -74,16 +75,24 @@ export interface MetricCell {
 
 export type RunRow = RunRecord & { metrics: Record<string, MetricCell> };
 
-export async function runsPage(store: Store, filter: RunFilter, page: RunPageRequest): Promise<{ total: number; runs: RunRow[] }> {
-  const { total, runs } = await store.pageRuns(filter, page);
-  const byRun = new Map<number, Record<string, MetricCell>>(runs.map((run) => [run.id, {}]));
-  if (runs.length > 0) {
-    for (const s of await store.listRunsMetricSummaries({ ids: runs.map((run) => run.id) })) {
-      const cells = byRun.get(s.runId);
-      if (cells) cells[s.key] = { last: s.last, min: s.min, max: s.max };
+/** A page of the selection named `key` (run-page-cache.ts), each run with its metric cells. */
+export function runsPage(
+  store: Store,
+  pages: RunPageCache,
+  key: string,
+  filter: RunFilter,
+  page: RunPageRequest,
+): Promise<{ total: number; runs: RunRow[] }> {
+  return pages.page(key, filter, page, async (runs) => {
+    const byRun = new Map<number, Record<string, MetricCell>>(runs.map((run) => [run.id, {}]));
+    if (runs.length > 0) {
+      for (const s of await store.listRunsMetricSummaries({ ids: runs.map((run) => run.id) })) {
+        const cells = byRun.get(s.runId);
+        if (cells) cells[s.key] = { last: s.last, min: s.min, max: s.max };
+      }
     }
-  }
-  return { total, runs: runs.map((run) => ({ ...run, metrics: byRun.get(run.id) ?? {} })) };
+    return runs.map((run) => ({ ...run, metrics: byRun.get(run.id) ?? {} }));
+  });
 }
 
 async function requireRun(store: Store, id: number): Promise<RunRecord> {
