@@ -61,7 +61,7 @@ export class RunPageCache {
     let selection = this.selections.get(key);
     this.selections.delete(key); // set again below: the map's order is the order of use
     if (selection?.version !== version) {
-      const ids = this.orderedIds(filter, request);
+      const ids = this.store.orderedRunIds(filter, request.sort);
       const fresh: Selection = { version, ids, pages: new Map() };
       ids.catch(() => {
         if (this.selections.get(key) === fresh) this.selections.delete(key);
@@ -74,11 +74,6 @@ export class RunPageCache {
       this.selections.delete(oldest);
     }
     return selection;
-  }
-
-  private async orderedIds(filter: RunFilter, request: RunPageRequest): Promise<number[]> {
-    const all = { ...(request.sort && { sort: request.sort }), limit: Number.MAX_SAFE_INTEGER, offset: 0 };
-    return (await this.store.pageRuns(filter, all)).runs.map((run) => run.id);
   }
 
   private async read(ids: number[]): Promise<RunRecord[]> {

@@ -28,6 +28,7 @@ import {
   listRuns,
   listRunTableRows,
   metricPointsAfter,
+  orderedRunIds,
   pageRuns,
   runEventsAfter,
 } from './sql/reads.js';
@@ -228,6 +229,9 @@ export class PostgresStore implements S.Store {
 
   pageRuns(filter: RunFilter, request: S.RunPageRequest) {
     return this.guard(() => pageRuns(this.db, filter, request));
+  }
+  orderedRunIds(filter: RunFilter, sort?: S.RunSort) {
+    return this.guard(() => orderedRunIds(this.db, filter, sort));
   }
   feedHead() {
     return this.guard(() => feedHead(this.db));

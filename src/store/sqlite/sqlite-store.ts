@@ -20,6 +20,7 @@ import type {
   NewRun,
   RunOutcome,
   RunPageRequest,
+  RunSort,
   Store,
 } from '../types.js';
 import { SqliteConnection } from './connection.js';
@@ -38,7 +39,7 @@ import { keyCatalog } from './sql/key-lookup.js';
 import { reapExpiredLeases, renewLeases } from './sql/leases.js';
 import { appendMetrics, listMetricSummaries, listRunsMetricSummaries, readMetrics } from './sql/metrics.js';
 import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint } from './sql/objects.js';
-import { pageRuns } from './sql/page-runs.js';
+import { orderedRunIds, pageRuns } from './sql/page-runs.js';
 import { annotateEntity, findEntities, lineageEdges, recordEntities } from './sql/provenance.js';
 import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
 import { scopeSql } from './sql/run-filter.js';
@@ -222,6 +223,9 @@ export class SqliteStore implements Store {
 
   async pageRuns(filter: RunFilter, request: RunPageRequest) {
     return this.guard(() => pageRuns(this.sql, filter, request));
+  }
+  async orderedRunIds(filter: RunFilter, sort?: RunSort) {
+    return this.guard(() => orderedRunIds(this.sql, filter, sort));
   }
   async feedHead() {
     return this.guard(() => feedHead(this.sql));

@@ -8,7 +8,7 @@ import { seedApiStore, T0 } from '../../helpers/http-api.js';
 import { project, projectStore } from '../../helpers/project.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-/** The seeded store, with the scans of runs (pageRuns) counted. */
+/** The seeded store, with its scans of a selection (orderedRunIds) counted. */
 async function countedStore(t: test.TestContext): Promise<{ store: Store; raw: Store; scans: () => number }> {
   const raw = await projectStore(t, await project(t));
   await seedApiStore(raw, tempDir(t));
@@ -16,7 +16,7 @@ async function countedStore(t: test.TestContext): Promise<{ store: Store; raw: S
   const store = new Proxy(raw, {
     get(target, name) {
       const value = Reflect.get(target, name, target);
-      if (name === 'pageRuns') scans++;
+      if (name === 'orderedRunIds') scans++;
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });

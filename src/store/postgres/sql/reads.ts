@@ -5,7 +5,7 @@ import { type AggregateSql, aggregateStatement } from '../../rows/aggregate-stat
 import { sortOrder } from '../../rows/page-order.js';
 import { type RunTableRowText, toRunTableRow } from '../../rows/records.js';
 import { RUN_COLUMNS, type RunEventRow, type RunRow, toRunEvent, toRunRecord } from '../../rows/run-row.js';
-import type { ListOptions, RunPage, RunPageRequest } from '../../types.js';
+import type { ListOptions, RunPage, RunPageRequest, RunSort } from '../../types.js';
 import type { PgSession } from '../pg-database.js';
 import { postgresDialect } from './query-dialect.js';
 import { keyLookup, runFilterSql, scopeSql } from './run-filter.js';
@@ -68,6 +68,14 @@ export async function pageRuns(db: PgSession, filter: RunFilter, request: RunPag
     request.offset,
   ]);
   return { total, runs: rows.map(toRunRecord) };
+}
+
+/** The ids of the runs a filter selects, in pageRuns' order. */
+export async function orderedRunIds(db: PgSession, filter: RunFilter, sort: RunSort | undefined): Promise<number[]> {
+  const { where, params } = await runFilterSql(db, filter);
+  const order = sortOrder(sort, sort && (await keyLookup(db, scopeSql(filter))), postgresDialect);
+  const rows = await db.all<{ id: number }>(`SELECT r.id ${FROM} WHERE ${where} ORDER BY ${order.sql}`, [...params, ...order.params]);
+  return rows.map((row) => row.id);
 }
 
 const AGGREGATE_SQL: AggregateSql = {

@@ -1,7 +1,7 @@
 import type { RunFilter } from '../../../domain/run-filter.js';
 import { sortOrder } from '../../rows/page-order.js';
 import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
-import type { RunPage, RunPageRequest } from '../../types.js';
+import type { RunPage, RunPageRequest, RunSort } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
 import { sqliteKeyLookup } from './key-lookup.js';
 import { sqliteDialect } from './query-dialect.js';
@@ -22,4 +22,12 @@ export function pageRuns(sql: StatementCache, filter: RunFilter, request: RunPag
     .get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
     .all(...params, ...order.params, request.limit, request.offset) as RunRow[];
   return { total, runs: rows.map(toRunRecord) };
+}
+
+/** The ids of the runs a filter selects, in pageRuns' order. */
+export function orderedRunIds(sql: StatementCache, filter: RunFilter, sort: RunSort | undefined): number[] {
+  const { where, params } = runFilterSql(sql, filter);
+  const order = sortOrder(sort, sort && sqliteKeyLookup(sql, scopeSql(filter)), sqliteDialect);
+  const statement = sql.get(`SELECT r.id ${FROM} WHERE ${where} ORDER BY ${order.sql}`);
+  return (statement.all(...params, ...order.params) as Array<{ id: number }>).map((row) => row.id);
 }
