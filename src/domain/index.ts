@@ -7,6 +7,7 @@ export type { CodeSnapshotRecord } from './code-snapshot.js';
 export type { ExperimentRecord, SpecVersion } from './experiment.js';
 export type { FeedHead, FeedMetricPoint, FeedRunEvent } from './feed.js';
 export type { KeyCatalog, MetricPoint, MetricSummary } from './metric.js';
+export type { NotificationChannel, TestOutcome } from './notification.js';
 export {
   EDGE_KINDS,
   type EdgeKind,

@@ -1,33 +1,15 @@
+import type { NotificationChannel, TestOutcome } from '../domain/index.js';
 import { ExperimentNotFoundError, UsageError } from '../errors.js';
 import { createNotifier } from '../notify/index.js';
 import { maskUrl } from '../spec/mask-secrets.js';
 import { parseNotify } from '../spec/notify-config.js';
-import type { NotifyConfig, NotifyEvent } from '../spec/types.js';
+import type { NotifyConfig } from '../spec/types.js';
 import type { Store } from '../store/types.js';
 
 /**
  * The notification channels of an experiment's latest spec as the dashboard lists them
  * (credentials masked as in `getExperiment`), and the test message it can send to one.
  */
-export interface NotificationChannel {
-  /** Position in the spec's `notify:` list (the console default of a spec without one is 0). */
-  index: number;
-  channel: NotifyConfig['channel'];
-  /** Where it goes, without secrets: a webhook's scheme and host, mail recipients and server without login. */
-  target: string;
-  on: NotifyEvent[];
-  minInterval: number;
-  /** Whether a test message can be sent from the dashboard: the console is the terminal of `labbook run`, which the dashboard has not. */
-  testable: boolean;
-}
-
-export interface TestOutcome {
-  index: number;
-  target: string;
-  sent: boolean;
-  /** What went wrong, as a failed delivery's warning says it (`ECONNREFUSED`, `HTTP 404`). */
-  problem: string | null;
-}
 
 async function channelConfigs(store: Store, name: string): Promise<NotifyConfig[]> {
   const record = await store.getExperiment(name);

@@ -1,43 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { ObjectStore } from '../../src/track/object-store.js';
-import { recordArtifact } from '../../src/track/record-artifact.js';
 import { launchPage, SKIP_WITHOUT_CHROMIUM, screenshot } from '../helpers/browser.js';
-import { startApi, T0, XSS } from '../helpers/http-api.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { attachArtifact, startApi, T0, XSS } from '../helpers/http-api.js';
+import { webhookSink } from '../helpers/webhook-sink.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-
-async function attach(t: TestContext, store: SqliteStore, runId: number, name: string, bytes: string | Buffer): Promise<void> {
-  const file = join(tempDir(t), 'artifact');
-  writeFileSync(file, bytes);
-  const run = await store.getRun(runId);
-  if (!run) throw new Error(`no run ${runId}`);
-  await recordArtifact(store, new ObjectStore(join(store.dataDir, 'objects')), run, name, file, undefined, T0);
-}
-
-/** A webhook receiver on 127.0.0.1 answering `status`, keeping the bodies posted to it. */
-async function sink(t: TestContext, status: number): Promise<{ url: string; bodies: Array<Record<string, unknown>> }> {
-  const bodies: Array<Record<string, unknown>> = [];
-  const server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk));
-    request.on('end', () => {
-      bodies.push(JSON.parse(text) as Record<string, unknown>);
-      response.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T1/B1/HOOKSECRET`, bodies };
-}
 
 /** The page is no wider than the screen: nothing but the tables' own scroll boxes scrolls sideways. */
 async function fitsWidth(page: Page): Promise<void> {
@@ -58,11 +27,11 @@ test('groups, previews, notifications, keyboard and a phone: the dashboard views
     1,
     [0, 1, 2, 3].map((step) => ({ key: 'val.loss', step, value: 2 - step / 4, at: T0 + step })),
   );
-  await attach(t, store, 1, 'scores.tsv', `step\tnote\n0\t${XSS}\n1\tplain\n`);
-  await attach(t, store, 1, 'curve.png', PNG);
-  await attach(t, store, 1, 'model.pt', 'not a table');
-  const good = await sink(t, 200);
-  const broken = await sink(t, 500);
+  await attachArtifact(t, store, 1, 'scores.tsv', `step\tnote\n0\t${XSS}\n1\tplain\n`);
+  await attachArtifact(t, store, 1, 'curve.png', PNG);
+  await attachArtifact(t, store, 1, 'model.pt', 'not a table');
+  const good = await webhookSink(t, 200);
+  const broken = await webhookSink(t, 500);
   await store.saveExperiment(
     'hooked',
     { name: 'hooked', command: 'true', notify: ['console', { webhook: good.url }, { webhook: broken.url }] },

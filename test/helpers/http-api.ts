@@ -76,6 +76,21 @@ export async function seedApiStore(store: SqliteStore, dir: string): Promise<voi
   await store.finishRun({ runId: xssRun.id, workerId: 'w1', attempt: 1 }, { kind: 'failed', reason: 'error', error: XSS }, T0 + 1);
 }
 
+/** Records `bytes` as artifact `name` of run `runId`, as a run's log_artifact does. */
+export async function attachArtifact(
+  t: TestContext,
+  store: SqliteStore,
+  runId: number,
+  name: string,
+  bytes: string | Buffer,
+): Promise<void> {
+  const file = join(tempDir(t), 'artifact');
+  writeFileSync(file, bytes);
+  const run = await store.getRun(runId);
+  if (!run) throw new Error(`no run ${runId}`);
+  await recordArtifact(store, new ObjectStore(join(store.dataDir, 'objects')), run, name, file, undefined, T0);
+}
+
 export interface ApiServer {
   url: string;
   serving: HttpServing;

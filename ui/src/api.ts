@@ -1,8 +1,9 @@
 import type { KeyCatalog, MetricSummary } from '../../src/domain/metric.js';
+import type { NotificationChannel, TestOutcome } from '../../src/domain/notification.js';
 import type { RunEvent, RunRecord, RunState } from '../../src/domain/run.js';
 
 export { RUN_STATES } from '../../src/domain/run.js';
-export type { KeyCatalog, MetricSummary, RunState };
+export type { KeyCatalog, MetricSummary, NotificationChannel, RunState, TestOutcome };
 
 /**
  * The dashboard's one door to the server: JSON over same-origin fetch. The token, when the
@@ -119,19 +120,3 @@ export type ArtifactPreview = { name: string; mediaType: string; size: number } 
   | { kind: 'table'; columns: string[]; rows: unknown[][]; truncated: boolean }
   | { kind: 'none' }
 );
-
-export interface NotificationChannel {
-  index: number;
-  channel: 'console' | 'webhook' | 'email';
-  target: string;
-  on: string[];
-  minInterval: number;
-  testable: boolean;
-}
-
-export interface TestOutcome {
-  index: number;
-  target: string;
-  sent: boolean;
-  problem: string | null;
-}

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import type { RunState } from './api.js';
 
 /** A state change, as the server's event stream sends it. */
@@ -43,4 +44,25 @@ export function listen(listener: Listener): () => void {
   return () => {
     listeners.delete(listener);
   };
+}
+
+/** A number that grows `settleMs` after the first of a burst of state changes (one re-read per burst): a view re-reads when it changes. */
+export function useRunChanges(settleMs: number): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const stop = listen({
+      run: () => {
+        pending ??= setTimeout(() => {
+          pending = undefined;
+          setVersion((v) => v + 1);
+        }, settleMs);
+      },
+    });
+    return () => {
+      clearTimeout(pending);
+      stop();
+    };
+  }, [settleMs]);
+  return version;
 }

@@ -1,41 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { type TestContext, test } from 'node:test';
-import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { ObjectStore } from '../../../src/track/object-store.js';
-import { recordArtifact } from '../../../src/track/record-artifact.js';
-import { api, startApi, T0, XSS } from '../../helpers/http-api.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { test } from 'node:test';
+import { api, attachArtifact, startApi, T0, XSS } from '../../helpers/http-api.js';
+import { webhookSink } from '../../helpers/webhook-sink.js';
 
 const TOKEN = 'full-token-0123456789abcdef';
 const READ_ONLY = 'read-only-0123456789abcdef';
-
-/** A webhook receiver on 127.0.0.1 that answers `status` and keeps the bodies posted to it. */
-async function sink(t: TestContext, status = 200): Promise<{ url: string; bodies: Array<Record<string, unknown>> }> {
-  const bodies: Array<Record<string, unknown>> = [];
-  const server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk));
-    request.on('end', () => {
-      bodies.push(JSON.parse(text) as Record<string, unknown>);
-      response.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T1/B1/HOOKSECRET`, bodies };
-}
-
-async function attach(t: TestContext, store: SqliteStore, runId: number, name: string, text: string): Promise<void> {
-  const file = join(tempDir(t), 'artifact');
-  writeFileSync(file, text);
-  const run = await store.getRun(runId);
-  if (!run) throw new Error(`no run ${runId}`);
-  await recordArtifact(store, new ObjectStore(join(store.dataDir, 'objects')), run, name, file, undefined, T0);
-}
 
 test('bands: a metric per step over the selected runs, grouped by a parameter, mean and sample std', async (t) => {
   const { url } = await startApi(t);
@@ -84,7 +53,7 @@ test('previews: a CSV, TSV or JSON-lines artifact as its first rows; an image as
     truncated: false,
   });
   const rows = Array.from({ length: 80 }, (_, i) => `${i}\t"${XSS}"`).join('\n');
-  await attach(t, store, 2, 'scores.tsv', `step\tnote\n${rows}\n`);
+  await attachArtifact(t, store, 2, 'scores.tsv', `step\tnote\n${rows}\n`);
   const tsv = await api(`${url}/api/runs/2/previews/scores.tsv?maxRows=3`);
   assert.equal(tsv.body.mediaType, 'text/tab-separated-values');
   assert.deepEqual(tsv.body.columns, ['step', 'note']);
@@ -94,11 +63,11 @@ test('previews: a CSV, TSV or JSON-lines artifact as its first rows; an image as
     ['2', `"${XSS}"`],
   ]);
   assert.equal(tsv.body.truncated, true);
-  await attach(t, store, 2, 'preds.jsonl', '{"id": 1, "label": "cat"}\n{"id": 2, "score": 0.5}\n[1, 2]\n');
+  await attachArtifact(t, store, 2, 'preds.jsonl', '{"id": 1, "label": "cat"}\n{"id": 2, "score": 0.5}\n[1, 2]\n');
   const jsonl = await api(`${url}/api/runs/2/previews/preds.jsonl`);
   assert.deepEqual(jsonl.body.columns, ['id', 'label', 'score', 'value']);
   assert.deepEqual(jsonl.body.rows[2], [null, null, null, [1, 2]]);
-  await attach(t, store, 2, 'plot.png', '\x89PNG\r\n');
+  await attachArtifact(t, store, 2, 'plot.png', '\x89PNG\r\n');
   assert.equal((await api(`${url}/api/runs/2/previews/plot.png`)).body.kind, 'image');
   const html = await api(`${url}/api/runs/5/previews/${encodeURIComponent(`${XSS}.html`)}`);
   assert.equal(html.body.kind, 'none', 'HTML is never previewed');
@@ -120,8 +89,8 @@ test('notifications: the channels listed with their secrets masked; a test messa
     ],
   );
 
-  const good = await sink(t);
-  const broken = await sink(t, 500);
+  const good = await webhookSink(t);
+  const broken = await webhookSink(t, 500);
   await store.saveExperiment(
     'hooked',
     { name: 'hooked', command: 'true', notify: ['console', { webhook: good.url }, { webhook: broken.url }] },

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Bands, getJson, type KeyCatalog, type RunPage } from '../api.js';
 import { BandsChart } from '../bands-chart.js';
-import { listen } from '../live.js';
+import { useRunChanges } from '../live.js';
 import { ParallelCoordinates } from '../parallel-coordinates.js';
 import { type Location, navigate, onLinkClick, selectionParams } from '../route.js';
 import { ErrorBox } from './error-box.js';
@@ -22,7 +22,7 @@ export function GroupsView({ location }: { location: Location }) {
   const [catalog, setCatalog] = useState<KeyCatalog | null>(null);
   const [bands, setBands] = useState<Bands | null>(null);
   const [page, setPage] = useState<RunPage | null>(null);
-  const [version, setVersion] = useState(0);
+  const version = useRunChanges(1000);
   const [error, setError] = useState<unknown>(null);
   const key = JSON.stringify(selection);
 
@@ -43,21 +43,6 @@ export function GroupsView({ location }: { location: Location }) {
   useEffect(() => {
     void getJson<RunPage>('/runs', { ...selection, limit: MAX_LINES }).then(setPage, setError);
   }, [key, version]);
-  useEffect(() => {
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    const stop = listen({
-      run: () => {
-        pending ??= setTimeout(() => {
-          pending = undefined;
-          setVersion((v) => v + 1);
-        }, 1000);
-      },
-    });
-    return () => {
-      clearTimeout(pending);
-      stop();
-    };
-  }, []);
 
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
@@ -73,30 +58,8 @@ export function GroupsView({ location }: { location: Location }) {
         <a href={runsHref} onClick={onLinkClick}>
           ← runs{query ? ` where ${query}` : ''}
         </a>
-        <label>
-          metric{' '}
-          <select
-            aria-label="metric"
-            value={metric}
-            onChange={(event) => update({ metric: (event.currentTarget as HTMLSelectElement).value })}
-          >
-            {catalog?.metrics.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          group by{' '}
-          <select aria-label="group by" value={by} onChange={(event) => update({ by: (event.currentTarget as HTMLSelectElement).value })}>
-            {catalog?.params.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="metric" value={metric} options={catalog?.metrics ?? []} onChange={(value) => update({ metric: value })} />
+        <Choice label="group by" value={by} options={catalog?.params ?? []} onChange={(value) => update({ by: value })} />
       </div>
       {error !== null && <ErrorBox error={error} />}
       <h3>
@@ -127,5 +90,30 @@ export function GroupsView({ location }: { location: Location }) {
         </p>
       )}
     </section>
+  );
+}
+
+function Choice({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: readonly string[];
+  onChange(value: string): void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select aria-label={label} value={value} onChange={(event) => onChange((event.currentTarget as HTMLSelectElement).value)}>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

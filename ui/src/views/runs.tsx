@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson, type KeyCatalog, type Run, type RunPage } from '../api.js';
 import { formatDuration, formatTime, formatValue, valueAt } from '../format.js';
-import { listen } from '../live.js';
+import { useRunChanges } from '../live.js';
 import { type Location, navigate, onLinkClick, selectionParams } from '../route.js';
 import { ErrorBox } from './error-box.js';
 import { useRowKeys } from './row-keys.js';
@@ -48,7 +48,7 @@ export function RunsView({ location }: { location: Location }) {
   const [total, setTotal] = useState<number | null>(null);
   const pages = useRef(new Map<number, { version: number; runs: Run[] }>());
   const [, redraw] = useState(0);
-  const [version, setVersion] = useState(0);
+  const version = useRunChanges(500);
   const [error, setError] = useState<unknown>(null);
   const [range, setRange] = useState({ first: 0, last: 40 });
   const [picked, setPicked] = useState<number[]>([]);
@@ -95,22 +95,6 @@ export function RunsView({ location }: { location: Location }) {
     }
     return () => controller.abort();
   }, [selection, range.first, range.last, version]);
-
-  useEffect(() => {
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    const stop = listen({
-      run: () => {
-        pending ??= setTimeout(() => {
-          pending = undefined;
-          setVersion((v) => v + 1);
-        }, 500);
-      },
-    });
-    return () => {
-      clearTimeout(pending);
-      stop();
-    };
-  }, []);
 
   useEffect(() => {
     const focusQuery = (event: KeyboardEvent) => {
