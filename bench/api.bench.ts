@@ -90,13 +90,13 @@ async function startMlflow(dir: string, rows: unknown[]): Promise<{ url: string;
 }
 
 const dir = scratchDir();
+const runtime = join(dir, 'run');
+mkdirSync(runtime, { mode: 0o700 });
+// The engine in a process of its own, as `labbook ui` starts it: autocannon's clients do not share its thread.
+const env = { ...process.env, XDG_RUNTIME_DIR: runtime };
+const labbook = (args: string[]) => spawnSync(join(ROOT, 'bin', 'labbook'), args, { cwd: dir, env, encoding: 'utf8' });
 try {
   const rows = await buildStore(dir);
-  const runtime = join(dir, 'run');
-  mkdirSync(runtime, { mode: 0o700 });
-  // The engine in a process of its own, as `labbook ui` starts it: autocannon's clients do not share its thread.
-  const env = { ...process.env, XDG_RUNTIME_DIR: runtime };
-  const labbook = (args: string[]) => spawnSync(join(ROOT, 'bin', 'labbook'), args, { cwd: dir, env, encoding: 'utf8' });
   const ui = labbook(['ui', '--no-open', '--port', '0', '--json']);
   if (ui.status !== 0) throw new Error(`labbook ui failed: ${ui.stderr}`);
   const serving = JSON.parse(ui.stdout) as { url: string };
@@ -164,5 +164,6 @@ try {
     pages,
   });
 } finally {
+  labbook(['engine', 'stop']);
   removeScratch(dir);
 }
