@@ -83,7 +83,8 @@ export class RemoteRuns {
     return client;
   }
 
-  private hangUpSilent(): void {
+  /** Lets go of the runs whose client has been silent for REMOTE_SILENCE_MS (every REMOTE_HEARTBEAT_MS, and when a test says). */
+  hangUpSilent(): void {
     const now = this.clock.now();
     for (const [key, client] of this.clients) {
       if (now - client.lastSeen < REMOTE_SILENCE_MS) continue;
