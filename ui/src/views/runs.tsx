@@ -57,9 +57,6 @@ export function RunsView({ location }: { location: Location }) {
   const selection = JSON.stringify([experiments, query, sort, descending]);
 
   useEffect(() => setDraft(query), [query]);
-  useEffect(() => {
-    void getJson<KeyCatalog>('/keys', { experiments }).then(setCatalog, () => setCatalog(null));
-  }, [experiments.join('\u0000')]);
 
   const chosen = params.get('cols');
   const columnKeys = chosen !== null ? chosen.split(',').filter(Boolean) : defaultColumns(catalog);
@@ -95,6 +92,10 @@ export function RunsView({ location }: { location: Location }) {
     }
     return () => controller.abort();
   }, [selection, range.first, range.last, version]);
+  // Asked for after the rows (effects run in order): the engine answers one at a time, and the rows are what a reader waits for.
+  useEffect(() => {
+    void getJson<KeyCatalog>('/keys', { experiments }).then(setCatalog, () => setCatalog(null));
+  }, [experiments.join('\u0000')]);
 
   useEffect(() => {
     const focusQuery = (event: KeyboardEvent) => {
