@@ -28,7 +28,7 @@ export interface StartedHandRun {
 }
 
 /** The spec a run by hand is recorded under: its parameters, one value each. */
-export function handRunSpec(experiment: string, params: Params): JsonValue {
+function handRunSpec(experiment: string, params: Params): JsonValue {
   const parameters = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, [value]]));
   return { name: experiment, description: 'runs recorded by scripts run by hand', parameters } as JsonValue;
 }
@@ -54,10 +54,11 @@ export class HandRuns {
     });
   }
 
-  async start(session: Session, experiment: string, params: Params, spec: JsonValue, clientPid: number): Promise<StartedHandRun> {
+  async start(session: Session, experiment: string, params: Params, clientPid: number): Promise<StartedHandRun> {
     const now = this.clock.now();
     const workerId = `python:${hostname()}:${clientPid}:${Math.random().toString(16).slice(2, 8)}`;
     const paramsJson = canonicalJson(params);
+    const spec = handRunSpec(experiment, params);
     const request = { experiment, hash: sha256Hex(paramsJson), paramsJson, spec, workerId, now, leaseExpiresAt: now + HAND_RUN_LEASE_MS };
     const started = await this.store.startRunByHand(request);
     if ('busy' in started) throw new RunBusyError(started.busy.id, experiment, started.busy.leaseOwner);

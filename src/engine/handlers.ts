@@ -5,7 +5,6 @@ import { parseKeyExpression } from '../query/run-condition.js';
 import { loadSpecText, readConfigFile } from '../spec/load-spec.js';
 import type { Params } from '../spec/types.js';
 import { runDriverSession, sessionParams } from './driver-sessions.js';
-import { handRunSpec } from './hand-runs.js';
 import { filterFields, filterOf, type Handler, handler, jsonObject, narrowedFilter, noParams, runFilter, runId } from './handler.js';
 import { DASHBOARD_HANDLERS } from './handlers/dashboard.js';
 import { PROVENANCE_HANDLERS } from './handlers/provenance.js';
@@ -237,14 +236,7 @@ export const HANDLERS = {
   /** Starts (or takes over) the run of `params` in `experiment` for a script run by hand, under a lease the engine holds while the client is connected. */
   startRun: handler(
     z.object({ experiment: z.string().min(1), params: jsonObject.default({}) }).strict(),
-    ({ experiment, params }, call) =>
-      call.engine.handRuns.start(
-        call.session,
-        experiment,
-        params as Params,
-        handRunSpec(experiment, params as Params),
-        call.session.peerPid,
-      ),
+    ({ experiment, params }, { engine, session }) => engine.handRuns.start(session, experiment, params as Params, session.peerPid),
     { writes: true },
   ),
 

@@ -3,7 +3,7 @@ import { BadRequestError } from '../errors.js';
 import type { Clock } from '../queue/clock.js';
 import type { Params } from '../spec/types.js';
 import type { Session } from './engine-state.js';
-import { type HandRuns, handRunSpec } from './hand-runs.js';
+import type { HandRuns } from './hand-runs.js';
 
 /**
  * Runs that a Python client on another machine records through the HTTP API ($LABBOOK_URL,
@@ -46,7 +46,7 @@ export class RemoteRuns {
       onClose: (listener) => listeners.push(listener),
       drives: new Map(),
     };
-    const { run, attempt } = await this.handRuns.start(session, experiment, params, handRunSpec(experiment, params), 0);
+    const { run, attempt } = await this.handRuns.start(session, experiment, params, 0);
     const key = randomBytes(24).toString('base64url');
     const hangUp = () => {
       for (const listener of listeners) listener();
