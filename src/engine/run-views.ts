@@ -125,19 +125,21 @@ export interface SeriesPoint {
  */
 export async function metricSeries(store: Store, id: number, key: string, maxPoints: number) {
   await requireRun(store, id);
-  const points = await store.readMetrics(id, key);
-  if (points.length === 0) {
+  const { steps, values, at } = await store.readMetricColumns(id, key);
+  const total = at.length;
+  if (total === 0) {
     const known = (await store.listMetricSummaries(id)).map((s) => s.key);
     if (!known.includes(key)) throw new MetricNotFoundError(key, `run ${id}`, closestMatches(key, known));
   }
-  const series: SeriesPoint[] = points.map(({ step, value, at }) => ({ step, value, at }));
-  if (series.length <= maxPoints) return { key, total: series.length, downsampled: false, points: series };
-  const finite = series.filter((p) => p.value !== null);
+  const point = (i: number): SeriesPoint => ({ step: steps[i] ?? null, value: values[i] ?? null, at: at[i] as number });
+  if (total <= maxPoints) return { key, total, downsampled: false, points: at.map((_, i) => point(i)) };
+  const finite: number[] = [];
+  for (let i = 0; i < total; i++) if (values[i] !== null) finite.push(i);
   const kept = lttbIndices(
-    finite.map((p, i) => ({ x: p.step ?? i, y: p.value as number })),
+    finite.map((i, n) => ({ x: steps[i] ?? n, y: values[i] as number })),
     maxPoints,
   );
-  return { key, total: series.length, downsampled: true, points: kept.map((i) => finite[i] as SeriesPoint) };
+  return { key, total, downsampled: true, points: kept.map((n) => point(finite[n] as number)) };
 }
 
 export const LOG_STREAMS = { stdout: 'stdout.log', stderr: 'stderr.log', labbook: 'labbook.log' } as const;

@@ -10,6 +10,7 @@ import type { JsonValue } from '../spec/types.js';
 import type { CodeStore } from './code-store.js';
 import type { ProvenanceStore } from './provenance-types.js';
 import type { RunOrderStore } from './run-order-store.js';
+import type { SeriesStore } from './series-store.js';
 import type { StudyStore } from './study-store.js';
 
 /**
@@ -147,7 +148,7 @@ export interface RunPage {
   runs: RunRecord[];
 }
 
-export interface Store extends CodeStore, ProvenanceStore, RunOrderStore {
+export interface Store extends CodeStore, ProvenanceStore, RunOrderStore, SeriesStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Where the store is, for messages (a path, or a URL without its password). */
   readonly location: string;

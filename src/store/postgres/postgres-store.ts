@@ -43,6 +43,7 @@ import {
   listMetricSummaries,
   listRunsMetricSummaries,
   listWorkers,
+  readMetricColumns,
   readMetrics,
   recordObject,
   registerWorker,
@@ -207,6 +208,9 @@ export class PostgresStore implements S.Store {
   }
   readMetrics(runId: number, key: string, attempt?: number) {
     return this.guard(() => readMetrics(this.db, runId, key, attempt));
+  }
+  readMetricColumns(runId: number, key: string) {
+    return this.guard(() => readMetricColumns(this.db, runId, key));
   }
   listMetricSummaries(runId: number) {
     return this.guard(() => listMetricSummaries(this.db, runId));

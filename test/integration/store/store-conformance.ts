@@ -570,6 +570,12 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
           [3, 1],
         ],
       );
+      assert.deepEqual(await store.readMetricColumns(run.id, 'loss'), {
+        steps: [0, 1, 2, 3],
+        values: [2, null, 0.5, 1],
+        at: [T0, T0 + 1, T0 + 2, T0 + 3],
+      });
+      assert.deepEqual(await store.readMetricColumns(run.id, 'nope'), { steps: [], values: [], at: [] });
       assert.deepEqual(await store.listMetricSummaries(run.id), [
         { key: 'loss', attempt: 1, first: 2, last: 1, min: 0.5, max: 2, count: 4, lastStep: 3 },
         { key: 'val.acc', attempt: 1, first: 0.5, last: 0.5, min: 0.5, max: 0.5, count: 1, lastStep: 1 },
@@ -594,6 +600,7 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
         (await store.readMetrics(run.id, 'loss', 1)).map((p) => p.value),
         [9, 1],
       );
+      assert.deepEqual((await store.readMetricColumns(run.id, 'loss')).values, [3], 'the latest attempt that logged it');
     });
 
     test('artifacts are listed by name; a later one of the same name replaces it', async (t) => {

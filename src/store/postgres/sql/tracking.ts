@@ -12,6 +12,7 @@ import {
   toWorker,
   type WorkerRow,
 } from '../../rows/records.js';
+import type { MetricColumns } from '../../series-store.js';
 import type { PgDatabase, PgSession } from '../pg-database.js';
 import { runFilterSql } from './run-filter.js';
 
@@ -81,6 +82,17 @@ export async function readMetrics(db: PgSession, runId: number, key: string, att
      ORDER BY seq`,
     [runId, key, attempt ?? null, runId, key],
   );
+}
+
+/** A series as columns (series-store.ts), of the latest attempt that logged it. */
+export async function readMetricColumns(db: PgSession, runId: number, key: string): Promise<MetricColumns> {
+  const rows = await db.all<{ step: number | null; value: number | null; at: number }>(
+    `SELECT step, value, at FROM metrics
+     WHERE run_id = ? AND key = ? AND attempt = (SELECT attempt FROM metric_summaries WHERE run_id = ? AND key = ?)
+     ORDER BY seq`,
+    [runId, key, runId, key],
+  );
+  return { steps: rows.map((r) => r.step), values: rows.map((r) => r.value), at: rows.map((r) => r.at) };
 }
 
 const SUMMARY_COLUMNS = 'm.key, m.attempt, m.first, m.last, m.min, m.max, m.count, m.last_step AS "lastStep"';
