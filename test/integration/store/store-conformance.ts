@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import type { RunRecord } from '../../../src/domain/index.js';
+import { parseKeyExpression } from '../../../src/query/run-condition.js';
 import { runHash } from '../../../src/spec/run-hash.js';
 import type { Params } from '../../../src/spec/types.js';
 import type { Lease, Store } from '../../../src/store/types.js';
@@ -580,6 +581,27 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
         { key: 'loss', attempt: 1, first: 2, last: 1, min: 0.5, max: 2, count: 4, lastStep: 3 },
         { key: 'val.acc', attempt: 1, first: 0.5, last: 0.5, min: 0.5, max: 0.5, count: 1, lastStep: 1 },
       ]);
+    });
+
+    test('the ordered ids of a selection are those of its pages, in their order', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 5);
+      const run = await claimOne(store);
+      await store.appendMetrics(run.id, 1, [{ key: 'acc', step: 0, value: 0.5, at: T0 }]);
+      const sort = { key: parseKeyExpression('i'), descending: true };
+      const page = await store.pageRuns({}, { sort, limit: 10, offset: 0 });
+      assert.deepEqual(
+        await store.orderedRunIds({}, sort),
+        page.runs.map((r) => r.id),
+      );
+      assert.deepEqual(await store.orderedRunIds({}, sort), [5, 4, 3, 2, 1]);
+      assert.deepEqual(await store.orderedRunIds({ states: ['PENDING'] }), [2, 3, 4, 5]);
+      const byAcc = { key: parseKeyExpression('metrics.acc'), descending: false };
+      assert.deepEqual(
+        await store.orderedRunIds({}, byAcc),
+        [run.id, ...[1, 2, 3, 4, 5].filter((id) => id !== run.id)],
+        'runs without the key last',
+      );
     });
 
     test('a new attempt starts its metric summaries afresh; late points of an old attempt are kept apart', async (t) => {
