@@ -81,8 +81,9 @@ slurmTest('labbook submit: a 100-run grid on 4 array workers all COMPLETED, and 
 
 slurmTest("a job scancel'led mid-run gives its run back: another worker completes it, no retry spent", async (t) => {
   const dir = await project(t);
-  // Each run takes a few seconds; TERM ends it at once (`& wait` lets the trap run without waiting for sleep).
-  const slow = `sh -c 'trap "exit 143" TERM; sleep 3 & wait $!; echo "{{\\"type\\":\\"result\\",\\"value\\":$0}}" >&3' {x}`;
+  // Each run takes a few seconds. scancel's TERM reaches the shell and its sleep alike: whichever
+  // dies first, the run must not report a result (a sleep killed first makes `wait` fail).
+  const slow = `sh -c 'sleep 3 & wait $! || exit 143; echo "{{\\"type\\":\\"result\\",\\"value\\":$0}}" >&3' {x}`;
   writeSpec(dir, `name: slow\nparameters:\n  x: range(6)\ncommand: ${slow}\n`);
   const store = await projectStore(t, dir);
   const first = await submit(dir, ['sweep.yaml', '--workers', '1']);
