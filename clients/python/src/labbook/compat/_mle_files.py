@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -13,7 +14,7 @@ from .._cli import Cli
 from .._driver import read_config
 from .._errors import UsageError
 
-__all__ = ["DotMap", "write_data", "read_data"]
+__all__ = ["DotMap", "MetaLog", "experiment_name", "write_data", "read_data"]
 
 
 class DotMap(dict):  # type: ignore[type-arg]
@@ -34,6 +35,21 @@ class DotMap(dict):  # type: ignore[type-arg]
 
     def __setattr__(self, name: str, value: Any) -> None:
         self[name] = value
+
+
+class MetaLog(DotMap):
+    """The logs of an experiment directory, by configuration (``log["eval_0"]``)."""
+
+    @property
+    def eval_ids(self) -> list:  # type: ignore[type-arg]
+        return list(self)
+
+
+def experiment_name(experiment_dir: "os.PathLike[str] | str") -> str:
+    """The labbook experiment of an MLE experiment directory: its name, in the letters an
+    experiment name allows."""
+    base = os.path.basename(os.path.normpath(os.fspath(experiment_dir)))
+    return re.sub(r"[^A-Za-z0-9._-]", "-", base).strip("-.") or "mle-experiment"
 
 
 def write_data(data: Any, path: "os.PathLike[str] | str") -> None:
