@@ -22,6 +22,10 @@ PREFIXES = {
     "memento": "labbook.compat.memento",
     "mlxp": "labbook.compat.mlxp",
     "pyexperimenter": "labbook.compat.pyexperimenter",
+    "mle_hyperopt": "labbook.compat.mle_hyperopt",
+    "mle_scheduler": "labbook.compat.mle_scheduler",
+    "mle_monitor": "labbook.compat.mle_monitor",
+    "mle_logging": "labbook.compat.mle_logging",
 }
 
 HEADING = re.compile(r"^### `(?P<name>[\w.]+)(?P<signature>\(.*\))?`$", re.M)

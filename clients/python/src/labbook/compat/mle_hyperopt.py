@@ -198,6 +198,8 @@ class GridSearch(_Strategy):
 
     def _range(self, kind: str, name: str, spec: Mapping[str, Any]) -> Dict[str, Any]:
         begin, end, bins = float(spec["begin"]), float(spec["end"]), int(spec["bins"])
-        points = [begin + (end - begin) * i / (bins - 1) for i in range(bins)] if bins > 1 else [begin]
+        # numpy's linspace, value for value: i * step + begin, the last one `end` itself
+        step = (end - begin) / (bins - 1) if bins > 1 else 0.0
+        points = [i * step + begin for i in range(bins - 1)] + [end] if bins > 1 else [begin]
         values = [float(p) for p in points] if kind == "real" else list(dict.fromkeys(int(p) for p in points))
         return {"categorical": values}

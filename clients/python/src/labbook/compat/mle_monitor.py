@@ -26,23 +26,24 @@ _TIME = "%m/%d/%y %H:%M"
 
 
 class MLEProtocol:
-    """``MLEProtocol(protocol_fname)``: opens (or starts) the protocol file."""
+    """``MLEProtocol(protocol_fname)``: opens (or starts) the protocol file. The GCS
+    arguments (`cloud_settings`, `send_gcs`, `pull_gcs`) are accepted and ignored."""
 
     def __init__(self, protocol_fname: str, cloud_settings: Optional[Mapping[str, Any]] = None, verbose: bool = False) -> None:
         self.protocol_fname = protocol_fname
         self.verbose = verbose
         self.load()
 
-    def load(self, pull_gcs: bool = False) -> None:
+    def load(self, pull_gcs: bool = True) -> None:
         path = Path(self.protocol_fname)
         self.db: Dict[str, Dict[str, Any]] = json.loads(path.read_text()) if path.exists() and path.stat().st_size else {}
         self.experiment_ids = list(self.db)
         self.last_experiment_id = max((int(i) for i in self.db), default=0)
 
-    def save(self, send_gcs: bool = False) -> None:
+    def save(self, send_gcs: bool = True) -> None:
         Path(self.protocol_fname).write_text(json.dumps(self.db, indent=2) + "\n")
 
-    def add(self, standard: Mapping[str, Any], extra: Optional[Mapping[str, Any]] = None, save: bool = True) -> int:
+    def add(self, standard: Mapping[str, Any], extra: Optional[Mapping[str, Any]] = None, save: bool = True, send_gcs: bool = True) -> int:
         """Records a new experiment (status ``running``); returns its id (1, 2, …)."""
         entry = {"purpose": "None provided", "experiment_type": "single-config", "experiment_dir": "experiments", **standard, **(extra or {})}
         if entry["experiment_type"] not in _TYPES:
@@ -68,7 +69,7 @@ class MLEProtocol:
         if save:
             self.save()
 
-    def abort(self, experiment_id: Union[int, str], save: bool = True) -> None:
+    def abort(self, experiment_id: Union[int, str], save: bool = True, send_gcs: bool = True) -> None:
         self.update(experiment_id, "job_status", "aborted", save)
 
     def complete(self, experiment_id: Union[int, str], report: bool = False, save: bool = True) -> None:
