@@ -47,7 +47,8 @@ def test_the_papers_example_runs_every_config_and_seed_and_tells_the_seed_means(
 
     runs = runs_with_metrics(project)
     jobs = [r for r in runs if r["experiment"] == "logs_search"]
-    assert [(r["state"], r["params"]["seed"]) for r in jobs] == [("COMPLETED", 1), ("COMPLETED", 2)] * 2
+    assert [(r["params"]["config"], r["params"]["seed"]) for r in jobs] == [(f"eval_{i}.yaml", seed) for i in (0, 1) for seed in (1, 2)]
+    assert all(r["state"] == "COMPLETED" for r in jobs)
     assert all(set(r["metrics"]) == {"train_loss", "test_loss"} for r in jobs)
     assert checkpointed_runs(project) == {r["id"] for r in jobs}  # the model of each update
 
@@ -55,7 +56,7 @@ def test_the_papers_example_runs_every_config_and_seed_and_tells_the_seed_means(
     study = labbook_json(project, "study", study_name)
     assert study["space"]["lrate"] == {"loguniform": [0.1, 0.5]} and study["sampler"]["name"] == "random"
     for trial, config in zip(study["trials"], ["eval_0", "eval_1"]):
-        seeds = [r["metrics"]["test_loss"] for r in jobs if r["params"]["config"].endswith(f"{config}.yaml")]
+        seeds = [r["metrics"]["test_loss"] for r in jobs if r["params"]["config"] == f"{config}.yaml"]
         assert trial["state"] == "COMPLETE" and trial["values"][0] == pytest.approx(sum(seeds) / 2)
 
     entry = MLEProtocol(str(project / "mle_protocol.db")).get(1)

@@ -90,13 +90,16 @@ class MLEQueue:
 
     def _spec(self) -> Dict[str, Any]:
         extra = self.job_arguments.get("extra_cmd_line_input") or {}
-        command: List[str] = [sys.executable, os.path.abspath(self.job_filename), "-exp_dir", os.path.abspath(self.experiment_dir)]
+        # Paths as given, as mle-scheduler passes them: the runs start in this directory (where
+        # `labbook run` starts), and the runs' identity (configuration file × seed) stays the
+        # same wherever the project is.
+        command: List[str] = [sys.executable, self.job_filename, "-exp_dir", self.experiment_dir]
         command += ["-config", "{config}", "-seed", "{seed}"]
         for key, value in extra.items():
             command += [f"-{key}", str(value)]
         return {
             "name": experiment_name(self.experiment_dir),
-            "parameters": {"config": [os.path.abspath(fname) for fname in self.config_filenames]},
+            "parameters": {"config": list(self.config_filenames)},
             "seeds": self.random_seeds,
             "command": command,
         }
