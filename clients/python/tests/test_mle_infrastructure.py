@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from helpers import REPO_ROOT, labbook_json
-from labbook import UsageError
+from labbook import CliError, UsageError
 from labbook._reader import list_runs
 from labbook.compat.mle_hyperopt import GridSearch, RandomSearch, SMBOSearch
 from labbook.compat.mle_logging import load_log
@@ -122,3 +122,25 @@ def test_misuse_is_refused_with_what_to_do(project):
     assert protocol.add({"experiment_dir": "a"}) == 1 and protocol.add({"experiment_dir": "b"}) == 2
     with pytest.raises(UsageError, match="no experiment 3"):
         protocol.complete(3)
+
+
+def test_a_job_that_fails_fails_its_run_and_the_queue_goes_on(project):
+    (project / "train.py").write_text(
+        "import sys\nfrom labbook.compat.mle_logging import MLELogger\n"
+        "seed = int(sys.argv[sys.argv.index('-seed') + 1])\n"
+        "if seed == 2: raise SystemExit('seed 2 diverged')\n"
+        "MLELogger(experiment_dir='q', what_to_track=['loss'], config_fname='eval_0.yaml', seed_id=seed).update({}, {'loss': 1.0}, save=True)\n"
+    )
+    (project / "eval_0.yaml").write_text("lrate: 0.1\n")
+    queue = MLEQueue(resource_to_run="local", job_filename="train.py", config_filenames=["eval_0.yaml"], random_seeds=[1, 2], experiment_dir="q")
+    queue.run()
+    assert [(r["params"]["seed"], r["state"]) for r in runs_with_metrics(project)] == [(1, "COMPLETED"), (2, "FAILED")]
+    queue.merge_configs(merge_seeds=True)
+    assert queue.log["eval_0"].stats.loss.mean == [1.0]  # the seeds that ran
+
+
+def test_a_queue_the_engine_refuses_raises_its_error(project):
+    (project / "eval_0.yaml").write_text("lrate: 0.1\n")
+    queue = MLEQueue(resource_to_run="local", job_filename="train.py", config_filenames=["eval_0.yaml"], experiment_dir="q", max_running_jobs=0)
+    with pytest.raises(CliError, match="--jobs"):
+        queue.run()

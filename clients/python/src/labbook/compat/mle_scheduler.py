@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from .._cli import Cli
 from .._driver import ensure_store
-from .._errors import UsageError
+from .._errors import CliError, UsageError
 from ._mle_files import DotMap, experiment_name, write_data
 from .mle_logging import load_log
 
@@ -81,7 +81,11 @@ class MLEQueue:
         ensure_store(cli)
         spec = Path(self.experiment_dir) / "labbook-queue.yaml"
         write_data(self._spec(), spec)
-        cli.run(["run", str(spec), "--rerun", "-j", str(self.max_running_jobs)], check=False)
+        try:
+            cli.run(["run", str(spec), "--rerun", "-j", str(self.max_running_jobs)])
+        except CliError as error:
+            if error.exit_status != 1:  # 1: some jobs failed, and mle-scheduler goes on then too
+                raise
         if self.automerge_configs:
             self.merge_configs(merge_seeds=True)
         elif self.automerge_seeds:
