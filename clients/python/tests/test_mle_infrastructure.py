@@ -144,3 +144,14 @@ def test_a_queue_the_engine_refuses_raises_its_error(project):
     queue = MLEQueue(resource_to_run="local", job_filename="train.py", config_filenames=["eval_0.yaml"], experiment_dir="q", max_running_jobs=0)
     with pytest.raises(CliError, match="--jobs"):
         queue.run()
+
+
+def test_a_log_mle_hyperopt_wrote_restores_the_log_into_a_new_study(project):
+    (project / "search_log.yaml").write_text(
+        "- eval_id: 0\n  params: {lrate: 0.2, batch_size: 2, arch: mlp}\n  objective: 0.4\n"
+        "- eval_id: 1\n  params: {lrate: 0.3, batch_size: 4, arch: cnn}\n  objective: 0.1\n"
+    )
+    strategy = RandomSearch(**SPACE, reload_path="search_log.yaml")
+    assert strategy.eval_counter == 2 and strategy.get_best()[1:3] == ({"lrate": 0.3, "batch_size": 4, "arch": "cnn"}, 0.1)
+    assert strategy.ask(1, store=True)[1] == "eval_2.yaml"
+    assert labbook_json(project, "study", strategy.study_name)["counts"]["RUNNING"] == 1
