@@ -155,3 +155,12 @@ def test_a_log_mle_hyperopt_wrote_restores_the_log_into_a_new_study(project):
     assert strategy.eval_counter == 2 and strategy.get_best()[1:3] == ({"lrate": 0.3, "batch_size": 4, "arch": "cnn"}, 0.1)
     assert strategy.ask(1, store=True)[1] == "eval_2.yaml"
     assert labbook_json(project, "study", strategy.study_name)["counts"]["RUNNING"] == 1
+
+
+def test_a_shell_job_gets_the_arguments_as_mle_scheduler_passes_them(project):
+    (project / "job.sh").write_text('echo "$@" > "args_$6.txt"\n')
+    (project / "eval_0.yaml").write_text("lrate: 0.1\n")
+    queue = MLEQueue(resource_to_run="local", job_filename="job.sh", config_filenames=["eval_0.yaml"], experiment_dir="q",
+                     job_arguments={"extra_cmd_line_input": {"note": "{not_a_placeholder}"}})
+    queue.run()
+    assert (project / "args_0.txt").read_text() == "-exp_dir q -config eval_0.yaml -seed 0 -note {not_a_placeholder}\n"

@@ -15,12 +15,12 @@ import os
 import random
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 from .._cli import Cli
 from .._driver import ensure_store
 from .._errors import CliError, UsageError
-from ._mle_files import DotMap, experiment_name, write_data
+from ._mle_files import MetaLog, experiment_name, write_data
 from .mle_logging import load_log
 
 __all__ = ["MLEQueue"]
@@ -97,10 +97,11 @@ class MLEQueue:
         # Paths as given, as mle-scheduler passes them: the runs start in this directory (where
         # `labbook run` starts), and the runs' identity (configuration file × seed) stays the
         # same wherever the project is.
-        command: List[str] = [sys.executable, self.job_filename, "-exp_dir", self.experiment_dir]
+        interpreter = "bash" if self.job_filename.endswith(".sh") else sys.executable
+        command = [_literal(word) for word in (interpreter, self.job_filename, "-exp_dir", self.experiment_dir)]
         command += ["-config", "{config}", "-seed", "{seed}"]
         for key, value in extra.items():
-            command += [f"-{key}", str(value)]
+            command += [_literal(f"-{key}"), _literal(str(value))]
         return {
             "name": experiment_name(self.experiment_dir),
             "parameters": {"config": list(self.config_filenames)},
@@ -116,4 +117,10 @@ class MLEQueue:
     def merge_configs(self, merge_seeds: bool = False, load: bool = True) -> None:
         """Loads every configuration's log into ``self.log[run_id]`` (seeds averaged)."""
         if load:
-            self.log = DotMap({run_id: load_log(log_dir, aggregate_seeds=True) for run_id, log_dir in zip(self.mle_run_ids, self.mle_log_dirs)})
+            self.log = MetaLog({run_id: load_log(log_dir, aggregate_seeds=True) for run_id, log_dir in zip(self.mle_run_ids, self.mle_log_dirs)})
+
+
+def _literal(word: str) -> str:
+    """A word of the command as it is: braces doubled, so that labbook does not read them as
+    placeholders."""
+    return word.replace("{", "{{").replace("}", "}}")
