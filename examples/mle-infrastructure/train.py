@@ -9,14 +9,14 @@ from labbook.compat.mle_logging import MLELogger, load_config
 
 
 def main(experiment_dir: str, config_fname: str, seed_id: int) -> None:
-    train_config = load_config(config_fname)
+    train_config = load_config(config_fname, return_dotmap=True)
     log = MLELogger(
         time_to_track=["num_updates", "num_epochs"],
         what_to_track=["train_loss", "test_loss"],
         experiment_dir=experiment_dir,
         config_fname=config_fname,
         seed_id=seed_id,
-        model_type="torch",
+        model_type="numpy",
     )
     random.seed(seed_id)
     for epoch in range(1, 4):
@@ -36,7 +36,7 @@ def main(experiment_dir: str, config_fname: str, seed_id: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("-exp_dir", "--experiment_dir", type=str, default="experiments/")
-    parser.add_argument("-config", "--config_fname", type=str, default="base_config.yaml")
+    parser.add_argument("-config", "--config_fname", type=str, default="base_config.json")
     parser.add_argument("-seed", "--seed_id", type=int, default=1)
     args = parser.parse_args()
     main(args.experiment_dir, args.config_fname, args.seed_id)

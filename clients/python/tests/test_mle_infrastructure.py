@@ -43,6 +43,7 @@ def checkpointed_runs(project):
 
 def test_the_papers_example_runs_every_config_and_seed_and_tells_the_seed_means(project):
     shutil.copy(EXAMPLE / "train.py", project / "train.py")
+    shutil.copy(EXAMPLE / "base_config.json", project / "base_config.json")  # the protocol reads it
     run_script("search.py", project)
 
     runs = runs_with_metrics(project)
@@ -61,11 +62,12 @@ def test_the_papers_example_runs_every_config_and_seed_and_tells_the_seed_means(
 
     entry = MLEProtocol(str(project / "mle_protocol.db")).get(1)
     assert (entry["job_status"], entry["completed_jobs"], entry["labbook_experiment"]) == ("completed", 4, "logs_search")
+    assert entry["loaded_config"] == [{"lrate": 0.2, "batch_size": 2, "arch": "mlp"}]
 
 
 def test_a_train_script_run_by_hand_is_a_run_and_load_log_reads_its_series(project):
-    (project / "base_config.json").write_text('{"lrate": 0.2, "batch_size": 2, "arch": "mlp"}')
-    run_script("train.py", project, "-exp_dir", "by_hand", "-config", "base_config.json", "-seed", "3")
+    shutil.copy(EXAMPLE / "base_config.json", project / "base_config.json")
+    run_script("train.py", project, "-exp_dir", "by_hand", "-seed", "3")
 
     (run,) = runs_with_metrics(project)
     assert (run["experiment"], run["state"], run["params"]["seed"]) == ("by_hand", "COMPLETED", 3)

@@ -24,8 +24,10 @@ __all__ = ["MLELogger", "load_log", "load_config"]
 
 
 def load_config(config_fname: str, return_dotmap: bool = False) -> Any:
-    """The configuration in a ``.yaml`` or ``.json`` file, with attribute access."""
-    return DotMap(read_data(config_fname))
+    """The configuration in a ``.yaml`` or ``.json`` file: a dict, or with `return_dotmap` one
+    whose keys are attributes too (``config.lrate``)."""
+    config = read_data(config_fname)
+    return DotMap(config) if return_dotmap else config
 
 
 class MLELogger:
@@ -47,7 +49,7 @@ class MLELogger:
         self.time_to_track = list(time_to_track)
         self.what_to_track = list(what_to_track)
         self.seed_id = f"seed_{seed_id}" if isinstance(seed_id, int) else str(seed_id)
-        self.config_dict = load_config(config_fname) if config_fname is not None else DotMap(config_dict or {})
+        self.config_dict = load_config(config_fname) if config_fname is not None else dict(config_dict or {})
         self.base_str = os.path.split(config_fname)[1].split(".")[0] if config_fname is not None else ""
         self.experiment_dir = os.path.join(experiment_dir, self.base_str) if self.base_str else experiment_dir
         self.log_save_fname = os.path.join(self.experiment_dir, "logs", f"log_{self.seed_id}.json")

@@ -17,7 +17,7 @@ from .._cli import Cli
 from .._driver import ensure_store
 from .._errors import UsageError
 from .._reader import list_runs
-from ._mle_files import experiment_name
+from ._mle_files import experiment_name, read_data
 
 __all__ = ["MLEProtocol"]
 
@@ -48,7 +48,13 @@ class MLEProtocol:
         entry = {"purpose": "None provided", "experiment_type": "single-config", "experiment_dir": "experiments", **standard, **(extra or {})}
         if entry["experiment_type"] not in _TYPES:
             raise UsageError(f"MLEProtocol.add: experiment_type {entry['experiment_type']!r} is not one of {', '.join(_TYPES)}")
-        entry.update(job_status="running", start_time=datetime.now().strftime(_TIME), labbook_experiment=experiment_name(entry["experiment_dir"]))
+        configs = [entry["config_fname"]] if isinstance(entry.get("config_fname"), str) else list(entry.get("config_fname") or [])
+        entry.update(
+            job_status="running",
+            start_time=datetime.now().strftime(_TIME),
+            labbook_experiment=experiment_name(entry["experiment_dir"]),
+            loaded_config=[read_data(path) for path in configs if Path(path).is_file()],
+        )
         experiment_id = self.last_experiment_id + 1
         self.db[str(experiment_id)] = entry
         self.experiment_ids.append(str(experiment_id))
