@@ -18,6 +18,7 @@ export interface EngineOptions extends MachineFlags {
   jobs?: string;
   lease?: string;
   killOnInterrupt?: boolean;
+  preemptGrace?: string;
   maxRuns?: string;
   notify?: string[];
   report?: string;
@@ -27,6 +28,11 @@ export function addEngineOptions(command: Command): Command {
   return addMachineFlags(command)
     .option('-j, --jobs <n>', `runs at a time (default: the number of CPUs, ${availableParallelism()} here)`)
     .option('--kill-on-interrupt', 'on Ctrl-C, stop running runs at once (default: let them finish; a second Ctrl-C stops them)')
+    .option(
+      '--preempt-grace <duration>',
+      "on SIGTERM (a scheduler's cancel, time limit or preemption), how long runs that ask 'preempted' have to checkpoint and exit",
+      '30s',
+    )
     .option('--max-runs <n>', 'stop after starting this many runs')
     .option('--lease <duration>', 'how long a run stays claimed without a heartbeat before another worker may take it over', '30s')
     .option(
@@ -61,6 +67,7 @@ export function engineSettings(ctx: CliContext, options: EngineOptions, defaultN
     slots: parseJobs(options.jobs),
     leaseMs: parseLeaseMs(options.lease),
     killOnInterrupt: options.killOnInterrupt ?? false,
+    preemptGraceMs: parsePreemptGraceMs(options.preemptGrace),
     machine: machineOf(ctx, options),
     notify: parseNotify(options.notify ?? [], ctx.env, defaultNotify),
     ...(maxRuns !== undefined && { maxRuns }),
@@ -80,6 +87,14 @@ function parseLeaseMs(text: string | undefined): number {
   const seconds = parseDuration(text ?? '30s');
   if (seconds === undefined || seconds < 1) {
     throw new UsageError(`--lease '${text}' is not a duration of at least 1s; write e.g. --lease 30s, --lease 2m`);
+  }
+  return seconds * 1000;
+}
+
+function parsePreemptGraceMs(text: string | undefined): number {
+  const seconds = parseDuration(text ?? '30s');
+  if (seconds === undefined) {
+    throw new UsageError(`--preempt-grace '${text}' is not a duration; write e.g. --preempt-grace 30s, --preempt-grace 2m (0s: no grace)`);
   }
   return seconds * 1000;
 }

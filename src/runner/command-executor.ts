@@ -72,6 +72,7 @@ export class CommandExecutor implements Executor {
       const channel = serveChannel(spawned.connection, recorder, {
         now: this.options.now,
         ...(shouldPrune && { shouldPrune: (step: number, value: number) => shouldPrune(run.id, step, value) }),
+        ...(task.preempted && { preempted: task.preempted }),
       });
       const status = await spawned.exited.finally(stopMonitor); // rejects when lb-spawn died: the worker stops
       signalGroup(pid, 'SIGKILL'); // what the run left behind in its group goes with it

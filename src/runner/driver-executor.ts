@@ -115,7 +115,7 @@ export class DriverExecutor implements Executor {
           closed: finished.then(() => undefined),
         },
         recorder,
-        { now: this.options.now },
+        { now: this.options.now, ...(task.preempted && { preempted: task.preempted }) },
       );
       slot.runs.push(entry);
       if (slot.closed) entry.end(null);

@@ -24,6 +24,8 @@ export interface RunTask {
   devices?: readonly string[];
   /** Where the run starts, when not in the worker's directory: in its spec version's code snapshot. */
   cwd?: string;
+  /** The answer to the run's `preempted` request (src/runner/preemption.ts); false when absent. */
+  preempted?: () => boolean;
 }
 
 export interface Execution {

@@ -8,6 +8,7 @@ import type { RunRecorder } from './run-recorder.js';
 
 interface Busy {
   recorder: RunRecorder;
+  preempted: (() => boolean) | undefined;
   finish: (end: RunEnd) => void;
 }
 
@@ -33,6 +34,7 @@ export class FunctionExecutor implements Executor {
     const ended = new Promise<RunEnd>((resolveEnd) => {
       pooled.busy = {
         recorder: task.recorder,
+        preempted: task.preempted,
         finish: (end) => {
           pooled.busy = undefined;
           resolveEnd(end);
@@ -117,17 +119,18 @@ export class FunctionExecutor implements Executor {
         busy.finish({ ok: false, reason: 'exception', error: message.error, exitCode: null });
         return;
       default:
-        await this.answer(pooled, recorder, message);
+        await this.answer(pooled, busy, message);
     }
   }
 
-  private async answer(pooled: PooledThread, recorder: RunRecorder, message: Extract<FromThread, { requestId: number }>): Promise<void> {
+  private async answer(pooled: PooledThread, { recorder, preempted }: Busy, message: Extract<FromThread, { requestId: number }>): Promise<void> {
     const { requestId } = message;
     try {
       let value: JsonValue = null;
       if (message.type === 'checkpoint') await recorder.checkpointBytes(message.bytes);
       else if (message.type === 'restore') value = (await recorder.restore())?.path ?? null;
       else if (message.type === 'checkpoint_exists') value = await recorder.checkpointExists();
+      else if (message.type === 'preempted') value = preempted?.() ?? false;
       else await recorder.artifact(message.name, resolve(recorder.runDir, message.path), message.mediaType);
       this.post(pooled, { type: 'reply', requestId, ok: true, value });
     } catch (error) {

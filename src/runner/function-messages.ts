@@ -30,6 +30,7 @@ export type FromThread =
   | { type: 'checkpoint'; runId: number; requestId: number; bytes: Uint8Array }
   | { type: 'restore'; runId: number; requestId: number }
   | { type: 'checkpoint_exists'; runId: number; requestId: number }
+  | { type: 'preempted'; runId: number; requestId: number }
   | { type: 'artifact'; runId: number; requestId: number; name: string; path: string; mediaType?: string }
   | { type: 'done'; runId: number; result: JsonValue }
   | { type: 'failed'; runId: number; error: string };

@@ -22,6 +22,11 @@ export interface FunctionContext extends RunIdentity {
   /** The latest checkpoint of this run (from an earlier attempt too), or undefined. */
   restore<T = unknown>(): Promise<T | undefined>;
   checkpointExists(): Promise<boolean>;
+  /**
+   * True once the worker is going away (a scheduler's cancel, time limit or preemption): the run
+   * then has the worker's grace period to checkpoint and return; it goes back to the queue.
+   */
+  preempted(): Promise<boolean>;
   /** Stores a file as an artifact of the run. */
   artifact(name: string, path: string, mediaType?: string): Promise<void>;
 }
@@ -94,6 +99,9 @@ function contextFor(run: RunMessage): FunctionContext {
     },
     async checkpointExists() {
       return (await request({ type: 'checkpoint_exists', runId })) as boolean;
+    },
+    async preempted() {
+      return (await request({ type: 'preempted', runId })) as boolean;
     },
     async artifact(name, path, mediaType) {
       await request({ type: 'artifact', runId, name, path, ...(mediaType !== undefined && { mediaType }) });

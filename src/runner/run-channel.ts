@@ -13,6 +13,8 @@ import type { RunConnection } from './spawner.js';
 export interface ChannelOptions {
   /** Answer to `should_prune` (a plain grid never prunes; a study's trial asks its pruner). */
   shouldPrune?: (step: number, value: number) => boolean | Promise<boolean>;
+  /** Answer to `preempted`: whether the worker is going away (see src/runner/preemption.ts); false when absent. */
+  preempted?: () => boolean;
   now: () => number;
 }
 
@@ -113,6 +115,8 @@ export async function handleRunMessage(
       if (typeof step !== 'number' || typeof value !== 'number') throw new BadMessage("'should_prune' needs a numeric 'step' and 'value'");
       return (await options.shouldPrune?.(step, value)) ?? false;
     }
+    case 'preempted':
+      return options.preempted?.() ?? false;
     case 'flush':
       await recorder.flushMetrics();
       return null;
@@ -120,7 +124,7 @@ export async function handleRunMessage(
       throw new BadMessage(
         message.type === undefined
           ? "no 'type' field"
-          : `unknown type '${String(message.type)}' (known: metrics, result, log, artifact, checkpoint, checkpoint_exists, restore, should_prune, flush)`,
+          : `unknown type '${String(message.type)}' (known: metrics, result, log, artifact, checkpoint, checkpoint_exists, restore, should_prune, preempted, flush)`,
       );
   }
 }

@@ -15,6 +15,9 @@ import { Worker, type WorkerEvent, type WorkerReport } from './worker.js';
 
 export type { StateCounts };
 
+/** How long a run that asks `preempted` has to checkpoint and exit when its worker is told to go. */
+export const DEFAULT_PREEMPT_GRACE_MS = 30_000;
+
 export interface SessionOptions {
   store: Store;
   clock: Clock;
@@ -37,6 +40,8 @@ export interface SessionOptions {
   /** The machine whose CPUs, memory and GPUs runs are packed on by their `resources:` (WorkerOptions.machine). */
   machine?: () => Machine;
   killOnInterrupt: boolean;
+  /** When running runs are stopped: how long those that ask `preempted` have to checkpoint and exit (default 30 s). */
+  preemptGraceMs?: number;
   /** Where failures and the end of the session are announced (console, webhook, e-mail). */
   notify: readonly NotifyConfig[];
   /** Notes (a run to be retried, the console channel's notices) and warnings. */
@@ -64,7 +69,10 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 export interface Session {
   readonly result: Promise<SessionResult>;
-  /** Stops claiming; the first SIGINT lets running runs finish (unless killOnInterrupt), any other stops them. */
+  /**
+   * Stops claiming; the first SIGINT lets running runs finish (unless killOnInterrupt), any other
+   * preempts them (Worker.preempt), and one more stops them at once.
+   */
   interrupt(signal: StopSignal): { kill: boolean; running: number };
 }
 
@@ -159,7 +167,8 @@ export function startSession(options: SessionOptions): Session {
     interrupt(signal) {
       interrupts++;
       const kill = signal !== 'SIGINT' || interrupts > 1 || options.killOnInterrupt;
-      worker.interrupt(kill);
+      if (kill) worker.preempt(options.preemptGraceMs ?? DEFAULT_PREEMPT_GRACE_MS);
+      else worker.interrupt(false);
       return { kill, running: worker.runningCount };
     },
   };

@@ -13,6 +13,7 @@ import { runsPerSlot, runsToClaimAhead } from './claim-policy.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import type { Machine } from './machine.js';
 import type { MetricBatcher } from './metric-batcher.js';
+import { Preemption } from './preemption.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { inCodeSnapshot, inSnapshotEnvironment } from './run-in-snapshot.js';
 import { RunPacker } from './run-packer.js';
@@ -120,6 +121,7 @@ export class Worker {
   /** Whether, and why, this worker stops because it cannot go on. */
   private readonly stopping: WorkerStop;
   private readonly packer: RunPacker;
+  private readonly preemption = new Preemption();
 
   constructor(
     private readonly queue: Queue,
@@ -147,6 +149,16 @@ export class Worker {
     // Runs that have not begun (waiting in a slot) go back to the queue too; with `kill`, all.
     for (const active of this.active.values()) if (this.killing || active.startedAt === undefined) this.stopRun(active, 'interrupt');
     this.wake?.();
+  }
+
+  /**
+   * Stops claiming and preempts the running runs: those that ask `preempted` have `graceMs` to
+   * checkpoint and exit, the others are stopped now (see Preemption); a second call stops all now.
+   */
+  preempt(graceMs: number): void {
+    if (!this.preemption.begin(graceMs, () => this.interrupt(true))) return this.interrupt(true);
+    this.interrupt(false);
+    for (const active of this.active.values()) if (!this.preemption.listens(active.run.id)) this.stopRun(active, 'interrupt');
   }
 
   get runningCount(): number {
@@ -210,6 +222,7 @@ export class Worker {
       }
     } finally {
       clearInterval(heartbeat);
+      this.preemption.end();
       await unwatch?.();
       await Promise.allSettled(running);
       await this.releaseBacklog();
@@ -275,6 +288,7 @@ export class Worker {
         spec,
         runDir,
         recorder,
+        preempted: () => this.preemption.ask(run.id),
         ...(devices && { devices }),
         ...(snapshot && { cwd: snapshot.cwd }),
       });
@@ -318,6 +332,7 @@ export class Worker {
     } finally {
       freeSlot();
       this.active.delete(run.id);
+      this.preemption.forget(run.id);
     }
   }
 
@@ -339,7 +354,8 @@ export class Worker {
    * the store refuses it for a reason that stops the worker, the run is given back instead.
    */
   private async record(active: ActiveRun, end: RunEnd, environment?: JsonValue): Promise<void> {
-    const { run, stop } = active;
+    const { run } = active;
+    const stop = active.stop ?? (this.preemption.knows(run.id) ? 'interrupt' : undefined);
     const outcome = this.outcomeOf(active, end);
     const lease = { runId: run.id, workerId: this.id, attempt: run.attempt };
     let state: RunState | undefined;
@@ -366,14 +382,15 @@ export class Worker {
   /**
    * What to store of a run's end: nothing when its lease was lost; a release (no retry spent)
    * when the worker stopped it, or when the worker is stopping because it cannot go on (the
-   * run may have failed of the same cause: a full disk). A run that never began gives its
-   * attempt back too.
+   * run may have failed of the same cause: a full disk), or when it heard it is preempted. A run
+   * that never began gives its attempt back too.
    */
   private outcomeOf(active: ActiveRun, end: RunEnd): RunOutcome | undefined {
-    if (end.ok) return { kind: 'completed', result: end.result, exitCode: end.exitCode };
-    if (active.stop === 'interrupt' || this.stopping.error) {
+    // A run that heard it is preempted saved its work to go on later, whatever its exit status.
+    if (this.preemption.knows(active.run.id) || (!end.ok && (active.stop === 'interrupt' || this.stopping.error))) {
       return { kind: 'released', reason: this.stopping.releaseReason, ...(active.startedAt === undefined && { notStarted: true }) };
     }
+    if (end.ok) return { kind: 'completed', result: end.result, exitCode: end.exitCode };
     if (active.stop === 'lease-lost') return undefined;
     return { kind: 'failed', reason: end.reason, error: end.error, exitCode: end.exitCode };
   }
