@@ -123,7 +123,11 @@ export class FunctionExecutor implements Executor {
     }
   }
 
-  private async answer(pooled: PooledThread, { recorder, preempted }: Busy, message: Extract<FromThread, { requestId: number }>): Promise<void> {
+  private async answer(
+    pooled: PooledThread,
+    { recorder, preempted }: Busy,
+    message: Extract<FromThread, { requestId: number }>,
+  ): Promise<void> {
     const { requestId } = message;
     try {
       let value: JsonValue = null;

@@ -13,8 +13,8 @@ import { runsPerSlot, runsToClaimAhead } from './claim-policy.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import type { Machine } from './machine.js';
 import type { MetricBatcher } from './metric-batcher.js';
-import { Preemption } from './preemption.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import { Preemption } from './preemption.js';
 import { inCodeSnapshot, inSnapshotEnvironment } from './run-in-snapshot.js';
 import { RunPacker } from './run-packer.js';
 import type { RunTracking } from './run-tracking.js';
@@ -156,7 +156,10 @@ export class Worker {
    * checkpoint and exit, the others are stopped now (see Preemption); a second call stops all now.
    */
   preempt(graceMs: number): void {
-    if (!this.preemption.begin(graceMs, () => this.interrupt(true))) return this.interrupt(true);
+    if (!this.preemption.begin(graceMs, () => this.interrupt(true))) {
+      this.interrupt(true);
+      return;
+    }
     this.interrupt(false);
     for (const active of this.active.values()) if (!this.preemption.listens(active.run.id)) this.stopRun(active, 'interrupt');
   }
