@@ -28,6 +28,7 @@ class Backend(Protocol):
     def checkpoint_exists(self) -> bool: ...
     def restore_path(self) -> Optional[Path]: ...
     def should_prune(self, step: int, value: float) -> bool: ...
+    def preempted(self) -> bool: ...
     def result(self, value: Any) -> None: ...
     def log(self, message: str, level: str) -> None: ...
     def flush(self) -> None: ...
@@ -42,7 +43,7 @@ NO_STORE_WARNING = (
 
 class NullBackend:
     """Keeps nothing: checkpoint_exists() is False, restore() finds nothing, should_prune()
-    is False. Warns once, on the first call that would have recorded something."""
+    and preempted() are False. Warns once, on the first call that would have recorded something."""
 
     run_id: Optional[int] = None
     attempt = 1
@@ -75,6 +76,9 @@ class NullBackend:
         return None
 
     def should_prune(self, step: int, value: float) -> bool:
+        return False
+
+    def preempted(self) -> bool:
         return False
 
     def result(self, value: Any) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import time
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from ._backends import Backend
 from ._protocol import NotJsonError, Point, metric_value, to_json_value
@@ -117,6 +118,27 @@ class Context:
         """True if a search's pruner asks this run to stop early (never for a plain grid)."""
         self._send_points()
         return self._backend.should_prune(int(step), float(value))
+
+    def preempted(self) -> bool:
+        """True once the worker is going away (a scheduler's cancel, time limit or preemption):
+        checkpoint and return; the run goes back to the queue without spending an attempt. A run
+        that asks is given the worker's grace period (``--preempt-grace``) instead of a SIGTERM.
+        Each call asks the worker: call it once per step or epoch."""
+        self._send_points()
+        return self._backend.preempted()
+
+    def on_preempt(self, fn: Callable[[], Any]) -> None:
+        """Calls ``fn()`` when the worker stops the run (its SIGTERM: the worker is preempted,
+        interrupted, or the run timed out), then ends the run, which goes back to the queue (a
+        timeout still counts). Installs a SIGTERM handler: call it from the main thread."""
+
+        def stop(signum: int, frame: Any) -> None:
+            # A scheduler signals the run itself too: a second SIGTERM must not cut fn short.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            fn()
+            raise SystemExit(128 + signum)
+
+        signal.signal(signal.SIGTERM, stop)
 
     @property
     def has_result(self) -> bool:

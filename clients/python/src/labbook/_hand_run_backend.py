@@ -61,6 +61,9 @@ class HandRunBackend:
     def should_prune(self, step: int, value: float) -> bool:
         return False
 
+    def preempted(self) -> bool:
+        return False  # a run recorded by hand has no worker to go away
+
     def result(self, value: Any) -> None:
         self._send({"type": "result", "value": value})
 

@@ -51,6 +51,9 @@ class WorkerBackend:
     def should_prune(self, step: int, value: float) -> bool:
         return bool(self.channel.request("should_prune", step=step, value=value))
 
+    def preempted(self) -> bool:
+        return bool(self.channel.request("preempted"))
+
     def result(self, value: Any) -> None:
         self.channel.send(encode_result(value))
 
