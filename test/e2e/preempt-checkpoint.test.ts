@@ -102,3 +102,48 @@ test("SIGTERM to a worker: a run that asks 'preempted' checkpoints and exits in 
     );
   }
 });
+
+/** A function run that asks `preempted` after each step and, told so, checkpoints and returns. */
+const FUNCTION = `
+export const train = async (ctx) => {
+  const state = (await ctx.restore()) ?? { step: 0 };
+  const start = state.step;
+  while (state.step < ${STEPS}) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    state.step += 1;
+    ctx.log({ step_done: state.step }, state.step);
+    if (await ctx.preempted()) {
+      await ctx.checkpoint(state);
+      return { preempted_at: state.step };
+    }
+  }
+  return { resumed_from: start };
+};
+`;
+
+test('SIGTERM to a worker: a function run told it is preempted checkpoints and returns, goes back to the queue, and the next worker resumes it', async (t) => {
+  const dir = await project(t, 'name: preempted-function\nparameters:\n  x: [1]\nfunction: ./fn.mjs#train\nretries: 0\n');
+  writeFileSync(join(dir, 'fn.mjs'), FUNCTION);
+  const store = await projectStore(t, dir);
+  assert.equal((await cli(dir, ['add', 'sweep.yaml'])).code, 0);
+  const worker = startLabbook(t, dir, ['worker', '--preempt-grace', '1h']);
+  await waitUntil(async () => ((await store.readMetrics(1, 'step_done')).at(-1)?.value ?? 0) >= 3, {
+    message: `three steps done (labbook said: ${worker.stderr()})`,
+  });
+  worker.child.kill('SIGTERM');
+  await worker.exited;
+
+  const given = await store.getRun(1);
+  assert.equal(given?.state, 'PENDING', 'returned when told: given back, not COMPLETED');
+  assert.equal(given?.failures, 0);
+  assert.equal(given?.result, null);
+  assert.equal((await store.getCheckpoint(1))?.attempt, 1);
+  const saved = (await store.readMetrics(1, 'step_done')).at(-1)?.value as number;
+
+  const next = await cli(dir, ['worker'], { env: processEnv() });
+  assert.equal(next.code, 0, next.stderr);
+  const run = await store.getRun(1);
+  assert.equal(run?.state, 'COMPLETED');
+  assert.equal(run?.attempt, 2);
+  assert.deepEqual(run?.result, { resumed_from: saved });
+});
