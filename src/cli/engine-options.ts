@@ -91,7 +91,8 @@ function parseLeaseMs(text: string | undefined): number {
   return seconds * 1000;
 }
 
-function parsePreemptGraceMs(text: string | undefined): number {
+/** Milliseconds of a --preempt-grace duration (of `labbook run`, `worker`, and the workers `submit` and `sub` start). */
+export function parsePreemptGraceMs(text: string | undefined): number {
   const seconds = parseDuration(text ?? '30s');
   if (seconds === undefined) {
     throw new UsageError(`--preempt-grace '${text}' is not a duration; write e.g. --preempt-grace 30s, --preempt-grace 2m (0s: no grace)`);

@@ -4,6 +4,7 @@ import { CLI_PATH } from '../package-files.js';
 import { type Scheduler, schedulerNamed, type WorkerJob } from '../scheduler/index.js';
 import { describeSubmission } from '../scheduler/submit-job.js';
 import type { CliContext } from './context.js';
+import { parsePreemptGraceMs } from './engine-options.js';
 
 /** Flags `submit` and `sub` share: where and how the workers' job goes. */
 export interface SchedulerFlags {
@@ -12,6 +13,7 @@ export interface SchedulerFlags {
   time?: string;
   gres?: string;
   sbatchArg?: string[];
+  preemptGrace?: string;
   dryRun?: boolean;
 }
 
@@ -26,12 +28,17 @@ export function addSchedulerOptions(command: Command): Command {
       'one more argument of the submit command (sbatch, qsub, bsub or oarsub), e.g. --sbatch-arg=--account=proj1 (repeatable)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
+    .option(
+      '--preempt-grace <duration>',
+      "the workers' --preempt-grace: how long runs that ask 'preempted' have to checkpoint and exit once a worker gets SIGTERM (default 30s)",
+    )
     .option('--dry-run', 'print the job script and the command that would submit it; submit nothing, add nothing');
 }
 
 /** The scheduler the flags name, with the flags that only some schedulers take checked. */
 export function schedulerOf(flags: SchedulerFlags): Scheduler {
   const scheduler = schedulerNamed(flags.scheduler);
+  if (flags.preemptGrace !== undefined) parsePreemptGraceMs(flags.preemptGrace);
   if (flags.gres !== undefined && scheduler.name !== 'slurm') {
     throw new UsageError(`--gres is Slurm's; for ${scheduler.name}, say the GPUs a run needs in the spec (resources: {gpus: 1})`);
   }
@@ -51,7 +58,10 @@ export function workerJob(
 ): WorkerJob {
   return {
     ...job,
-    workerCommand: [process.execPath, CLI_PATH, '--store', storeDir, 'worker', '-e', job.name, '-j', '1', ...workerFlags],
+    workerCommand: [
+      ...[process.execPath, CLI_PATH, '--store', storeDir, 'worker', '-e', job.name, '-j', '1', ...workerFlags],
+      ...(flags.preemptGrace !== undefined ? ['--preempt-grace', flags.preemptGrace] : []),
+    ],
     ...(flags.partition !== undefined && { partition: flags.partition }),
     ...(flags.time !== undefined && { time: flags.time }),
     ...(flags.gres !== undefined && { gres: flags.gres }),

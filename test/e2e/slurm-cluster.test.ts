@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { commitAll, initRepository } from '../helpers/git-repo.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
+import { PYTHON_FD3_REQUEST } from '../helpers/python-fd3.js';
 import { slurmTest } from '../helpers/slurm.js';
 import { writeSpec } from '../helpers/specs.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -172,3 +173,67 @@ slurmTest('labbook submit --snapshot: a task that starts after the working tree 
   assert.equal(readFileSync(join(dir, '.labbook', 'runs', String(run?.id), 'seen.txt'), 'utf8'), 'v1\n');
   await allJobsEnded(dir);
 });
+
+/**
+ * Training over fd 3 that asks `preempted` after each step and, told so, checkpoints and exits;
+ * it has no SIGTERM handler, so a SIGTERM would end it without a checkpoint. It restores the
+ * latest checkpoint when it starts.
+ */
+const POLLING_TRAIN = String.raw`${PYTHON_FD3_REQUEST}
+import time
+run_dir = os.environ['LABBOOK_RUN_DIR']
+restored = request({'type': 'restore'})
+step = 0
+if restored is not None:
+    with open(restored['path']) as f:
+        step = json.load(f)['step']
+start = step
+while step < 40:
+    time.sleep(0.1)
+    step += 1
+    os.write(3, (json.dumps({'type': 'metrics', 'values': {'step_done': step}, 'step': step}) + '\n').encode())
+    if request({'type': 'preempted'}):
+        path = os.path.join(run_dir, 'state.json')
+        with open(path, 'w') as f:
+            json.dump({'step': step}, f)
+        request({'type': 'checkpoint', 'path': path})
+        sys.exit(0)
+os.write(3, (json.dumps({'type': 'result', 'value': {'resumed_from': start}}) + '\n').encode())
+`;
+
+slurmTest(
+  "scancel --batch --signal=TERM: the worker alone is signalled, its run that asks 'preempted' checkpoints in the grace period and the next job resumes it",
+  async (t) => {
+    const dir = await project(t);
+    writeFileSync(join(dir, 'train.py'), POLLING_TRAIN);
+    writeSpec(dir, 'name: polled\nparameters:\n  x: [1]\ncommand: [python3, train.py]\nretries: 0\n');
+    const store = await projectStore(t, dir);
+    const first = await submit(dir, ['sweep.yaml', '--workers', '1', '--preempt-grace', '1h']);
+    await waitUntil(async () => ((await store.readMetrics(1, 'step_done')).at(-1)?.value ?? 0) >= 3, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      message: 'the run to make three steps',
+    });
+    const scancel = spawnSync('scancel', ['--batch', '--signal=TERM', ...first.jobIds], { encoding: 'utf8' });
+    assert.equal(scancel.status, 0, scancel.stderr);
+    await allJobsEnded(dir);
+
+    const given = await store.getRun(1);
+    assert.equal(given?.state, 'PENDING');
+    assert.equal(given?.failures, 0, 'no retry spent (the spec allows none)');
+    assert.equal(given?.losses, 0, 'given back, not lost');
+    assert.equal((await store.getCheckpoint(1))?.attempt, 1, 'the run checkpointed when it was told');
+    const saved = (await store.readMetrics(1, 'step_done')).at(-1)?.value as number;
+
+    await submit(dir, ['sweep.yaml', '--workers', '1']);
+    await waitUntil(async () => (await store.getRun(1))?.state === 'COMPLETED', {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      message: 'the run to complete in the second job',
+    });
+    const run = await store.getRun(1);
+    assert.equal(run?.attempt, 2);
+    assert.deepEqual(run?.result, { resumed_from: saved });
+    await allJobsEnded(dir);
+  },
+);
