@@ -5,51 +5,12 @@ import { test } from 'node:test';
 import { ObjectStore } from '../../src/track/object-store.js';
 import { cli } from '../helpers/cli.js';
 import { startLabbook } from '../helpers/labbook-process.js';
+import { preemptibleTraining } from '../helpers/preemptible-training.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
-import { PYTHON_FD3_REQUEST } from '../helpers/python-fd3.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const STEPS = 30;
-
-/**
- * Training over the raw fd-3 protocol that restores its latest checkpoint when it starts. With
- * `polls`, it asks `preempted` after each step and, told so, checkpoints and exits with status 0
- * (`asked` records the step); without, it checkpoints in its SIGTERM handler as scripts written
- * before the request did (`signalled` records the step). Nothing else checkpoints.
- */
-const TRAIN = String.raw`${PYTHON_FD3_REQUEST}
-import signal, time
-run_dir = os.environ['LABBOOK_RUN_DIR']
-polls = json.loads(os.environ['LABBOOK_PARAMS'])['polls']
-step = 0
-
-def checkpoint(marker):
-    path = os.path.join(run_dir, 'state.json')
-    with open(path, 'w') as f:
-        json.dump({'step': step}, f)
-    request({'type': 'checkpoint', 'path': path})
-    with open(os.path.join(run_dir, marker), 'w') as f:
-        f.write(str(step))
-
-def on_sigterm(signum, frame):
-    checkpoint('signalled')
-    sys.exit(143)
-
-signal.signal(signal.SIGTERM, on_sigterm)
-restored = request({'type': 'restore'})
-if restored is not None:
-    with open(restored['path']) as f:
-        step = json.load(f)['step']
-start = step
-while step < ${STEPS}:
-    time.sleep(0.1)
-    step += 1
-    os.write(3, (json.dumps({'type': 'metrics', 'values': {'step_done': step}, 'step': step}) + '\n').encode())
-    if polls and request({'type': 'preempted'}):
-        checkpoint('asked')
-        sys.exit(0)
-os.write(3, (json.dumps({'type': 'result', 'value': {'resumed_from': start}}) + '\n').encode())
-`;
+const TRAIN = preemptibleTraining(STEPS);
 
 test("SIGTERM to a worker: a run that asks 'preempted' checkpoints and exits in the grace period, one that never asks gets SIGTERM at once; both go back without spending a retry and the next worker resumes them", async (t) => {
   const dir = await project(t, 'name: preempted\nparameters:\n  polls: [true, false]\ncommand: [python3, train.py]\nretries: 0\n');
@@ -84,6 +45,7 @@ test("SIGTERM to a worker: a run that asks 'preempted' checkpoints and exits in 
     const step = JSON.parse(readFileSync(objects.pathOf(checkpoint.sha256), 'utf8')).step as number;
     const runDir = join(dir, '.labbook', 'runs', String(id));
     assert.equal(readFileSync(join(runDir, marker), 'utf8'), String(step), `run ${id} checkpointed through its ${marker} path`);
+    assert.ok(step >= 3, `run ${id} checkpointed at step ${step}`);
     saved.set(id, step);
   }
   assert.ok(!existsSync(join(dir, '.labbook', 'runs', String(polling), 'signalled')), 'the polling run was not signalled');
@@ -96,6 +58,10 @@ test("SIGTERM to a worker: a run that asks 'preempted' checkpoints and exits in 
     assert.equal(run?.failures, 0);
     assert.equal(run?.attempt, 2);
     assert.deepEqual(run?.result, { resumed_from: saved.get(id) });
+    const starts = readFileSync(join(dir, '.labbook', 'runs', String(id), 'starts'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.deepEqual(starts, ['1 0', `2 ${saved.get(id)}`]);
     assert.deepEqual(
       (await store.listRunEvents(id)).map((event) => event.reason),
       ['enqueued', 'claimed', 'interrupted', 'claimed', 'completed'],

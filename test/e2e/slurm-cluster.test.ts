@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { commitAll, initRepository } from '../helpers/git-repo.js';
+import { preemptibleTraining } from '../helpers/preemptible-training.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
-import { PYTHON_FD3_REQUEST } from '../helpers/python-fd3.js';
 import { slurmTest } from '../helpers/slurm.js';
 import { writeSpec } from '../helpers/specs.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -174,39 +174,13 @@ slurmTest('labbook submit --snapshot: a task that starts after the working tree 
   await allJobsEnded(dir);
 });
 
-/**
- * Training over fd 3 that asks `preempted` after each step and, told so, checkpoints and exits;
- * it has no SIGTERM handler, so a SIGTERM would end it without a checkpoint. It restores the
- * latest checkpoint when it starts.
- */
-const POLLING_TRAIN = String.raw`${PYTHON_FD3_REQUEST}
-import time
-run_dir = os.environ['LABBOOK_RUN_DIR']
-restored = request({'type': 'restore'})
-step = 0
-if restored is not None:
-    with open(restored['path']) as f:
-        step = json.load(f)['step']
-start = step
-while step < 40:
-    time.sleep(0.1)
-    step += 1
-    os.write(3, (json.dumps({'type': 'metrics', 'values': {'step_done': step}, 'step': step}) + '\n').encode())
-    if request({'type': 'preempted'}):
-        path = os.path.join(run_dir, 'state.json')
-        with open(path, 'w') as f:
-            json.dump({'step': step}, f)
-        request({'type': 'checkpoint', 'path': path})
-        sys.exit(0)
-os.write(3, (json.dumps({'type': 'result', 'value': {'resumed_from': start}}) + '\n').encode())
-`;
-
 slurmTest(
   "scancel --batch --signal=TERM: the worker alone is signalled, its run that asks 'preempted' checkpoints in the grace period and the next job resumes it",
   async (t) => {
     const dir = await project(t);
-    writeFileSync(join(dir, 'train.py'), POLLING_TRAIN);
-    writeSpec(dir, 'name: polled\nparameters:\n  x: [1]\ncommand: [python3, train.py]\nretries: 0\n');
+    // It polls, and checkpoints only when told (a SIGTERM would leave another marker).
+    writeFileSync(join(dir, 'train.py'), preemptibleTraining(40));
+    writeSpec(dir, 'name: polled\nparameters:\n  polls: [true]\ncommand: [python3, train.py]\nretries: 0\n');
     const store = await projectStore(t, dir);
     const first = await submit(dir, ['sweep.yaml', '--workers', '1', '--preempt-grace', '1h']);
     await waitUntil(async () => ((await store.readMetrics(1, 'step_done')).at(-1)?.value ?? 0) >= 3, {
@@ -223,6 +197,8 @@ slurmTest(
     assert.equal(given?.failures, 0, 'no retry spent (the spec allows none)');
     assert.equal(given?.losses, 0, 'given back, not lost');
     assert.equal((await store.getCheckpoint(1))?.attempt, 1, 'the run checkpointed when it was told');
+    const runDir = join(dir, '.labbook', 'runs', '1');
+    assert.ok(existsSync(join(runDir, 'asked')) && !existsSync(join(runDir, 'signalled')), 'told by its answer, not by a signal');
     const saved = (await store.readMetrics(1, 'step_done')).at(-1)?.value as number;
 
     await submit(dir, ['sweep.yaml', '--workers', '1']);
