@@ -7,6 +7,7 @@ import { cli } from '../helpers/cli.js';
 import { startLabbook } from '../helpers/labbook-process.js';
 import { preemptibleTraining } from '../helpers/preemptible-training.js';
 import { processEnv, project, projectStore } from '../helpers/project.js';
+import { PYTHON_FD3_REQUEST } from '../helpers/python-fd3.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const STEPS = 30;
@@ -113,3 +114,36 @@ test('SIGTERM to a worker: a function run told it is preempted checkpoints and r
   assert.equal(run?.attempt, 2);
   assert.deepEqual(run?.result, { resumed_from: saved });
 });
+
+/** A run that asks `preempted` but goes on when told (writing `told`), until it is signalled. */
+const STUBBORN = String.raw`${PYTHON_FD3_REQUEST}
+import time
+while True:
+    time.sleep(0.05)
+    os.write(3, (json.dumps({'type': 'metrics', 'values': {'alive': 1}}) + '\n').encode())
+    if request({'type': 'preempted'}):
+        open(os.path.join(os.environ['LABBOOK_RUN_DIR'], 'told'), 'w').close()
+`;
+
+for (const [how, graceArgs, signals] of [
+  ['its grace period is over', ['--preempt-grace', '1s'], 1],
+  ['the worker gets a second SIGTERM', ['--preempt-grace', '1h'], 2],
+] as const) {
+  test(`a run that was told it is preempted and goes on is stopped when ${how}, and goes back to the queue`, async (t) => {
+    const dir = await project(t, 'name: stubborn\nparameters:\n  x: [1]\ncommand: [python3, stubborn.py]\nretries: 0\n');
+    writeFileSync(join(dir, 'stubborn.py'), STUBBORN);
+    const store = await projectStore(t, dir);
+    assert.equal((await cli(dir, ['add', 'sweep.yaml'])).code, 0);
+    const worker = startLabbook(t, dir, ['worker', ...graceArgs]);
+    await waitUntil(async () => (await store.readMetrics(1, 'alive')).length > 0, { message: `the run to start (${worker.stderr()})` });
+    worker.child.kill('SIGTERM');
+    const told = join(dir, '.labbook', 'runs', '1', 'told');
+    await waitUntil(async () => existsSync(told), { message: 'the run to be told' });
+    if (signals === 2) worker.child.kill('SIGTERM');
+    await worker.exited;
+    const run = await store.getRun(1);
+    assert.equal(run?.state, 'PENDING', worker.stderr());
+    assert.equal(run?.failures, 0);
+    assert.equal(run?.losses, 0);
+  });
+}
