@@ -46,6 +46,7 @@ test('submit refuses what only some schedulers take, and specs with nothing for 
     [['submit', 'sweep.yaml', '--scheduler', 'condor', '--dry-run'], 2, /use one of slurm, sge, pbs, lsf, oar/],
     [['submit', 'sweep.yaml', '--workers', '0', '--dry-run'], 2, /--workers '0' is not a whole number of at least 1/],
     [['submit', 'queued.yaml', '--dry-run'], 2, /need something to execute/],
+    [['submit', 'sweep.yaml', '--preempt-grace', 'soon', '--dry-run'], 2, /--preempt-grace 'soon' is not a duration/],
   ];
   for (const [args, code, message] of cases) {
     const result = await cli(dir, args, { env: processEnv() });
@@ -70,11 +71,13 @@ test('jobs and cancel --jobs on a store that submitted nothing say so', async (t
 test("sub --dry-run keeps the script's own directives and plans one task per combination, each running one run", async (t) => {
   const dir = await project(t);
   writeFileSync(join(dir, 'train job.sh'), '#!/bin/bash\n#SBATCH --time=1-00:10:00\n#SBATCH --ntasks=1\npython main.py "$@"\n');
-  const result = await cli(dir, ['sub', 'train job.sh', 'lr=10.,1.', 'seed=1,2', '--dry-run'], { env: processEnv() });
+  const result = await cli(dir, ['sub', 'train job.sh', 'lr=10.,1.', 'seed=1,2', '--preempt-grace', '45s', '--dry-run'], {
+    env: processEnv(),
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /#SBATCH --job-name=train-job\n#SBATCH --array=0-3\n/);
   assert.match(result.stdout, /#SBATCH --chdir=\S+\n#SBATCH --time=1-00:10:00\n#SBATCH --ntasks=1\n/);
-  assert.match(result.stdout, / worker -e train-job -j 1 --max-runs 1\n/);
+  assert.match(result.stdout, / worker -e train-job -j 1 --max-runs 1 --preempt-grace 45s\n/);
   assert.equal((await (await projectStore(t, dir)).listRuns({})).length, 0);
 
   const bad = await cli(dir, ['sub', 'train job.sh', 'lr=', '--dry-run'], { env: processEnv() });
