@@ -1,33 +1,6 @@
 import type { StudyRecord, TrialRecord } from '../../domain/study.js';
-import type { IntermediateValue, TrialParams, TrialState } from '../../search/types.js';
+import { REPORTS_CHANGED_SINCE, type ReportRow, reportsOf, TRIALS_CHANGED_SINCE, type TrialRow, toTrial } from '../rows/study-rows.js';
 import type { StatementCache } from './statement-cache.js';
-
-export interface TrialRow {
-  study_id: number;
-  number: number;
-  run_id: number;
-  state: TrialState;
-  params: string;
-  trial_values: string | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-}
-
-export const TRIAL_COLUMNS = 'study_id, number, run_id, state, params, trial_values, lease_owner, lease_expires_at';
-
-export function toTrial(row: TrialRow, intermediate: readonly IntermediateValue[] | undefined): TrialRecord {
-  return {
-    studyId: row.study_id,
-    number: row.number,
-    runId: row.run_id,
-    state: row.state,
-    params: JSON.parse(row.params) as TrialParams,
-    ...(row.trial_values !== null && { values: JSON.parse(row.trial_values) as number[] }),
-    ...(intermediate?.length && { intermediate }),
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: row.lease_expires_at,
-  };
-}
 
 /**
  * The trials of each study as this connection last read them, and the study's change count
@@ -69,32 +42,11 @@ export class TrialHistoryCache {
       this.studies.set(studyId, cached);
     }
     if (seq !== cached.seq) {
-      const rows = sql
-        .get(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND updated_seq > ? ORDER BY number`)
-        .all(studyId, cached.seq) as TrialRow[];
-      const reports = reportsOf(
-        sql
-          .get(
-            `SELECT r.number, r.step, r.value FROM trial_reports r JOIN trials t ON t.study_id = r.study_id AND t.number = r.number
-             WHERE r.study_id = ? AND t.updated_seq > ? ORDER BY r.number, r.step`,
-          )
-          .all(studyId, cached.seq) as ReportRow[],
-      );
+      const rows = sql.get(TRIALS_CHANGED_SINCE).all(studyId, cached.seq) as TrialRow[];
+      const reports = reportsOf(sql.get(REPORTS_CHANGED_SINCE).all(studyId, cached.seq) as ReportRow[]);
       for (const row of rows) cached.trials[row.number] = toTrial(row, reports.get(row.number));
       cached.seq = seq;
     }
     return cached.trials;
   }
-}
-
-type ReportRow = { number: number; step: number; value: number | null };
-
-function reportsOf(rows: readonly ReportRow[]): Map<number, IntermediateValue[]> {
-  const reports = new Map<number, IntermediateValue[]>();
-  for (const { number, step, value } of rows) {
-    const list = reports.get(number) ?? [];
-    list.push({ step, value: value ?? Number.NaN });
-    reports.set(number, list);
-  }
-  return reports;
 }

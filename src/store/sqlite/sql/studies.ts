@@ -9,45 +9,36 @@ import type {
   TrialRecord,
 } from '../../../domain/study.js';
 import { StudyExistsError } from '../../../errors.js';
-import type { Direction, TrialParams } from '../../../search/types.js';
+import type { TrialParams } from '../../../search/types.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
 import { INSERT_EVENT } from '../../rows/run-row.js';
+import {
+  END_RUN,
+  EXPIRED_TRIAL,
+  HELD_RUN,
+  INSERT_REPORT,
+  INSERT_STUDY,
+  INSERT_TRIAL,
+  NEXT_SEQ,
+  QUEUED_RUN,
+  REASK_RUN,
+  REASK_TRIAL,
+  reaskReason,
+  runEndOf,
+  SELECT_STUDY,
+  STAMP_TRIAL,
+  type StudyRow,
+  studyExperimentSpec,
+  studyValues,
+  TELL_TRIAL,
+  TRIAL_OF_RUN,
+  toStudy,
+  trialValuesOf,
+} from '../../rows/study-rows.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import type { TrialHistoryCache } from '../trial-history-cache.js';
-
-interface StudyRow {
-  id: number;
-  name: string;
-  experiment_id: number;
-  experiment: string;
-  space: string;
-  sampler: string;
-  sampler_options: string;
-  pruner: string | null;
-  pruner_options: string;
-  directions: string;
-  objectives: string;
-  seed: number;
-  created_at: number;
-}
-
-const SELECT_STUDY = `SELECT s.*, e.name AS experiment FROM studies s JOIN experiments e ON e.id = s.experiment_id`;
-
-const toStudy = (row: StudyRow): StudyRecord => ({
-  id: row.id,
-  name: row.name,
-  experiment: row.experiment,
-  experimentId: row.experiment_id,
-  space: JSON.parse(row.space),
-  sampler: { name: row.sampler, options: JSON.parse(row.sampler_options) },
-  ...(row.pruner !== null && { pruner: { name: row.pruner, options: JSON.parse(row.pruner_options) } }),
-  directions: JSON.parse(row.directions) as Direction[],
-  objectives: JSON.parse(row.objectives) as string[],
-  seed: row.seed,
-  createdAt: row.created_at,
-});
 
 /** Creates the study (and its experiment, without a spec version, when new) in one transaction. */
 export function createStudy(
@@ -63,29 +54,11 @@ export function createStudy(
       if (loadIfExists) return existing;
       throw new StudyExistsError(definition.name);
     }
-    const spec = { name: definition.experiment, description: `the trials of study ${definition.name}`, search: definition.space };
     sql
       .get('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
-      .run(definition.experiment, JSON.stringify(spec), now, now);
+      .run(definition.experiment, studyExperimentSpec(definition), now, now);
     const { id: experimentId } = sql.get('SELECT id FROM experiments WHERE name = ?').get(definition.experiment) as { id: number };
-    sql
-      .get(
-        `INSERT INTO studies (name, experiment_id, space, sampler, sampler_options, pruner, pruner_options, directions, objectives, seed, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        definition.name,
-        experimentId,
-        JSON.stringify(definition.space),
-        definition.sampler.name,
-        JSON.stringify(definition.sampler.options),
-        definition.pruner?.name ?? null,
-        JSON.stringify(definition.pruner?.options ?? {}),
-        JSON.stringify(definition.directions),
-        JSON.stringify(definition.objectives),
-        definition.seed,
-        now,
-      );
+    sql.get(INSERT_STUDY).run(...studyValues(definition, experimentId, now));
     return getStudy(sql, definition.name) as StudyRecord;
   }, 'immediate');
 }
@@ -109,8 +82,7 @@ function getTrial(sql: StatementCache, cache: TrialHistoryCache, studyId: number
 
 /** Counts a change of the study's trials: the count the changed trial is stamped with. */
 function nextSeq(sql: StatementCache, studyId: number): number {
-  return (sql.get('UPDATE studies SET trial_seq = trial_seq + 1 WHERE id = ? RETURNING trial_seq').get(studyId) as { trial_seq: number })
-    .trial_seq;
+  return (sql.get(NEXT_SEQ).get(studyId) as { trial_seq: number }).trial_seq;
 }
 
 /**
@@ -127,9 +99,7 @@ export function askTrial(
 ): TrialAsked | undefined {
   const { studyId, owner, now, leaseExpiresAt } = request;
   return db.transaction(() => {
-    const expired = sql
-      .get(`SELECT number FROM trials WHERE study_id = ? AND state = 'RUNNING' AND lease_expires_at < ? ORDER BY number LIMIT 1`)
-      .get(studyId, now) as { number: number } | undefined;
+    const expired = sql.get(EXPIRED_TRIAL).get(studyId, now) as { number: number } | undefined;
     if (expired) return { trial: reaskTrial(sql, cache, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true };
     const history = cache.trials(sql, studyId);
     const number = history.length;
@@ -140,26 +110,14 @@ export function askTrial(
     const runId = request.queue
       ? queueRun(sql, experimentId, request.queue, params, now, number)
       : heldRun(sql, experimentId, trialParams, owner, now, number);
-    sql
-      .get(
-        `INSERT INTO trials (study_id, number, run_id, state, params, lease_owner, lease_expires_at, asked_at, updated_seq)
-         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)`,
-      )
-      .run(studyId, number, runId, trialParams, owner, leaseExpiresAt, now, nextSeq(sql, studyId));
+    sql.get(INSERT_TRIAL).run(studyId, number, runId, trialParams, owner, leaseExpiresAt, now, nextSeq(sql, studyId));
     return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, reasked: false };
   }, 'immediate');
 }
 
 /** The run of a trial its client evaluates: RUNNING, held by the trial's lease (its own lease fields stay NULL: never reaped). */
 function heldRun(sql: StatementCache, experimentId: number, paramsJson: string, owner: string, now: number, number: number): number {
-  const runId = Number(
-    sql
-      .get(
-        `INSERT INTO runs (experiment_id, hash, params, state, attempt, lease_owner, worker_id, created_at, queued_at, started_at)
-         VALUES (?, ?, ?, 'RUNNING', 1, ?, ?, ?, ?, ?)`,
-      )
-      .run(experimentId, sha256Hex(paramsJson), paramsJson, owner, owner, now, now, now).lastInsertRowid,
-  );
+  const runId = Number(sql.get(HELD_RUN).run(experimentId, sha256Hex(paramsJson), paramsJson, owner, owner, now, now, now).lastInsertRowid);
   sql.get(INSERT_EVENT).run(runId, now, null, 'RUNNING', 1, owner, `trial ${number} asked`);
   return runId;
 }
@@ -175,20 +133,14 @@ function queueRun(
 ): number {
   const paramsJson = canonicalJson({ ...queue.baseParams, ...params });
   const hash = sha256Hex(paramsJson);
-  const runId = Number(
-    sql
-      .get('INSERT INTO runs (experiment_id, spec_version, hash, params, retries, created_at, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(experimentId, queue.specVersion, hash, paramsJson, queue.retries, now, now).lastInsertRowid,
-  );
+  const runId = Number(sql.get(QUEUED_RUN).run(experimentId, queue.specVersion, hash, paramsJson, queue.retries, now, now).lastInsertRowid);
   sql.get('INSERT INTO run_hashes (hash_prefix, experiment_id, run_id) VALUES (substr(?, 1, 16), ?, ?)').run(hash, experimentId, runId);
   sql.get(INSERT_EVENT).run(runId, now, null, 'PENDING', 0, null, `trial ${number} asked`);
   return runId;
 }
 
 export function findTrialOfRun(sql: StatementCache, runId: number): RunTrial | undefined {
-  const row = sql.get('SELECT s.name, t.number FROM trials t JOIN studies s ON s.id = t.study_id WHERE t.run_id = ?').get(runId) as
-    | { name: string; number: number }
-    | undefined;
+  const row = sql.get(TRIAL_OF_RUN).get(runId) as { name: string; number: number } | undefined;
   return row && { study: row.name, number: row.number };
 }
 
@@ -206,28 +158,12 @@ function reaskTrial(
   now: number,
   leaseExpiresAt: number,
 ): TrialRecord {
-  sql
-    .get('UPDATE trials SET lease_owner = ?, lease_expires_at = ?, updated_seq = ? WHERE study_id = ? AND number = ?')
-    .run(owner, leaseExpiresAt, nextSeq(sql, studyId), studyId, number);
+  sql.get(REASK_TRIAL).run(owner, leaseExpiresAt, nextSeq(sql, studyId), studyId, number);
   const trial = getTrial(sql, cache, studyId, number) as TrialRecord;
-  const run = sql
-    .get(
-      `UPDATE runs SET attempt = attempt + 1, losses = losses + 1, lease_owner = ?, worker_id = ?, started_at = ?
-       WHERE id = ? AND state = 'RUNNING' AND spec_version IS NULL RETURNING attempt`,
-    )
-    .get(owner, owner, now, trial.runId) as { attempt: number } | undefined;
-  if (run)
-    sql
-      .get(INSERT_EVENT)
-      .run(trial.runId, now, 'RUNNING', 'RUNNING', run.attempt, owner, `trial ${number} asked again: its client was lost`);
+  const run = sql.get(REASK_RUN).get(owner, owner, now, trial.runId) as { attempt: number } | undefined;
+  if (run) sql.get(INSERT_EVENT).run(trial.runId, now, 'RUNNING', 'RUNNING', run.attempt, owner, reaskReason(number));
   return trial;
 }
-
-const RUN_END: Record<TrialOutcome['state'], { state: string; reason: string | null }> = {
-  COMPLETE: { state: 'COMPLETED', reason: null },
-  FAILED: { state: 'FAILED', reason: 'error' },
-  PRUNED: { state: 'CANCELLED', reason: 'pruned' },
-};
 
 export function tellTrial(
   db: SqliteConnection,
@@ -242,39 +178,20 @@ export function tellTrial(
     const before = getTrial(sql, cache, studyId, number);
     if (!before) return undefined;
     if (before.state !== 'RUNNING') return { trial: before, told: false };
-    const values = outcome.state === 'COMPLETE' ? JSON.stringify(outcome.values) : null;
-    sql
-      .get(
-        `UPDATE trials SET state = ?, trial_values = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_seq = ?
-         WHERE study_id = ? AND number = ?`,
-      )
-      .run(outcome.state, values, now, nextSeq(sql, studyId), studyId, number);
+    sql.get(TELL_TRIAL).run(outcome.state, trialValuesOf(outcome), now, nextSeq(sql, studyId), studyId, number);
     const { objectives } = getStudyById(sql, cache, studyId);
-    const result =
-      outcome.state === 'COMPLETE'
-        ? JSON.stringify(Object.fromEntries(objectives.map((name, i) => [name, outcome.values[i] ?? null])))
-        : null;
-    const end = RUN_END[outcome.state];
-    const error =
-      outcome.state === 'FAILED' ? (outcome.error ?? 'the trial was told FAILED') : outcome.state === 'PRUNED' ? 'pruned' : null;
-    const run = sql
-      .get(
-        `UPDATE runs SET state = ?, result = ?, failure_reason = ?, error = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
-         WHERE id = ? AND state = 'RUNNING' RETURNING attempt, worker_id`,
-      )
-      .get(end.state, result, end.reason, error, now, before.runId) as { attempt: number; worker_id: string | null } | undefined;
-    if (run) sql.get(INSERT_EVENT).run(before.runId, now, 'RUNNING', end.state, run.attempt, run.worker_id, `trial told ${outcome.state}`);
+    const end = runEndOf(outcome, objectives);
+    const run = sql.get(END_RUN).get(...end, now, before.runId) as { attempt: number; worker_id: string | null } | undefined;
+    if (run) sql.get(INSERT_EVENT).run(before.runId, now, 'RUNNING', end[0], run.attempt, run.worker_id, `trial told ${outcome.state}`);
     return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, told: true };
   }, 'immediate');
 }
 
 export function reportTrial(db: SqliteConnection, sql: StatementCache, studyId: number, number: number, step: number, value: number): void {
   db.transaction(() => {
-    const added = sql
-      .get('INSERT INTO trial_reports (study_id, number, step, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(studyId, number, step, Number.isNaN(value) ? null : value);
+    const added = sql.get(INSERT_REPORT).run(studyId, number, step, Number.isNaN(value) ? null : value);
     if (Number(added.changes) > 0) {
-      sql.get('UPDATE trials SET updated_seq = ? WHERE study_id = ? AND number = ?').run(nextSeq(sql, studyId), studyId, number);
+      sql.get(STAMP_TRIAL).run(nextSeq(sql, studyId), studyId, number);
     }
   }, 'immediate');
 }
