@@ -154,8 +154,8 @@ export interface Store extends CodeStore, ProvenanceStore, RunOrderStore, Series
   readonly location: string;
   /** Directory for files beside the database: objects, run directories. */
   readonly dataDir: string;
-  /** Hyper-parameter studies; absent from a backend that has none yet (requireStudies says so). */
-  readonly studies?: StudyStore;
+  /** Hyper-parameter studies (docs/studies.md). */
+  readonly studies: StudyStore;
   /** What LABBOOK_STORE names the store by for the processes of its runs: its directory, or its URL. */
   readonly reference: string;
   close(): Promise<void>;

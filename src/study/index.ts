@@ -7,4 +7,4 @@
 export type { SearchComponent, StudyDefinition, StudyRecord, TrialOutcome, TrialRecord } from '../domain/study.js';
 export type { StudyStore } from '../store/study-store.js';
 export { PRUNER_NAMES, prunerOf, SAMPLER_NAMES, samplerOf } from './search-components.js';
-export { requireStudies, Study, type StudyOptions, TRIAL_LEASE_MS } from './study.js';
+export { Study, type StudyOptions, TRIAL_LEASE_MS } from './study.js';

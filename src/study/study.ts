@@ -4,7 +4,6 @@ import { StudyNotFoundError, TrialFinishedError, TrialNotFoundError, UsageError 
 import { type Clock, systemClock } from '../queue/clock.js';
 import { type Pruner, Rng, type Sampler, type SearchSpace } from '../search/index.js';
 import { defineSearchSpace } from '../search/space-schema.js';
-import type { StudyStore } from '../store/study-store.js';
 import type { Store } from '../store/types.js';
 import { prunerOf, samplerOf } from './search-components.js';
 
@@ -16,12 +15,6 @@ export interface StudyOptions {
   /** Who holds the trials this handle asks (default: host, pid and a random tag). */
   owner?: string;
   trialLeaseMs?: number;
-}
-
-/** The studies of a store, or a clear refusal from a backend that has none yet. */
-export function requireStudies(store: Store): StudyStore {
-  if (!store.studies) throw new UsageError(`studies are not available on the ${store.backend} store yet; use a SQLite store`);
-  return store.studies;
 }
 
 /**
@@ -57,14 +50,14 @@ export class Study {
   /** Creates the study (checking its space, sampler and pruner first), or loads it with `loadIfExists`. */
   static async create(store: Store, definition: StudyDefinition, options: StudyOptions & { loadIfExists?: boolean } = {}): Promise<Study> {
     checkDefinition(definition);
-    const record = await requireStudies(store).createStudy(definition, (options.clock ?? systemClock).now(), {
+    const record = await store.studies.createStudy(definition, (options.clock ?? systemClock).now(), {
       loadIfExists: options.loadIfExists ?? false,
     });
     return new Study(store, record, options);
   }
 
   static async load(store: Store, name: string, options: StudyOptions = {}): Promise<Study> {
-    const record = await requireStudies(store).getStudy(name);
+    const record = await store.studies.getStudy(name);
     if (!record) throw new StudyNotFoundError(name);
     return new Study(store, record, options);
   }
@@ -80,7 +73,7 @@ export class Study {
   async ask(options: { queue?: TrialQueueing } = {}): Promise<TrialRecord | undefined> {
     const now = this.clock.now();
     const { space, sampler, record } = this;
-    const asked = await requireStudies(this.store).askTrial({
+    const asked = await this.store.studies.askTrial({
       studyId: record.id,
       owner: this.owner,
       now,
@@ -100,7 +93,7 @@ export class Study {
         `study '${this.name}' has ${this.record.directions.length} objective(s) (${this.record.objectives.join(', ')}); tell as many values, got ${outcome.values.length}`,
       );
     }
-    const told = await requireStudies(this.store).tellTrial(this.record.id, number, outcome, this.clock.now());
+    const told = await this.store.studies.tellTrial(this.record.id, number, outcome, this.clock.now());
     if (!told) throw new TrialNotFoundError(this.name, number);
     this.held.delete(number);
     if (!told.told) throw new TrialFinishedError(this.name, number, told.trial.state);
@@ -110,7 +103,7 @@ export class Study {
   /** Records an intermediate value: for the pruner, and as the trial's run's metric of the first objective's name. */
   async report(number: number, step: number, value: number): Promise<void> {
     const trial = await this.runningTrial(number);
-    await requireStudies(this.store).reportTrial(this.record.id, number, step, value);
+    await this.store.studies.reportTrial(this.record.id, number, step, value);
     const run = await this.store.getRun(trial.runId);
     const point = { key: this.record.objectives[0] as string, step, value: Number.isFinite(value) ? value : null, at: this.clock.now() };
     if (run) await this.store.appendMetrics(run.id, run.attempt, [point]);
@@ -126,13 +119,13 @@ export class Study {
   }
 
   async trials(): Promise<TrialRecord[]> {
-    return requireStudies(this.store).listTrials(this.record.id);
+    return this.store.studies.listTrials(this.record.id);
   }
 
   /** Stops renewing; the trials it holds are handed to the next ask() at once (their client is gone). */
   async close(): Promise<void> {
     this.renewal = void clearInterval(this.renewal);
-    if (this.held.size) await requireStudies(this.store).renewTrials(this.record.id, this.owner, [...this.held], this.clock.now() - 1);
+    if (this.held.size) await this.store.studies.renewTrials(this.record.id, this.owner, [...this.held], this.clock.now() - 1);
     this.held.clear();
   }
 
@@ -151,9 +144,7 @@ export class Study {
   private async renew(): Promise<void> {
     const numbers = [...this.held];
     const kept = new Set(
-      await requireStudies(this.store)
-        .renewTrials(this.record.id, this.owner, numbers, this.clock.now() + this.leaseMs)
-        .catch(() => numbers), // a busy store: try again at the next renewal
+      await this.store.studies.renewTrials(this.record.id, this.owner, numbers, this.clock.now() + this.leaseMs).catch(() => numbers), // a busy store: try again at the next renewal
     );
     for (const number of numbers) if (!kept.has(number)) this.held.delete(number);
   }

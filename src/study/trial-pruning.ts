@@ -14,7 +14,7 @@ import { Study } from './study.js';
 export function trialPruneHook(store: Store, clock: Clock): PruneHook {
   const studies = new Map<string, Promise<Study>>();
   return async (runId, step, value) => {
-    const trial = await store.studies?.findTrialOfRun(runId);
+    const trial = await store.studies.findTrialOfRun(runId);
     if (!trial) return false;
     let study = studies.get(trial.study);
     if (!study) {

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod/v3';
 import type { StudyRecord, TrialOutcome, TrialRecord } from '../../domain/study.js';
 import type { JsonObject } from '../../spec/types.js';
-import { requireStudies, Study } from '../../study/index.js';
+import { Study } from '../../study/index.js';
 import type { Session } from '../engine-state.js';
 import type { Call } from '../handler.js';
 import { handler, jsonObject, noParams } from '../handler.js';
@@ -141,5 +141,5 @@ export const STUDY_HANDLERS = {
     return { ...studyView(study.record), trials: (await study.trials()).map(trialView) };
   }),
 
-  listStudies: handler(noParams, async (_params, { engine }) => (await requireStudies(engine.store).listStudies()).map(studyView)),
+  listStudies: handler(noParams, async (_params, { engine }) => (await engine.store.studies.listStudies()).map(studyView)),
 };

@@ -12,6 +12,7 @@ import { MIGRATIONS } from './migrations.generated.js';
 import { watchPendingRuns } from './pending-watch.js';
 import { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
 import { postgresErrorOf } from './postgres-errors.js';
+import { PostgresStudyStore } from './postgres-study-store.js';
 import { redactedUrl, withoutPassword } from './postgres-url.js';
 import { addRerun, getCodeSnapshot, recordCodeSnapshot, rerunOf } from './sql/code-snapshots.js';
 import { enqueueRuns } from './sql/enqueue-runs.js';
@@ -81,6 +82,7 @@ async function objectsDirOf(db: PgDatabase, wanted: string): Promise<string> {
 export class PostgresStore implements S.Store {
   readonly backend = 'postgres';
   readonly location: string;
+  readonly studies: PostgresStudyStore;
 
   private constructor(
     private readonly db: PgDatabase,
@@ -89,6 +91,7 @@ export class PostgresStore implements S.Store {
     readonly created: boolean,
   ) {
     this.location = redactedUrl(db.url);
+    this.studies = new PostgresStudyStore(db, this.location);
   }
 
   /** Opens (creating the schema when the database has none) the store at `url`; its object directory is recorded in it. */

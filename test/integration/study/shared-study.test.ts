@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
+import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/types.js';
 import { Study } from '../../../src/study/index.js';
 import { repoPath } from '../../helpers/paths.js';
+import { freshDatabase, postgresAvailable } from '../../helpers/postgres.js';
 import { QUADRATIC } from '../../helpers/quadratic-study.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { waitUntil } from '../../helpers/wait.js';
@@ -15,8 +18,8 @@ interface Worker {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-function startWorker(file: string, target: number, leaseMs: number, options: { hold?: number; barrier?: string } = {}): Worker {
-  const args = [repoPath('dist', 'test', 'fixtures', 'study-worker.js'), file, QUADRATIC.name, String(target), String(leaseMs)];
+function startWorker(storeRef: string, target: number, leaseMs: number, options: { hold?: number; barrier?: string } = {}): Worker {
+  const args = [repoPath('dist', 'test', 'fixtures', 'study-worker.js'), storeRef, QUADRATIC.name, String(target), String(leaseMs)];
   const env = { ...process.env, ...(options.barrier && { STUDY_BARRIER: `${options.barrier}:2` }) };
   const child = spawn(process.execPath, options.hold === undefined ? args : [...args, String(options.hold)], { env });
   const lines: Worker['lines'] = [];
@@ -37,17 +40,31 @@ function startWorker(file: string, target: number, leaseMs: number, options: { h
 
 const told = (worker: Worker) => worker.lines.flatMap((line) => (line.told === undefined ? [] : [line.told]));
 
-async function newStudy(t: test.TestContext): Promise<{ file: string; store: SqliteStore }> {
+/** A store that worker processes open by reference: an SQLite store's directory, or a new PostgreSQL database's URL. */
+type SharedStore = (t: test.TestContext) => Promise<{ reference: string; store: Store }>;
+
+const sharedSqlite: SharedStore = async (t) => {
   const dir = tempDir(t);
-  const file = join(dir, 'labbook.db');
-  const store = new SqliteStore(file, dir);
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
   t.after(() => store.close());
-  await (await Study.create(store, { ...QUADRATIC, sampler: { name: 'tpe', options: { nStartupTrials: 5 } } })).close();
-  return { file, store };
+  return { reference: dir, store };
+};
+
+const sharedPostgres: SharedStore = async (t) => {
+  const url = await freshDatabase(t);
+  const store = await PostgresStore.open(url, { objectsDir: tempDir(t) });
+  t.after(() => store.close());
+  return { reference: url, store };
+};
+
+async function newStudy(t: test.TestContext, shared: SharedStore): Promise<{ reference: string; store: Store }> {
+  const opened = await shared(t);
+  await (await Study.create(opened.store, { ...QUADRATIC, sampler: { name: 'tpe', options: { nStartupTrials: 5 } } })).close();
+  return opened;
 }
 
 /** Every trial COMPLETE, numbered 0…n-1, each with its own run, told by exactly one of the workers. */
-async function assertNothingLostOrDuplicated(store: SqliteStore, tellers: number[][]): Promise<number> {
+async function assertNothingLostOrDuplicated(store: Store, tellers: number[][]): Promise<number> {
   const study = await Study.load(store, QUADRATIC.name);
   const trials = await study.trials();
   assert.deepEqual(
@@ -73,36 +90,43 @@ async function assertNothingLostOrDuplicated(store: SqliteStore, tellers: number
   return trials.length;
 }
 
-test('two worker processes sharing one study get distinct trials and lose none', async (t) => {
-  const { file, store } = await newStudy(t);
-  const barrier = tempDir(t);
-  const workers = [startWorker(file, 40, 5_000, { barrier }), startWorker(file, 40, 5_000, { barrier })];
-  for (const worker of workers) {
-    const exit = await worker.exited;
-    assert.equal(exit.code, 0, exit.stderr);
-  }
-  const count = await assertNothingLostOrDuplicated(store, workers.map(told));
-  assert.ok(count >= 40);
-  assert.ok(
-    workers.every((worker) => told(worker).length > 0),
-    'both workers took part',
-  );
-});
+const backends: Array<[string, SharedStore]> = [['sqlite', sharedSqlite]];
+if (postgresAvailable('shared studies')) backends.push(['postgres', sharedPostgres]);
 
-test('a study resumes after its worker is killed with -9: the trial it held is asked again and told once', async (t) => {
-  const { file, store } = await newStudy(t);
-  const killed = startWorker(file, 30, 600, { hold: 8 });
-  await waitUntil(() => killed.lines.some((line) => line.holding === 8), { message: 'the worker reaches trial 8' });
-  killed.child.kill('SIGKILL');
-  assert.equal((await killed.exited).signal, 'SIGKILL');
+for (const [backend, shared] of backends) {
+  describe(`shared studies (${backend})`, () => {
+    test('two worker processes sharing one study get distinct trials and lose none', async (t) => {
+      const { reference, store } = await newStudy(t, shared);
+      const barrier = tempDir(t);
+      const workers = [startWorker(reference, 40, 5_000, { barrier }), startWorker(reference, 40, 5_000, { barrier })];
+      for (const worker of workers) {
+        const exit = await worker.exited;
+        assert.equal(exit.code, 0, exit.stderr);
+      }
+      const count = await assertNothingLostOrDuplicated(store, workers.map(told));
+      assert.ok(count >= 40);
+      assert.ok(
+        workers.every((worker) => told(worker).length > 0),
+        'both workers took part',
+      );
+    });
 
-  const resumed = startWorker(file, 30, 600);
-  const exit = await resumed.exited;
-  assert.equal(exit.code, 0, exit.stderr);
-  assert.deepEqual(told(killed), [0, 1, 2, 3, 4, 5, 6, 7]);
-  assert.ok(told(resumed).includes(8), 'the held trial was evaluated by the resumed worker');
-  await assertNothingLostOrDuplicated(store, [told(killed), told(resumed)]);
-  const held = (await (await Study.load(store, QUADRATIC.name)).trials())[8];
-  const run = await store.getRun(held?.runId ?? -1);
-  assert.deepEqual([run?.attempt, run?.losses], [2, 1], 'one run, its lost attempt counted');
-});
+    test('a study resumes after its worker is killed with -9: the trial it held is asked again and told once', async (t) => {
+      const { reference, store } = await newStudy(t, shared);
+      const killed = startWorker(reference, 30, 600, { hold: 8 });
+      await waitUntil(() => killed.lines.some((line) => line.holding === 8), { message: 'the worker reaches trial 8' });
+      killed.child.kill('SIGKILL');
+      assert.equal((await killed.exited).signal, 'SIGKILL');
+
+      const resumed = startWorker(reference, 30, 600);
+      const exit = await resumed.exited;
+      assert.equal(exit.code, 0, exit.stderr);
+      assert.deepEqual(told(killed), [0, 1, 2, 3, 4, 5, 6, 7]);
+      assert.ok(told(resumed).includes(8), 'the held trial was evaluated by the resumed worker');
+      await assertNothingLostOrDuplicated(store, [told(killed), told(resumed)]);
+      const held = (await (await Study.load(store, QUADRATIC.name)).trials())[8];
+      const run = await store.getRun(held?.runId ?? -1);
+      assert.deepEqual([run?.attempt, run?.losses], [2, 1], 'one run, its lost attempt counted');
+    });
+  });
+}

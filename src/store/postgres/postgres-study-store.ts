@@ -1,0 +1,59 @@
+import type { StudyDefinition, TrialAskRequest, TrialOutcome } from '../../domain/study.js';
+import type { StudyStore } from '../study-store.js';
+import type { PgDatabase } from './pg-database.js';
+import { postgresErrorOf } from './postgres-errors.js';
+import {
+  askTrial,
+  createStudy,
+  findTrialOfRun,
+  getStudy,
+  listStudies,
+  listTrials,
+  renewTrials,
+  reportTrial,
+  tellTrial,
+} from './sql/studies.js';
+
+/** The studies of a PostgreSQL store, on its pool (sql/studies.ts has the statements). */
+export class PostgresStudyStore implements StudyStore {
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly location: string,
+  ) {}
+
+  createStudy(definition: StudyDefinition, now: number, options: { loadIfExists?: boolean } = {}) {
+    return this.guard(() => createStudy(this.db, definition, now, options.loadIfExists ?? false));
+  }
+  getStudy(name: string) {
+    return this.guard(() => getStudy(this.db, name));
+  }
+  listStudies() {
+    return this.guard(() => listStudies(this.db));
+  }
+  askTrial(request: TrialAskRequest) {
+    return this.guard(() => askTrial(this.db, request));
+  }
+  tellTrial(studyId: number, number: number, outcome: TrialOutcome, now: number) {
+    return this.guard(() => tellTrial(this.db, studyId, number, outcome, now));
+  }
+  reportTrial(studyId: number, number: number, step: number, value: number) {
+    return this.guard(() => reportTrial(this.db, studyId, number, step, value));
+  }
+  renewTrials(studyId: number, owner: string, numbers: readonly number[], leaseExpiresAt: number) {
+    return this.guard(() => renewTrials(this.db, studyId, owner, numbers, leaseExpiresAt));
+  }
+  findTrialOfRun(runId: number) {
+    return this.guard(() => findTrialOfRun(this.db, runId));
+  }
+  listTrials(studyId: number) {
+    return this.guard(() => listTrials(this.db, studyId));
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw postgresErrorOf(error, this.location);
+    }
+  }
+}
