@@ -2,17 +2,7 @@ import type { StudyDefinition, TrialAskRequest, TrialOutcome } from '../../domai
 import type { StudyStore } from '../study-store.js';
 import type { PgDatabase } from './pg-database.js';
 import { postgresErrorOf } from './postgres-errors.js';
-import {
-  askTrial,
-  createStudy,
-  findTrialOfRun,
-  getStudy,
-  listStudies,
-  listTrials,
-  renewTrials,
-  reportTrial,
-  tellTrial,
-} from './sql/studies.js';
+import * as Q from './sql/studies.js';
 
 /** The studies of a PostgreSQL store, on its pool (sql/studies.ts has the statements). */
 export class PostgresStudyStore implements StudyStore {
@@ -22,31 +12,31 @@ export class PostgresStudyStore implements StudyStore {
   ) {}
 
   createStudy(definition: StudyDefinition, now: number, options: { loadIfExists?: boolean } = {}) {
-    return this.guard(() => createStudy(this.db, definition, now, options.loadIfExists ?? false));
+    return this.guard(() => Q.createStudy(this.db, definition, now, options.loadIfExists ?? false));
   }
   getStudy(name: string) {
-    return this.guard(() => getStudy(this.db, name));
+    return this.guard(() => Q.getStudy(this.db, name));
   }
   listStudies() {
-    return this.guard(() => listStudies(this.db));
+    return this.guard(() => Q.listStudies(this.db));
   }
   askTrial(request: TrialAskRequest) {
-    return this.guard(() => askTrial(this.db, request));
+    return this.guard(() => Q.askTrial(this.db, request));
   }
   tellTrial(studyId: number, number: number, outcome: TrialOutcome, now: number) {
-    return this.guard(() => tellTrial(this.db, studyId, number, outcome, now));
+    return this.guard(() => Q.tellTrial(this.db, studyId, number, outcome, now));
   }
   reportTrial(studyId: number, number: number, step: number, value: number) {
-    return this.guard(() => reportTrial(this.db, studyId, number, step, value));
+    return this.guard(() => Q.reportTrial(this.db, studyId, number, step, value));
   }
   renewTrials(studyId: number, owner: string, numbers: readonly number[], leaseExpiresAt: number) {
-    return this.guard(() => renewTrials(this.db, studyId, owner, numbers, leaseExpiresAt));
+    return this.guard(() => Q.renewTrials(this.db, studyId, owner, numbers, leaseExpiresAt));
   }
   findTrialOfRun(runId: number) {
-    return this.guard(() => findTrialOfRun(this.db, runId));
+    return this.guard(() => Q.findTrialOfRun(this.db, runId));
   }
   listTrials(studyId: number) {
-    return this.guard(() => listTrials(this.db, studyId));
+    return this.guard(() => Q.listTrials(this.db, studyId));
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {

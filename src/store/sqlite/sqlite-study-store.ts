@@ -1,17 +1,7 @@
 import type { StudyDefinition, TrialAskRequest, TrialOutcome } from '../../domain/study.js';
 import type { StudyStore } from '../study-store.js';
 import type { SqliteConnection } from './connection.js';
-import {
-  askTrial,
-  createStudy,
-  findTrialOfRun,
-  getStudy,
-  listStudies,
-  listTrials,
-  renewTrials,
-  reportTrial,
-  tellTrial,
-} from './sql/studies.js';
+import * as Q from './sql/studies.js';
 import { storeErrorOf } from './sqlite-errors.js';
 import type { StatementCache } from './statement-cache.js';
 import { TrialHistoryCache } from './trial-history-cache.js';
@@ -27,31 +17,31 @@ export class SqliteStudyStore implements StudyStore {
   ) {}
 
   async createStudy(definition: StudyDefinition, now: number, options: { loadIfExists?: boolean } = {}) {
-    return this.guard(() => createStudy(this.db, this.sql, definition, now, options.loadIfExists ?? false));
+    return this.guard(() => Q.createStudy(this.db, this.sql, definition, now, options.loadIfExists ?? false));
   }
   async getStudy(name: string) {
-    return this.guard(() => getStudy(this.sql, name));
+    return this.guard(() => Q.getStudy(this.sql, name));
   }
   async listStudies() {
-    return this.guard(() => listStudies(this.sql));
+    return this.guard(() => Q.listStudies(this.sql));
   }
   async askTrial(request: TrialAskRequest) {
-    return this.guard(() => askTrial(this.db, this.sql, this.cache, request));
+    return this.guard(() => Q.askTrial(this.db, this.sql, this.cache, request));
   }
   async tellTrial(studyId: number, number: number, outcome: TrialOutcome, now: number) {
-    return this.guard(() => tellTrial(this.db, this.sql, this.cache, studyId, number, outcome, now));
+    return this.guard(() => Q.tellTrial(this.db, this.sql, this.cache, studyId, number, outcome, now));
   }
   async reportTrial(studyId: number, number: number, step: number, value: number) {
-    return this.guard(() => reportTrial(this.db, this.sql, studyId, number, step, value));
+    return this.guard(() => Q.reportTrial(this.db, this.sql, studyId, number, step, value));
   }
   async renewTrials(studyId: number, owner: string, numbers: readonly number[], leaseExpiresAt: number) {
-    return this.guard(() => renewTrials(this.db, this.sql, studyId, owner, numbers, leaseExpiresAt));
+    return this.guard(() => Q.renewTrials(this.db, this.sql, studyId, owner, numbers, leaseExpiresAt));
   }
   async findTrialOfRun(runId: number) {
-    return this.guard(() => findTrialOfRun(this.sql, runId));
+    return this.guard(() => Q.findTrialOfRun(this.sql, runId));
   }
   async listTrials(studyId: number) {
-    return this.guard(() => listTrials(this.db, this.sql, this.cache, studyId));
+    return this.guard(() => Q.listTrials(this.db, this.sql, this.cache, studyId));
   }
 
   private guard<T>(work: () => T): T {

@@ -1,47 +1,9 @@
-import type {
-  RunTrial,
-  StudyDefinition,
-  StudyRecord,
-  TrialAsked,
-  TrialAskRequest,
-  TrialOutcome,
-  TrialQueueing,
-  TrialRecord,
-} from '../../../domain/study.js';
+import type * as D from '../../../domain/study.js';
 import { StudyExistsError } from '../../../errors.js';
 import type { TrialParams } from '../../../search/types.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
-import {
-  END_RUN,
-  EXPIRED_TRIAL,
-  HELD_RUN,
-  INSERT_REPORT,
-  INSERT_STUDY,
-  INSERT_TRIAL,
-  NEXT_SEQ,
-  QUEUED_RUN,
-  REASK_RUN,
-  REASK_TRIAL,
-  REPORTS_CHANGED_SINCE,
-  type ReportRow,
-  reaskReason,
-  reportsOf,
-  runEndOf,
-  SELECT_STUDY,
-  STAMP_TRIAL,
-  type StudyRow,
-  studyExperimentSpec,
-  studyValues,
-  TELL_TRIAL,
-  TRIAL_COLUMNS,
-  TRIAL_OF_RUN,
-  TRIALS_CHANGED_SINCE,
-  type TrialRow,
-  toStudy,
-  toTrial,
-  trialValuesOf,
-} from '../../rows/study-rows.js';
+import * as R from '../../rows/study-rows.js';
 import type { PgDatabase, PgSession } from '../pg-database.js';
 import { insertEvents, notifyPending } from './events.js';
 
@@ -57,11 +19,11 @@ async function lockStudy(tx: PgSession, studyId: number): Promise<boolean> {
   return (await tx.get('SELECT id FROM studies WHERE id = ? FOR UPDATE', [studyId])) !== undefined;
 }
 
-export function createStudy(db: PgDatabase, definition: StudyDefinition, now: number, loadIfExists: boolean): Promise<StudyRecord> {
+export function createStudy(db: PgDatabase, definition: D.StudyDefinition, now: number, loadIfExists: boolean): Promise<D.StudyRecord> {
   return db.transaction(async (tx) => {
     await tx.run('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING', [
       definition.experiment,
-      studyExperimentSpec(definition),
+      R.studyExperimentSpec(definition),
       now,
       now,
     ]);
@@ -69,40 +31,40 @@ export function createStudy(db: PgDatabase, definition: StudyDefinition, now: nu
       id: number;
     };
     // ON CONFLICT: of two clients creating one study at once, the second loads (or is refused) instead of failing.
-    const added = await tx.run(`${INSERT_STUDY} ON CONFLICT (name) DO NOTHING`, studyValues(definition, experiment.id, now));
+    const added = await tx.run(`${R.INSERT_STUDY} ON CONFLICT (name) DO NOTHING`, R.studyValues(definition, experiment.id, now));
     if (added === 0 && !loadIfExists) throw new StudyExistsError(definition.name);
-    return (await getStudy(tx, definition.name)) as StudyRecord;
+    return (await getStudy(tx, definition.name)) as D.StudyRecord;
   });
 }
 
-export async function getStudy(db: PgSession, name: string): Promise<StudyRecord | undefined> {
-  const row = await db.get<StudyRow>(`${SELECT_STUDY} WHERE s.name = ?`, [name]);
-  return row && toStudy(row);
+export async function getStudy(db: PgSession, name: string): Promise<D.StudyRecord | undefined> {
+  const row = await db.get<R.StudyRow>(`${R.SELECT_STUDY} WHERE s.name = ?`, [name]);
+  return row && R.toStudy(row);
 }
 
-export async function listStudies(db: PgSession): Promise<StudyRecord[]> {
-  return (await db.all<StudyRow>(`${SELECT_STUDY} ORDER BY s.id`)).map(toStudy);
+export async function listStudies(db: PgSession): Promise<D.StudyRecord[]> {
+  return (await db.all<R.StudyRow>(`${R.SELECT_STUDY} ORDER BY s.id`)).map(R.toStudy);
 }
 
 /** The study's trials by number, with their intermediate values. */
-export async function listTrials(db: PgSession, studyId: number): Promise<TrialRecord[]> {
-  const rows = await db.all<TrialRow>(TRIALS_CHANGED_SINCE, [studyId, -1]);
-  const byNumber = reportsOf(await db.all<ReportRow>(REPORTS_CHANGED_SINCE, [studyId, -1]));
-  return rows.map((row) => toTrial(row, byNumber.get(row.number)));
+export async function listTrials(db: PgSession, studyId: number): Promise<D.TrialRecord[]> {
+  const rows = await db.all<R.TrialRow>(R.TRIALS_CHANGED_SINCE, [studyId, -1]);
+  const byNumber = R.reportsOf(await db.all<R.ReportRow>(R.REPORTS_CHANGED_SINCE, [studyId, -1]));
+  return rows.map((row) => R.toTrial(row, byNumber.get(row.number)));
 }
 
-async function getTrial(tx: PgSession, studyId: number, number: number): Promise<TrialRecord | undefined> {
-  const row = await tx.get<TrialRow>(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number = ?`, [studyId, number]);
+async function getTrial(tx: PgSession, studyId: number, number: number): Promise<D.TrialRecord | undefined> {
+  const row = await tx.get<R.TrialRow>(`SELECT ${R.TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number = ?`, [studyId, number]);
   if (!row) return undefined;
-  const reports = await tx.all<ReportRow>('SELECT number, step, value FROM trial_reports WHERE study_id = ? AND number = ? ORDER BY step', [
-    studyId,
-    number,
-  ]);
-  return toTrial(row, reportsOf(reports).get(number));
+  const reports = await tx.all<R.ReportRow>(
+    'SELECT number, step, value FROM trial_reports WHERE study_id = ? AND number = ? ORDER BY step',
+    [studyId, number],
+  );
+  return R.toTrial(row, R.reportsOf(reports).get(number));
 }
 
 async function nextSeq(tx: PgSession, studyId: number): Promise<number> {
-  return ((await tx.get<{ trial_seq: number }>(NEXT_SEQ, [studyId])) as { trial_seq: number }).trial_seq;
+  return ((await tx.get<{ trial_seq: number }>(R.NEXT_SEQ, [studyId])) as { trial_seq: number }).trial_seq;
 }
 
 /**
@@ -110,23 +72,23 @@ async function nextSeq(tx: PgSession, studyId: number): Promise<number> {
  * else the history is read and the next trial proposed and written with its run. `propose` is a
  * pure function of the history, so a transaction run again after a lost connection proposes the same.
  */
-export function askTrial(db: PgDatabase, request: TrialAskRequest): Promise<TrialAsked | undefined> {
+export function askTrial(db: PgDatabase, request: D.TrialAskRequest): Promise<D.TrialAsked | undefined> {
   const { studyId, owner, now, leaseExpiresAt } = request;
   return db.transaction(async (tx) => {
     if (!(await lockStudy(tx, studyId))) return undefined;
-    const expired = await tx.get<{ number: number }>(EXPIRED_TRIAL, [studyId, now]);
+    const expired = await tx.get<{ number: number }>(R.EXPIRED_TRIAL, [studyId, now]);
     if (expired) return { trial: await reaskTrial(tx, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true };
     const history = await listTrials(tx, studyId);
     const number = history.length;
-    const study = toStudy((await tx.get<StudyRow>(`${SELECT_STUDY} WHERE s.id = ?`, [studyId])) as StudyRow);
+    const study = R.toStudy((await tx.get<R.StudyRow>(`${R.SELECT_STUDY} WHERE s.id = ?`, [studyId])) as R.StudyRow);
     const params = request.propose({ directions: study.directions, trials: history }, number);
     if (params === undefined) return undefined;
     const trialParams = canonicalJson(params);
     const runId = request.queue
       ? await queueRun(tx, study.experimentId, request.queue, params, now, number)
       : await heldRun(tx, study.experimentId, trialParams, owner, now, number);
-    await tx.run(INSERT_TRIAL, [studyId, number, runId, trialParams, owner, leaseExpiresAt, now, await nextSeq(tx, studyId)]);
-    return { trial: (await getTrial(tx, studyId, number)) as TrialRecord, reasked: false };
+    await tx.run(R.INSERT_TRIAL, [studyId, number, runId, trialParams, owner, leaseExpiresAt, now, await nextSeq(tx, studyId)]);
+    return { trial: (await getTrial(tx, studyId, number)) as D.TrialRecord, reasked: false };
   });
 }
 
@@ -138,7 +100,7 @@ async function heldRun(
   now: number,
   number: number,
 ): Promise<number> {
-  const run = (await tx.get<{ id: number }>(`${HELD_RUN} RETURNING id`, [
+  const run = (await tx.get<{ id: number }>(`${R.HELD_RUN} RETURNING id`, [
     experimentId,
     sha256Hex(paramsJson),
     paramsJson,
@@ -155,13 +117,13 @@ async function heldRun(
 async function queueRun(
   tx: PgSession,
   experimentId: number,
-  queue: TrialQueueing,
+  queue: D.TrialQueueing,
   params: TrialParams,
   now: number,
   number: number,
 ): Promise<number> {
   const paramsJson = canonicalJson({ ...queue.baseParams, ...params });
-  const run = (await tx.get<{ id: number }>(`${QUEUED_RUN} RETURNING id`, [
+  const run = (await tx.get<{ id: number }>(`${R.QUEUED_RUN} RETURNING id`, [
     experimentId,
     queue.specVersion,
     sha256Hex(paramsJson),
@@ -182,13 +144,13 @@ async function reaskTrial(
   owner: string,
   now: number,
   leaseExpiresAt: number,
-): Promise<TrialRecord> {
-  await tx.run(REASK_TRIAL, [owner, leaseExpiresAt, await nextSeq(tx, studyId), studyId, number]);
-  const trial = (await getTrial(tx, studyId, number)) as TrialRecord;
-  const run = await tx.get<{ attempt: number }>(REASK_RUN, [owner, owner, now, trial.runId]);
+): Promise<D.TrialRecord> {
+  await tx.run(R.REASK_TRIAL, [owner, leaseExpiresAt, await nextSeq(tx, studyId), studyId, number]);
+  const trial = (await getTrial(tx, studyId, number)) as D.TrialRecord;
+  const run = await tx.get<{ attempt: number }>(R.REASK_RUN, [owner, owner, now, trial.runId]);
   if (run)
     await insertEvents(tx, now, [
-      { runId: trial.runId, from: 'RUNNING', to: 'RUNNING', attempt: run.attempt, workerId: owner, reason: reaskReason(number) },
+      { runId: trial.runId, from: 'RUNNING', to: 'RUNNING', attempt: run.attempt, workerId: owner, reason: R.reaskReason(number) },
     ]);
   return trial;
 }
@@ -197,18 +159,18 @@ export function tellTrial(
   db: PgDatabase,
   studyId: number,
   number: number,
-  outcome: TrialOutcome,
+  outcome: D.TrialOutcome,
   now: number,
-): Promise<{ trial: TrialRecord; told: boolean } | undefined> {
+): Promise<{ trial: D.TrialRecord; told: boolean } | undefined> {
   return db.transaction(async (tx) => {
     if (!(await lockStudy(tx, studyId))) return undefined;
     const before = await getTrial(tx, studyId, number);
     if (!before) return undefined;
     if (before.state !== 'RUNNING') return { trial: before, told: false };
-    await tx.run(TELL_TRIAL, [outcome.state, trialValuesOf(outcome), now, await nextSeq(tx, studyId), studyId, number]);
-    const { objectives } = toStudy((await tx.get<StudyRow>(`${SELECT_STUDY} WHERE s.id = ?`, [studyId])) as StudyRow);
-    const end = runEndOf(outcome, objectives);
-    const run = await tx.get<{ attempt: number; worker_id: string | null }>(END_RUN, [...end, now, before.runId]);
+    await tx.run(R.TELL_TRIAL, [outcome.state, R.trialValuesOf(outcome), now, await nextSeq(tx, studyId), studyId, number]);
+    const { objectives } = R.toStudy((await tx.get<R.StudyRow>(`${R.SELECT_STUDY} WHERE s.id = ?`, [studyId])) as R.StudyRow);
+    const end = R.runEndOf(outcome, objectives);
+    const run = await tx.get<{ attempt: number; worker_id: string | null }>(R.END_RUN, [...end, now, before.runId]);
     if (run)
       await insertEvents(tx, now, [
         {
@@ -220,15 +182,15 @@ export function tellTrial(
           reason: `trial told ${outcome.state}`,
         },
       ]);
-    return { trial: (await getTrial(tx, studyId, number)) as TrialRecord, told: true };
+    return { trial: (await getTrial(tx, studyId, number)) as D.TrialRecord, told: true };
   });
 }
 
 export function reportTrial(db: PgDatabase, studyId: number, number: number, step: number, value: number): Promise<void> {
   return db.transaction(async (tx) => {
     if (!(await lockStudy(tx, studyId))) return;
-    const added = await tx.run(INSERT_REPORT, [studyId, number, step, Number.isNaN(value) ? null : value]);
-    if (added > 0) await tx.run(STAMP_TRIAL, [await nextSeq(tx, studyId), studyId, number]);
+    const added = await tx.run(R.INSERT_REPORT, [studyId, number, step, Number.isNaN(value) ? null : value]);
+    if (added > 0) await tx.run(R.STAMP_TRIAL, [await nextSeq(tx, studyId), studyId, number]);
   });
 }
 
@@ -248,7 +210,7 @@ export async function renewTrials(
   return rows.map((r) => r.number).sort((a, b) => a - b);
 }
 
-export async function findTrialOfRun(db: PgSession, runId: number): Promise<RunTrial | undefined> {
-  const row = await db.get<{ name: string; number: number }>(TRIAL_OF_RUN, [runId]);
+export async function findTrialOfRun(db: PgSession, runId: number): Promise<D.RunTrial | undefined> {
+  const row = await db.get<{ name: string; number: number }>(R.TRIAL_OF_RUN, [runId]);
   return row && { study: row.name, number: row.number };
 }

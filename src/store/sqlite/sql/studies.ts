@@ -13,29 +13,7 @@ import type { TrialParams } from '../../../search/types.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
 import { INSERT_EVENT } from '../../rows/run-row.js';
-import {
-  END_RUN,
-  EXPIRED_TRIAL,
-  HELD_RUN,
-  INSERT_REPORT,
-  INSERT_STUDY,
-  INSERT_TRIAL,
-  NEXT_SEQ,
-  QUEUED_RUN,
-  REASK_RUN,
-  REASK_TRIAL,
-  reaskReason,
-  runEndOf,
-  SELECT_STUDY,
-  STAMP_TRIAL,
-  type StudyRow,
-  studyExperimentSpec,
-  studyValues,
-  TELL_TRIAL,
-  TRIAL_OF_RUN,
-  toStudy,
-  trialValuesOf,
-} from '../../rows/study-rows.js';
+import * as R from '../../rows/study-rows.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import type { TrialHistoryCache } from '../trial-history-cache.js';
@@ -56,20 +34,20 @@ export function createStudy(
     }
     sql
       .get('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
-      .run(definition.experiment, studyExperimentSpec(definition), now, now);
+      .run(definition.experiment, R.studyExperimentSpec(definition), now, now);
     const { id: experimentId } = sql.get('SELECT id FROM experiments WHERE name = ?').get(definition.experiment) as { id: number };
-    sql.get(INSERT_STUDY).run(...studyValues(definition, experimentId, now));
+    sql.get(R.INSERT_STUDY).run(...R.studyValues(definition, experimentId, now));
     return getStudy(sql, definition.name) as StudyRecord;
   }, 'immediate');
 }
 
 export function getStudy(sql: StatementCache, name: string): StudyRecord | undefined {
-  const row = sql.get(`${SELECT_STUDY} WHERE s.name = ?`).get(name) as StudyRow | undefined;
-  return row && toStudy(row);
+  const row = sql.get(`${R.SELECT_STUDY} WHERE s.name = ?`).get(name) as R.StudyRow | undefined;
+  return row && R.toStudy(row);
 }
 
 export function listStudies(sql: StatementCache): StudyRecord[] {
-  return (sql.get(`${SELECT_STUDY} ORDER BY s.id`).all() as StudyRow[]).map(toStudy);
+  return (sql.get(`${R.SELECT_STUDY} ORDER BY s.id`).all() as R.StudyRow[]).map(R.toStudy);
 }
 
 export function listTrials(db: SqliteConnection, sql: StatementCache, cache: TrialHistoryCache, studyId: number): TrialRecord[] {
@@ -82,7 +60,7 @@ function getTrial(sql: StatementCache, cache: TrialHistoryCache, studyId: number
 
 /** Counts a change of the study's trials: the count the changed trial is stamped with. */
 function nextSeq(sql: StatementCache, studyId: number): number {
-  return (sql.get(NEXT_SEQ).get(studyId) as { trial_seq: number }).trial_seq;
+  return (sql.get(R.NEXT_SEQ).get(studyId) as { trial_seq: number }).trial_seq;
 }
 
 /**
@@ -99,7 +77,7 @@ export function askTrial(
 ): TrialAsked | undefined {
   const { studyId, owner, now, leaseExpiresAt } = request;
   return db.transaction(() => {
-    const expired = sql.get(EXPIRED_TRIAL).get(studyId, now) as { number: number } | undefined;
+    const expired = sql.get(R.EXPIRED_TRIAL).get(studyId, now) as { number: number } | undefined;
     if (expired) return { trial: reaskTrial(sql, cache, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true };
     const history = cache.trials(sql, studyId);
     const number = history.length;
@@ -110,14 +88,16 @@ export function askTrial(
     const runId = request.queue
       ? queueRun(sql, experimentId, request.queue, params, now, number)
       : heldRun(sql, experimentId, trialParams, owner, now, number);
-    sql.get(INSERT_TRIAL).run(studyId, number, runId, trialParams, owner, leaseExpiresAt, now, nextSeq(sql, studyId));
+    sql.get(R.INSERT_TRIAL).run(studyId, number, runId, trialParams, owner, leaseExpiresAt, now, nextSeq(sql, studyId));
     return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, reasked: false };
   }, 'immediate');
 }
 
 /** The run of a trial its client evaluates: RUNNING, held by the trial's lease (its own lease fields stay NULL: never reaped). */
 function heldRun(sql: StatementCache, experimentId: number, paramsJson: string, owner: string, now: number, number: number): number {
-  const runId = Number(sql.get(HELD_RUN).run(experimentId, sha256Hex(paramsJson), paramsJson, owner, owner, now, now, now).lastInsertRowid);
+  const runId = Number(
+    sql.get(R.HELD_RUN).run(experimentId, sha256Hex(paramsJson), paramsJson, owner, owner, now, now, now).lastInsertRowid,
+  );
   sql.get(INSERT_EVENT).run(runId, now, null, 'RUNNING', 1, owner, `trial ${number} asked`);
   return runId;
 }
@@ -133,19 +113,21 @@ function queueRun(
 ): number {
   const paramsJson = canonicalJson({ ...queue.baseParams, ...params });
   const hash = sha256Hex(paramsJson);
-  const runId = Number(sql.get(QUEUED_RUN).run(experimentId, queue.specVersion, hash, paramsJson, queue.retries, now, now).lastInsertRowid);
+  const runId = Number(
+    sql.get(R.QUEUED_RUN).run(experimentId, queue.specVersion, hash, paramsJson, queue.retries, now, now).lastInsertRowid,
+  );
   sql.get('INSERT INTO run_hashes (hash_prefix, experiment_id, run_id) VALUES (substr(?, 1, 16), ?, ?)').run(hash, experimentId, runId);
   sql.get(INSERT_EVENT).run(runId, now, null, 'PENDING', 0, null, `trial ${number} asked`);
   return runId;
 }
 
 export function findTrialOfRun(sql: StatementCache, runId: number): RunTrial | undefined {
-  const row = sql.get(TRIAL_OF_RUN).get(runId) as { name: string; number: number } | undefined;
+  const row = sql.get(R.TRIAL_OF_RUN).get(runId) as { name: string; number: number } | undefined;
   return row && { study: row.name, number: row.number };
 }
 
 function getStudyById(sql: StatementCache, cache: TrialHistoryCache, studyId: number): StudyRecord {
-  return cache.record(studyId, () => toStudy(sql.get(`${SELECT_STUDY} WHERE s.id = ?`).get(studyId) as StudyRow));
+  return cache.record(studyId, () => R.toStudy(sql.get(`${R.SELECT_STUDY} WHERE s.id = ?`).get(studyId) as R.StudyRow));
 }
 
 /** The trial goes to `owner`; its run starts its next attempt, the lost one counted as a lost worker's. */
@@ -158,10 +140,10 @@ function reaskTrial(
   now: number,
   leaseExpiresAt: number,
 ): TrialRecord {
-  sql.get(REASK_TRIAL).run(owner, leaseExpiresAt, nextSeq(sql, studyId), studyId, number);
+  sql.get(R.REASK_TRIAL).run(owner, leaseExpiresAt, nextSeq(sql, studyId), studyId, number);
   const trial = getTrial(sql, cache, studyId, number) as TrialRecord;
-  const run = sql.get(REASK_RUN).get(owner, owner, now, trial.runId) as { attempt: number } | undefined;
-  if (run) sql.get(INSERT_EVENT).run(trial.runId, now, 'RUNNING', 'RUNNING', run.attempt, owner, reaskReason(number));
+  const run = sql.get(R.REASK_RUN).get(owner, owner, now, trial.runId) as { attempt: number } | undefined;
+  if (run) sql.get(INSERT_EVENT).run(trial.runId, now, 'RUNNING', 'RUNNING', run.attempt, owner, R.reaskReason(number));
   return trial;
 }
 
@@ -178,10 +160,10 @@ export function tellTrial(
     const before = getTrial(sql, cache, studyId, number);
     if (!before) return undefined;
     if (before.state !== 'RUNNING') return { trial: before, told: false };
-    sql.get(TELL_TRIAL).run(outcome.state, trialValuesOf(outcome), now, nextSeq(sql, studyId), studyId, number);
+    sql.get(R.TELL_TRIAL).run(outcome.state, R.trialValuesOf(outcome), now, nextSeq(sql, studyId), studyId, number);
     const { objectives } = getStudyById(sql, cache, studyId);
-    const end = runEndOf(outcome, objectives);
-    const run = sql.get(END_RUN).get(...end, now, before.runId) as { attempt: number; worker_id: string | null } | undefined;
+    const end = R.runEndOf(outcome, objectives);
+    const run = sql.get(R.END_RUN).get(...end, now, before.runId) as { attempt: number; worker_id: string | null } | undefined;
     if (run) sql.get(INSERT_EVENT).run(before.runId, now, 'RUNNING', end[0], run.attempt, run.worker_id, `trial told ${outcome.state}`);
     return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, told: true };
   }, 'immediate');
@@ -189,9 +171,9 @@ export function tellTrial(
 
 export function reportTrial(db: SqliteConnection, sql: StatementCache, studyId: number, number: number, step: number, value: number): void {
   db.transaction(() => {
-    const added = sql.get(INSERT_REPORT).run(studyId, number, step, Number.isNaN(value) ? null : value);
+    const added = sql.get(R.INSERT_REPORT).run(studyId, number, step, Number.isNaN(value) ? null : value);
     if (Number(added.changes) > 0) {
-      sql.get(STAMP_TRIAL).run(nextSeq(sql, studyId), studyId, number);
+      sql.get(R.STAMP_TRIAL).run(nextSeq(sql, studyId), studyId, number);
     }
   }, 'immediate');
 }
