@@ -32,9 +32,14 @@ export function socketOf(project: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** An engine in this process for the store of `project`, stopped when the test ends. */
-export async function engineInProcess(t: TestContext, project: string, env: NodeJS.ProcessEnv, idleTimeoutMs = 60_000) {
+export function engineInProcess(t: TestContext, project: string, env: NodeJS.ProcessEnv, idleTimeoutMs = 60_000) {
+  return engineOfStore(t, locateStore({ cwd: project }), env, idleTimeoutMs);
+}
+
+/** The same for a store named as locateStore names it: a store directory, or a PostgreSQL URL. */
+export async function engineOfStore(t: TestContext, store: string, env: NodeJS.ProcessEnv, idleTimeoutMs = 60_000) {
   const log: string[] = [];
-  const engine = await serveEngine({ storeDir: locateStore({ cwd: project }), env, idleTimeoutMs, log: (line) => log.push(line) });
+  const engine = await serveEngine({ storeDir: store, env, idleTimeoutMs, log: (line) => log.push(line) });
   t.after(async () => {
     engine.stop('test over');
     await engine.stopped;
