@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunRecord } from '../domain/index.js';
 import type { TrialOutcome, TrialQueueing, TrialRecord } from '../domain/study.js';
-import type { Store } from '../store/types.js';
+import { canonicalJson } from '../spec/canonical-json.js';
+import { sha256Hex } from '../spec/run-hash.js';
+import type { JsonValue } from '../spec/types.js';
+import type { NewRun, Store } from '../store/types.js';
 import type { Study } from './study.js';
 
 export interface TuneOptions {
@@ -12,6 +15,13 @@ export interface TuneOptions {
   /** Trials in flight at once: as many as the workers can evaluate together. */
   parallel: number;
   queue: TrialQueueing;
+  /**
+   * `seeds:`: each trial is evaluated once per seed (its parameters' `seed`), and told the mean
+   * of its runs' objectives once all ended; the trial's own run is the first seed's.
+   */
+  seeds?: readonly JsonValue[];
+  /** The time, for the repeats' queueing. */
+  now: () => number;
   /** Resolves when the worker session evaluating the runs has ended (interrupted): then tuning stops. */
   stopped: Promise<unknown>;
   pollMs?: number;
@@ -36,6 +46,8 @@ export interface TuneReport {
  */
 export async function tuneStudy(options: TuneOptions): Promise<TuneReport> {
   const { store, study } = options;
+  const repeats = options.seeds && seedRepeats(store, study, options, options.seeds);
+  const queue = repeats ? repeats.firstQueue : options.queue;
   let stopped = false;
   void options.stopped.then(() => {
     stopped = true;
@@ -45,7 +57,9 @@ export async function tuneStudy(options: TuneOptions): Promise<TuneReport> {
     let trials = await study.trials();
     for (const trial of trials.filter((t) => t.state === 'RUNNING')) {
       const run = await store.getRun(trial.runId);
-      if (run && isFinished(run)) await tellFromRun(store, study, trial, run);
+      if (!run || !isFinished(run)) continue;
+      const runs = repeats ? await repeats.runsOf(trial) : [];
+      if (runs.every(isFinished)) await tellFromRuns(store, study, trial, [run, ...runs]);
     }
     trials = await study.trials();
     const running = trials.filter((t) => t.state === 'RUNNING').length;
@@ -54,7 +68,9 @@ export async function tuneStudy(options: TuneOptions): Promise<TuneReport> {
       return { counts: countStates(trials), exhausted, interrupted: stopped && finished < options.trials };
     }
     for (let asked = trials.length; !exhausted && asked < options.trials && asked - finished < options.parallel; asked++) {
-      exhausted = (await study.ask({ queue: options.queue })) === undefined;
+      const trial = await study.ask({ queue });
+      exhausted = trial === undefined;
+      if (trial && repeats) await repeats.queue(trial);
     }
     await Promise.race([sleep(options.pollMs ?? 100), options.stopped]);
   }
@@ -62,12 +78,67 @@ export async function tuneStudy(options: TuneOptions): Promise<TuneReport> {
 
 const isFinished = (run: RunRecord) => run.state === 'COMPLETED' || run.state === 'FAILED' || run.state === 'CANCELLED';
 
-async function tellFromRun(store: Store, study: Study, trial: TrialRecord, run: RunRecord): Promise<void> {
-  const outcome = await outcomeOf(store, study.record.objectives, run);
+/**
+ * The repeats of each trial over the seeds after the first: runs of the trial's parameters with
+ * each other seed, queued beside the trial's own run and found again by their hash (a tune that
+ * resumes queues those a stopped one had not).
+ */
+function seedRepeats(store: Store, study: Study, options: TuneOptions, seeds: readonly JsonValue[]) {
+  const [first, ...others] = seeds;
+  const base = options.queue.baseParams;
+  const repeatsOf = (trial: TrialRecord): NewRun[] =>
+    others.map((seed) => {
+      const paramsJson = canonicalJson({ ...base, seed: seed as JsonValue, ...trial.params });
+      return { paramsJson, hash: sha256Hex(paramsJson) };
+    });
+  const queue = async (trial: TrialRecord) => {
+    await store.enqueueRuns(study.record.experimentId, [repeatsOf(trial)], {
+      now: options.now(),
+      retries: options.queue.retries,
+      specVersion: options.queue.specVersion,
+    });
+  };
+  return {
+    firstQueue: { ...options.queue, baseParams: { ...base, seed: first as JsonValue } },
+    queue,
+    /** The trial's repeat runs, as they are now (queued when missing). */
+    async runsOf(trial: TrialRecord): Promise<RunRecord[]> {
+      const found = async () => {
+        const runs: RunRecord[] = [];
+        for (const { hash } of repeatsOf(trial)) {
+          const run = (await store.findRunsByHashPrefix(hash, 100)).filter((r) => r.experimentId === study.record.experimentId).at(-1);
+          if (run) runs.push(run);
+        }
+        return runs;
+      };
+      let runs = await found();
+      if (runs.length < others.length) {
+        await queue(trial);
+        runs = await found();
+      }
+      return runs;
+    },
+  };
+}
+
+async function tellFromRuns(store: Store, study: Study, trial: TrialRecord, runs: readonly RunRecord[]): Promise<void> {
+  const outcome = meanOutcome(await Promise.all(runs.map((run) => outcomeOf(store, study.record.objectives, run))));
   // Told meanwhile by another (the pruner, a second tune): nothing to add.
   await study.tell(trial.number, outcome).catch((error: { code?: string }) => {
     if (error.code !== 'LB_TRIAL_FINISHED') throw error;
   });
+}
+
+/** The first run's outcome when it is the only one or one of them did not complete; else the mean of their objectives. */
+function meanOutcome(outcomes: readonly TrialOutcome[]): TrialOutcome {
+  const first = outcomes[0] as TrialOutcome;
+  const notComplete = outcomes.find((outcome) => outcome.state !== 'COMPLETE');
+  if (outcomes.length === 1 || notComplete) return notComplete ?? first;
+  const values = (first as { values: readonly number[] }).values.map(
+    (_, i) =>
+      outcomes.reduce((sum, outcome) => sum + ((outcome as { values: readonly number[] }).values[i] as number), 0) / outcomes.length,
+  );
+  return { state: 'COMPLETE', values };
 }
 
 async function outcomeOf(store: Store, objectives: readonly string[], run: RunRecord): Promise<TrialOutcome> {

@@ -94,3 +94,43 @@ test('labbook tune tells a failed run FAILED and a run its pruner stops PRUNED (
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /run by 'labbook tune quad.yaml'/);
 });
+
+test('labbook tune over a grid and seeds: a study per cell, each trial told the mean over its seeds', async (t) => {
+  const dir = await project(t);
+  // The loss of seed s is (x - 0.3)² + shift + s / 2: over seeds 0 and 1, the mean adds 0.25.
+  writeFileSync(
+    join(dir, 'seeded.py'),
+    `import json, os, sys
+x, shift, seed = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+os.write(3, (json.dumps({"type": "result", "value": {"loss": (x - 0.3) ** 2 + shift + seed / 2}}) + "\\n").encode())
+`,
+  );
+  writeFileSync(
+    join(dir, 'quad.yaml'),
+    'name: quad\ncommand: python3 seeded.py {x} {shift} {seed}\nparameters:\n  shift: [1, 2]\nseeds: 2\nsearch:\n  x: {uniform: [-0.5, 1]}\n',
+  );
+  const tuned = await cli(dir, ['tune', 'quad.yaml', '--trials', '3', '--objective', 'loss', '-j', '2', '--seed', '4', '--json'], { env });
+  assert.equal(tuned.code, 0, tuned.stderr);
+  const reports = JSON.parse(tuned.stdout) as Array<{ study: string; counts: { COMPLETE: number } }>;
+  assert.deepEqual(
+    reports.map((report) => [report.study, report.counts.COMPLETE]),
+    [
+      ['quad/shift=1', 3],
+      ['quad/shift=2', 3],
+    ],
+  );
+  const store = await projectStore(t, dir);
+  const runs = await store.listRuns({ experiments: ['quad'] });
+  assert.equal(runs.length, 12, '2 cells × 3 trials × 2 seeds');
+  assert.ok(runs.every((run) => run.state === 'COMPLETED'));
+  for (const shift of [1, 2]) {
+    const trials = await (await Study.load(store, `quad/shift=${shift}`)).trials();
+    for (const trial of trials) {
+      const x = trial.params.x as number;
+      assert.ok(Math.abs((trial.values?.[0] as number) - ((x - 0.3) ** 2 + shift + 0.25)) < 1e-12, JSON.stringify(trial));
+      const seeds = runs.filter((run) => run.params.x === x && run.params.shift === shift).map((run) => run.params.seed);
+      assert.deepEqual(seeds.sort(), [0, 1], 'one run per seed');
+      assert.equal((await store.getRun(trial.runId))?.params.seed, 0, "the trial's own run is the first seed's");
+    }
+  }
+});

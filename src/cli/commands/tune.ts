@@ -7,7 +7,8 @@ import type { JsonObject } from '../../spec/types.js';
 import { PRUNER_NAMES, SAMPLER_NAMES, Study } from '../../study/index.js';
 import { summarizeStudy } from '../../study/study-summary.js';
 import { trialPruneHook } from '../../study/trial-pruning.js';
-import { tuneStudy } from '../../study/tune.js';
+import { type TuneReport, tuneStudy } from '../../study/tune.js';
+import { type TuneCell, tuneCells } from '../../study/tune-cells.js';
 import { formatParams } from '../../util/format-values.js';
 import { bindAction, examples, positiveInteger } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
@@ -58,12 +59,7 @@ export function defineTune(program: Command, ctx: CliContext): void {
         { file, key: 'search', message: 'labbook tune needs a search: block, e.g. search: {lr: {loguniform: [1e-5, 0.1]}}' },
       ]);
     }
-    const cells = expandGrid(spec);
-    if (cells.length !== 1) {
-      throw new UsageError(
-        `${file}: its grid (parameters:, seeds:) has ${cells.length} cells; labbook tune searches beside a grid of one (constant parameters) for now`,
-      );
-    }
+    const cells = tuneCells(expandGrid(spec), raw.seeds !== undefined);
     const directions = options.direction.split(',').map((d) => d.trim()) as Direction[];
     const bad = directions.find((d) => d !== 'minimize' && d !== 'maximize');
     if (bad !== undefined) throw new UsageError(`--direction '${bad}': give minimize or maximize, one per objective`);
@@ -72,21 +68,22 @@ export function defineTune(program: Command, ctx: CliContext): void {
     const settings = engineSettings(ctx, options, spec.notify);
     return withStore(ctx, options, async (store) => {
       const experiment = await store.saveExperiment(spec.name, raw as unknown as JsonObject, ctx.clock.now());
-      const study = await Study.create(
-        store,
-        {
-          name: options.study ?? spec.name,
-          experiment: spec.name,
-          space: raw.search as JsonObject,
-          sampler: { name: options.sampler, options: {} },
-          ...(options.pruner && { pruner: { name: options.pruner, options: {} } }),
-          directions,
-          objectives,
-          seed,
-        },
-        { clock: ctx.clock, loadIfExists: true },
-      );
-      if (!options.json) ctx.log.info(`study ${study.name}: ${trials} trials of ${spec.name}, seed ${study.record.seed}`);
+      const studyName = options.study ?? spec.name;
+      const cellStudy = (cell: TuneCell) =>
+        Study.create(
+          store,
+          {
+            name: cell.label === undefined ? studyName : `${studyName}/${cell.label}`,
+            experiment: spec.name,
+            space: raw.search as JsonObject,
+            sampler: { name: options.sampler, options: {} },
+            ...(options.pruner && { pruner: { name: options.pruner, options: {} } }),
+            directions,
+            objectives,
+            seed,
+          },
+          { clock: ctx.clock, loadIfExists: true },
+        );
       // The session evaluates the trials' runs as they come, and ends once the tuning is done (or on Ctrl-C).
       let tuning = true;
       const session = runSessionHere(ctx, {
@@ -99,35 +96,61 @@ export function defineTune(program: Command, ctx: CliContext): void {
         pollMs: TUNE_POLL_MS,
         shouldPrune: trialPruneHook(store, ctx.clock),
       });
-      const report = await tuneStudy({
-        store,
-        study,
-        trials,
-        parallel: settings.slots,
-        queue: { specVersion: experiment.specVersion, baseParams: cells[0]?.params ?? {}, retries: spec.retries },
-        stopped: session,
-        pollMs: TUNE_POLL_MS,
-      });
+      let interrupted = false;
+      const outcomes: object[] = [];
+      // One cell after the other, each a study of its own, all with the same seed.
+      for (const cell of cells) {
+        const study = await cellStudy(cell);
+        if (!options.json)
+          ctx.log.info(`study ${study.name}: ${trials} trials of ${spec.name}${seedsNote(cell)}, seed ${study.record.seed}`);
+        const report = await tuneStudy({
+          store,
+          study,
+          trials,
+          parallel: settings.slots,
+          queue: { specVersion: experiment.specVersion, baseParams: cell.params, retries: spec.retries },
+          ...(cell.seeds && { seeds: cell.seeds }),
+          now: () => ctx.clock.now(),
+          stopped: session,
+          pollMs: TUNE_POLL_MS,
+        });
+        await study.close();
+        const summary = summarizeStudy(study.record, study.space, await study.trials());
+        outcomes.push({
+          study: study.name,
+          seed: study.record.seed,
+          ...report,
+          best: summary.best ?? null,
+          pareto: summary.pareto,
+        } as unknown as JsonObject);
+        if (!options.json) printReport(ctx, report, summary, objectives, study.name);
+        interrupted = report.interrupted;
+        if (interrupted) break;
+      }
       tuning = false;
       await session;
-      await study.close();
-      const summary = summarizeStudy(study.record, study.space, await study.trials());
-      if (options.json)
-        printJson(ctx, { study: study.name, seed: study.record.seed, ...report, best: summary.best ?? null, pareto: summary.pareto });
-      else {
-        const { counts } = report;
-        print(
-          ctx,
-          `study ${study.name}: ${counts.COMPLETE} COMPLETE, ${counts.PRUNED} PRUNED, ${counts.FAILED} FAILED, ${counts.RUNNING} RUNNING`,
-        );
-        if (summary.best) {
-          print(
-            ctx,
-            `best trial ${summary.best.number} (run ${summary.best.runId}): ${objectives[0]} ${summary.best.values?.[0]}  ${formatParams(summary.best.params)}`,
-          );
-        }
-      }
-      return report.interrupted ? 130 : 0;
+      // --json: one cell's outcome as an object, several cells' as an array of them.
+      if (options.json) printJson(ctx, outcomes.length === 1 ? outcomes[0] : outcomes);
+      return interrupted ? 130 : 0;
     });
   });
+}
+
+const seedsNote = (cell: TuneCell) => (cell.seeds ? `, each over ${cell.seeds.length} seeds` : '');
+
+/** One study's counts and best trial. */
+function printReport(
+  ctx: CliContext,
+  { counts }: TuneReport,
+  summary: ReturnType<typeof summarizeStudy>,
+  objectives: readonly string[],
+  name: string,
+): void {
+  print(ctx, `study ${name}: ${counts.COMPLETE} COMPLETE, ${counts.PRUNED} PRUNED, ${counts.FAILED} FAILED, ${counts.RUNNING} RUNNING`);
+  if (summary.best) {
+    print(
+      ctx,
+      `best trial ${summary.best.number} (run ${summary.best.runId}): ${objectives[0]} ${summary.best.values?.[0]}  ${formatParams(summary.best.params)}`,
+    );
+  }
 }
