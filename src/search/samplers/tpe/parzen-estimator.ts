@@ -29,6 +29,40 @@ interface CategoricalKernels {
   readonly cumulativeProbabilities: Float64Array[];
 }
 
+/**
+ * Each kernel's log-mass inside its domain, kept from one ask to the next: it is a function of
+ * the kernel's centre and width and the domain's ends alone, and as the history grows by a trial
+ * nearly every kernel keeps both (a new point narrows its two neighbours only). Computing them
+ * all anew was a third of building the estimators at 1,000 trials.
+ */
+export class DomainMassCache {
+  /** By domain (its ends), then by centre: the last width seen there and its log-mass. */
+  private readonly domains = new Map<string, Map<number, { sigma: number; mass: number }>>();
+
+  /** The log-masses of kernels (centres `mus`, widths `sigmas`) inside [low, high]. */
+  logMasses(low: number, high: number, mus: Float64Array, sigmas: Float64Array): Float64Array {
+    const key = `${low} ${high}`;
+    let byMu = this.domains.get(key);
+    if (!byMu) {
+      byMu = new Map();
+      this.domains.set(key, byMu);
+    }
+    const masses = new Float64Array(mus.length);
+    for (let k = 0; k < mus.length; k++) {
+      const mu = mus[k] as number;
+      const sigma = sigmas[k] as number;
+      const known = byMu.get(mu);
+      if (known?.sigma === sigma) masses[k] = known.mass;
+      else {
+        const mass = logGaussMass((low - mu) / sigma, (high - mu) / sigma);
+        byMu.set(mu, { sigma, mass });
+        masses[k] = mass;
+      }
+    }
+    return masses;
+  }
+}
+
 /** Trials older than the newest this many weigh less and less (Hyperopt's linear forgetting). */
 const FULL_WEIGHT_TRIALS = 25;
 
@@ -44,7 +78,12 @@ export class ParzenEstimator {
   private readonly kernels: Array<NumericKernels | CategoricalKernels>;
 
   /** `observations`: one row per trial, in trial order, of values on the dimensions' internal scales. */
-  constructor(dimensions: readonly Dimension[], observations: readonly (readonly number[])[], options: ParzenOptions) {
+  constructor(
+    dimensions: readonly Dimension[],
+    observations: readonly (readonly number[])[],
+    options: ParzenOptions,
+    masses: DomainMassCache = new DomainMassCache(),
+  ) {
     const weights = observations.length ? [...forgettingWeights(observations.length), options.priorWeight] : [1];
     const total = weights.reduce((a, b) => a + b, 0);
     this.logWeights = Float64Array.from(weights, (w) => Math.log(w / total));
@@ -52,7 +91,7 @@ export class ParzenEstimator {
     this.kernels = dimensions.map((dimension, d) => {
       const column = observations.map((row) => row[d] as number);
       return dimension.kind === 'numeric'
-        ? numericKernels(dimension, column, options)
+        ? numericKernels(dimension, column, options, masses)
         : categoricalKernels(dimension.choices.length, column, options);
     });
   }
@@ -113,16 +152,28 @@ function addLogDensities(kernels: NumericKernels | CategoricalKernels, x: number
  * the larger gap to its sorted neighbours (the domain's ends bounding the outermost), clipped
  * to [range / min(100, n + 2), range]; the prior sits mid-domain with the whole range as width.
  */
-function numericKernels(dimension: Dimension & { kind: 'numeric' }, observed: readonly number[], options: ParzenOptions): NumericKernels {
+function numericKernels(
+  dimension: Dimension & { kind: 'numeric' },
+  observed: readonly number[],
+  options: ParzenOptions,
+  masses: DomainMassCache,
+): NumericKernels {
   const low = dimension.internalLow;
   const high = dimension.internalHigh;
   const n = observed.length;
-  const order = [...observed.keys()].sort((a, b) => (observed[a] as number) - (observed[b] as number));
-  const sorted = [low, ...order.map((i) => observed[i] as number), high];
+  // The domain's ends around the observations in ascending order (a typed array's numeric sort:
+  // sorting indices by a comparator was a sixth of building the estimators at 1,000 trials).
+  const sorted = new Float64Array(n + 2);
+  sorted.set(observed, 1);
+  sorted.subarray(1, n + 1).sort();
+  sorted[0] = low;
+  sorted[n + 1] = high;
   const sigmas = new Float64Array(n + 1);
   const range = high - low;
   const minSigma = options.considerMagicClip ? range / Math.min(100, n + 2) : 1e-12;
-  order.forEach((original, rank) => {
+  const ranks = ranksOf(observed, sorted.subarray(1, n + 1));
+  for (let original = 0; original < n; original++) {
+    const rank = ranks[original] as number;
     const at = rank + 1;
     let gap = Math.max((sorted[at] as number) - (sorted[at - 1] as number), (sorted[at + 1] as number) - (sorted[at] as number));
     if (!options.considerEndpoints && n >= 2) {
@@ -130,11 +181,37 @@ function numericKernels(dimension: Dimension & { kind: 'numeric' }, observed: re
       if (rank === n - 1) gap = (sorted[n] as number) - (sorted[n - 1] as number);
     }
     sigmas[original] = Math.min(range, Math.max(minSigma, gap));
-  });
+  }
   const mus = Float64Array.from([...observed, 0.5 * (low + high)]);
   sigmas[n] = range;
-  const logDomainMasses = mus.map((mu, k) => logGaussMass((low - mu) / (sigmas[k] as number), (high - mu) / (sigmas[k] as number)));
+  const logDomainMasses = masses.logMasses(low, high, mus, sigmas);
   return { kind: 'numeric', dimension, mus, sigmas, logSigmas: sigmas.map(Math.log), logDomainMasses };
+}
+
+/**
+ * Each value's rank in `ascending` (its values sorted): equal values take their ranks in the
+ * order they come, as a stable sort would give them.
+ */
+function ranksOf(values: readonly number[], ascending: Float64Array): Uint32Array {
+  const ranks = new Uint32Array(values.length);
+  const taken = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    let lo = 0;
+    let hi = ascending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ascending[mid] as number) < value) lo = mid + 1;
+      else hi = mid;
+    }
+    if (ascending[lo + 1] === value) {
+      const before = taken.get(value) ?? 0;
+      taken.set(value, before + 1);
+      lo += before;
+    }
+    ranks[i] = lo;
+  }
+  return ranks;
 }
 
 /** Each observation's kernel puts 1 on its choice and priorWeight / (n + 1) on every choice; the prior only the latter. */

@@ -15,17 +15,36 @@ export function splitTrials(
   direction: Direction,
   withRunning: boolean,
 ): { below: Trial[]; above: Trial[] } {
-  const complete = trials
-    .filter((t) => t.state === 'COMPLETE')
-    .sort((a, b) => toLoss(a.values?.[0], direction) - toLoss(b.values?.[0], direction) || a.number - b.number);
-  const pruned = trials.filter((t) => t.state === 'PRUNED').sort((a, b) => comparePruned(a, b, direction) || a.number - b.number);
+  const ordered = inNumberOrder(trials);
+  const complete = ordered.filter((t) => t.state === 'COMPLETE');
   const fromComplete = Math.min(nBelow, complete.length);
-  const fromPruned = Math.min(nBelow - fromComplete, pruned.length);
-  const below = [...complete.slice(0, fromComplete), ...pruned.slice(0, fromPruned)];
-  const running = withRunning ? trials.filter((t) => t.state === 'RUNNING') : [];
-  const above = [...complete.slice(fromComplete), ...pruned.slice(fromPruned), ...running];
-  const byNumber = (a: Trial, b: Trial) => a.number - b.number;
-  return { below: below.sort(byNumber), above: above.sort(byNumber) };
+  const good = new Set(bestByLoss(complete, fromComplete, direction));
+  const pruned = ordered.filter((t) => t.state === 'PRUNED').sort((a, b) => comparePruned(a, b, direction) || a.number - b.number);
+  for (const trial of pruned.slice(0, Math.min(nBelow - fromComplete, pruned.length))) good.add(trial);
+  const above = (t: Trial) => t.state === 'COMPLETE' || t.state === 'PRUNED' || (withRunning && t.state === 'RUNNING');
+  return { below: ordered.filter((t) => good.has(t)), above: ordered.filter((t) => !good.has(t) && above(t)) };
+}
+
+function inNumberOrder(trials: readonly Trial[]): readonly Trial[] {
+  const ordered = trials.every((trial, i) => i === 0 || (trials[i - 1] as Trial).number < trial.number);
+  return ordered ? trials : [...trials].sort((a, b) => a.number - b.number);
+}
+
+/**
+ * The `count` trials of the lowest loss, ties to the lower number (`trials` in number order): the
+ * count-th lowest loss found by a typed array's numeric sort, not by sorting the trials with a
+ * comparator, which was a tenth of an ask at 1,000 trials.
+ */
+function bestByLoss(trials: readonly Trial[], count: number, direction: Direction): Trial[] {
+  if (count === 0) return [];
+  const losses = Float64Array.from(trials, (t) => toLoss(t.values?.[0], direction));
+  const threshold = losses.slice().sort()[count - 1] as number;
+  let atThreshold = count;
+  for (const loss of losses) if (loss < threshold) atThreshold--;
+  return trials.filter((_, i) => {
+    const loss = losses[i] as number;
+    return loss < threshold || (loss === threshold && atThreshold-- > 0);
+  });
 }
 
 /** Furthest last step first, then the better last value; a trial that reported nothing last. */

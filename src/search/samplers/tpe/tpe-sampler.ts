@@ -8,7 +8,7 @@ import { contains, isActive } from '../../space.js';
 import type { ParamValue, Sampler, SearchParameter, SearchSpace, StudyHistory, Trial, TrialParams } from '../../types.js';
 import { drawParams } from '../random-sampler.js';
 import { type Dimension, toDimension, toInternal, toParamValue } from './dimension.js';
-import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
+import { DomainMassCache, ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
 import { splitTrials } from './split-trials.js';
 
 export interface TpeOptions extends ParzenOptions {
@@ -50,6 +50,8 @@ export const TPE_DEFAULTS: TpeOptions = {
  */
 export class TpeSampler implements Sampler {
   readonly options: TpeOptions;
+  /** What the estimators of one ask leave for the next (a sampler serves one study's asks). */
+  private readonly masses = new DomainMassCache();
 
   constructor(options: Partial<TpeOptions> = {}) {
     this.options = { ...TPE_DEFAULTS, ...options };
@@ -89,8 +91,8 @@ export class TpeSampler implements Sampler {
 
   private sampleGroup(group: readonly SearchParameter[], below: readonly Trial[], above: readonly Trial[], rng: Rng): TrialParams {
     const dimensions = group.map((p) => toDimension(p.distribution));
-    const good = new ParzenEstimator(dimensions, observations(group, dimensions, below), this.options);
-    const bad = new ParzenEstimator(dimensions, observations(group, dimensions, above), this.options);
+    const good = new ParzenEstimator(dimensions, observations(group, dimensions, below), this.options, this.masses);
+    const bad = new ParzenEstimator(dimensions, observations(group, dimensions, above), this.options, this.masses);
     const candidates = good.sample(rng, this.options.nEiCandidates);
     const goodLogPdf = good.logPdf(candidates);
     const badLogPdf = bad.logPdf(candidates);
