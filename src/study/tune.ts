@@ -88,7 +88,7 @@ function seedRepeats(store: Store, study: Study, options: TuneOptions, seeds: re
   const base = options.queue.baseParams;
   const repeatsOf = (trial: TrialRecord): NewRun[] =>
     others.map((seed) => {
-      const paramsJson = canonicalJson({ ...base, seed: seed as JsonValue, ...trial.params });
+      const paramsJson = canonicalJson({ ...base, seed, ...trial.params });
       return { paramsJson, hash: sha256Hex(paramsJson) };
     });
   const queue = async (trial: TrialRecord) => {
@@ -129,14 +129,14 @@ async function tellFromRuns(store: Store, study: Study, trial: TrialRecord, runs
   });
 }
 
-/** The first run's outcome when it is the only one or one of them did not complete; else the mean of their objectives. */
+/** The outcome of the first run that did not complete, if one did not; else the mean of the runs' objectives. */
 function meanOutcome(outcomes: readonly TrialOutcome[]): TrialOutcome {
-  const first = outcomes[0] as TrialOutcome;
   const notComplete = outcomes.find((outcome) => outcome.state !== 'COMPLETE');
-  if (outcomes.length === 1 || notComplete) return notComplete ?? first;
-  const values = (first as { values: readonly number[] }).values.map(
-    (_, i) =>
-      outcomes.reduce((sum, outcome) => sum + ((outcome as { values: readonly number[] }).values[i] as number), 0) / outcomes.length,
+  if (notComplete) return notComplete;
+  const [first, ...others] = outcomes as ReadonlyArray<{ state: 'COMPLETE'; values: readonly number[] }>;
+  // Summed from the first value, so that a trial of one run is told that run's value exactly.
+  const values = (first?.values ?? []).map(
+    (value, i) => others.reduce((sum, outcome) => sum + (outcome.values[i] as number), value) / outcomes.length,
   );
   return { state: 'COMPLETE', values };
 }
