@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliProcess, jsonLines } from '../helpers/cli.js';
@@ -50,5 +50,31 @@ if (postgresAvailable('CLI on a PostgreSQL store')) {
     assert.equal(table.code, 0, table.stderr);
     assert.deepEqual(table.stdout.trim().split('\n').slice(1), ['1,3', '2,3', '3,3']);
     assert.ok(existsSync(join(objects, 'runs')), 'run directories are in the object directory');
+  });
+}
+
+/** labbook tune on a PostgreSQL store: the study, its trials and their runs live in the shared database. */
+if (postgresAvailable('labbook tune on a PostgreSQL store')) {
+  test('labbook tune on a PostgreSQL store: each trial a queued run, told back', async (t) => {
+    const url = await freshDatabase(t);
+    const dir = tempDir(t);
+    const env = { LABBOOK_STORE: url };
+    t.after(() => cliProcess(dir, ['engine', 'stop'], env));
+    assert.equal(cliProcess(dir, ['init', '--objects', join(dir, 'objects')], env).code, 0);
+    writeFileSync(
+      join(dir, 'evaluate.py'),
+      'import json, os, sys\nloss = (float(sys.argv[1]) - 0.3) ** 2\nos.write(3, (json.dumps({"type": "result", "value": {"loss": loss}}) + "\\n").encode())\n',
+    );
+    writeFileSync(join(dir, 'quad.yaml'), 'name: quad\ncommand: python3 evaluate.py {x}\nsearch:\n  x: {uniform: [-1, 1]}\n');
+    const tuned = cliProcess(dir, ['--json', 'tune', 'quad.yaml', '--trials', '6', '--objective', 'loss', '-j', '2', '--seed', '2'], env);
+    assert.equal(tuned.code, 0, tuned.stderr);
+    const report = JSON.parse(tuned.stdout) as { counts: Record<string, number>; best: { values: number[]; params: { x: number } } };
+    assert.deepEqual(report.counts, { RUNNING: 0, COMPLETE: 6, PRUNED: 0, FAILED: 0 });
+    assert.equal(report.best.values[0], (report.best.params.x - 0.3) ** 2);
+    const runs = jsonLines(cliProcess(dir, ['--json', 'ls'], env).stdout) as Array<{ state: string }>;
+    assert.deepEqual(
+      runs.map((run) => run.state),
+      Array(6).fill('COMPLETED'),
+    );
   });
 }
