@@ -79,6 +79,27 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: 'remoteFinishRun',
     summary: 'End a remote run: COMPLETED, or FAILED with its error',
   },
+  { method: 'GET', url: '/api/studies', handler: 'listStudies', summary: 'The studies (hyper-parameter searches), oldest first' },
+  {
+    method: 'GET',
+    url: '/api/studies/:name',
+    handler: 'getStudy',
+    summary: 'A study with its trials, its best trial and its Pareto front',
+  },
+  { method: 'GET', url: '/api/entities', handler: 'findEntities', summary: 'The provenance entities a filter selects, oldest first' },
+  {
+    method: 'GET',
+    url: '/api/lineage/*',
+    handler: 'getLineage',
+    summary: "An entity's lineage graph, upstream or downstream, to a depth",
+    rest: 'ref',
+  },
+  {
+    method: 'GET',
+    url: '/api/leaderboard',
+    handler: 'leaderboard',
+    summary: 'The comparable results of the selected evaluations, ranked; the others with their reason',
+  },
   { method: 'POST', url: '/api/runs/cancel', handler: 'cancelRuns', summary: 'Cancel the pending and running runs selected' },
   { method: 'POST', url: '/api/runs/reset', handler: 'resetRuns', summary: 'Put the selected runs back in the queue' },
 ];

@@ -8,3 +8,4 @@ export type { SearchComponent, StudyDefinition, StudyRecord, TrialOutcome, Trial
 export type { StudyStore } from '../store/study-store.js';
 export { PRUNER_NAMES, prunerOf, SAMPLER_NAMES, samplerOf } from './search-components.js';
 export { Study, type StudyOptions, TRIAL_LEASE_MS } from './study.js';
+export { type StudySummary, summarizeStudy } from './study-summary.js';

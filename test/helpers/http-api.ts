@@ -1,16 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import type { StudyDefinition } from '../../src/domain/study.js';
 import { EngineClient } from '../../src/engine/engine-client.js';
 import type { HttpServing } from '../../src/server/http-server.js';
 import { runHash } from '../../src/spec/run-hash.js';
 import type { Params } from '../../src/spec/types.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { Study } from '../../src/study/index.js';
 import { ObjectStore } from '../../src/track/object-store.js';
 import { recordArtifact } from '../../src/track/record-artifact.js';
 import { VERSION } from '../../src/version.js';
 import { engineEnv, engineInProcess, socketOf } from './engine.js';
 import { project, projectStore } from './project.js';
+import { dataset, evaluation, hex, model, record } from './provenance.js';
 import { tempDir } from './temp-dir.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -76,6 +79,65 @@ export async function seedApiStore(store: SqliteStore, dir: string): Promise<voi
   await store.finishRun({ runId: xssRun.id, workerId: 'w1', attempt: 1 }, { kind: 'failed', reason: 'error', error: XSS }, T0 + 1);
 }
 
+/**
+ * Study `quad` (minimise, 6 trials: 5 COMPLETE, 1 FAILED), study `tradeoff` (two objectives,
+ * 4 trials, 3 on its Pareto front) and a study whose name is HTML. Provenance: datasets
+ * digits-train and digits-test, models svc and rf (rf's name HTML) trained on digits-train and
+ * evaluated on digits-test, and svc evaluated on digits-other too (incomparable with the others).
+ */
+export async function seedStudiesAndLineage(store: SqliteStore): Promise<void> {
+  const space = { x: { uniform: [-1, 1] } };
+  const definition: StudyDefinition = {
+    name: 'quad',
+    experiment: 'quad-trials',
+    space,
+    sampler: { name: 'random', options: {} },
+    directions: ['minimize'],
+    objectives: ['loss'],
+    seed: 7,
+  };
+  const quad = await Study.create(store, definition);
+  const losses = [0.5, 0.7, 0.2, null, 0.3, 0.1];
+  for (const loss of losses) {
+    const trial = await quad.ask();
+    if (!trial) throw new Error('fixture: no trial');
+    await quad.tell(trial.number, loss === null ? { state: 'FAILED', error: 'diverged' } : { state: 'COMPLETE', values: [loss] });
+  }
+  await quad.close();
+  const tradeoff = await Study.create(store, {
+    ...definition,
+    name: 'tradeoff',
+    experiment: 'tradeoff-trials',
+    directions: ['minimize', 'maximize'],
+    objectives: ['latency', 'accuracy'],
+  });
+  for (const values of [
+    [10, 0.8],
+    [20, 0.9],
+    [30, 0.85],
+    [5, 0.7],
+  ]) {
+    const trial = await tradeoff.ask();
+    if (!trial) throw new Error('fixture: no trial');
+    await tradeoff.tell(trial.number, { state: 'COMPLETE', values });
+  }
+  await tradeoff.close();
+  await (await Study.create(store, { ...definition, name: XSS, experiment: 'xss-study' })).close();
+  const [train, test, other] = await record(
+    store,
+    dataset('digits-train', hex('a')),
+    dataset('digits-test', hex('b')),
+    dataset('digits-other', hex('c')),
+  );
+  const [svc, rf] = await record(store, model('svc', train as string), model(XSS, train as string));
+  await record(
+    store,
+    evaluation(svc as string, test as string, 0.9, { name: 'svc-on-test' }),
+    evaluation(rf as string, test as string, 0.95, { name: 'rf-on-test' }),
+    evaluation(svc as string, other as string, 0.99, { name: 'svc-on-other' }),
+  );
+}
+
 /** Records `bytes` as artifact `name` of run `runId`, as a run's log_artifact does. */
 export async function attachArtifact(
   t: TestContext,
@@ -100,14 +162,17 @@ export interface ApiServer {
   client: EngineClient;
 }
 
-/** An engine in this process serving a seeded store over HTTP on a random loopback port. */
+/** An engine in this process serving a seeded store (seedApiStore, seedStudiesAndLineage) over HTTP on a random loopback port. */
 export async function startApi(
   t: TestContext,
   options: { host?: string; token?: string; readOnlyToken?: string; seed?: boolean } = {},
 ): Promise<ApiServer> {
   const dir = await project(t);
   const store = await projectStore(t, dir);
-  if (options.seed !== false) await seedApiStore(store, tempDir(t));
+  if (options.seed !== false) {
+    await seedApiStore(store, tempDir(t));
+    await seedStudiesAndLineage(store);
+  }
   const env = engineEnv(t, dir);
   await engineInProcess(t, dir, env);
   const client = await EngineClient.connect(socketOf(dir, env));
@@ -202,6 +267,11 @@ export const API_EXAMPLES: Record<string, ApiExample> = {
       return { path: `/api/remote/runs/${id}/finish`, body: { key } };
     },
   },
+  listStudies: { path: '/api/studies' },
+  getStudy: { path: '/api/studies/quad' },
+  findEntities: { path: `/api/entities?${new URLSearchParams({ filter: 'kind=dataset' })}` },
+  getLineage: { path: '/api/lineage/evaluation:svc-on-test?depth=3' },
+  leaderboard: { path: `/api/leaderboard?${new URLSearchParams({ filter: 'task=digits metric=accuracy' })}` },
   cancelRuns: { path: '/api/runs/cancel', body: { ids: [4] } },
   resetRuns: { path: '/api/runs/reset', body: { states: ['FAILED'], experiments: ['cv'] } },
 };

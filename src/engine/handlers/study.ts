@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod/v3';
 import type { StudyRecord, TrialOutcome, TrialRecord } from '../../domain/study.js';
 import type { JsonObject } from '../../spec/types.js';
-import { Study } from '../../study/index.js';
+import { Study, summarizeStudy } from '../../study/index.js';
 import type { Session } from '../engine-state.js';
 import type { Call } from '../handler.js';
 import { handler, jsonObject, noParams } from '../handler.js';
@@ -135,10 +135,18 @@ export const STUDY_HANDLERS = {
     { writes: true },
   ),
 
-  /** A study with its trials. */
-  getStudy: handler(z.object({ name: studyName }).strict(), async ({ name }, call) => {
-    const study = await studyHandle(name, call);
-    return { ...studyView(study.record), trials: (await study.trials()).map(trialView) };
+  /** A study with its trials, and the numbers of its best trial (one objective) and of its Pareto front. */
+  getStudy: handler(z.object({ name: studyName }).strict(), async ({ name }, { engine }) => {
+    // A read needs no handle of the connection's: HTTP's one session outlives engines (and stores) in a process.
+    const study = await Study.load(engine.store, name, { clock: engine.clock });
+    const trials = await study.trials();
+    const { best, pareto } = summarizeStudy(study.record, study.space, trials);
+    return {
+      ...studyView(study.record),
+      trials: trials.map(trialView),
+      ...(best && { best: best.number }),
+      pareto: pareto.map((trial) => trial.number),
+    };
   }),
 
   listStudies: handler(noParams, async (_params, { engine }) => (await engine.store.studies.listStudies()).map(studyView)),

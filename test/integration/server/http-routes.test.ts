@@ -45,7 +45,7 @@ test('runs are paged, sorted by any key and filtered by a query, with the total 
   assert.equal(filtered.body.total, 1);
   assert.equal(filtered.body.runs[0].params.lr, 0.1);
   assert.equal(filtered.body.runs[0].metrics.acc.last, 0.9);
-  const bySummary = await api(`${url}/api/runs?sort=metrics.acc&states=COMPLETED`);
+  const bySummary = await api(`${url}/api/runs?sort=metrics.acc&states=COMPLETED&experiments=cv`);
   assert.deepEqual(
     bySummary.body.runs.map((run: { id: number }) => run.id),
     [2, 1],

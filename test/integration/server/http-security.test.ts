@@ -44,7 +44,7 @@ test('a read-only token reads every route and is refused every write', async (t)
       assert.equal(answer.status, 403, handler);
       assert.equal(answer.body.error.code, 'LB_HTTP_FORBIDDEN');
     } else {
-      assert.equal(answer.status, 200, handler);
+      assert.equal(answer.status, 200, `${handler}: ${JSON.stringify(answer.body)}`);
     }
   }
   assert.equal((await store.getRun(4))?.state, 'PENDING', 'the refused cancel changed nothing');
