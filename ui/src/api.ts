@@ -120,3 +120,62 @@ export type ArtifactPreview = { name: string; mediaType: string; size: number } 
   | { kind: 'table'; columns: string[]; rows: unknown[][]; truncated: boolean }
   | { kind: 'none' }
 );
+
+export type TrialState = 'RUNNING' | 'COMPLETE' | 'PRUNED' | 'FAILED';
+
+/** A study as GET /api/studies lists it. */
+export interface Study {
+  name: string;
+  experiment: string;
+  directions: Array<'minimize' | 'maximize'>;
+  objectives: string[];
+  sampler: { name: string };
+  createdAt: number;
+}
+
+export interface Trial {
+  number: number;
+  state: TrialState;
+  params: Record<string, unknown>;
+  values?: Array<number | null>;
+  run: number;
+}
+
+/** A study with its trials (GET /api/studies/NAME): `best` and `pareto` are trial numbers. */
+export interface StudyDetail extends Study {
+  trials: Trial[];
+  best?: number;
+  pareto: number[];
+}
+
+export interface Entity {
+  uid: string;
+  kind: string;
+  name: string;
+  version: string | null;
+  entity: { kind: string; value?: number };
+  createdAt: number;
+}
+
+/** GET /api/lineage/REF: `from` was made of (or with) `to`, by `edge`. */
+export interface LineageGraph {
+  root: string;
+  direction: 'upstream' | 'downstream';
+  nodes: Entity[];
+  edges: Array<{ from: string; edge: string; to: string }>;
+}
+
+export interface BoardEntry {
+  evaluations: string[];
+  model: { uid: string; name: string; version: string | null; run?: number };
+  metric: { name: string; higherIsBetter: boolean };
+  value: number;
+  on: string;
+}
+
+/** GET /api/leaderboard: the comparable results ranked, the others with why. */
+export interface Leaderboard {
+  on: string | null;
+  ranked: Array<BoardEntry & { rank: number }>;
+  incomparable: Array<BoardEntry & { reason: string }>;
+}

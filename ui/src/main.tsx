@@ -7,8 +7,12 @@ import { CompareView } from './views/compare.js';
 import { ExperimentView } from './views/experiment.js';
 import { ExperimentsView } from './views/experiments.js';
 import { GroupsView } from './views/groups.js';
+import { LeaderboardView } from './views/leaderboard.js';
+import { LineageView } from './views/lineage.js';
 import { RunView } from './views/run.js';
 import { RunsView } from './views/runs.js';
+import { StudiesView } from './views/studies.js';
+import { StudyView } from './views/study.js';
 
 type Theme = 'light' | 'dark';
 
@@ -27,6 +31,8 @@ function App() {
   }, [theme]);
   const run = /^\/runs\/(\d+)$/.exec(location.path);
   const experiment = /^\/experiments\/([^/]+)$/.exec(location.path);
+  const study = /^\/studies\/([^/]+)$/.exec(location.path);
+  const lineage = /^\/lineage\/([^/]+)$/.exec(location.path);
   let view = <ExperimentsView />;
   let title = 'Experiments';
   if (run) {
@@ -47,6 +53,22 @@ function App() {
   } else if (location.path === '/groups') {
     view = <GroupsView location={location} />;
     title = 'Groups';
+  } else if (location.path === '/studies') {
+    view = <StudiesView />;
+    title = 'Studies';
+  } else if (study) {
+    const name = decodeURIComponent(study[1] as string);
+    view = <StudyView name={name} />;
+    title = `Study ${name}`;
+  } else if (lineage) {
+    const ref = decodeURIComponent(lineage[1] as string);
+    const depth = Number(location.params.get('depth')) || undefined;
+    const direction = location.params.get('direction') === 'downstream' ? 'downstream' : 'upstream';
+    view = <LineageView entityRef={ref} direction={direction} depth={depth} />;
+    title = `Lineage of ${ref}`;
+  } else if (location.path === '/leaderboard') {
+    view = <LeaderboardView location={location} />;
+    title = 'Leaderboard';
   }
   useEffect(() => {
     document.title = `${title} · labbook`;
@@ -63,6 +85,12 @@ function App() {
           </a>
           <a href="/runs" onClick={onLinkClick} aria-current={location.path === '/runs' ? 'page' : undefined}>
             Runs
+          </a>
+          <a href="/studies" onClick={onLinkClick} aria-current={location.path.startsWith('/studies') ? 'page' : undefined}>
+            Studies
+          </a>
+          <a href="/leaderboard" onClick={onLinkClick} aria-current={location.path === '/leaderboard' ? 'page' : undefined}>
+            Leaderboard
           </a>
         </nav>
         <button type="button" class="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="switch theme">

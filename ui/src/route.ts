@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 /**
  * The view is in the URL (shareable, and the back button works): `/` experiments,
  * `/runs?query=…&sort=…&cols=…`, `/runs/ID`, `/compare?a=…&b=…`, `/groups?query=…&metric=…&by=…&axes=…`,
- * `/experiments/NAME`.
+ * `/experiments/NAME`, `/studies`, `/studies/NAME`, `/lineage/REF?direction=…&depth=…`,
+ * `/leaderboard?filter=…&dataset=…`.
  */
 export interface Location {
   path: string;
