@@ -44,7 +44,8 @@ test("an entity's lineage is walked upstream to its datasets, or downstream, to 
   assert.equal(up.edges.length, 3);
   const { body: near } = await api(`${url}/api/lineage/evaluation:svc-on-test?depth=1`);
   assert.deepEqual(labels(near), ['dataset:digits-test', 'evaluation:svc-on-test', 'model:svc']);
-  const { body: down } = await api(`${url}/api/lineage/dataset:digits-train?direction=downstream&depth=1`);
+  // The dashboard sends the reference encoded, as any client should.
+  const { body: down } = await api(`${url}/api/lineage/${encodeURIComponent('dataset:digits-train')}?direction=downstream&depth=1`);
   assert.deepEqual(labels(down), ['dataset:digits-train', `model:${XSS}`, 'model:svc']);
   const missing = await api(`${url}/api/lineage/dataset:nope`);
   assert.equal(missing.status, 404);
