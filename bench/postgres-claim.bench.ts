@@ -6,14 +6,8 @@
  * per batch, each its own transaction. Target: >= 3,000 runs/s. Needs a server:
  * $LABBOOK_TEST_POSTGRES (scripts/pg-up.sh prints one); without it the figure says skipped.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { Queue } from '../src/queue/queue.js';
-import { defineExperiment } from '../src/spec/load-spec.js';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { labbookWorkers, withSchema } from './postgres-workers.js';
 import { report } from './report.js';
 
 const NAME = 'postgres_claim_complete_noop_8_processes';
@@ -21,35 +15,6 @@ const RUNS = 20_000;
 const PROCESSES = 8;
 const BATCH = 16;
 const url = process.env.LABBOOK_TEST_POSTGRES;
-
-async function withSchema<T>(work: (schema: string) => Promise<T>): Promise<T> {
-  const schema = `lb_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  try {
-    return await work(schema);
-  } finally {
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  }
-}
-
-async function labbookWorkers(schema: string): Promise<{ seconds: number; doubles: number; missing: number }> {
-  const store = await PostgresStore.open(url as string, { schema, objectsDir: tmpdir() });
-  await new Queue(store).enqueue(defineExperiment({ name: 'noop', parameters: { i: `range(${RUNS})` } }));
-  await store.close();
-  const worker = fileURLToPath(new URL('../test/fixtures/pg-claim-worker.js', import.meta.url));
-  const outputs = await Promise.all(
-    Array.from({ length: PROCESSES }, (_, i) => run(process.execPath, [worker, url as string, schema, `w${i}`, String(BATCH), '60000'])),
-  );
-  const results = outputs.map((o) => JSON.parse(o) as { claimed: number[]; completed: number[]; startedAt: number; endedAt: number });
-  // From the first claim to the last completion: the processes' start-up (Node, the pool) is not claiming.
-  const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
-  const claimed = results.flatMap((r) => r.claimed);
-  const completed = new Set(results.flatMap((r) => r.completed));
-  return { seconds, doubles: claimed.length - new Set(claimed).size, missing: RUNS - completed.size };
-}
 
 async function bareWorkers(schema: string): Promise<number> {
   const setup = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
@@ -77,25 +42,16 @@ async function bareWorkers(schema: string): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b) => (stdout += b));
-    child.stderr.on('data', (b) => (stderr += b));
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`worker exited ${code}: ${stderr}`))));
-  });
-}
-
 if (!url) {
   process.stdout.write(
     `${JSON.stringify({ name: NAME, skipped: 'no PostgreSQL: export LABBOOK_TEST_POSTGRES="$(sudo scripts/pg-up.sh)"' })}\n`,
   );
 } else {
-  const { seconds, doubles, missing } = await withSchema(labbookWorkers);
+  const { seconds, doubles, missing } = await withSchema(url as string, (schema) =>
+    labbookWorkers(url as string, schema, RUNS, PROCESSES, BATCH),
+  );
   const rate = RUNS / seconds;
-  const bareRate = RUNS / (await withSchema(bareWorkers));
+  const bareRate = RUNS / (await withSchema(url as string, bareWorkers));
   const baselineLabel = 'bare PostgreSQL: one SKIP LOCKED claim and one UPDATE per batch of 16, 8 connections';
   const target = '>= 3000 runs/s, runs_claimed_twice = 0';
   report({
