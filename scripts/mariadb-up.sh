@@ -7,8 +7,8 @@
 # - creates user labbook/labbook and database labbook_bench, owned by it
 # - checks a real password login over TCP
 # - prints the connection facts on stdout as KEY=VALUE lines (logs go to stderr), so
-#       eval "$(sudo scripts/mariadb-up.sh)"
-#   sets MARIADB_HOST, MARIADB_PORT, MARIADB_USER, MARIADB_PASSWORD, MARIADB_DATABASE.
+#       set -a; eval "$(sudo scripts/mariadb-up.sh)"; set +a
+#   exports MARIADB_HOST, MARIADB_PORT, MARIADB_USER, MARIADB_PASSWORD, MARIADB_DATABASE.
 #
 # Idempotent: a second run only checks (and restarts the server only if the conf.d file had
 # to change). Needs root. Debian 12. Only `make bench` uses it, not the test suites.
