@@ -7,10 +7,11 @@ executed by PyExperimenter 1.4, and what became of each. Prints one JSON line:
                              _DATABASE (scripts/mariadb-up.sh prints them).
     sqlite DIR RUNS N_JOBS   one execute() with its SQLite provider and n_jobs: N_JOBS.
 
-{"seconds": from the first worker's first pull to the last one's end, "done": rows in state
+{"seconds": from the first worker's execute() to the last one's end, "done": rows in state
 done, "not_done": the others, "executed_twice": experiments the function ran more than once,
-"error": the first error a worker raised, innermost exception (or null)}. Exit 3 when py_experimenter is not
-installed. DIR is the working directory (PyExperimenter writes logs/ and its .db there).
+"error": the innermost exception of the first error a worker raised (or null)}. Exit 3 when
+py_experimenter is not installed. DIR is the working directory (PyExperimenter writes logs/
+and its .db there).
 """
 
 import json
@@ -67,10 +68,11 @@ def first_error():
 
 def worker():
     """One process's execute() over the shared table: its start, end and first error."""
+    connected = experimenter()
     started = time.time()
     error = None
     try:
-        experimenter().execute(noop, n_jobs=1)
+        connected.execute(noop, n_jobs=1)
     except Exception:
         error = first_error()
     print(json.dumps({"started": started, "ended": time.time(), "error": error}))
