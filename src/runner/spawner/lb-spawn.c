@@ -94,6 +94,15 @@ static void remember(pid_t pid, const char *id, const char *out, const char *err
   child_count++;
 }
 
+/* The directory of an output file (the run directory) into `directory`; 0 when it has none. */
+static int run_directory_of(const char *path, char *directory, size_t size) {
+  snprintf(directory, size, "%s", path);
+  char *slash = strrchr(directory, '/');
+  if (!slash || slash == directory) return 0;
+  *slash = '\0';
+  return 1;
+}
+
 static void remove_if_empty(const char *path) {
   struct stat info;
   if (stat(path, &info) == 0 && S_ISREG(info.st_mode) && info.st_size == 0) unlink(path);
@@ -105,12 +114,7 @@ static void tidy_outputs(const char *out, const char *err) {
   remove_if_empty(out);
   remove_if_empty(err);
   char directory[4096];
-  snprintf(directory, sizeof directory, "%s", out);
-  char *slash = strrchr(directory, '/');
-  if (slash && slash != directory) {
-    *slash = '\0';
-    rmdir(directory); /* fails, as it should, when the run left anything there */
-  }
+  if (run_directory_of(out, directory, sizeof directory)) rmdir(directory); /* fails, as it should, when the run left anything there */
 }
 
 static void reap(void) {
@@ -173,12 +177,7 @@ static void become_run(int report_fd, const char *cwd, const char *out, const ch
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != launcher_pid) goto fail;
   setsid();
   char directory[4096];
-  snprintf(directory, sizeof directory, "%s", out);
-  char *slash = strrchr(directory, '/');
-  if (slash && slash != directory) {
-    *slash = '\0';
-    if (mkdir(directory, 0777) < 0 && errno != EEXIST) goto fail;
-  }
+  if (run_directory_of(out, directory, sizeof directory) && mkdir(directory, 0777) < 0 && errno != EEXIST) goto fail;
   int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   int out_fd = open_output(out);
   int err_fd = open_output(err);
