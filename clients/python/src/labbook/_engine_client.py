@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Union
 
 from . import __version__
 from ._cli import Cli
-from ._errors import LabbookError, ProtocolError, error_for_code
+from ._errors import LabbookError, ProtocolError, error_for_answer
 from ._store_location import StoreRef, find_store, is_postgres_url, store_dir_of, without_password
 
 __all__ = ["EngineClient", "EngineUnavailableError", "connect", "engine_socket_path", "PROTOCOL_VERSION"]
@@ -165,9 +165,7 @@ def _value(answer: Dict[str, Any]) -> Any:
         return answer.get("value")
     error = answer.get("error") or {}
     code, message = error.get("code"), error.get("message", "the engine refused the request")
-    if code == ProtocolError.code:
-        raise ProtocolError(message)
-    raise error_for_code(code, message, error.get("exit"))
+    raise error_for_answer(code, message, error.get("exit"))
 
 
 def connect(

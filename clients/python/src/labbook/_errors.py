@@ -14,6 +14,7 @@ __all__ = [
     "SpecError",
     "StoreNotFoundError",
     "UsageError",
+    "error_for_answer",
     "error_for_code",
 ]
 
@@ -93,3 +94,11 @@ def error_for_code(code: Optional[str], message: str, exit_status: Optional[int]
     exit status for it when known)."""
     cls = _BY_CODE.get(code or "", CliError)
     return cls(message, code, exit_status)
+
+
+def error_for_answer(code: Optional[str], message: str, exit_status: Optional[int]) -> LabbookError:
+    """The exception for an error the engine answered a request with (over its socket or HTTP):
+    ProtocolError when it refused the request itself, else the error of its work."""
+    if code == ProtocolError.code:
+        return ProtocolError(message)
+    return error_for_code(code, message, exit_status)

@@ -57,13 +57,18 @@ def _metric(value: Optional[float]) -> Optional[float]:
 def list_runs(store_dir: Path, experiments: Sequence[str] = (), query: str = "", metrics: bool = False) -> List[Dict[str, Any]]:
     """The run records (as ``labbook ls --json`` gives them) of `experiments` (all when none)
     matching `query`; with `metrics`, each with ``metrics``: the last value of each metric."""
+    with connect(store=store_dir) as engine:
+        return list(engine.stream("listRuns", {"filter": _run_filter(experiments, query), "metrics": metrics, "chunkRows": 5000}))
+
+
+def _run_filter(experiments: Sequence[str], query: str) -> Dict[str, Any]:
+    """The engine's run filter: those experiments (all when none), runs matching `query` (all when blank)."""
     filter_: Dict[str, Any] = {}
     if experiments:
         filter_["experiments"] = list(experiments)
     if query.strip():
         filter_["query"] = query
-    with connect(store=store_dir) as engine:
-        return list(engine.stream("listRuns", {"filter": filter_, "metrics": metrics, "chunkRows": 5000}))
+    return filter_
 
 
 class Reader:
@@ -84,11 +89,8 @@ class Reader:
 
     def filter(self, query: str = "") -> "RunTable":
         """Runs matching `query` in labbook's query language (e.g. ``'model == "svc" & score > 0.9'``)."""
-        filter_: Dict[str, Any] = {"experiments": self.experiments} if self.experiments else {}
-        if query.strip():
-            filter_["query"] = query
         with connect(store=self.store_dir) as engine:
-            table, header = _all_rows(engine.stream("runTable", {"filter": filter_, "chunkRows": 5000}))
+            table, header = _all_rows(engine.stream("runTable", {"filter": _run_filter(self.experiments, query), "chunkRows": 5000}))
         return RunTable.of_columns(header["columns"], header["metricColumns"], table)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ._backends import NullBackend
-from ._errors import ProtocolError, error_for_code
+from ._errors import error_for_answer
 from ._protocol import Point
 
 __all__ = ["RemoteBackend"]
@@ -111,6 +111,4 @@ def _api_error(error: urllib.error.HTTPError) -> Exception:
         body = {}
     problem = body.get("error") or {}
     code, message = problem.get("code"), problem.get("message") or f"HTTP {error.code} from {error.url}"
-    if code == ProtocolError.code:
-        return ProtocolError(message)
-    return error_for_code(code, message, None)
+    return error_for_answer(code, message, None)

@@ -154,10 +154,8 @@ class Recorder:
             return None
         if ctx.run_id not in self._run_refs:
             entity = {"kind": "training_run", "name": ctx.experiment or "manual", "run": ctx.run_id, "experiment": ctx.experiment or "manual"}
-            stamped = self._stamped(entity)
-            ref = Ref(entity_uid(stamped), "training_run", entity["name"])
-            self._pending.append((stamped, ref))  # sent first, with the entities that link to it
-            self._run_refs[ctx.run_id] = ref
+            # Queued before the entity being stamped: sent first, with the entities that link to it.
+            self._run_refs[ctx.run_id] = self.add(entity)
         return self._run_refs[ctx.run_id]
 
     def _connection(self) -> Any:
