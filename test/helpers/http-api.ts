@@ -8,15 +8,15 @@ import { runHash } from '../../src/spec/run-hash.js';
 import type { Params } from '../../src/spec/types.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { Study } from '../../src/study/index.js';
-import { ObjectStore } from '../../src/track/object-store.js';
 import { recordArtifact } from '../../src/track/record-artifact.js';
+import { objectsOf } from '../../src/track/store-objects.js';
 import { VERSION } from '../../src/version.js';
 import { engineEnv, engineInProcess, socketOf } from './engine.js';
 import { project, projectStore } from './project.js';
-import { dataset, evaluation, hex, model, record } from './provenance.js';
+import { dataset, evaluation, hex, model, record, T0 } from './provenance.js';
 import { tempDir } from './temp-dir.js';
 
-export const T0 = Date.UTC(2026, 0, 1);
+export { T0 };
 export const XSS = '<img src=x onerror="window.__xss=1">';
 
 /**
@@ -65,7 +65,7 @@ export async function seedApiStore(store: SqliteStore, dir: string): Promise<voi
     await store.saveEnvironment(run.id, run.attempt, { host: 'lab-1', python: { version: i === 0 ? '3.11.2' : '3.12.1' } });
     const file = join(dir, `predictions-${i}.csv`);
     writeFileSync(file, 'fold,accuracy\n0,0.9\n');
-    await recordArtifact(store, new ObjectStore(join(store.dataDir, 'objects')), run, 'predictions.csv', file, undefined, now);
+    await recordArtifact(store, objectsOf(store), run, 'predictions.csv', file, undefined, now);
     await store.finishRun(lease, { kind: 'completed', result: { accuracy: 0.9 - i / 10 } }, now + 500);
   }
   const xss = await store.saveExperiment(XSS, { name: XSS, command: 'true' }, T0);
@@ -75,7 +75,7 @@ export async function seedApiStore(store: SqliteStore, dir: string): Promise<voi
   writeFileSync(page, `<script>window.__xss = 1</script>${XSS}`);
   const [xssRun] = await store.claimRuns({ workerId: 'w1', limit: 1, now: T0, leaseExpiresAt: T0 + 3_600_000_000, experiments: [XSS] });
   if (!xssRun) throw new Error('fixture: no xss run');
-  await recordArtifact(store, new ObjectStore(join(store.dataDir, 'objects')), xssRun, `${XSS}.html`, page, undefined, T0);
+  await recordArtifact(store, objectsOf(store), xssRun, `${XSS}.html`, page, undefined, T0);
   await store.finishRun({ runId: xssRun.id, workerId: 'w1', attempt: 1 }, { kind: 'failed', reason: 'error', error: XSS }, T0 + 1);
 }
 
@@ -150,7 +150,7 @@ export async function attachArtifact(
   writeFileSync(file, bytes);
   const run = await store.getRun(runId);
   if (!run) throw new Error(`no run ${runId}`);
-  await recordArtifact(store, new ObjectStore(join(store.dataDir, 'objects')), run, name, file, undefined, T0);
+  await recordArtifact(store, objectsOf(store), run, name, file, undefined, T0);
 }
 
 export interface ApiServer {
