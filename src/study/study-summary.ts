@@ -16,9 +16,15 @@ export interface StudySummary {
   importance: Array<{ parameter: string; importance: number }>;
 }
 
-export function summarizeStudy(study: StudyRecord, space: SearchSpace, trials: readonly TrialRecord[]): StudySummary {
+/** How many trials are in each state. */
+export function countStates(trials: readonly TrialRecord[]): StudySummary['counts'] {
   const counts = { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAILED: 0 };
   for (const trial of trials) counts[trial.state]++;
+  return counts;
+}
+
+export function summarizeStudy(study: StudyRecord, space: SearchSpace, trials: readonly TrialRecord[]): StudySummary {
+  const counts = countStates(trials);
   const history = { directions: study.directions, trials };
   const pareto = paretoFront(history) as TrialRecord[];
   const direction = study.directions[0] ?? 'minimize';

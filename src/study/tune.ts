@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunRecord } from '../domain/index.js';
 import type { TrialOutcome, TrialQueueing, TrialRecord } from '../domain/study.js';
+import { TrialFinishedError } from '../errors.js';
+import { isTerminal } from '../queue/run-state.js';
 import { canonicalJson } from '../spec/canonical-json.js';
 import { sha256Hex } from '../spec/run-hash.js';
 import type { JsonValue } from '../spec/types.js';
 import type { NewRun, Store } from '../store/types.js';
 import type { Study } from './study.js';
+import { countStates } from './study-summary.js';
 
 export interface TuneOptions {
   store: Store;
@@ -57,9 +60,9 @@ export async function tuneStudy(options: TuneOptions): Promise<TuneReport> {
     let trials = await study.trials();
     for (const trial of trials.filter((t) => t.state === 'RUNNING')) {
       const run = await store.getRun(trial.runId);
-      if (!run || !isFinished(run)) continue;
+      if (!run || !isTerminal(run.state)) continue;
       const runs = repeats ? await repeats.runsOf(trial) : [];
-      if (runs.every(isFinished)) await tellFromRuns(store, study, trial, [run, ...runs]);
+      if (runs.every((other) => isTerminal(other.state))) await tellFromRuns(store, study, trial, [run, ...runs]);
     }
     trials = await study.trials();
     const running = trials.filter((t) => t.state === 'RUNNING').length;
@@ -75,8 +78,6 @@ export async function tuneStudy(options: TuneOptions): Promise<TuneReport> {
     await Promise.race([sleep(options.pollMs ?? 100), options.stopped]);
   }
 }
-
-const isFinished = (run: RunRecord) => run.state === 'COMPLETED' || run.state === 'FAILED' || run.state === 'CANCELLED';
 
 /**
  * The repeats of each trial over the seeds after the first: runs of the trial's parameters with
@@ -124,8 +125,8 @@ function seedRepeats(store: Store, study: Study, options: TuneOptions, seeds: re
 async function tellFromRuns(store: Store, study: Study, trial: TrialRecord, runs: readonly RunRecord[]): Promise<void> {
   const outcome = meanOutcome(await Promise.all(runs.map((run) => outcomeOf(store, study.record.objectives, run))));
   // Told meanwhile by another (the pruner, a second tune): nothing to add.
-  await study.tell(trial.number, outcome).catch((error: { code?: string }) => {
-    if (error.code !== 'LB_TRIAL_FINISHED') throw error;
+  await study.tell(trial.number, outcome).catch((error: unknown) => {
+    if (!(error instanceof TrialFinishedError)) throw error;
   });
 }
 
@@ -156,10 +157,4 @@ async function outcomeOf(store: Store, objectives: readonly string[], run: RunRe
     values.push(value);
   }
   return { state: 'COMPLETE', values };
-}
-
-function countStates(trials: readonly TrialRecord[]): TuneReport['counts'] {
-  const counts = { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAILED: 0 };
-  for (const trial of trials) counts[trial.state]++;
-  return counts;
 }
