@@ -235,7 +235,9 @@ function tokenInUrl(request: FastifyRequest, reply: FastifyReply, policy: Access
 }
 
 async function serveDashboard(app: FastifyInstance, uiDir: string | undefined): Promise<void> {
-  if (uiDir && existsSync(uiDir)) {
+  // Looked for once: only a dashboard found here has its files (and reply.sendFile) served.
+  const built = uiDir !== undefined && existsSync(uiDir);
+  if (built) {
     await app.register(fastifyStatic, { root: uiDir, prefix: '/', wildcard: false, index: 'index.html' });
   } else {
     app.get('/', async (_request, reply) =>
@@ -244,7 +246,7 @@ async function serveDashboard(app: FastifyInstance, uiDir: string | undefined): 
   }
   app.setNotFoundHandler(async (request, reply) => {
     // The dashboard's views are client-side routes: any other page path gets the app.
-    if (!request.url.startsWith('/api/') && request.method === 'GET' && uiDir && existsSync(uiDir)) return reply.sendFile('index.html');
+    if (!request.url.startsWith('/api/') && request.method === 'GET' && built) return reply.sendFile('index.html');
     return errorReply(
       reply,
       undefined,
