@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { CodeSnapshotError, DirtyTreeError } from '../errors.js';
+import { isInside } from '../util/path-inside.js';
 
 export interface SnapshotRequest {
   /** A directory inside the repository to take (the spec's). */
@@ -88,9 +89,8 @@ type Git = (args: readonly string[], options?: { cwd?: string; index?: string })
 /** `:(exclude)` pathspecs of the paths inside the repository. */
 function excludes(repository: string, paths: readonly string[]): string[] {
   return paths
-    .map((path) => relative(repository, path))
-    .filter((path) => path !== '' && !path.startsWith('..') && !isAbsolute(path))
-    .map((path) => `:(exclude)${path}`);
+    .filter((path) => isInside(repository, path) && relative(repository, path) !== '')
+    .map((path) => `:(exclude)${relative(repository, path)}`);
 }
 
 function run(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
