@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../queue/clock.js';
-import { openStore } from '../store/open-store.js';
+import { locateStore, openStore, type StoreLocationOptions } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import type { Log } from '../util/log.js';
 import type { LogOptions, LogSink } from './log.js';
@@ -49,9 +49,19 @@ export function printJsonLine(ctx: CliContext, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
+/** Where the options say the store is: `--store`, else $LABBOOK_STORE, else found upwards from the working directory. */
+export function storeLocation(ctx: CliContext, options: GlobalOptions): StoreLocationOptions {
+  return { cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) };
+}
+
+/** The directory of the store the options point at, without opening it (StoreNotFoundError when there is none). */
+export function storeDirOf(ctx: CliContext, options: GlobalOptions): string {
+  return locateStore(storeLocation(ctx, options));
+}
+
 /** Opens the store the options point at, runs `work`, and always closes it. */
 export async function withStore<T>(ctx: CliContext, options: GlobalOptions, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
+  const store = await openStore(storeLocation(ctx, options));
   try {
     return await work(store);
   } finally {

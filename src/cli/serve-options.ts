@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { connectEngine, type EngineSession } from '../engine/index.js';
 import type { HttpServing } from '../server/http-server.js';
-import { locateStore } from '../store/open-store.js';
 import { positiveInteger } from './command-kit.js';
-import { type CliContext, type GlobalOptions, print, printJson } from './context.js';
+import { type CliContext, type GlobalOptions, print, printJson, storeDirOf } from './context.js';
 
 /** The options `labbook serve` and `labbook ui` share. */
 export interface ServeOptions extends GlobalOptions {
@@ -32,7 +31,7 @@ export async function serveThroughEngine(
   const port = positiveInteger(options.port ?? String(DEFAULT_PORT), '--port', 'labbook serve --port 8642', 0);
   const token = options.token ?? (ctx.env.LABBOOK_TOKEN || undefined);
   const readOnlyToken = options.readOnlyToken ?? (ctx.env.LABBOOK_READ_ONLY_TOKEN || undefined);
-  const storeDir = locateStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
+  const storeDir = storeDirOf(ctx, options);
   const session = await connectEngine({ storeDir, env: ctx.env, client });
   try {
     const serving = await session.client.request<HttpServing>('serveHttp', {

@@ -11,10 +11,9 @@ import {
 } from '../../engine/index.js';
 import { EXIT_ENVIRONMENT, LabbookError, UsageError } from '../../errors.js';
 import { parseDuration } from '../../spec/duration.js';
-import { locateStore } from '../../store/open-store.js';
 import { formatDuration } from '../../util/format-values.js';
 import { bindAction, examples } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, print, printJson } from '../context.js';
+import { type CliContext, type GlobalOptions, print, printJson, storeDirOf } from '../context.js';
 
 type IdleOptions = GlobalOptions & { idleTimeout?: string };
 
@@ -41,7 +40,7 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples('labbook engine start', 'labbook engine start --idle-timeout 1h --json'));
   bindAction(start, ctx, async (ctx, options: IdleOptions) => {
     idleTimeoutMs(options, ctx.env); // a mistake is reported here, not by the engine in the background
-    const storeDir = locateStore(storeOptions(ctx, options));
+    const storeDir = storeDirOf(ctx, options);
     const session = await connectEngine({
       storeDir,
       env: ctx.env,
@@ -56,7 +55,7 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     .description("show the store's engine: pid, version, clients, uptime (exit status 3 when none runs)")
     .addHelpText('after', examples('labbook engine status', 'labbook engine status --json'));
   bindAction(status, ctx, async (ctx, options: GlobalOptions) => {
-    const storeDir = locateStore(storeOptions(ctx, options));
+    const storeDir = storeDirOf(ctx, options);
     const session = await findEngine(storeDir, ctx.env, 'labbook engine status');
     if (!session) return printNotRunning(ctx, options, storeDir, EXIT_ENVIRONMENT);
     return printStatus(ctx, options, session);
@@ -67,7 +66,7 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     .description("stop the store's engine now (requests of its clients fail; clients start a new one when they need it)")
     .addHelpText('after', examples('labbook engine stop'));
   bindAction(stop, ctx, async (ctx, options: GlobalOptions) => {
-    const storeDir = locateStore(storeOptions(ctx, options));
+    const storeDir = storeDirOf(ctx, options);
     const session = await findEngine(storeDir, ctx.env, 'labbook engine stop');
     if (!session) return printNotRunning(ctx, options, storeDir, 0);
     await session.client.request('shutdown');
@@ -86,7 +85,7 @@ export function defineEngine(program: Command, ctx: CliContext): void {
   bindAction(serve, ctx, async (ctx, options: IdleOptions & { background?: boolean }) => {
     const start = async () =>
       serveEngine({
-        storeDir: locateStore(storeOptions(ctx, options)),
+        storeDir: storeDirOf(ctx, options),
         env: ctx.env,
         idleTimeoutMs: idleTimeoutMs(options, ctx.env),
         log: (message) => ctx.stderr.write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
@@ -109,10 +108,6 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     ctx.stdout.write(`${JSON.stringify({ ready: running.status() })}\n`);
     return untilStopped(running);
   });
-}
-
-function storeOptions(ctx: CliContext, options: GlobalOptions) {
-  return { cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) };
 }
 
 /** --idle-timeout, else $LABBOOK_ENGINE_IDLE_TIMEOUT, else the default; a malformed one says which it was. */

@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { cancelJobs } from '../../scheduler/cancel-jobs.js';
 import { jobStatuses } from '../../scheduler/job-status.js';
 import { readJobs } from '../../scheduler/jobs-file.js';
-import { locateStore } from '../../store/open-store.js';
 import { bindAction, examples } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, print, printJson } from '../context.js';
+import { type CliContext, type GlobalOptions, print, printJson, storeDirOf } from '../context.js';
 import { textTable } from '../output/text-table.js';
 import { parseList } from '../run-selection.js';
 
@@ -19,10 +18,6 @@ export function cancelSchedulerJobs(ctx: CliContext, options: GlobalOptions, job
       cancelled.length === 0 ? 'No job of this store is queued or running; nothing cancelled.' : `Cancelled job ${cancelled.join(', ')}.`,
     );
   return 0;
-}
-
-function storeDirOf(ctx: CliContext, options: GlobalOptions): string {
-  return locateStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
 }
 
 export function defineJobs(program: Command, ctx: CliContext): void {

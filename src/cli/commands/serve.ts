@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { findEngine } from '../../engine/index.js';
 import { EXIT_ENVIRONMENT } from '../../errors.js';
-import { locateStore } from '../../store/open-store.js';
 import { bindAction, examples } from '../command-kit.js';
-import { type CliContext, type GlobalOptions, print, printJson } from '../context.js';
+import { type CliContext, type GlobalOptions, print, printJson, storeDirOf } from '../context.js';
 import { addServeOptions, printServing, type ServeOptions, serveThroughEngine } from '../serve-options.js';
 
 export function defineServe(program: Command, ctx: CliContext): void {
@@ -41,7 +40,7 @@ export function defineServe(program: Command, ctx: CliContext): void {
 }
 
 async function stopServing(ctx: CliContext, options: GlobalOptions): Promise<number> {
-  const storeDir = locateStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
+  const storeDir = storeDirOf(ctx, options);
   const session = await findEngine(storeDir, ctx.env, 'labbook serve --stop');
   let stopped = false;
   try {

@@ -4,9 +4,8 @@ import { assertInstalled } from '../../scheduler/run-command.js';
 import { scriptSubmission } from '../../scheduler/script-spec.js';
 import { jobPaths, submitJob } from '../../scheduler/submit-job.js';
 import { expandGrid } from '../../spec/expand-grid.js';
-import { locateStore } from '../../store/open-store.js';
 import { bindAction, examples } from '../command-kit.js';
-import { type CliContext, type CommandContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
+import { type CliContext, type CommandContext, type GlobalOptions, print, printJson, storeDirOf, withStore } from '../context.js';
 import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerJob } from '../scheduler-options.js';
 import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, enqueueSpec } from './add.js';
 
@@ -40,7 +39,7 @@ async function sub(ctx: CommandContext, options: SubOptions, script: string, ove
     directivePrefix: scheduler.directivePrefix,
     ...(options.name !== undefined && { name: options.name }),
   });
-  const storeDir = locateStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
+  const storeDir = storeDirOf(ctx, options);
   const name = loaded.spec.name;
   const submittedAt = ctx.clock.now();
   const paths = jobPaths(storeDir, name, submittedAt);

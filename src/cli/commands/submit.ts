@@ -6,9 +6,8 @@ import { assertInstalled } from '../../scheduler/run-command.js';
 import { jobPaths, submitJob } from '../../scheduler/submit-job.js';
 import { executesRuns } from '../../spec/executes-runs.js';
 import type { LoadedSpec } from '../../spec/load-spec.js';
-import { locateStore } from '../../store/open-store.js';
 import { bindAction, examples, positiveInteger } from '../command-kit.js';
-import { type CliContext, type CommandContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
+import { type CliContext, type CommandContext, type GlobalOptions, print, printJson, storeDirOf, withStore } from '../context.js';
 import { addSchedulerOptions, printDryRun, type SchedulerFlags, schedulerOf, workerJob } from '../scheduler-options.js';
 import { addEnqueueFlags, type EnqueueFlags, enqueueOptions, enqueueSpec, loadSpecToEnqueue } from './add.js';
 
@@ -44,7 +43,7 @@ async function submit(ctx: CommandContext, options: SubmitOptions, file: string,
   const loaded = loadSpecToEnqueue(ctx, file, overrides);
   refuseWhatWorkersCannotRun(file, loaded);
   const enqueue = enqueueOptions(ctx, options, []);
-  const storeDir = locateStore({ cwd: ctx.cwd, env: ctx.env, ...(options.store !== undefined && { store: options.store }) });
+  const storeDir = storeDirOf(ctx, options);
   const name = loaded.spec.name;
   const submittedAt = ctx.clock.now();
   const paths = jobPaths(storeDir, name, submittedAt);
