@@ -1,4 +1,5 @@
 import type { RunFilter, RunRecord, RunState } from '../../../domain/index.js';
+import { CANCEL_ASSIGNMENTS, cancellable, RESET_ASSIGNMENTS } from '../../rows/change-statements.js';
 import { finishStatement } from '../../rows/finish-statements.js';
 import { ANY_EXPIRED, type ReapedRow, reapStatements } from '../../rows/reap-statements.js';
 import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
@@ -161,18 +162,13 @@ export async function reapExpiredLeases(db: PgDatabase, now: number, maxLosses: 
   });
 }
 
-const CANCEL = `state = 'CANCELLED', failure_reason = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL`;
-const RESET = `state = 'PENDING', queued_at = ?, failures = 0, losses = 0, lease_owner = NULL, lease_expires_at = NULL,
-  started_at = NULL, finished_at = NULL, exit_code = NULL, failure_reason = NULL, error = NULL, result = NULL`;
-
 /** PENDING or RUNNING runs of the filter become CANCELLED (a RUNNING one loses its lease: its worker stops it at its next heartbeat). */
 export function cancelRuns(db: PgDatabase, filter: RunFilter, now: number): Promise<number> {
-  const states = (['PENDING', 'RUNNING'] as const).filter((s) => filter.states?.includes(s) ?? true);
-  return changeRuns(db, { ...filter, states }, now, 'CANCELLED', 'cancelled', CANCEL);
+  return changeRuns(db, cancellable(filter), now, 'CANCELLED', 'cancelled', CANCEL_ASSIGNMENTS);
 }
 
 export function resetRuns(db: PgDatabase, filter: RunFilter & { states: readonly RunState[] }, now: number): Promise<number> {
-  return changeRuns(db, filter, now, 'PENDING', 'reset', RESET);
+  return changeRuns(db, filter, now, 'PENDING', 'reset', RESET_ASSIGNMENTS);
 }
 
 /** The runs the filter selects, locked, change state in one transaction, each with its audit event. */

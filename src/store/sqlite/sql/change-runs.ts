@@ -1,4 +1,5 @@
 import type { RunFilter, RunState } from '../../../domain/index.js';
+import { CANCEL_ASSIGNMENTS, cancellable, RESET_ASSIGNMENTS } from '../../rows/change-statements.js';
 import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
@@ -10,15 +11,7 @@ import { runFilterSql } from './run-filter.js';
  * heartbeat and stops the process.
  */
 export function cancelRuns(db: SqliteConnection, sql: StatementCache, filter: RunFilter, now: number): number {
-  return changeRuns(
-    db,
-    sql,
-    { ...filter, states: intersect(filter.states, ['PENDING', 'RUNNING']) },
-    now,
-    'CANCELLED',
-    'cancelled',
-    `state = 'CANCELLED', failure_reason = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL`,
-  );
+  return changeRuns(db, sql, cancellable(filter), now, 'CANCELLED', 'cancelled', CANCEL_ASSIGNMENTS);
 }
 
 export function resetRuns(
@@ -27,16 +20,7 @@ export function resetRuns(
   filter: RunFilter & { states: readonly RunState[] },
   now: number,
 ): number {
-  return changeRuns(
-    db,
-    sql,
-    filter,
-    now,
-    'PENDING',
-    'reset',
-    `state = 'PENDING', queued_at = ?, failures = 0, losses = 0, lease_owner = NULL, lease_expires_at = NULL,
-     started_at = NULL, finished_at = NULL, exit_code = NULL, failure_reason = NULL, error = NULL, result = NULL`,
-  );
+  return changeRuns(db, sql, filter, now, 'PENDING', 'reset', RESET_ASSIGNMENTS);
 }
 
 function changeRuns(
@@ -62,8 +46,4 @@ function changeRuns(
     for (const row of rows) event.run(row.id, now, row.state, to, row.attempt, row.lease_owner, reason);
     return rows.length;
   }, 'immediate');
-}
-
-function intersect(states: readonly RunState[] | undefined, allowed: RunState[]): RunState[] {
-  return states ? allowed.filter((s) => states.includes(s)) : allowed;
 }
