@@ -115,3 +115,16 @@ export const toRunTableRow = (row: RunTableRowText): RunTableRow => ({
   result: row.result === null ? null : JSON.parse(row.result),
   metrics: JSON.parse(row.metrics),
 });
+
+/** An object stored once by its content; recording it again changes nothing. */
+export const RECORD_OBJECT = 'INSERT INTO objects (sha256, size, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING';
+
+/** A run's latest checkpoint (one per run): run_id, attempt, sha256, size, created_at. */
+export const SAVE_CHECKPOINT = `INSERT INTO checkpoints (run_id, attempt, sha256, size, created_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (run_id) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
+    created_at = excluded.created_at`;
+
+/** A run's artifact by name (the latest kept): run_id, name, attempt, sha256, size, media_type, created_at. */
+export const SAVE_ARTIFACT = `INSERT INTO artifacts (run_id, name, attempt, sha256, size, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (run_id, name) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
+    media_type = excluded.media_type, created_at = excluded.created_at`;

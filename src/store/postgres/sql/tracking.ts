@@ -6,6 +6,9 @@ import { summarizeBatch, summaryParams, UPSERT_SUMMARY } from '../../rows/metric
 import {
   type ArtifactRow,
   type CheckpointRow,
+  RECORD_OBJECT,
+  SAVE_ARTIFACT,
+  SAVE_CHECKPOINT,
   SELECT_CHECKPOINT,
   toArtifact,
   toCheckpoint,
@@ -21,8 +24,6 @@ import { runFilterSql } from './run-filter.js';
  * workers. Blobs live as files in the store's object directory; these rows point at them.
  */
 
-const RECORD_OBJECT = 'INSERT INTO objects (sha256, size, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING';
-
 export async function recordObject(db: PgSession, object: StoredObject, now: number): Promise<void> {
   await db.run(RECORD_OBJECT, [object.sha256, object.size, now]);
 }
@@ -30,12 +31,7 @@ export async function recordObject(db: PgSession, object: StoredObject, now: num
 export async function saveCheckpoint(db: PgDatabase, runId: number, attempt: number, object: StoredObject, now: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.run(RECORD_OBJECT, [object.sha256, object.size, now]);
-    await tx.run(
-      `INSERT INTO checkpoints (run_id, attempt, sha256, size, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
-         created_at = excluded.created_at`,
-      [runId, attempt, object.sha256, object.size, now],
-    );
+    await tx.run(SAVE_CHECKPOINT, [runId, attempt, object.sha256, object.size, now]);
   });
 }
 
@@ -47,12 +43,7 @@ export async function getCheckpoint(db: PgSession, runId: number): Promise<Check
 export async function addArtifact(db: PgDatabase, artifact: Omit<ArtifactRecord, 'createdAt'>, now: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.run(RECORD_OBJECT, [artifact.sha256, artifact.size, now]);
-    await tx.run(
-      `INSERT INTO artifacts (run_id, name, attempt, sha256, size, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id, name) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
-         media_type = excluded.media_type, created_at = excluded.created_at`,
-      [artifact.runId, artifact.name, artifact.attempt, artifact.sha256, artifact.size, artifact.mediaType, now],
-    );
+    await tx.run(SAVE_ARTIFACT, [artifact.runId, artifact.name, artifact.attempt, artifact.sha256, artifact.size, artifact.mediaType, now]);
   });
 }
 

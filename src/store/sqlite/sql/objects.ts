@@ -1,5 +1,14 @@
 import type { ArtifactRecord, CheckpointRecord, StoredObject } from '../../../domain/index.js';
-import { type ArtifactRow, type CheckpointRow, SELECT_CHECKPOINT, toArtifact, toCheckpoint } from '../../rows/records.js';
+import {
+  type ArtifactRow,
+  type CheckpointRow,
+  RECORD_OBJECT,
+  SAVE_ARTIFACT,
+  SAVE_CHECKPOINT,
+  SELECT_CHECKPOINT,
+  toArtifact,
+  toCheckpoint,
+} from '../../rows/records.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 
@@ -8,8 +17,6 @@ import type { StatementCache } from '../statement-cache.js';
  * them. Callers write the file durably first, then the row: a crash in between leaves an
  * unreferenced file (harmless), never a row pointing at nothing.
  */
-const RECORD_OBJECT = 'INSERT INTO objects (sha256, size, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING';
-
 export function recordObject(sql: StatementCache, object: StoredObject, now: number): void {
   sql.get(RECORD_OBJECT).run(object.sha256, object.size, now);
 }
@@ -24,13 +31,7 @@ export function saveCheckpoint(
 ): void {
   db.transaction(() => {
     sql.get(RECORD_OBJECT).run(object.sha256, object.size, now);
-    sql
-      .get(
-        `INSERT INTO checkpoints (run_id, attempt, sha256, size, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (run_id) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
-           created_at = excluded.created_at`,
-      )
-      .run(runId, attempt, object.sha256, object.size, now);
+    sql.get(SAVE_CHECKPOINT).run(runId, attempt, object.sha256, object.size, now);
   }, 'immediate');
 }
 
@@ -42,13 +43,7 @@ export function getCheckpoint(sql: StatementCache, runId: number): CheckpointRec
 export function addArtifact(db: SqliteConnection, sql: StatementCache, artifact: Omit<ArtifactRecord, 'createdAt'>, now: number): void {
   db.transaction(() => {
     sql.get(RECORD_OBJECT).run(artifact.sha256, artifact.size, now);
-    sql
-      .get(
-        `INSERT INTO artifacts (run_id, name, attempt, sha256, size, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, name) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
-           media_type = excluded.media_type, created_at = excluded.created_at`,
-      )
-      .run(artifact.runId, artifact.name, artifact.attempt, artifact.sha256, artifact.size, artifact.mediaType, now);
+    sql.get(SAVE_ARTIFACT).run(artifact.runId, artifact.name, artifact.attempt, artifact.sha256, artifact.size, artifact.mediaType, now);
   }, 'immediate');
 }
 
