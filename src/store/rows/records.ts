@@ -128,3 +128,7 @@ export const SAVE_CHECKPOINT = `INSERT INTO checkpoints (run_id, attempt, sha256
 export const SAVE_ARTIFACT = `INSERT INTO artifacts (run_id, name, attempt, sha256, size, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (run_id, name) DO UPDATE SET attempt = excluded.attempt, sha256 = excluded.sha256, size = excluded.size,
     media_type = excluded.media_type, created_at = excluded.created_at`;
+
+/** An experiment made if its name is new (runs by hand, a study's trials); name, spec, created_at, updated_at. */
+export const ENSURE_EXPERIMENT =
+  'INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING';

@@ -2,6 +2,7 @@ import type { RunFilter, RunRecord, RunState } from '../../../domain/index.js';
 import { CANCEL_ASSIGNMENTS, cancellable, RESET_ASSIGNMENTS } from '../../rows/change-statements.js';
 import { finishStatement } from '../../rows/finish-statements.js';
 import { ANY_EXPIRED, type ReapedRow, reapStatements } from '../../rows/reap-statements.js';
+import { ENSURE_EXPERIMENT } from '../../rows/records.js';
 import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
 import type { ClaimRequest, FinishRequest, HandRunRequest, HandRunStart, ReapedRun } from '../../types.js';
 import type { PgDatabase, PgSession } from '../pg-database.js';
@@ -202,12 +203,7 @@ async function changeRuns(db: PgDatabase, filter: RunFilter, now: number, to: Ru
 export async function startRunByHand(db: PgDatabase, request: HandRunRequest): Promise<HandRunStart> {
   const { now } = request;
   return db.transaction(async (tx) => {
-    await tx.run('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING', [
-      request.experiment,
-      JSON.stringify(request.spec),
-      now,
-      now,
-    ]);
+    await tx.run(ENSURE_EXPERIMENT, [request.experiment, JSON.stringify(request.spec), now, now]);
     const { id: experimentId } = (await tx.get<{ id: number }>('SELECT id FROM experiments WHERE name = ? FOR UPDATE', [
       request.experiment,
     ])) as { id: number };

@@ -3,6 +3,7 @@ import { StudyExistsError } from '../../../errors.js';
 import type { TrialParams } from '../../../search/types.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
+import { ENSURE_EXPERIMENT } from '../../rows/records.js';
 import * as R from '../../rows/study-rows.js';
 import type { PgDatabase, PgSession } from '../pg-database.js';
 import { insertEvents, notifyPending } from './events.js';
@@ -21,12 +22,7 @@ async function lockStudy(tx: PgSession, studyId: number): Promise<boolean> {
 
 export function createStudy(db: PgDatabase, definition: D.StudyDefinition, now: number, loadIfExists: boolean): Promise<D.StudyRecord> {
   return db.transaction(async (tx) => {
-    await tx.run('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING', [
-      definition.experiment,
-      R.studyExperimentSpec(definition),
-      now,
-      now,
-    ]);
+    await tx.run(ENSURE_EXPERIMENT, [definition.experiment, R.studyExperimentSpec(definition), now, now]);
     const experiment = (await tx.get<{ id: number }>('SELECT id FROM experiments WHERE name = ?', [definition.experiment])) as {
       id: number;
     };

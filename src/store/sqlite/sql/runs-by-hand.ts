@@ -1,4 +1,5 @@
 import type { RunRecord, RunState } from '../../../domain/index.js';
+import { ENSURE_EXPERIMENT } from '../../rows/records.js';
 import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { HandRunRequest, HandRunStart } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
@@ -14,9 +15,7 @@ import { getRun } from './read-runs.js';
 export function startRunByHand(db: SqliteConnection, sql: StatementCache, request: HandRunRequest): HandRunStart {
   const { now } = request;
   return db.transaction(() => {
-    sql
-      .get('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
-      .run(request.experiment, JSON.stringify(request.spec), now, now);
+    sql.get(ENSURE_EXPERIMENT).run(request.experiment, JSON.stringify(request.spec), now, now);
     const { id: experimentId } = sql.get('SELECT id FROM experiments WHERE name = ?').get(request.experiment) as { id: number };
     const found = sql
       .get(

@@ -8,10 +8,12 @@ import type {
   TrialQueueing,
   TrialRecord,
 } from '../../../domain/study.js';
+
 import { StudyExistsError } from '../../../errors.js';
 import type { TrialParams } from '../../../search/types.js';
 import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
+import { ENSURE_EXPERIMENT } from '../../rows/records.js';
 import { INSERT_EVENT } from '../../rows/run-row.js';
 import * as R from '../../rows/study-rows.js';
 import type { SqliteConnection } from '../connection.js';
@@ -32,9 +34,7 @@ export function createStudy(
       if (loadIfExists) return existing;
       throw new StudyExistsError(definition.name);
     }
-    sql
-      .get('INSERT INTO experiments (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
-      .run(definition.experiment, R.studyExperimentSpec(definition), now, now);
+    sql.get(ENSURE_EXPERIMENT).run(definition.experiment, R.studyExperimentSpec(definition), now, now);
     const { id: experimentId } = sql.get('SELECT id FROM experiments WHERE name = ?').get(definition.experiment) as { id: number };
     sql.get(R.INSERT_STUDY).run(...R.studyValues(definition, experimentId, now));
     return getStudy(sql, definition.name) as StudyRecord;
