@@ -1,8 +1,9 @@
-"""The resident engine's Python client: connect (starting the engine through the CLI when
-none answers), requests with ids, streamed answers, and the engine's errors as exceptions."""
+"""The resident engine's Python client: connect (starting the engine when none answers), requests with ids, streamed answers, and the engine's errors as exceptions."""
 
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -101,3 +102,28 @@ def test_a_closed_connection_is_an_engine_unavailable_error(project, engine_env)
         assert closed.value.code == "LB_ENGINE_UNAVAILABLE"
     with connect() as engine:  # the next client starts a new one
         assert engine.request("ping") is None
+
+
+
+def test_clients_starting_at_once_share_one_engine_started_without_engine_start(project, engine_env, tmp_path_factory):
+    # A CLI that notes how it was called: the clients start the engine with `engine serve --background`, one Node process.
+    calls = tmp_path_factory.mktemp("cli") / "calls"
+    wrapper = calls.with_name("labbook")
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexec {LABBOOK_BIN} "$@"\n')
+    wrapper.chmod(0o755)
+    script = "import os\nfrom labbook._engine_client import connect\nwith connect() as e: print(e.hello['pid'], os.getpid())"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "LABBOOK_CLI": str(wrapper)}
+    starts = [subprocess.Popen([sys.executable, "-c", script], cwd=project, env=env, stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    said = [start.communicate(timeout=120)[0].split() for start in starts]
+    engines = {int(engine) for engine, _ in said}
+    assert len(engines) == 1, said
+    called = calls.read_text().splitlines()
+    assert called and all(call.endswith("engine serve --background") for call in called), called
+    status = labbook_json(project, "engine", "status")
+    assert engines == {status["pid"]}
+    # No client's child, in a session of its own: clients end without waiting for it, and leave no zombie.
+    with open(f"/proc/{status['pid']}/stat") as stat:
+        ppid, _, session = (int(field) for field in stat.read().rsplit(")", 1)[1].split()[1:4])
+    assert ppid not in {int(client) for _, client in said}
+    assert session != os.getsid(0)
+    assert f"engine {status['version']} (pid {status['pid']}) serves" in Path(status["log"]).read_text()

@@ -1,9 +1,11 @@
+import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   connectEngine,
   DEFAULT_IDLE_TIMEOUT_MS,
   type EngineSession,
   type EngineStatus,
+  enginePaths,
   errorBody,
   findEngine,
   type RunningEngine,
@@ -80,15 +82,21 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     .command('serve')
     .description('run the engine in this process, logging to stderr (for debugging; clients otherwise start it in the background)')
     .option(...idleOption)
-    .option('--background', 'for clients that start the engine: say on stdout, as one JSON line, that it is ready or why it is not')
+    .option(
+      '--background',
+      "for clients that start the engine: say on stdout, as one JSON line, that it is ready or why it is not, and log to the engine's log file",
+    )
     .addHelpText('after', examples('labbook engine serve', 'labbook engine serve --idle-timeout 10s'));
   bindAction(serve, ctx, async (ctx, options: IdleOptions & { background?: boolean }) => {
+    const storeDir = storeDirOf(ctx, options);
+    // In the background the engine keeps its own log, so that any client can start it with one process.
+    const write = options.background ? appendingTo(storeDir, ctx.env) : (line: string) => ctx.stderr.write(line);
     const start = async () =>
       serveEngine({
-        storeDir: storeDirOf(ctx, options),
+        storeDir,
         env: ctx.env,
         idleTimeoutMs: idleTimeoutMs(options, ctx.env),
-        log: (message) => ctx.stderr.write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
+        log: (message) => write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
         clock: ctx.clock,
       });
     if (!options.background) {
@@ -108,6 +116,18 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     ctx.stdout.write(`${JSON.stringify({ ready: running.status() })}\n`);
     return untilStopped(running);
   });
+}
+
+/**
+ * Appends lines to the log file of the store's engine (mode 0600). Opened per line, after
+ * serveEngine made the engine's directory: the engine logs a few lines per client at most.
+ */
+function appendingTo(storeDir: string, env: NodeJS.ProcessEnv): (line: string) => void {
+  let log: string | undefined;
+  return (line) => {
+    log ??= enginePaths(storeDir, env).log;
+    appendFileSync(log, line, { mode: 0o600 });
+  };
 }
 
 /** --idle-timeout, else $LABBOOK_ENGINE_IDLE_TIMEOUT, else the default; a malformed one says which it was. */

@@ -2,8 +2,8 @@
 connection to the engine of a store, requests with ids, streamed answers.
 
 `connect()` goes straight to the socket where the engine of the store is (the path is a rule
-of the protocol, the same here as in the engine) and asks the CLI to start one only when none
-of this version answers there, so a client of a running engine never starts Node."""
+of the protocol, the same here as in the engine), so a client of a running engine never starts
+Node; when none answers it starts the engine itself, one Node process."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import stat
+import subprocess
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Union
 
@@ -175,14 +176,19 @@ def connect(
     client: str = "python",
 ) -> EngineClient:
     """A connection to the engine of the store (``store``, else ``$LABBOOK_STORE``, else the
-    nearest ``.labbook`` above `cwd`), started by ``labbook engine start`` when none of this
-    version answers. The CLI reports what stops it (no store, an engine of another version
-    that is busy) as its error: StoreNotFoundError, CliError with the code…"""
+    nearest ``.labbook`` above `cwd`): started here (``labbook engine serve --background``)
+    when none answers, and by ``labbook engine start`` when that fails or one of another
+    version answers (it replaces an idle one). The CLI reports what stops it (no store, an
+    engine of another version that is busy) as its error: StoreNotFoundError, CliError with the code…"""
     environ: Dict[str, str] = dict(os.environ if env is None else env)
     base = Path(cwd or os.getcwd())
     store_dir = store_dir_of(store, base) if store else find_store(base, environ)
     if store_dir is not None:
-        engine = _greet(engine_socket_path(store_dir, environ), client)
+        path = engine_socket_path(store_dir, environ)
+        engine = _greet(path, client)
+        # None answers: start one (one Node process, not the CLI's two); `engine start` below handles the rest.
+        if engine is None and _serve_in_background(Cli(base, store, environ), store_dir):
+            engine = _greet(path, client)
         if engine is not None and engine.hello.get("version") == __version__:
             return engine
         if engine is not None:
@@ -198,6 +204,29 @@ def connect(
             f"(labbook {__version__}) protocol {PROTOCOL_VERSION}: install the Python client of the labbook that runs it"
         )
     return engine
+
+
+def _serve_in_background(cli: Cli, store_dir: StoreRef) -> bool:
+    """Starts ``labbook engine serve --background`` for the store, detached (its own session,
+    not a child of this process: a shell starts it and leaves). True once it says it is ready,
+    or that another engine took the lock first; False otherwise (the caller then asks ``labbook
+    engine start``, which says why it cannot)."""
+    cwd = os.path.expanduser("~") if is_postgres_url(store_dir) else os.path.dirname(os.path.realpath(store_dir))
+    store = [] if cli.store is not None or is_postgres_url(store_dir) else ["--store", os.fspath(store_dir)]
+    argv = ["/bin/sh", "-c", '"$@" &', "sh", *cli.argv([*store, "engine", "serve", "--background"])]
+    try:
+        with subprocess.Popen(
+            argv, cwd=cwd, env=cli.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+        ) as launcher:
+            launcher.wait()
+            said = launcher.stdout.readline() if launcher.stdout else b""
+    except OSError:
+        return False
+    try:
+        answer = json.loads(said)
+    except ValueError:
+        return False
+    return "ready" in answer or (answer.get("error") or {}).get("code") == "LB_ENGINE_ALREADY_RUNNING"
 
 
 def _greet(path: Path, client: str) -> Optional[EngineClient]:
