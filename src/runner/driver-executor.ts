@@ -18,10 +18,12 @@ export const DRIVER_PYTHON_VARIABLE = 'LABBOOK_PY_INFO';
 
 /**
  * The most runs a slot takes at once (the worker hands it as many as take ~5 ms, see
- * WorkerOptions.runsPerSlot): the next ones wait in its connection, so it begins each as soon
- * as the one before ends instead of waiting for the engine to answer its `!end`.
+ * WorkerOptions.runsPerSlot, and tops it up by halves): the next ones wait in its connection,
+ * so it begins each as soon as the one before ends instead of waiting for the engine to answer
+ * its `!end`. Runs of ~0.1 ms need that many for the top-ups to be one claim and one write per
+ * slot for many runs.
  */
-export const DRIVER_RUNS_PER_SLOT = 8;
+export const DRIVER_RUNS_PER_SLOT = 32;
 
 export interface DriverExecutorOptions {
   /** The driver's fork server (from $LABBOOK_PY_SERVER). */

@@ -178,21 +178,26 @@ export class Worker {
     const running = new Set<Promise<void>>();
     try {
       for (;;) {
-        const capacity = this.options.slots * runsPerSlot(this.meanRunMs, this.options.runsPerSlot ?? 1);
+        const perSlot = runsPerSlot(this.meanRunMs, this.options.runsPerSlot ?? 1);
+        const capacity = this.options.slots * perSlot;
         const free = capacity - this.executing;
         let budget = (this.options.maxRuns ?? Number.POSITIVE_INFINITY) - this.report.claimed;
         let started: RunRecord[] = [];
-        if (!this.draining && free > 0) {
+        // Slots that queue runs are topped up once half of what they hold is done: one claim and
+        // one write per slot for several runs, instead of one each per run that ends.
+        if (!this.draining && free > 0 && (perSlot === 1 || free >= capacity / 2)) {
           if (this.backlog.length === 0 && budget > 0) {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
-            const ahead = runsToClaimAhead(this.meanRunMs, this.options.slots);
+            // Slots that queue runs hold those instead, so all that is claimed is handed over (and begins) now.
+            const ahead = perSlot === 1 ? runsToClaimAhead(this.meanRunMs, this.options.slots) : 0;
             const limit = Math.min(free + ahead, budget);
             const claimed = await this.queue
               .claim(this.id, limit, {
                 ...(this.options.experiments && { experiments: this.options.experiments }),
                 excludeExperiments: [...this.notExecutable],
-                // Runs that begin at once, on a slot with nothing to do; the others get their start time when they begin.
-                startNow: Math.max(0, this.options.slots - this.executing),
+                // Runs that begin at once (on a slot with nothing to do, or in the queue of a slot that
+                // holds runs: that counts as begun); the others get their start time when they begin.
+                startNow: perSlot === 1 ? Math.max(0, this.options.slots - this.executing) : limit,
               })
               .catch((error: unknown) => (this.stopping.on(error) ? [] : Promise.reject(error)));
             this.report.claimed += claimed.length;
