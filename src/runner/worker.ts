@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { onSharedBase } from '../domain/environment-base.js';
 import type { RunRecord, RunState } from '../domain/index.js';
 import { LeaseLostError, type ResourcesExceedMachineError } from '../errors.js';
 import type { Queue } from '../queue/queue.js';
@@ -475,7 +476,7 @@ export class Worker {
       this.environments.set(specVersionKey(run), captured);
     }
     const seed = run.params.seed;
-    return { ...((await captured) as JsonObject), seed: seed === undefined ? null : seed };
+    return onSharedBase((await captured) as JsonObject, { seed: seed === undefined ? null : seed });
   }
 
   /** The spec a run executes: the version it was planned with, loaded once per worker. */

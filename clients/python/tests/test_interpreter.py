@@ -7,7 +7,8 @@ import subprocess
 import sys
 import textwrap
 
-from helpers import REPO_ROOT, query_store, run_python
+from helpers import REPO_ROOT, run_python
+from labbook._engine_client import connect
 
 ENGINE_PROBE = textwrap.dedent(
     """
@@ -42,5 +43,6 @@ def test_a_driven_runs_environment_is_the_drivers_description(project):
         """
     )
     run_python(script, cwd=project)
-    [(data,)] = query_store(project, "SELECT data FROM environments")
-    assert json.loads(data)["python"] == {"executable": "/described/python", "version": "3.0.0", "packages": ["described==1"]}
+    with connect() as engine:
+        environment = engine.request("getRunDetail", {"id": 1})["environment"]
+    assert environment["python"] == {"executable": "/described/python", "version": "3.0.0", "packages": ["described==1"]}

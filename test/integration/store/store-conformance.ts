@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
+import { onSharedBase } from '../../../src/domain/environment-base.js';
 import type { RunRecord } from '../../../src/domain/index.js';
 import { parseKeyExpression } from '../../../src/query/run-condition.js';
 import { runHash } from '../../../src/spec/run-hash.js';
@@ -680,6 +681,26 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       await store.saveEnvironment(b!.id, 1, { ...environment, host: 'other' });
       assert.deepEqual(await store.getEnvironment(a!.id), environment);
       assert.deepEqual(await store.getEnvironment(b!.id), { ...environment, host: 'other' });
+    });
+
+    test("environments on a worker's shared base, large parts inside it, read back whole in their key order", async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 2);
+      const runs = await store.claimRuns({ workerId: 'w', limit: 2, now: T0, leaseExpiresAt: T0 + LEASE });
+      const packages = Array.from({ length: 300 }, (_, i) => `package-${i}==1.${i}`);
+      const base = { host: 'h', git: { dirty: true, diff: 'x'.repeat(5_000) }, python: { packages }, seed: null };
+      const states = await store.finishRuns(
+        runs.map((run, i) => ({
+          lease: leaseOf(run, 'w'),
+          outcome: { kind: 'completed', result: i },
+          environment: onSharedBase(base, { seed: i }),
+        })),
+        T0 + 1,
+      );
+      assert.deepEqual(states, ['COMPLETED', 'COMPLETED']);
+      for (const [i, run] of runs.entries()) {
+        assert.equal(JSON.stringify(await store.getEnvironment(run.id)), JSON.stringify({ ...base, seed: i }));
+      }
     });
   });
 }

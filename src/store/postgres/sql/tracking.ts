@@ -1,7 +1,7 @@
 import type { ArtifactRecord, CheckpointRecord, MetricPoint, MetricSummary, RunFilter, StoredObject } from '../../../domain/index.js';
 import type { WorkerRecord } from '../../../domain/worker.js';
 import type { JsonValue } from '../../../spec/types.js';
-import { joinEnvironment, partsOf, splitEnvironment } from '../../environment-parts.js';
+import { readEnvironmentAsync, splitEnvironment } from '../../environment-parts.js';
 import { summarizeBatch, summaryParams, UPSERT_SUMMARY } from '../../rows/metric-summaries.js';
 import {
   type ArtifactRow,
@@ -123,13 +123,13 @@ export async function getEnvironment(db: PgSession, runId: number, attempt?: num
     [runId, attempt ?? null, attempt ?? null],
   );
   if (!row) return undefined;
-  const skeleton = JSON.parse(row.data) as JsonValue;
-  const wanted = partsOf(skeleton);
-  const rows = wanted.length
-    ? await db.all<{ sha256: string; data: string }>('SELECT sha256, data FROM environment_parts WHERE sha256 = ANY(?::text[])', [wanted])
-    : [];
-  const texts = new Map(rows.map((r) => [r.sha256, r.data]));
-  return joinEnvironment(skeleton, (sha256) => texts.get(sha256));
+  return readEnvironmentAsync(JSON.parse(row.data) as JsonValue, async (sha256s) => {
+    const rows = await db.all<{ sha256: string; data: string }>(
+      'SELECT sha256, data FROM environment_parts WHERE sha256 = ANY(?::text[])',
+      [sha256s],
+    );
+    return new Map(rows.map((r) => [r.sha256, r.data]));
+  });
 }
 
 export async function registerWorker(db: PgSession, worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): Promise<void> {

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../../spec/types.js';
-import { joinEnvironment, partsOf, splitEnvironment } from '../../environment-parts.js';
+import { readEnvironment, splitEnvironment } from '../../environment-parts.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 
@@ -25,8 +25,13 @@ export function getEnvironment(sql: StatementCache, runId: number, attempt?: num
     .get('SELECT data FROM environments WHERE run_id = ? AND (? IS NULL OR attempt = ?) ORDER BY attempt DESC LIMIT 1')
     .get(runId, attempt ?? null, attempt ?? null) as { data: string } | undefined;
   if (!row) return undefined;
-  const skeleton = JSON.parse(row.data) as JsonValue;
   const readPart = sql.get('SELECT data FROM environment_parts WHERE sha256 = ?');
-  const texts = new Map(partsOf(skeleton).map((sha256) => [sha256, (readPart.get(sha256) as { data: string } | undefined)?.data]));
-  return joinEnvironment(skeleton, (sha256) => texts.get(sha256));
+  return readEnvironment(JSON.parse(row.data) as JsonValue, (sha256s) => {
+    const texts = new Map<string, string>();
+    for (const sha256 of sha256s) {
+      const part = readPart.get(sha256) as { data: string } | undefined;
+      if (part) texts.set(sha256, part.data);
+    }
+    return texts;
+  });
 }
