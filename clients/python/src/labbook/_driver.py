@@ -88,7 +88,7 @@ def drive(
     ensure_store(cli)
     with Notifier(notify) as notifier:
         params = {"jobs": os.cpu_count() or 1, **(options or {}), "spec": spec}
-        report = run_session(cli, params, handler, notifier.on_exit, source=source or spec["name"])
+        report = run_session(cli, params, handler, notifier.exit_listener, source=source or spec["name"])
     notifier.finished()
     started = set(report["started"])
     runs = report["runs"]

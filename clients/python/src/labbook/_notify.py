@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 __all__ = ["Notifier"]
 
@@ -24,16 +24,24 @@ class Notifier:
         self._thread = threading.Thread(target=self._relay, name="labbook-notify", daemon=True)
 
     def __enter__(self) -> "Notifier":
-        self._thread.start()
+        if self.target is not None:
+            self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        os.write(self._write, b"end\n")
-        self._thread.join()
+        if self.target is not None:
+            os.write(self._write, b"end\n")
+            self._thread.join()
         os.close(self._write)
         os.close(self._read)
 
-    def on_exit(self, env: Mapping[str, str], code: int) -> None:
+    @property
+    def exit_listener(self) -> Optional[Callable[[Mapping[str, str], int], None]]:
+        """What the fork server calls as each run ends; None without a notifier (a line per
+        run through the pipe would wake this process for nothing)."""
+        return self._on_exit if self.target is not None else None
+
+    def _on_exit(self, env: Mapping[str, str], code: int) -> None:
         """Called in the fork server when a run's process ended with `code`."""
         os.write(self._write, b"completed\n" if code == 0 else b"failed\n")
 

@@ -37,7 +37,7 @@ import socket
 import sys
 from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Set
 
-from ._channel import read_through
+from ._channel import hold_last_lines, read_through, take_last_lines
 
 __all__ = ["Slot", "RunHandler", "ExitListener", "slot_output"]
 
@@ -97,6 +97,7 @@ class Slot:
         # the run's stderr.log, where the engine takes the run's error from.
         faulthandler.enable(file=sys.stderr)
         read_through(self.conn.fileno(), self._answers_for_run)
+        hold_last_lines(self.conn.fileno())
         hello = {"pid": os.getpid(), **{output.name: output.path for output in self.outputs}}
         self.conn.sendall(f"!slot {json.dumps(hello)}\n".encode())
         while True:
@@ -112,7 +113,7 @@ class Slot:
             code = self._run(env, message.get("cwd"))
             if self.on_exit is not None:
                 self.on_exit(env, code)
-            self.conn.sendall(f"!end {code}\n".encode())
+            self.conn.sendall(take_last_lines(self.conn.fileno()) + f"!end {code}\n".encode())
 
     def _run(self, env: Mapping[str, str], cwd: Optional[str]) -> int:
         _flush_std_streams()

@@ -65,4 +65,4 @@ class WorkerBackend:
 
     def finish(self, error: Optional[str]) -> None:
         # The worker records the outcome from the exit status; what is queued must reach it.
-        self.channel.flush_writes()
+        self.channel.finish_writes()
