@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Mapping
+from typing import Any, Dict, Iterator, List, Mapping, Tuple
 
 from ._canonical import run_hash
 from ._identity import IdentityError, identities, identity
@@ -67,6 +67,14 @@ class Grid:
     def configs(self) -> Iterator[Dict[str, Any]]:
         """Every run of the grid as objects, in the engine's order (last parameter fastest),
         excludes left out, includes after."""
+        return (config for _, config in self._hashed_configs())
+
+    def by_hash(self) -> Dict[str, Dict[str, Any]]:
+        """Run hash → the run's parameters as objects."""
+        return dict(self._hashed_configs())
+
+    def _hashed_configs(self) -> Iterator[Tuple[str, Dict[str, Any]]]:
+        """configs(), each with its run hash."""
         keys = list(self.parameters)
         excluded = [identity(e) for e in self.exclude]
         seen = set()
@@ -74,18 +82,15 @@ class Grid:
             config = dict(zip(keys, combo))
             ident = identity(config)
             if not any(all(ident.get(k) == v for k, v in e.items()) for e in excluded):
-                seen.add(run_hash(ident))
-                yield config
+                digest = run_hash(ident)
+                seen.add(digest)
+                yield digest, config
         for entry in self.include:
             for config in _completions(self.parameters, entry):
                 digest = run_hash(identity(config))
                 if digest not in seen:
                     seen.add(digest)
-                    yield config
-
-    def by_hash(self) -> Dict[str, Dict[str, Any]]:
-        """Run hash → the run's parameters as objects."""
-        return {run_hash(identity(config)): config for config in self.configs()}
+                    yield digest, config
 
 
 def describe(value: Any) -> Any:
