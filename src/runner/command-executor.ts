@@ -57,7 +57,7 @@ export class CommandExecutor implements Executor {
         spawned = await this.spawner.spawn({
           argv,
           cwd: task.cwd ?? this.options.cwd,
-          env: { ...this.env, ...runEnvironment(run.params, spec.settings, builtins, this.options.storeDir, task.devices) },
+          env: { ...this.env, ...runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices) },
           stdoutPath: join(runDir, 'stdout.log'),
           stderrPath,
         });

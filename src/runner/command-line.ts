@@ -28,7 +28,7 @@ export function runArgv(template: readonly string[], params: JsonObject, setting
 
 /** The environment a run gets on top of the worker's; with `devices`, the GPUs lent to it are the only ones it sees. */
 export function runEnvironment(
-  params: JsonObject,
+  run: { params: JsonObject; hash: string },
   settings: JsonObject,
   builtins: RunBuiltins,
   storeDir: string,
@@ -36,10 +36,11 @@ export function runEnvironment(
 ): Record<string, string> {
   return {
     LABBOOK_RUN_ID: String(builtins.run_id),
+    LABBOOK_RUN_HASH: run.hash,
     LABBOOK_RUN_DIR: builtins.run_dir,
     LABBOOK_EXPERIMENT: builtins.experiment,
     LABBOOK_ATTEMPT: String(builtins.attempt),
-    LABBOOK_PARAMS: JSON.stringify(params),
+    LABBOOK_PARAMS: JSON.stringify(run.params),
     LABBOOK_SETTINGS: JSON.stringify(settings),
     LABBOOK_STORE: storeDir,
     LABBOOK_CHANNEL_FD: '3',

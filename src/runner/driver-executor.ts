@@ -123,7 +123,7 @@ export class DriverExecutor implements Executor {
       if (slot.closed) entry.end(null);
       else if (slot.runs.length === 1) entry.begin();
       const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
-      const { LABBOOK_CHANNEL_FD: _, ...env } = runEnvironment(run.params, spec.settings, builtins, this.options.storeDir, task.devices);
+      const { LABBOOK_CHANNEL_FD: _, ...env } = runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices);
       // Runs sent in one turn of the event loop (a batch the worker started) go in one write.
       slot.socket.cork();
       slot.socket.write(`${JSON.stringify({ env, cwd: this.options.cwd })}\n`);

@@ -7,14 +7,14 @@ import { processEnv, project, projectStore } from '../helpers/project.js';
 
 const env = processEnv();
 
-test('a grid of commands completes, each run with its parameters, run directory and captured output', async (t) => {
+test('a grid of commands completes, each run with its parameters, hash, run directory and captured output', async (t) => {
   const dir = await project(
     t,
     `name: grid
 parameters:
   x: [1, 2, 3]
   y: [a, b]
-command: [sh, -c, 'test -d "$LABBOOK_RUN_DIR" || exit 9; printf %s "$LABBOOK_PARAMS" > "$LABBOOK_RUN_DIR/params.json"; echo "out {x}{y}"; echo "err {x}{y}" >&2']
+command: [sh, -c, 'test -d "$LABBOOK_RUN_DIR" || exit 9; printf %s "$LABBOOK_PARAMS" > "$LABBOOK_RUN_DIR/params.json"; printf %s "$LABBOOK_RUN_HASH" > "$LABBOOK_RUN_DIR/hash"; echo "out {x}{y}"; echo "err {x}{y}" >&2']
 `,
   );
   const run = await cli(dir, ['run', 'sweep.yaml', '-j', '2', '--json'], { env });
@@ -32,6 +32,7 @@ command: [sh, -c, 'test -d "$LABBOOK_RUN_DIR" || exit 9; printf %s "$LABBOOK_PAR
     assert.equal(r.exitCode, 0);
     const runDir = join(dir, '.labbook', 'runs', String(r.id));
     assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'params.json'), 'utf8')), r.params, 'LABBOOK_PARAMS is the run parameters');
+    assert.equal(readFileSync(join(runDir, 'hash'), 'utf8'), r.hash, 'LABBOOK_RUN_HASH is its identity');
     const { x, y } = r.params as { x: number; y: string };
     assert.equal(readFileSync(join(runDir, 'stdout.log'), 'utf8'), `out ${x}${y}\n`);
     assert.equal(readFileSync(join(runDir, 'stderr.log'), 'utf8'), `err ${x}${y}\n`);

@@ -124,14 +124,20 @@ def _handler(by_hash: Mapping[str, Dict[str, Any]], settings: str, make_call: Ca
     run queued by an earlier version of the script is refused: the objects this script has
     are not what it was planned with."""
 
+    # The settings' text of the run checked last: a driver's runs come with the same settings.
+    agreed: Optional[str] = None
+
     def handle(env: Mapping[str, str]) -> int:
-        params = json.loads(env.get("LABBOOK_PARAMS") or "{}")
-        config = by_hash.get(run_hash(params))
+        nonlocal agreed
+        params_text = env.get("LABBOOK_PARAMS") or "{}"
+        config = by_hash.get(env.get("LABBOOK_RUN_HASH") or run_hash(json.loads(params_text)))
         if config is None:
-            return _refuse(env, f"has parameters {params} that are not in the grid this script gives")
-        planned = json.loads(env.get("LABBOOK_SETTINGS") or "{}")
-        if canonical_json(planned) != settings:
-            return _refuse(env, f"was planned with the settings {planned}, not those this script gives")
+            return _refuse(env, f"has parameters {json.loads(params_text)} that are not in the grid this script gives")
+        planned = env.get("LABBOOK_SETTINGS") or "{}"
+        if planned != agreed:
+            if canonical_json(json.loads(planned)) != settings:
+                return _refuse(env, f"was planned with the settings {json.loads(planned)}, not those this script gives")
+            agreed = planned
         return run_in_context(env, make_call(config))
 
     return handle

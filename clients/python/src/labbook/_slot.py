@@ -124,7 +124,8 @@ class Slot:
                 os.chdir(cwd)
             # The run's variables, as a command gets them; the channel is this connection,
             # which its subprocesses do not inherit, so its number stays out.
-            os.environ.update({k: v for k, v in env.items() if k != "LABBOOK_CHANNEL_FD"})
+            # (Only those that changed: most are the same from run to run, and each costs a putenv.)
+            os.environ.update({k: v for k, v in env.items() if k != "LABBOOK_CHANNEL_FD" and os.environ.get(k) != v})
             return self.handler(env)
         except BaseException:  # noqa: BLE001 - the handler's own failure is this run's, not the slot's
             import traceback
