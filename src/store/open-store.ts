@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { StoreNotFoundError, StoreNotLabbookError, UsageError } from '../errors.js';
-import { PostgresStore } from './postgres/postgres-store.js';
 import { isPostgresUrl } from './postgres/postgres-url.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
@@ -26,8 +25,16 @@ export interface StoreLocationOptions {
  */
 export async function openStore(options: StoreLocationOptions): Promise<Store> {
   const located = locateStore(options);
-  if (isPostgresUrl(located)) return PostgresStore.open(located);
+  if (isPostgresUrl(located)) return (await postgresBackend()).open(located);
   return new SqliteStore(storeDatabase(located), located);
+}
+
+/**
+ * The PostgreSQL backend, loaded when a store is one: `pg` and its dependencies take ~15 ms
+ * to load, which every command and the engine would otherwise pay on an SQLite store.
+ */
+async function postgresBackend() {
+  return (await import('./postgres/postgres-store.js')).PostgresStore;
 }
 
 /**
@@ -53,7 +60,7 @@ export function storeDatabase(dir: string): string {
 export async function initStore(options: StoreLocationOptions): Promise<{ store: Store; created: boolean }> {
   const given = options.store ?? options.env?.LABBOOK_STORE;
   if (given && isPostgresUrl(given)) {
-    const store = await PostgresStore.open(given, {
+    const store = await (await postgresBackend()).open(given, {
       ...(options.objectsDir !== undefined && { objectsDir: resolve(options.cwd, options.objectsDir) }),
     });
     mkdirSync(store.dataDir, { recursive: true });
