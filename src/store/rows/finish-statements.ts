@@ -30,10 +30,8 @@ const RELEASE_NOT_STARTED = `UPDATE runs SET state = 'PENDING', attempt = attemp
 
 /** The fenced UPDATE (returning the new state) for one outcome, its parameters less the fence's, and the audit event's reason. */
 export function finishStatement(outcome: RunOutcome, now: number): { sql: string; params: unknown[]; reason: string } {
-  if (outcome.kind === 'completed') {
-    const result = outcome.result === null || outcome.result === undefined ? null : JSON.stringify(outcome.result);
-    return { sql: COMPLETE, params: [result, outcome.exitCode ?? null, now], reason: 'completed' };
-  }
+  if (outcome.kind === 'completed')
+    return { sql: COMPLETE, params: [resultJson(outcome), outcome.exitCode ?? null, now], reason: 'completed' };
   if (outcome.kind === 'failed') {
     return {
       sql: FAIL,
@@ -42,4 +40,9 @@ export function finishStatement(outcome: RunOutcome, now: number): { sql: string
     };
   }
   return { sql: outcome.notStarted ? RELEASE_NOT_STARTED : RELEASE, params: [outcome.reason, now], reason: outcome.reason };
+}
+
+/** A completed run's result as stored: its JSON text, or null when it has none. */
+export function resultJson(outcome: RunOutcome): string | null {
+  return outcome.kind === 'completed' && outcome.result !== null && outcome.result !== undefined ? JSON.stringify(outcome.result) : null;
 }

@@ -4,7 +4,7 @@ import { onSharedBase } from '../../../src/domain/environment-base.js';
 import type { RunRecord } from '../../../src/domain/index.js';
 import { parseKeyExpression } from '../../../src/query/run-condition.js';
 import { runHash } from '../../../src/spec/run-hash.js';
-import type { Params } from '../../../src/spec/types.js';
+import type { JsonValue, Params } from '../../../src/spec/types.js';
 import type { Lease, Store } from '../../../src/store/types.js';
 
 /**
@@ -669,6 +669,40 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       assert.deepEqual(states, ['COMPLETED', undefined]);
       assert.deepEqual(await store.getEnvironment(kept!.id, 1), environment);
       assert.equal(await store.getEnvironment(lost!.id), undefined);
+    });
+
+    test('a batch of completions is fenced run by run, with its results, exit codes, events and environments', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 4);
+      const runs = await store.claimRuns({ workerId: 'w', limit: 4, now: T0, leaseExpiresAt: T0 + LEASE });
+      const results: JsonValue[] = [{ a: [1, 2.5], b: 'x"y' }, 'text', null, 7];
+      const states = await store.finishRuns(
+        runs.map((run, i) => ({
+          lease: i === 2 ? { ...leaseOf(run, 'w'), attempt: run.attempt + 1 } : leaseOf(run, 'w'),
+          outcome: { kind: 'completed', result: results[i] ?? null, ...(i === 1 && { exitCode: 0 }) },
+          environment: onSharedBase({ host: 'h' }, { seed: i }),
+        })),
+        T0 + 1,
+      );
+      assert.deepEqual(states, ['COMPLETED', 'COMPLETED', undefined, 'COMPLETED']);
+      for (const [i, run] of runs.entries()) {
+        const stored = await store.getRun(run.id);
+        if (i === 2) {
+          assert.equal(stored?.state, 'RUNNING', "a lease that is not the run's own changes nothing");
+          assert.equal(await store.getEnvironment(run.id), undefined);
+          continue;
+        }
+        assert.equal(stored?.state, 'COMPLETED');
+        assert.deepEqual(stored?.result, results[i]);
+        assert.equal(stored?.exitCode, i === 1 ? 0 : null);
+        assert.equal(stored?.leaseOwner, null);
+        assert.deepEqual(await store.getEnvironment(run.id), { host: 'h', seed: i });
+        const events = (await store.listRunEvents(run.id)).map((e) => [e.fromState, e.toState, e.attempt, e.workerId, e.reason]);
+        assert.deepEqual(events.slice(-2), [
+          ['PENDING', 'RUNNING', run.attempt, 'w', 'claimed'],
+          ['RUNNING', 'COMPLETED', run.attempt, 'w', 'completed'],
+        ]);
+      }
     });
 
     test('large parts of environments (package lists, git diffs) read back whole', async (t) => {

@@ -1,6 +1,6 @@
 import type { RunFilter, RunRecord, RunState } from '../../../domain/index.js';
 import { CANCEL_ASSIGNMENTS, cancellable, RESET_ASSIGNMENTS } from '../../rows/change-statements.js';
-import { finishStatement } from '../../rows/finish-statements.js';
+import { finishStatement, resultJson } from '../../rows/finish-statements.js';
 import { ANY_EXPIRED, type ReapedRow, reapStatements } from '../../rows/reap-statements.js';
 import { ENSURE_EXPERIMENT } from '../../rows/records.js';
 import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
@@ -110,8 +110,6 @@ export async function finishRuns(db: PgDatabase, requests: readonly FinishReques
 
 /** finishStatement's completion for many leases at once, with their events. */
 async function completeRuns(db: PgSession, requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>> {
-  const result = (outcome: FinishRequest['outcome']) =>
-    outcome.kind === 'completed' && outcome.result !== null && outcome.result !== undefined ? JSON.stringify(outcome.result) : null;
   const rows = await db.all<{ id: number }>(
     `WITH done AS (
        UPDATE runs r SET state = 'COMPLETED', result = u.result, exit_code = u.exit_code, finished_at = ?, failure_reason = NULL,
@@ -128,7 +126,7 @@ async function completeRuns(db: PgSession, requests: readonly FinishRequest[], n
       requests.map((r) => r.lease.runId),
       requests.map((r) => r.lease.workerId),
       requests.map((r) => r.lease.attempt),
-      requests.map((r) => result(r.outcome)),
+      requests.map((r) => resultJson(r.outcome)),
       requests.map((r) => (r.outcome.kind === 'completed' ? (r.outcome.exitCode ?? null) : null)),
       now,
     ],

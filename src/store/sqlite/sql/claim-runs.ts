@@ -1,5 +1,5 @@
 import type { RunRecord } from '../../../domain/index.js';
-import { INSERT_EVENT, RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
+import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
 import type { ClaimRequest } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
@@ -36,7 +36,8 @@ export function claimRuns(db: SqliteConnection, sql: StatementCache, request: Cl
   );
   const read = sql.get(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
     WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.priority DESC, r.id`);
-  const event = sql.get(INSERT_EVENT);
+  const events = sql.get(`INSERT INTO run_events (run_id, at, from_state, to_state, attempt, worker_id, reason)
+    SELECT d.value ->> 0, ?, 'PENDING', 'RUNNING', d.value ->> 1, ?, 'claimed' FROM json_each(?) AS d`);
   return db.transaction(() => {
     const ids = (pick.all(...pickArgs) as Array<{ id: number }>).map((row) => row.id);
     if (ids.length === 0) return [];
@@ -44,7 +45,7 @@ export function claimRuns(db: SqliteConnection, sql: StatementCache, request: Cl
     const startingNow = JSON.stringify(ids.slice(0, request.startNow ?? ids.length));
     update.run(request.workerId, request.leaseExpiresAt, request.workerId, startingNow, request.now, idList);
     const runs = (read.all(idList) as RunRow[]).map(toRunRecord);
-    for (const run of runs) event.run(run.id, request.now, 'PENDING', 'RUNNING', run.attempt, request.workerId, 'claimed');
+    events.run(request.now, request.workerId, JSON.stringify(runs.map((run) => [run.id, run.attempt])));
     return runs;
   }, 'immediate');
 }

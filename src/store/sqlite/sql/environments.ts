@@ -10,14 +10,29 @@ export function saveEnvironment(db: SqliteConnection, sql: StatementCache, runId
 
 /** saveEnvironment's writes, inside the caller's transaction. */
 export function insertEnvironment(sql: StatementCache, runId: number, attempt: number, data: JsonValue): void {
-  const { skeleton, parts } = splitEnvironment(data);
+  insertEnvironments(sql, [{ runId, attempt, data }]);
+}
+
+/** The environments of several run attempts, inside the caller's transaction: each part once, the skeletons in one statement. */
+export function insertEnvironments(
+  sql: StatementCache,
+  environments: ReadonlyArray<{ runId: number; attempt: number; data: JsonValue }>,
+): void {
+  if (environments.length === 0) return;
+  const parts = new Map<string, string>();
+  const rows = environments.map(({ runId, attempt, data }) => {
+    const split = splitEnvironment(data);
+    for (const [sha256, text] of split.parts) parts.set(sha256, text);
+    return [runId, attempt, JSON.stringify(split.skeleton)];
+  });
   const insertPart = sql.get('INSERT INTO environment_parts (sha256, data) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING');
   for (const [sha256, text] of parts) insertPart.run(sha256, text);
   sql
     .get(
-      'INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data',
+      `INSERT INTO environments (run_id, attempt, data) SELECT d.value ->> 0, d.value ->> 1, d.value ->> 2 FROM json_each(?) AS d WHERE true
+       ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data`,
     )
-    .run(runId, attempt, JSON.stringify(skeleton));
+    .run(JSON.stringify(rows));
 }
 
 export function getEnvironment(sql: StatementCache, runId: number, attempt?: number): JsonValue | undefined {
