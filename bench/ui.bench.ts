@@ -3,7 +3,7 @@
  * `labbook ui` on 127.0.0.1:
  * - the runs table of 100,000 runs: from the page's navigation to its first rows (target ≤ 1.5 s);
  * - a metric of 1,000,000 points charted in the run view: from the navigation to the chart
- *   drawn, the server downsampling it (LTTB) to what the chart shows (target ≤ 500 ms);
+ *   drawn, the server downsampling it (M4, from the series' blocks) to what the chart shows (target ≤ 500 ms);
  * - 20 live runs logging 10 points/s each, the page charting one of them: the frame time
  *   (requestAnimationFrame intervals) over 10 s, p95 and worst (a page that keeps up: ~16.7 ms).
  */

@@ -148,7 +148,7 @@ export const HANDLERS = {
     return runDetail(engine.store, id);
   }),
 
-  /** A metric series, downsampled with LTTB to at most `maxPoints`. */
+  /** A metric series, downsampled with M4 to at most `maxPoints`. */
   getMetricSeries: handler(
     z.object({ id: runId, key: z.string(), maxPoints: z.number().int().min(3).max(100_000).default(2000) }).strict(),
     async ({ id, key, maxPoints }, { engine }) => metricSeries(engine.store, id, key, maxPoints),

@@ -12,9 +12,11 @@ import {
 import { ArtifactNotFoundError, ExperimentNotFoundError, MetricNotFoundError, RunNotFoundError } from '../errors.js';
 import { maskSpecSecrets } from '../spec/mask-secrets.js';
 import type { JsonValue } from '../spec/types.js';
+import { METRIC_BLOCK_SIZE } from '../store/rows/metric-blocks.js';
+import { spanOfPoint } from '../store/series-spans.js';
 import type { RunPageRequest, Store } from '../store/types.js';
 import { compareRuns, type RunComparison } from '../track/compare-runs.js';
-import { lttbIndices } from '../track/downsample.js';
+import { m4 } from '../track/downsample.js';
 import { objectsOf, runDirectoryOf } from '../track/store-objects.js';
 import { closestMatches } from '../util/closest-matches.js';
 import type { RunPageCache } from './run-page-cache.js';
@@ -120,26 +122,35 @@ export interface SeriesPoint {
 }
 
 /**
- * A metric series of at most `maxPoints` points: a longer one is downsampled with LTTB over
- * its finite values (x is the step, or the point's index when it has none).
+ * A metric series of at most `maxPoints` points. A longer one is downsampled with M4 into
+ * maxPoints / 4 buckets (track/downsample.ts) over its finite values: from its blocks when
+ * they are fine enough for that many buckets (a million points: 7,813 blocks), else from its
+ * points.
  */
 export async function metricSeries(store: Store, id: number, key: string, maxPoints: number) {
   await requireRun(store, id);
+  const summaries = await store.listMetricSummaries(id);
+  const summary = summaries.find((s) => s.key === key);
+  if (!summary) {
+    const known = summaries.map((s) => s.key);
+    throw new MetricNotFoundError(key, `run ${id}`, closestMatches(key, known));
+  }
+  const buckets = Math.floor(maxPoints / 4);
+  if (summary.count >= buckets * METRIC_BLOCK_SIZE) {
+    const blocks = await store.readMetricBlocks(id, key);
+    const total = blocks.reduce((sum, block) => sum + block.count, 0);
+    return { key, total, downsampled: true, points: m4(blocks, total, buckets).map(withoutPosition) };
+  }
   const { steps, values, at } = await store.readMetricColumns(id, key);
   const total = at.length;
-  if (total === 0) {
-    const known = (await store.listMetricSummaries(id)).map((s) => s.key);
-    if (!known.includes(key)) throw new MetricNotFoundError(key, `run ${id}`, closestMatches(key, known));
-  }
   const point = (i: number): SeriesPoint => ({ step: steps[i] ?? null, value: values[i] ?? null, at: at[i] as number });
   if (total <= maxPoints) return { key, total, downsampled: false, points: at.map((_, i) => point(i)) };
-  const finite: number[] = [];
-  for (let i = 0; i < total; i++) if (values[i] !== null) finite.push(i);
-  const kept = lttbIndices(
-    finite.map((i, n) => ({ x: steps[i] ?? n, y: values[i] as number })),
-    maxPoints,
-  );
-  return { key, total, downsampled: true, points: kept.map((n) => point(finite[n] as number)) };
+  const spans = at.map((_, i) => spanOfPoint(i, steps[i] ?? null, values[i] ?? null, at[i] as number));
+  return { key, total, downsampled: true, points: m4(spans, total, buckets).map(withoutPosition) };
+}
+
+function withoutPosition({ step, value, at }: SeriesPoint): SeriesPoint {
+  return { step, value, at };
 }
 
 export const LOG_STREAMS = { stdout: 'stdout.log', stderr: 'stderr.log', labbook: 'labbook.log' } as const;

@@ -24,7 +24,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', url: '/api/runs', handler: 'pageRuns', summary: 'A page of runs: filtered by a query, sorted, with the total' },
   { method: 'GET', url: '/api/keys', handler: 'listKeys', summary: 'Keys a query or a column can name among the selected runs' },
   { method: 'GET', url: '/api/runs/:id', handler: 'getRunDetail', summary: 'A run with history, metric summaries, artifacts, environment' },
-  { method: 'GET', url: '/api/runs/:id/series', handler: 'getMetricSeries', summary: 'A metric series, downsampled (LTTB) when long' },
+  { method: 'GET', url: '/api/runs/:id/series', handler: 'getMetricSeries', summary: 'A metric series, downsampled (M4) when long' },
   { method: 'GET', url: '/api/runs/:id/logs', handler: 'getRunLog', summary: "A run's log: its tail, or what follows an offset" },
   {
     method: 'GET',

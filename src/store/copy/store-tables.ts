@@ -1,3 +1,5 @@
+import { BLOCK_COLUMNS } from '../rows/metric-blocks.js';
+
 /**
  * Every table of the store's schema that holds data, in an order where each row's references
  * are copied before it, with the columns both backends have and the order rows are copied in
@@ -55,6 +57,7 @@ export const STORE_TABLES: readonly StoreTable[] = [
     columns: ['run_id', 'key', 'attempt', 'first', 'last', 'min', 'max', 'count', 'last_step', 'updated_at'],
     order: 'run_id, key',
   },
+  { name: 'metric_blocks', columns: BLOCK_COLUMNS, order: 'run_id, key, attempt, block' },
   { name: 'artifacts', columns: ['run_id', 'name', 'attempt', 'sha256', 'size', 'media_type', 'created_at'], order: 'run_id, name' },
   { name: 'environment_parts', columns: ['sha256', 'data'], order: 'sha256' },
   { name: 'environments', columns: ['run_id', 'attempt', 'data'], order: 'run_id, attempt' },

@@ -44,6 +44,7 @@ import {
   listMetricSummaries,
   listRunsMetricSummaries,
   listWorkers,
+  readMetricBlocks,
   readMetricColumns,
   readMetrics,
   recordObject,
@@ -214,6 +215,9 @@ export class PostgresStore implements S.Store {
   }
   readMetricColumns(runId: number, key: string) {
     return this.guard(() => readMetricColumns(this.db, runId, key));
+  }
+  readMetricBlocks(runId: number, key: string) {
+    return this.guard(() => readMetricBlocks(this.db, runId, key));
   }
   listMetricSummaries(runId: number) {
     return this.guard(() => listMetricSummaries(this.db, runId));

@@ -5,7 +5,8 @@ import type { MetricPoint, MetricSummary } from '../../domain/index.js';
  * so a query never sees points without their summary. A summary belongs to the latest attempt
  * that logged the key: a new attempt starts it afresh, and late points of an older attempt (a
  * lost worker) do not touch it. Portable SQL (no two-argument min/max); its placeholders are
- * summaryParams' values in order.
+ * summaryParams' values in order. It returns the key's count with the batch (where the batch's
+ * points start: see startsOfBatch), or no row for late points of an older attempt.
  */
 export const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, attempt, first, last, min, max, count, last_step, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -21,7 +22,8 @@ export const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, attemp
     last_step = excluded.last_step,
     attempt = excluded.attempt,
     updated_at = excluded.updated_at
-  WHERE excluded.attempt >= metric_summaries.attempt`;
+  WHERE excluded.attempt >= metric_summaries.attempt
+  RETURNING count`;
 
 export type BatchSummary = MetricSummary & { runId: number; now: number };
 
@@ -60,4 +62,17 @@ export function summarizeBatch(runId: number, attempt: number, points: readonly 
 /** UPSERT_SUMMARY's parameters for one summary. */
 export function summaryParams(s: BatchSummary): unknown[] {
   return [s.runId, s.key, s.attempt, s.first, s.last, s.min, s.max, s.count, s.lastStep, s.now];
+}
+
+/** Where each key's points of the batch start among its attempt's, from UPSERT_SUMMARY's answers in the order of `summaries`. */
+export function startsOfBatch(
+  summaries: readonly BatchSummary[],
+  counts: ReadonlyArray<{ count: number } | undefined>,
+): Map<string, number> {
+  const starts = new Map<string, number>();
+  summaries.forEach((summary, i) => {
+    const after = counts[i];
+    if (after) starts.set(summary.key, after.count - summary.count);
+  });
+  return starts;
 }

@@ -45,7 +45,7 @@ import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from
 import { scopeSql } from './sql/run-filter.js';
 import { listRunTableRows } from './sql/run-table-rows.js';
 import { startRunByHand } from './sql/runs-by-hand.js';
-import { readMetricColumns } from './sql/series.js';
+import { readMetricBlocks, readMetricColumns } from './sql/series.js';
 import { listWorkers, registerWorker, stopWorker } from './sql/workers.js';
 import { storeErrorOf } from './sqlite-errors.js';
 import { SqliteStudyStore } from './sqlite-study-store.js';
@@ -230,6 +230,9 @@ export class SqliteStore implements Store {
   }
   async readMetricColumns(runId: number, key: string) {
     return this.guard(() => readMetricColumns(this.sql, runId, key));
+  }
+  async readMetricBlocks(runId: number, key: string) {
+    return this.guard(() => readMetricBlocks(this.sql, runId, key));
   }
   async feedHead() {
     return this.guard(() => feedHead(this.sql));

@@ -12,6 +12,7 @@ import { waitUntil } from '../../helpers/wait.js';
 import { describeCodeStoreConformance } from './code-store-conformance.js';
 import { describeProvenanceConformance } from './provenance-conformance.js';
 import { describeQueryConformance } from './query-conformance.js';
+import { describeSeriesConformance } from './series-conformance.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 if (postgresAvailable('PostgreSQL store')) {
@@ -19,6 +20,7 @@ if (postgresAvailable('PostgreSQL store')) {
   describeQueryConformance('postgres', (t) => postgresStore(t));
   describeProvenanceConformance('postgres', (t) => postgresStore(t));
   describeCodeStoreConformance('postgres', (t) => postgresStore(t));
+  describeSeriesConformance('postgres', (t) => postgresStore(t));
 
   test('the schema is at the newest version, and a newer one is refused untouched', async (t) => {
     const schema = await freshSchema(t);

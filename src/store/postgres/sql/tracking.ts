@@ -2,7 +2,16 @@ import type { ArtifactRecord, CheckpointRecord, MetricPoint, MetricSummary, RunF
 import type { WorkerRecord } from '../../../domain/worker.js';
 import type { JsonValue } from '../../../spec/types.js';
 import { readEnvironmentAsync, splitEnvironment } from '../../environment-parts.js';
-import { summarizeBatch, summaryParams, UPSERT_SUMMARY } from '../../rows/metric-summaries.js';
+import {
+  BLOCK_COLUMNS,
+  type BlockRow,
+  blockParams,
+  blocksOfBatch,
+  ON_BLOCK_CONFLICT,
+  SELECT_BLOCK_COLUMNS,
+  spanOfBlockRow,
+} from '../../rows/metric-blocks.js';
+import { startsOfBatch, summarizeBatch, summaryParams, UPSERT_SUMMARY } from '../../rows/metric-summaries.js';
 import {
   type ArtifactRow,
   type CheckpointRow,
@@ -15,7 +24,7 @@ import {
   toWorker,
   type WorkerRow,
 } from '../../rows/records.js';
-import type { MetricColumns } from '../../series-store.js';
+import type { MetricColumns, SeriesSpan } from '../../series-store.js';
 import type { PgDatabase, PgSession } from '../pg-database.js';
 import { runFilterSql } from './run-filter.js';
 
@@ -51,20 +60,43 @@ export async function listArtifacts(db: PgSession, runId: number): Promise<Artif
   return (await db.all<ArtifactRow>('SELECT * FROM artifacts WHERE run_id = ? ORDER BY name COLLATE "C"', [runId])).map(toArtifact);
 }
 
-/** Appends the points in one statement, and folds them into the summaries (UPSERT_SUMMARY) in the same transaction. */
+/**
+ * Appends the points in one statement, folded into the summaries (UPSERT_SUMMARY) and blocks
+ * (rows/metric-blocks.ts) in the same transaction. The summaries come first: their rows' locks
+ * make batches of the same key wait for each other, so blocks see the points in order.
+ */
 export async function appendMetrics(db: PgDatabase, runId: number, attempt: number, points: readonly MetricPoint[]): Promise<void> {
   if (points.length === 0) return;
   const summaries = summarizeBatch(runId, attempt, points);
   await db.transaction(async (tx) => {
+    const counts: Array<{ count: number } | undefined> = [];
+    for (const summary of summaries) counts.push(await tx.get<{ count: number }>(UPSERT_SUMMARY, summaryParams(summary)));
     await tx.run(
       `INSERT INTO metrics (run_id, attempt, key, step, at, value)
        SELECT ?, ?, u.key, u.step, u.at, u.value
        FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::double precision[]) WITH ORDINALITY AS u(key, step, at, value, n) ORDER BY u.n`,
       [runId, attempt, points.map((p) => p.key), points.map((p) => p.step), points.map((p) => p.at), points.map((p) => p.value)],
     );
-    for (const summary of summaries) await tx.run(UPSERT_SUMMARY, summaryParams(summary));
+    const blocks = blocksOfBatch(points, startsOfBatch(summaries, counts)).map((block) => blockParams(runId, attempt, block));
+    if (blocks.length > 0) {
+      await tx.run(
+        `INSERT INTO metric_blocks (${BLOCK_COLUMNS.join(', ')}) SELECT * FROM unnest(${BLOCK_COLUMNS.map((c) => `?::${PG_BLOCK_TYPES[c] ?? 'bigint'}[]`).join(', ')}) ${ON_BLOCK_CONFLICT}`,
+        BLOCK_COLUMNS.map((_, i) => blocks.map((row) => row[i])),
+      );
+    }
   });
 }
+
+/** metric_blocks' columns that are not bigint. */
+const PG_BLOCK_TYPES: Record<string, string> = {
+  key: 'text',
+  attempt: 'int',
+  count: 'int',
+  first_value: 'double precision',
+  min_value: 'double precision',
+  max_value: 'double precision',
+  last_value: 'double precision',
+};
 
 export async function readMetrics(db: PgSession, runId: number, key: string, attempt?: number): Promise<MetricPoint[]> {
   return db.all<MetricPoint>(
@@ -84,6 +116,17 @@ export async function readMetricColumns(db: PgSession, runId: number, key: strin
     [runId, key, runId, key],
   );
   return { steps: rows.map((r) => r.step), values: rows.map((r) => r.value), at: rows.map((r) => r.at) };
+}
+
+/** A series' blocks (rows/metric-blocks.ts), of the attempt its summary follows, in order. */
+export async function readMetricBlocks(db: PgSession, runId: number, key: string): Promise<SeriesSpan[]> {
+  const rows = await db.all<BlockRow>(
+    `SELECT ${SELECT_BLOCK_COLUMNS} FROM metric_blocks b
+     JOIN metric_summaries s ON s.run_id = b.run_id AND s.key = b.key AND s.attempt = b.attempt
+     WHERE b.run_id = ? AND b.key = ? ORDER BY b.block`,
+    [runId, key],
+  );
+  return rows.map(spanOfBlockRow);
 }
 
 const SUMMARY_COLUMNS = 'm.key, m.attempt, m.first, m.last, m.min, m.max, m.count, m.last_step AS "lastStep"';

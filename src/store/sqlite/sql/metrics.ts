@@ -1,10 +1,11 @@
 import type { MetricPoint, MetricSummary, RunFilter } from '../../../domain/index.js';
-import { summarizeBatch, summaryParams, UPSERT_SUMMARY } from '../../rows/metric-summaries.js';
+import { BLOCK_COLUMNS, blockParams, blocksOfBatch, ON_BLOCK_CONFLICT } from '../../rows/metric-blocks.js';
+import { startsOfBatch, summarizeBatch, summaryParams, UPSERT_SUMMARY } from '../../rows/metric-summaries.js';
 import { plainRows, type SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
 
-/** Appends points in one transaction with their summaries (UPSERT_SUMMARY). */
+/** Appends points in one transaction with their summaries (UPSERT_SUMMARY) and blocks (rows/metric-blocks.ts). */
 export function appendMetrics(
   db: SqliteConnection,
   sql: StatementCache,
@@ -15,10 +16,14 @@ export function appendMetrics(
   if (points.length === 0) return;
   const insert = sql.get('INSERT INTO metrics (run_id, attempt, key, step, at, value) VALUES (?, ?, ?, ?, ?, ?)');
   const upsert = sql.get(UPSERT_SUMMARY);
+  const upsertBlock = sql.get(
+    `INSERT INTO metric_blocks (${BLOCK_COLUMNS.join(', ')}) VALUES (${BLOCK_COLUMNS.map(() => '?').join(', ')}) ${ON_BLOCK_CONFLICT}`,
+  );
   const summaries = summarizeBatch(runId, attempt, points);
   db.transaction(() => {
+    const counts = summaries.map((summary) => upsert.get(...summaryParams(summary)) as { count: number } | undefined);
     for (const p of points) insert.run(runId, attempt, p.key, p.step, p.at, p.value);
-    for (const summary of summaries) upsert.run(...summaryParams(summary));
+    for (const block of blocksOfBatch(points, startsOfBatch(summaries, counts))) upsertBlock.run(...blockParams(runId, attempt, block));
   }, 'immediate');
 }
 

@@ -1,4 +1,5 @@
-import type { MetricColumns } from '../../series-store.js';
+import { type BlockRow, SELECT_BLOCK_COLUMNS, spanOfBlockRow } from '../../rows/metric-blocks.js';
+import type { MetricColumns, SeriesSpan } from '../../series-store.js';
 import type { StatementCache } from '../statement-cache.js';
 
 /**
@@ -19,4 +20,16 @@ export function readMetricColumns(sql: StatementCache, runId: number, key: strin
     columns.at.push(row[2]);
   }
   return columns;
+}
+
+/** A series' blocks (rows/metric-blocks.ts), of the attempt its summary follows, in order. */
+export function readMetricBlocks(sql: StatementCache, runId: number, key: string): SeriesSpan[] {
+  const rows = sql
+    .get(
+      `SELECT ${SELECT_BLOCK_COLUMNS} FROM metric_blocks b
+       JOIN metric_summaries s ON s.run_id = b.run_id AND s.key = b.key AND s.attempt = b.attempt
+       WHERE b.run_id = ? AND b.key = ? ORDER BY b.block`,
+    )
+    .all(runId, key) as BlockRow[];
+  return rows.map(spanOfBlockRow);
 }
