@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { StoreSchemaNewerError } from '../../../src/errors.js';
 import { runHash } from '../../../src/spec/run-hash.js';
+import { migratePostgres } from '../../../src/store/postgres/migrate.js';
 import { MIGRATIONS } from '../../../src/store/postgres/migrations.generated.js';
+import { PgDatabase } from '../../../src/store/postgres/pg-database.js';
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { freshSchema, POSTGRES_URL, postgresAvailable, postgresStore } from '../../helpers/postgres.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -12,7 +14,7 @@ import { waitUntil } from '../../helpers/wait.js';
 import { describeCodeStoreConformance } from './code-store-conformance.js';
 import { describeProvenanceConformance } from './provenance-conformance.js';
 import { describeQueryConformance } from './query-conformance.js';
-import { describeSeriesConformance } from './series-conformance.js';
+import { assertBlocksFilled, describeSeriesConformance, seriesOfSchema7 } from './series-conformance.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 if (postgresAvailable('PostgreSQL store')) {
@@ -37,6 +39,20 @@ if (postgresAvailable('PostgreSQL store')) {
       assert.ok(error instanceof StoreSchemaNewerError);
       return true;
     });
+  });
+
+  test('upgrading a store to schema 8 makes the blocks of the series it holds', async (t) => {
+    const schema = await freshSchema(t);
+    const old = new PgDatabase(POSTGRES_URL as string, { schema, max: 1 });
+    try {
+      await migratePostgres(old, MIGRATIONS.slice(0, 7), 'old store', 0);
+      await old.script(seriesOfSchema7());
+    } finally {
+      await old.close();
+    }
+    const store = await PostgresStore.open(POSTGRES_URL as string, { schema, objectsDir: tempDir(t) });
+    t.after(() => store.close());
+    await assertBlocksFilled(store);
   });
 
   test('the location names the server without its password', async (t) => {

@@ -49,6 +49,39 @@ function wave(key: string, from: number, count: number): MetricPoint[] {
   });
 }
 
+/**
+ * Rows of a store of schema 7, before blocks, as SQL both backends run: run 1 logged `loss` in
+ * attempt 1, then again in attempt 2 (which its summary follows), and `acc` in attempt 1,
+ * interleaved, with non-finite values.
+ */
+export function seriesOfSchema7(): string {
+  const rows: string[] = [];
+  const value = (step: number) => (step % 50 === 7 ? 'NULL' : String(Math.sin(step / 9) + (step % 3)));
+  for (let step = 0; step < 150; step++) rows.push(`(1, 1, 'loss', ${step}, ${T0 + step}, ${value(step)})`);
+  for (let step = 0; step < 300; step++) {
+    rows.push(`(1, 2, 'loss', ${step}, ${T0 + step}, ${value(step + 1)})`);
+    if (step % 3 < 2) rows.push(`(1, 1, 'acc', ${step}, ${T0 + step}, ${value(step + 2)})`);
+  }
+  return `INSERT INTO experiments (id, name, spec, created_at, updated_at) VALUES (1, 'exp', '{}', ${T0}, ${T0});
+    INSERT INTO runs (id, experiment_id, hash, params, state, attempt, created_at, queued_at) VALUES (1, 1, 'h', '{}', 'RUNNING', 2, ${T0}, ${T0});
+    INSERT INTO metrics (run_id, attempt, key, step, at, value) VALUES ${rows.join(', ')};
+    INSERT INTO metric_summaries (run_id, key, attempt, count, updated_at) VALUES (1, 'loss', 2, 300, ${T0}), (1, 'acc', 1, 200, ${T0});`;
+}
+
+/** After the upgrade from seriesOfSchema7: the blocks are those of the points the summaries follow. */
+export async function assertBlocksFilled(store: Store): Promise<void> {
+  for (const [key, blocks] of [
+    ['loss', 3],
+    ['acc', 2],
+  ] as const) {
+    const columns = await store.readMetricColumns(1, key);
+    assert.equal(columns.at.length, key === 'loss' ? 300 : 200);
+    const filled = await store.readMetricBlocks(1, key);
+    assert.equal(filled.length, blocks);
+    assert.deepEqual(filled, expectedBlocks(columns), key);
+  }
+}
+
 /** Spans of stored blocks are what the dashboard charts long series from: they must match the points at every batch. */
 export function describeSeriesConformance(backend: string, makeStore: StoreFactory): void {
   describe(`Series conformance: ${backend}`, () => {

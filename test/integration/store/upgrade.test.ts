@@ -10,6 +10,7 @@ import { migrateSqlite } from '../../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../../src/store/sqlite/migrations.generated.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { assertBlocksFilled, seriesOfSchema7 } from './series-conformance.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const SPEC = { name: 'cv', parameters: { p: [1, 2] }, settings: { k: 1 }, command: 'echo {p} {k}' };
@@ -90,4 +91,15 @@ test('a run recorded by hand (no spec version, as the Python client writes it) i
       [2, 1, 'PENDING'],
     ],
   );
+});
+
+test('upgrading a store to schema 8 makes the blocks of the series it holds', async (t) => {
+  const dir = tempDir(t);
+  const db = new SqliteConnection(join(dir, 'labbook.db'));
+  migrateSqlite(db, MIGRATIONS.slice(0, 7), 'old store', T0);
+  db.exec(seriesOfSchema7());
+  db.close();
+  const store = new SqliteStore(join(dir, 'labbook.db'), dir);
+  t.after(() => store.close());
+  await assertBlocksFilled(store);
 });
