@@ -5,6 +5,9 @@ import { plainRows, type SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 import { runFilterSql } from './run-filter.js';
 
+const UPSERT_BLOCK = `INSERT INTO metric_blocks (${BLOCK_COLUMNS.join(', ')})
+  VALUES (${BLOCK_COLUMNS.map(() => '?').join(', ')}) ${ON_BLOCK_CONFLICT}`;
+
 /** Appends points in one transaction with their summaries (UPSERT_SUMMARY) and blocks (rows/metric-blocks.ts). */
 export function appendMetrics(
   db: SqliteConnection,
@@ -16,9 +19,7 @@ export function appendMetrics(
   if (points.length === 0) return;
   const insert = sql.get('INSERT INTO metrics (run_id, attempt, key, step, at, value) VALUES (?, ?, ?, ?, ?, ?)');
   const upsert = sql.get(UPSERT_SUMMARY);
-  const upsertBlock = sql.get(
-    `INSERT INTO metric_blocks (${BLOCK_COLUMNS.join(', ')}) VALUES (${BLOCK_COLUMNS.map(() => '?').join(', ')}) ${ON_BLOCK_CONFLICT}`,
-  );
+  const upsertBlock = sql.get(UPSERT_BLOCK);
   const summaries = summarizeBatch(runId, attempt, points);
   db.transaction(() => {
     const counts = summaries.map((summary) => upsert.get(...summaryParams(summary)) as { count: number } | undefined);
