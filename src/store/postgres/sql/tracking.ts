@@ -4,7 +4,6 @@ import type { JsonValue } from '../../../spec/types.js';
 import { readEnvironmentAsync, splitEnvironment } from '../../environment-parts.js';
 import {
   BLOCK_COLUMNS,
-  type BlockRow,
   blockParams,
   blocksOfBatch,
   ON_BLOCK_CONFLICT,
@@ -120,13 +119,14 @@ export async function readMetricColumns(db: PgSession, runId: number, key: strin
 
 /** A series' blocks (rows/metric-blocks.ts), of the attempt its summary follows, in order. */
 export async function readMetricBlocks(db: PgSession, runId: number, key: string): Promise<SeriesSpan[]> {
-  const rows = await db.all<BlockRow>(
+  const rows = await db.all<Record<string, number | null>>(
     `SELECT ${SELECT_BLOCK_COLUMNS} FROM metric_blocks b
      JOIN metric_summaries s ON s.run_id = b.run_id AND s.key = b.key AND s.attempt = b.attempt
      WHERE b.run_id = ? AND b.key = ? ORDER BY b.block`,
     [runId, key],
   );
-  return rows.map(spanOfBlockRow);
+  // A row's values are in the order of its columns.
+  return rows.map((row) => spanOfBlockRow(Object.values(row)));
 }
 
 const SUMMARY_COLUMNS = 'm.key, m.attempt, m.first, m.last, m.min, m.max, m.count, m.last_step AS "lastStep"';

@@ -24,12 +24,11 @@ export function readMetricColumns(sql: StatementCache, runId: number, key: strin
 
 /** A series' blocks (rows/metric-blocks.ts), of the attempt its summary follows, in order. */
 export function readMetricBlocks(sql: StatementCache, runId: number, key: string): SeriesSpan[] {
-  const rows = sql
-    .get(
-      `SELECT ${SELECT_BLOCK_COLUMNS} FROM metric_blocks b
-       JOIN metric_summaries s ON s.run_id = b.run_id AND s.key = b.key AND s.attempt = b.attempt
-       WHERE b.run_id = ? AND b.key = ? ORDER BY b.block`,
-    )
-    .all(runId, key) as BlockRow[];
-  return rows.map(spanOfBlockRow);
+  const statement = sql.get(
+    `SELECT ${SELECT_BLOCK_COLUMNS} FROM metric_blocks b
+     JOIN metric_summaries s ON s.run_id = b.run_id AND s.key = b.key AND s.attempt = b.attempt
+     WHERE b.run_id = ? AND b.key = ? ORDER BY b.block`,
+  );
+  statement.setReturnArrays(true);
+  return (statement.all(runId, key) as BlockRow[]).map(spanOfBlockRow);
 }
