@@ -59,33 +59,6 @@ export async function listArtifacts(db: PgSession, runId: number): Promise<Artif
   return (await db.all<ArtifactRow>('SELECT * FROM artifacts WHERE run_id = ? ORDER BY name COLLATE "C"', [runId])).map(toArtifact);
 }
 
-/**
- * Appends the points in one statement, folded into the summaries (UPSERT_SUMMARY) and blocks
- * (rows/metric-blocks.ts) in the same transaction. The summaries come first: their rows' locks
- * make batches of the same key wait for each other, so blocks see the points in order.
- */
-export async function appendMetrics(db: PgDatabase, runId: number, attempt: number, points: readonly MetricPoint[]): Promise<void> {
-  if (points.length === 0) return;
-  const summaries = summarizeBatch(runId, attempt, points);
-  await db.transaction(async (tx) => {
-    const counts: Array<{ count: number } | undefined> = [];
-    for (const summary of summaries) counts.push(await tx.get<{ count: number }>(UPSERT_SUMMARY, summaryParams(summary)));
-    await tx.run(
-      `INSERT INTO metrics (run_id, attempt, key, step, at, value)
-       SELECT ?, ?, u.key, u.step, u.at, u.value
-       FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::double precision[]) WITH ORDINALITY AS u(key, step, at, value, n) ORDER BY u.n`,
-      [runId, attempt, points.map((p) => p.key), points.map((p) => p.step), points.map((p) => p.at), points.map((p) => p.value)],
-    );
-    const blocks = blocksOfBatch(points, startsOfBatch(summaries, counts)).map((block) => blockParams(runId, attempt, block));
-    if (blocks.length > 0) {
-      await tx.run(
-        `INSERT INTO metric_blocks (${BLOCK_COLUMNS.join(', ')}) SELECT * FROM unnest(${BLOCK_COLUMNS.map((c) => `?::${PG_BLOCK_TYPES[c] ?? 'bigint'}[]`).join(', ')}) ${ON_BLOCK_CONFLICT}`,
-        BLOCK_COLUMNS.map((_, i) => blocks.map((row) => row[i])),
-      );
-    }
-  });
-}
-
 /** metric_blocks' columns that are not bigint. */
 const PG_BLOCK_TYPES: Record<string, string> = {
   key: 'text',
@@ -96,6 +69,39 @@ const PG_BLOCK_TYPES: Record<string, string> = {
   max_value: 'double precision',
   last_value: 'double precision',
 };
+
+/** A batch's points, and its blocks folded in (ON_BLOCK_CONFLICT): one statement, one round trip. */
+const INSERT_POINTS_AND_BLOCKS = `WITH points AS (
+    INSERT INTO metrics (run_id, attempt, key, step, at, value)
+    SELECT ?, ?, u.key, u.step, u.at, u.value
+    FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::double precision[]) WITH ORDINALITY AS u(key, step, at, value, n) ORDER BY u.n
+  )
+  INSERT INTO metric_blocks (${BLOCK_COLUMNS.join(', ')})
+  SELECT * FROM unnest(${BLOCK_COLUMNS.map((c) => `?::${PG_BLOCK_TYPES[c] ?? 'bigint'}[]`).join(', ')}) ${ON_BLOCK_CONFLICT}`;
+
+/**
+ * Appends the points folded into the summaries (UPSERT_SUMMARY) and blocks (rows/metric-blocks.ts)
+ * in one transaction. The summaries come first: their rows' locks make batches of the same key
+ * wait for each other, so blocks see the points in order.
+ */
+export async function appendMetrics(db: PgDatabase, runId: number, attempt: number, points: readonly MetricPoint[]): Promise<void> {
+  if (points.length === 0) return;
+  const summaries = summarizeBatch(runId, attempt, points);
+  await db.transaction(async (tx) => {
+    const counts: Array<{ count: number } | undefined> = [];
+    for (const summary of summaries) counts.push(await tx.get<{ count: number }>(UPSERT_SUMMARY, summaryParams(summary)));
+    const blocks = blocksOfBatch(points, startsOfBatch(summaries, counts)).map((block) => blockParams(runId, attempt, block));
+    await tx.run(INSERT_POINTS_AND_BLOCKS, [
+      runId,
+      attempt,
+      points.map((p) => p.key),
+      points.map((p) => p.step),
+      points.map((p) => p.at),
+      points.map((p) => p.value),
+      ...BLOCK_COLUMNS.map((_, i) => blocks.map((row) => row[i])),
+    ]);
+  });
+}
 
 export async function readMetrics(db: PgSession, runId: number, key: string, attempt?: number): Promise<MetricPoint[]> {
   return db.all<MetricPoint>(
