@@ -22,9 +22,15 @@ interface NumericKernels {
   readonly logDomainMasses: Float64Array;
 }
 
-/** Kernels of one categorical dimension: log-probabilities of each choice, per kernel. */
+/**
+ * Kernels of one categorical dimension. A kernel's distribution depends only on the choice it
+ * was observed at, so the kernels share one row per choice (and one for the prior): rows
+ * built per kernel were most of an ask on a categorical space at 1,000 trials.
+ */
 interface CategoricalKernels {
   readonly kind: 'categorical';
+  /** Each kernel's row: its observed choice + 1, 0 for the prior. */
+  readonly rowOf: Int32Array;
   readonly logProbabilities: Float64Array[];
   readonly cumulativeProbabilities: Float64Array[];
 }
@@ -66,6 +72,9 @@ export class DomainMassCache {
 /** Trials older than the newest this many weigh less and less (Hyperopt's linear forgetting). */
 const FULL_WEIGHT_TRIALS = 25;
 
+/** Below this, e^x is exactly 0 in IEEE doubles (fdlibm's underflow threshold is -745.13). */
+const EXP_UNDERFLOW = -746;
+
 /**
  * A mixture of product kernels, one per observation plus the prior, each a truncated Gaussian
  * (numbers) or a smoothed one-hot distribution (choices) per dimension: the l(x) or g(x) of
@@ -77,19 +86,20 @@ export class ParzenEstimator {
   private readonly cumulativeWeights: Float64Array;
   private readonly kernels: Array<NumericKernels | CategoricalKernels>;
 
-  /** `observations`: one row per trial, in trial order, of values on the dimensions' internal scales. */
+  /** `columns`: per dimension, the observations' values on its internal scale, in trial order. */
   constructor(
     dimensions: readonly Dimension[],
-    observations: readonly (readonly number[])[],
+    columns: readonly Float64Array[],
     options: ParzenOptions,
     masses: DomainMassCache = new DomainMassCache(),
   ) {
-    const weights = observations.length ? [...forgettingWeights(observations.length), options.priorWeight] : [1];
-    const total = weights.reduce((a, b) => a + b, 0);
-    this.logWeights = Float64Array.from(weights, (w) => Math.log(w / total));
-    this.cumulativeWeights = cumulativeSums(Float64Array.from(weights, (w) => w / total));
+    const weights = mixtureWeights(columns[0]?.length ?? 0, options.priorWeight);
+    let total = 0;
+    for (const weight of weights) total += weight;
+    this.logWeights = weights.map((w) => Math.log(w / total));
+    this.cumulativeWeights = cumulativeSums(weights.map((w) => w / total));
     this.kernels = dimensions.map((dimension, d) => {
-      const column = observations.map((row) => row[d] as number);
+      const column = columns[d] as Float64Array;
       return dimension.kind === 'numeric'
         ? numericKernels(dimension, column, options, masses)
         : categoricalKernels(dimension.choices.length, column, options);
@@ -101,7 +111,9 @@ export class ParzenEstimator {
     return Array.from({ length: count }, () => {
       const k = pickIndex(this.cumulativeWeights, rng.nextFloat());
       return this.kernels.map((kernels) => {
-        if (kernels.kind === 'categorical') return pickIndex(kernels.cumulativeProbabilities[k] as Float64Array, rng.nextFloat());
+        if (kernels.kind === 'categorical') {
+          return pickIndex(kernels.cumulativeProbabilities[kernels.rowOf[k] as number] as Float64Array, rng.nextFloat());
+        }
         const { dimension, mus, sigmas } = kernels;
         const mu = mus[k] as number;
         const sigma = sigmas[k] as number;
@@ -116,34 +128,44 @@ export class ParzenEstimator {
     const perKernel = new Float64Array(this.logWeights.length);
     return points.map((point) => {
       perKernel.set(this.logWeights);
-      this.kernels.forEach((kernels, d) => {
-        addLogDensities(kernels, point[d] as number, perKernel);
-      });
+      for (let d = 0; d < this.kernels.length; d++) {
+        const kernels = this.kernels[d] as NumericKernels | CategoricalKernels;
+        const x = point[d] as number;
+        if (kernels.kind === 'categorical') addCategoricalLogDensities(kernels, x, perKernel);
+        else if (kernels.dimension.step) addSteppedLogDensities(kernels, x, perKernel);
+        else addContinuousLogDensities(kernels, x, perKernel);
+      }
       return logSumExp(perKernel);
     });
   }
 }
 
-function addLogDensities(kernels: NumericKernels | CategoricalKernels, x: number, into: Float64Array): void {
-  if (kernels.kind === 'categorical') {
-    kernels.logProbabilities.forEach((row, k) => {
-      into[k] = (into[k] as number) + (row[x] as number);
-    });
-    return;
-  }
+function addCategoricalLogDensities({ rowOf, logProbabilities }: CategoricalKernels, x: number, into: Float64Array): void {
+  const byRow = Float64Array.from(logProbabilities, (row) => row[x] as number);
+  for (let k = 0; k < into.length; k++) into[k] = (into[k] as number) + (byRow[rowOf[k] as number] as number);
+}
+
+/** A continuous value has the density at the point. */
+function addContinuousLogDensities(kernels: NumericKernels, x: number, into: Float64Array): void {
   const { dimension, mus, sigmas, logSigmas, logDomainMasses } = kernels;
-  const scale = dimension.log ? Math.log : (v: number) => v;
+  const at = dimension.log ? Math.log(x) : x;
+  for (let k = 0; k < into.length; k++) {
+    const logDensity = logNormalPdf((at - (mus[k] as number)) / (sigmas[k] as number)) - (logSigmas[k] as number);
+    into[k] = (into[k] as number) + logDensity - (logDomainMasses[k] as number);
+  }
+}
+
+/** A stepped value has the mass of its cell. */
+function addSteppedLogDensities(kernels: NumericKernels, x: number, into: Float64Array): void {
+  const { dimension, mus, sigmas, logDomainMasses } = kernels;
   const half = dimension.step / 2;
-  const left = scale(x - half);
-  const right = scale(x + half);
-  for (let k = 0; k < mus.length; k++) {
+  const left = dimension.log ? Math.log(x - half) : x - half;
+  const right = dimension.log ? Math.log(x + half) : x + half;
+  for (let k = 0; k < into.length; k++) {
     const mu = mus[k] as number;
     const sigma = sigmas[k] as number;
-    // A stepped value has the mass of its cell; a continuous one the density at the point.
-    const logDensity = half
-      ? logGaussMass((left - mu) / sigma, (right - mu) / sigma)
-      : logNormalPdf((left - mu) / sigma) - (logSigmas[k] as number);
-    into[k] = (into[k] as number) + logDensity - (logDomainMasses[k] as number);
+    const logMass = logGaussMass((left - mu) / sigma, (right - mu) / sigma);
+    into[k] = (into[k] as number) + logMass - (logDomainMasses[k] as number);
   }
 }
 
@@ -154,7 +176,7 @@ function addLogDensities(kernels: NumericKernels | CategoricalKernels, x: number
  */
 function numericKernels(
   dimension: Dimension & { kind: 'numeric' },
-  observed: readonly number[],
+  observed: Float64Array,
   options: ParzenOptions,
   masses: DomainMassCache,
 ): NumericKernels {
@@ -182,7 +204,9 @@ function numericKernels(
     }
     sigmas[original] = Math.min(range, Math.max(minSigma, gap));
   }
-  const mus = Float64Array.from([...observed, 0.5 * (low + high)]);
+  const mus = new Float64Array(n + 1);
+  mus.set(observed);
+  mus[n] = 0.5 * (low + high);
   sigmas[n] = range;
   const logDomainMasses = masses.logMasses(low, high, mus, sigmas);
   return { kind: 'numeric', dimension, mus, sigmas, logSigmas: sigmas.map(Math.log), logDomainMasses };
@@ -192,7 +216,7 @@ function numericKernels(
  * Each value's rank in `ascending` (its values sorted): equal values take their ranks in the
  * order they come, as a stable sort would give them.
  */
-function ranksOf(values: readonly number[], ascending: Float64Array): Uint32Array {
+function ranksOf(values: Float64Array, ascending: Float64Array): Uint32Array {
   const ranks = new Uint32Array(values.length);
   const taken = new Map<number, number>();
   for (let i = 0; i < values.length; i++) {
@@ -215,16 +239,24 @@ function ranksOf(values: readonly number[], ascending: Float64Array): Uint32Arra
 }
 
 /** Each observation's kernel puts 1 on its choice and priorWeight / (n + 1) on every choice; the prior only the latter. */
-function categoricalKernels(choices: number, observed: readonly number[], options: ParzenOptions): CategoricalKernels {
+function categoricalKernels(choices: number, observed: Float64Array, options: ParzenOptions): CategoricalKernels {
   const smoothing = observed.length ? options.priorWeight / (observed.length + 1) : 1;
-  const rows = [...observed, -1].map((index) => {
+  // Row 0 is the prior's, row c + 1 that of the kernels observed at choice c.
+  const rows = Array.from({ length: choices + 1 }, (_, r) => {
     const row = new Float64Array(choices).fill(smoothing);
-    if (index >= 0) row[index] = (row[index] as number) + 1;
+    if (r > 0) row[r - 1] = (row[r - 1] as number) + 1;
     const total = row.reduce((a, b) => a + b, 0);
     // A prior of weight 0 has an empty row; its kernel has weight 0 in the mixture too.
     return row.map((p) => (total > 0 ? p / total : 0));
   });
-  return { kind: 'categorical', cumulativeProbabilities: rows.map(cumulativeSums), logProbabilities: rows.map((row) => row.map(Math.log)) };
+  const rowOf = new Int32Array(observed.length + 1);
+  for (let k = 0; k < observed.length; k++) rowOf[k] = (observed[k] as number) + 1;
+  return {
+    kind: 'categorical',
+    rowOf,
+    cumulativeProbabilities: rows.map(cumulativeSums),
+    logProbabilities: rows.map((row) => row.map(Math.log)),
+  };
 }
 
 function cumulativeSums(values: Float64Array): Float64Array {
@@ -238,19 +270,28 @@ function pickIndex(cumulative: Float64Array, u: number): number {
   return cumulative.length - 1;
 }
 
-/** 1 for each of the newest 25 trials; older ones ramp from 1/n up to 1 (Optuna's default_weights). */
-function forgettingWeights(n: number): number[] {
-  if (n < FULL_WEIGHT_TRIALS) return Array(n).fill(1);
+/**
+ * The observations' weights then the prior's: 1 for each of the newest 25 trials, older ones
+ * ramping from 1/n up to 1 (Optuna's default_weights). The prior alone weighs 1.
+ */
+function mixtureWeights(n: number, priorWeight: number): Float64Array {
+  if (n === 0) return Float64Array.of(1);
+  const weights = new Float64Array(n + 1).fill(1);
   const ramp = n - FULL_WEIGHT_TRIALS;
-  const rising = Array.from({ length: ramp }, (_, i) => (ramp === 1 ? 1 / n : 1 / n + (i * (1 - 1 / n)) / (ramp - 1)));
-  return [...rising, ...Array(FULL_WEIGHT_TRIALS).fill(1)];
+  for (let i = 0; i < ramp; i++) weights[i] = ramp === 1 ? 1 / n : 1 / n + (i * (1 - 1 / n)) / (ramp - 1);
+  weights[n] = priorWeight;
+  return weights;
 }
 
+/** log Σ e^v, the terms that underflow to 0 left out (their exp would add exactly 0). */
 function logSumExp(values: Float64Array): number {
   let max = Number.NEGATIVE_INFINITY;
-  for (const v of values) if (v > max) max = v;
+  for (let k = 0; k < values.length; k++) if ((values[k] as number) > max) max = values[k] as number;
   if (max === Number.NEGATIVE_INFINITY) return max;
   let sum = 0;
-  for (const v of values) sum += Math.exp(v - max);
+  for (let k = 0; k < values.length; k++) {
+    const exponent = (values[k] as number) - max;
+    if (!(exponent < EXP_UNDERFLOW)) sum += Math.exp(exponent);
+  }
   return max + Math.log(sum);
 }

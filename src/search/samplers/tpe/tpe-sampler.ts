@@ -105,9 +105,10 @@ export class TpeSampler implements Sampler {
   }
 }
 
-/** The group's values in the trials where all of them were active and still lie in the space. */
-function observations(group: readonly SearchParameter[], dimensions: readonly Dimension[], trials: readonly Trial[]): number[][] {
-  return trials
-    .filter((trial) => group.every((p) => p.name in trial.params && contains(p.distribution, trial.params[p.name])))
-    .map((trial) => group.map((p, d) => toInternal(dimensions[d] as Dimension, trial.params[p.name] as ParamValue)));
+/** Per dimension, the group's values in the trials where all of them were active and still lie in the space. */
+function observations(group: readonly SearchParameter[], dimensions: readonly Dimension[], trials: readonly Trial[]): Float64Array[] {
+  const observed = trials.filter((trial) => group.every((p) => p.name in trial.params && contains(p.distribution, trial.params[p.name])));
+  return group.map((p, d) =>
+    Float64Array.from(observed, (trial) => toInternal(dimensions[d] as Dimension, trial.params[p.name] as ParamValue)),
+  );
 }
