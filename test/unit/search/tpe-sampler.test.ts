@@ -91,6 +91,28 @@ test('PRUNED trials end the start-up, and rank after COMPLETE ones: furthest ste
   assert.deepEqual(numbers(splitTrials(trials, 3, 'minimize', false).above), [0, 4]);
 });
 
+test('the best trials are split off by loss, ties to the lower number', () => {
+  const trials: Trial[] = [3, 1, 2, 1, 1, Number.NaN].map((value, number) => ({ number, state: 'COMPLETE', params: {}, values: [value] }));
+  const numbers = (list: Trial[]) => list.map((t) => t.number);
+  assert.deepEqual(numbers(splitTrials(trials, 2, 'minimize', true).below), [1, 3]);
+  assert.deepEqual(numbers(splitTrials(trials, 4, 'minimize', true).below), [1, 2, 3, 4]);
+  assert.deepEqual(numbers(splitTrials(trials, 2, 'maximize', true).below), [0, 2]);
+  assert.deepEqual(numbers(splitTrials(trials, 6, 'minimize', true).above), []);
+});
+
+test('what a sampler keeps from its last asks never changes a proposal: another history, or trials that changed', () => {
+  const seasoned = new TpeSampler();
+  const first = runStudy(seasoned, braninSpace, branin.objective, { seed: 5, count: 60 });
+  // The same trial numbers at other values, then trials that moved between the good and the bad.
+  const other = runStudy(new TpeSampler(), braninSpace, (p) => -branin.objective(p), { seed: 6, count: 40 });
+  const reordered = first.map((t) => ({ ...t, values: [-(t.values?.[0] as number)] }));
+  const running = first.map((t) => (t.number % 3 ? t : { number: t.number, state: 'RUNNING' as const, params: t.params }));
+  for (const trials of [other, reordered, running, first.slice(0, 30), first]) {
+    const h = { directions: ['minimize' as const], trials };
+    assert.deepEqual(ask(seasoned, h, 7), ask(new TpeSampler(), h, 7));
+  }
+});
+
 test('constant liar: a RUNNING trial steers a parallel ask elsewhere; without it, the same point comes twice', () => {
   const finished = history(Array<TrialState>(15).fill('COMPLETE'));
   const first = ask(new TpeSampler(), finished) as TrialParams;

@@ -1,6 +1,7 @@
 import { logGaussMass, logNormalPdf, truncatedNormalQuantile } from '../../math/normal.js';
 import type { Rng } from '../../rng.js';
 import { type Dimension, fromInternalDraw } from './dimension.js';
+import { KernelMemory } from './kernel-memory.js';
 
 export interface ParzenOptions {
   /** Weight of the prior kernel (centred on the domain, as wide as it) against an observation's 1. */
@@ -9,6 +10,13 @@ export interface ParzenOptions {
   readonly considerEndpoints: boolean;
   /** Floor the kernels' widths at range / min(100, kernels + 1) (Hyperopt's "magic clip"). */
   readonly considerMagicClip: boolean;
+}
+
+/** The values of the trials (`numbers`, ascending) in which a group's parameters were all active. */
+export interface Observations {
+  readonly numbers: Int32Array;
+  /** Per dimension, the values on its internal scale, in trial order. */
+  readonly columns: readonly Float64Array[];
 }
 
 /** Kernels of one numeric dimension: centres and widths on the internal scale. */
@@ -35,40 +43,6 @@ interface CategoricalKernels {
   readonly cumulativeProbabilities: Float64Array[];
 }
 
-/**
- * Each kernel's log-mass inside its domain, kept from one ask to the next: it is a function of
- * the kernel's centre and width and the domain's ends alone, and as the history grows by a trial
- * nearly every kernel keeps both (a new point narrows its two neighbours only). Computing them
- * all anew was a third of building the estimators at 1,000 trials.
- */
-export class DomainMassCache {
-  /** By domain (its ends), then by centre: the last width seen there and its log-mass. */
-  private readonly domains = new Map<string, Map<number, { sigma: number; mass: number }>>();
-
-  /** The log-masses of kernels (centres `mus`, widths `sigmas`) inside [low, high]. */
-  logMasses(low: number, high: number, mus: Float64Array, sigmas: Float64Array): Float64Array {
-    const key = `${low} ${high}`;
-    let byMu = this.domains.get(key);
-    if (!byMu) {
-      byMu = new Map();
-      this.domains.set(key, byMu);
-    }
-    const masses = new Float64Array(mus.length);
-    for (let k = 0; k < mus.length; k++) {
-      const mu = mus[k] as number;
-      const sigma = sigmas[k] as number;
-      const known = byMu.get(mu);
-      if (known?.sigma === sigma) masses[k] = known.mass;
-      else {
-        const mass = logGaussMass((low - mu) / sigma, (high - mu) / sigma);
-        byMu.set(mu, { sigma, mass });
-        masses[k] = mass;
-      }
-    }
-    return masses;
-  }
-}
-
 /** Trials older than the newest this many weigh less and less (Hyperopt's linear forgetting). */
 const FULL_WEIGHT_TRIALS = 25;
 
@@ -86,14 +60,14 @@ export class ParzenEstimator {
   private readonly cumulativeWeights: Float64Array;
   private readonly kernels: Array<NumericKernels | CategoricalKernels>;
 
-  /** `columns`: per dimension, the observations' values on its internal scale, in trial order. */
+  /** `memories`: per dimension, what the last build of this estimator left (see KernelMemory). */
   constructor(
     dimensions: readonly Dimension[],
-    columns: readonly Float64Array[],
+    { numbers, columns }: Observations,
     options: ParzenOptions,
-    masses: DomainMassCache = new DomainMassCache(),
+    memories: readonly KernelMemory[] = dimensions.map(() => new KernelMemory()),
   ) {
-    const weights = mixtureWeights(columns[0]?.length ?? 0, options.priorWeight);
+    const weights = mixtureWeights(numbers.length, options.priorWeight);
     let total = 0;
     for (const weight of weights) total += weight;
     this.logWeights = weights.map((w) => Math.log(w / total));
@@ -101,7 +75,7 @@ export class ParzenEstimator {
     this.kernels = dimensions.map((dimension, d) => {
       const column = columns[d] as Float64Array;
       return dimension.kind === 'numeric'
-        ? numericKernels(dimension, column, options, masses)
+        ? numericKernels(dimension, column, numbers, options, memories[d] as KernelMemory)
         : categoricalKernels(dimension.choices.length, column, options);
     });
   }
@@ -177,65 +151,36 @@ function addSteppedLogDensities(kernels: NumericKernels, x: number, into: Float6
 function numericKernels(
   dimension: Dimension & { kind: 'numeric' },
   observed: Float64Array,
+  numbers: Int32Array,
   options: ParzenOptions,
-  masses: DomainMassCache,
+  memory: KernelMemory,
 ): NumericKernels {
   const low = dimension.internalLow;
   const high = dimension.internalHigh;
   const n = observed.length;
-  // The domain's ends around the observations in ascending order (a typed array's numeric sort:
-  // sorting indices by a comparator was a sixth of building the estimators at 1,000 trials).
+  const order = memory.ascending(observed, numbers);
+  // The domain's ends around the observations in ascending order.
   const sorted = new Float64Array(n + 2);
-  sorted.set(observed, 1);
-  sorted.subarray(1, n + 1).sort();
   sorted[0] = low;
+  for (let rank = 0; rank < n; rank++) sorted[rank + 1] = observed[order[rank] as number] as number;
   sorted[n + 1] = high;
   const sigmas = new Float64Array(n + 1);
   const range = high - low;
   const minSigma = options.considerMagicClip ? range / Math.min(100, n + 2) : 1e-12;
-  const ranks = ranksOf(observed, sorted.subarray(1, n + 1));
-  for (let original = 0; original < n; original++) {
-    const rank = ranks[original] as number;
+  for (let rank = 0; rank < n; rank++) {
     const at = rank + 1;
     let gap = Math.max((sorted[at] as number) - (sorted[at - 1] as number), (sorted[at + 1] as number) - (sorted[at] as number));
     if (!options.considerEndpoints && n >= 2) {
       if (rank === 0) gap = (sorted[2] as number) - (sorted[1] as number);
       if (rank === n - 1) gap = (sorted[n] as number) - (sorted[n - 1] as number);
     }
-    sigmas[original] = Math.min(range, Math.max(minSigma, gap));
+    sigmas[order[rank] as number] = Math.min(range, Math.max(minSigma, gap));
   }
   const mus = new Float64Array(n + 1);
   mus.set(observed);
   mus[n] = 0.5 * (low + high);
   sigmas[n] = range;
-  const logDomainMasses = masses.logMasses(low, high, mus, sigmas);
-  return { kind: 'numeric', dimension, mus, sigmas, logSigmas: sigmas.map(Math.log), logDomainMasses };
-}
-
-/**
- * Each value's rank in `ascending` (its values sorted): equal values take their ranks in the
- * order they come, as a stable sort would give them.
- */
-function ranksOf(values: Float64Array, ascending: Float64Array): Uint32Array {
-  const ranks = new Uint32Array(values.length);
-  const taken = new Map<number, number>();
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as number;
-    let lo = 0;
-    let hi = ascending.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((ascending[mid] as number) < value) lo = mid + 1;
-      else hi = mid;
-    }
-    if (ascending[lo + 1] === value) {
-      const before = taken.get(value) ?? 0;
-      taken.set(value, before + 1);
-      lo += before;
-    }
-    ranks[i] = lo;
-  }
-  return ranks;
+  return { kind: 'numeric', dimension, mus, sigmas, ...memory.kernelLogs(low, high, numbers, mus, sigmas) };
 }
 
 /** Each observation's kernel puts 1 on its choice and priorWeight / (n + 1) on every choice; the prior only the latter. */
