@@ -88,6 +88,35 @@ export function toTrial(row: TrialRow, intermediate: readonly IntermediateValue[
   };
 }
 
+/** The trial INSERT_TRIAL writes, as reading it back gives it. */
+export const askedTrial = (studyId: number, number: number, runId: number, paramsJson: string, owner: string, leaseExpiresAt: number) =>
+  toTrial(
+    {
+      study_id: studyId,
+      number,
+      run_id: runId,
+      state: 'RUNNING',
+      params: paramsJson,
+      trial_values: null,
+      lease_owner: owner,
+      lease_expires_at: leaseExpiresAt,
+    },
+    undefined,
+  );
+
+/** `before` as TELL_TRIAL leaves it, as reading it back gives it. */
+export function toldTrial(before: TrialRecord, outcome: TrialOutcome): TrialRecord {
+  const { values: _told, ...kept } = before;
+  const values = trialValuesOf(outcome);
+  return {
+    ...kept,
+    state: outcome.state,
+    ...(values !== null && { values: JSON.parse(values) as number[] }),
+    leaseOwner: null,
+    leaseExpiresAt: null,
+  };
+}
+
 export type ReportRow = { number: number; step: number; value: number | null };
 
 /** The intermediate values of each trial number, in the order given (a NULL value is a NaN reported). */

@@ -32,6 +32,17 @@ export class TrialHistoryCache {
     return this.current(sql, studyId)[number];
   }
 
+  /**
+   * A trial this connection wrote as the study's change `seq`, once committed: taken in without
+   * reading it back when the cache was up to date just before (seq - 1), else left to the next read.
+   */
+  wrote(studyId: number, seq: number, trial: TrialRecord): void {
+    const cached = this.studies.get(studyId);
+    if (cached?.seq !== seq - 1) return;
+    cached.trials[trial.number] = trial;
+    cached.seq = seq;
+  }
+
   /** The cached trials, brought up to date: not to be changed by the caller. */
   private current(sql: StatementCache, studyId: number): readonly TrialRecord[] {
     const { trial_seq: seq } = sql.get('SELECT trial_seq FROM studies WHERE id = ?').get(studyId) as { trial_seq: number };

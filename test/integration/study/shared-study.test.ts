@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import type { TrialRecord } from '../../../src/domain/study.js';
+import { openStore } from '../../../src/store/open-store.js';
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../src/store/types.js';
@@ -109,6 +111,30 @@ for (const [backend, shared] of backends) {
         workers.every((worker) => told(worker).length > 0),
         'both workers took part',
       );
+    });
+
+    test('each connection sees the asks and tells of the other at its next ask, as one connection alone would', async (t) => {
+      const { reference, store } = await newStudy(t, shared);
+      const other = await openStore({ store: reference, cwd: process.cwd() });
+      t.after(() => other.close());
+      const [first, second] = [await Study.load(store, QUADRATIC.name), await Study.load(other, QUADRATIC.name)];
+      const loss = (trial: TrialRecord) => ((trial.params.x as number) - 0.3) ** 2;
+      // Each trial asked on one connection and told on the other: a connection that missed the
+      // other's changes would hand out a number twice, or propose from a trial RUNNING that is told.
+      for (let i = 0; i < 12; i++) {
+        const [asker, teller] = i % 2 ? [second, first] : [first, second];
+        const trial = (await asker.ask()) as TrialRecord;
+        await teller.tell(trial.number, { state: 'COMPLETE', values: [loss(trial)] });
+      }
+      const alone = await Study.load((await newStudy(t, shared)).store, QUADRATIC.name);
+      for (let i = 0; i < 12; i++) {
+        const trial = (await alone.ask()) as TrialRecord;
+        await alone.tell(trial.number, { state: 'COMPLETE', values: [loss(trial)] });
+      }
+      const seen = async (study: Study) => (await study.trials()).map((trial) => [trial.number, trial.state, trial.params, trial.values]);
+      assert.deepEqual(await seen(first), await seen(alone));
+      assert.deepEqual(await seen(second), await seen(alone));
+      for (const study of [first, second, alone]) await study.close();
     });
 
     test('a study resumes after its worker is killed with -9: the trial it held is asked again and told once', async (t) => {

@@ -68,6 +68,7 @@ function nextSeq(sql: StatementCache, studyId: number): number {
  * expired RUNNING trial of the lowest number is handed out again, else the history is read and
  * the next trial proposed and written with its run (RUNNING, held by the trial's lease, which
  * the run's own lease fields leave to the study: lease_expires_at stays NULL, never reaped).
+ * The trial written goes into the trial cache once committed rather than being read back.
  */
 export function askTrial(
   db: SqliteConnection,
@@ -76,21 +77,24 @@ export function askTrial(
   request: TrialAskRequest,
 ): TrialAsked | undefined {
   const { studyId, owner, now, leaseExpiresAt } = request;
-  return db.transaction(() => {
+  const { asked, seq } = db.transaction((): { asked?: TrialAsked; seq?: number } => {
     const expired = sql.get(R.EXPIRED_TRIAL).get(studyId, now) as { number: number } | undefined;
-    if (expired) return { trial: reaskTrial(sql, cache, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true };
+    if (expired) return { asked: { trial: reaskTrial(sql, cache, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true } };
     const history = cache.trials(sql, studyId);
     const number = history.length;
     const { directions, experimentId } = getStudyById(sql, cache, studyId);
     const params = request.propose({ directions, trials: history }, number);
-    if (params === undefined) return undefined;
+    if (params === undefined) return {};
     const trialParams = canonicalJson(params);
     const runId = request.queue
       ? queueRun(sql, experimentId, request.queue, params, now, number)
       : heldRun(sql, experimentId, trialParams, owner, now, number);
-    sql.get(R.INSERT_TRIAL).run(studyId, number, runId, trialParams, owner, leaseExpiresAt, now, nextSeq(sql, studyId));
-    return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, reasked: false };
+    const seq = nextSeq(sql, studyId);
+    sql.get(R.INSERT_TRIAL).run(studyId, number, runId, trialParams, owner, leaseExpiresAt, now, seq);
+    return { asked: { trial: R.askedTrial(studyId, number, runId, trialParams, owner, leaseExpiresAt), reasked: false }, seq };
   }, 'immediate');
+  if (asked && seq !== undefined) cache.wrote(studyId, seq, asked.trial);
+  return asked;
 }
 
 /** The run of a trial its client evaluates: RUNNING, held by the trial's lease (its own lease fields stay NULL: never reaped). */
@@ -147,6 +151,7 @@ function reaskTrial(
   return trial;
 }
 
+/** Ends a RUNNING trial and its run; the trial told goes into the trial cache once committed, as an ask's. */
 export function tellTrial(
   db: SqliteConnection,
   sql: StatementCache,
@@ -156,17 +161,20 @@ export function tellTrial(
   outcome: TrialOutcome,
   now: number,
 ): { trial: TrialRecord; told: boolean } | undefined {
-  return db.transaction(() => {
+  const { result, seq } = db.transaction((): { result?: { trial: TrialRecord; told: boolean }; seq?: number } => {
     const before = getTrial(sql, cache, studyId, number);
-    if (!before) return undefined;
-    if (before.state !== 'RUNNING') return { trial: before, told: false };
-    sql.get(R.TELL_TRIAL).run(outcome.state, R.trialValuesOf(outcome), now, nextSeq(sql, studyId), studyId, number);
+    if (!before) return {};
+    if (before.state !== 'RUNNING') return { result: { trial: before, told: false } };
+    const seq = nextSeq(sql, studyId);
+    sql.get(R.TELL_TRIAL).run(outcome.state, R.trialValuesOf(outcome), now, seq, studyId, number);
     const { objectives } = getStudyById(sql, cache, studyId);
     const end = R.runEndOf(outcome, objectives);
     const run = sql.get(R.END_RUN).get(...end, now, before.runId) as { attempt: number; worker_id: string | null } | undefined;
     if (run) sql.get(INSERT_EVENT).run(before.runId, now, 'RUNNING', end[0], run.attempt, run.worker_id, `trial told ${outcome.state}`);
-    return { trial: getTrial(sql, cache, studyId, number) as TrialRecord, told: true };
+    return { result: { trial: R.toldTrial(before, outcome), told: true }, seq };
   }, 'immediate');
+  if (result && seq !== undefined) cache.wrote(studyId, seq, result.trial);
+  return result;
 }
 
 export function reportTrial(db: SqliteConnection, sql: StatementCache, studyId: number, number: number, step: number, value: number): void {
