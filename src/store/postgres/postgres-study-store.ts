@@ -1,4 +1,5 @@
 import type { StudyDefinition, TrialAskRequest, TrialOutcome } from '../../domain/study.js';
+import { TrialHistoryCache } from '../rows/trial-history-cache.js';
 import type { StudyStore } from '../study-store.js';
 import type { PgDatabase } from './pg-database.js';
 import { postgresErrorOf } from './postgres-errors.js';
@@ -6,6 +7,8 @@ import * as Q from './sql/studies.js';
 
 /** The studies of a PostgreSQL store, on its pool (sql/studies.ts has the statements). */
 export class PostgresStudyStore implements StudyStore {
+  private readonly cache = new TrialHistoryCache();
+
   constructor(
     private readonly db: PgDatabase,
     private readonly location: string,
@@ -21,10 +24,10 @@ export class PostgresStudyStore implements StudyStore {
     return this.guard(() => Q.listStudies(this.db));
   }
   askTrial(request: TrialAskRequest) {
-    return this.guard(() => Q.askTrial(this.db, request));
+    return this.guard(() => Q.askTrial(this.db, this.cache, request));
   }
   tellTrial(studyId: number, number: number, outcome: TrialOutcome, now: number) {
-    return this.guard(() => Q.tellTrial(this.db, studyId, number, outcome, now));
+    return this.guard(() => Q.tellTrial(this.db, this.cache, studyId, number, outcome, now));
   }
   reportTrial(studyId: number, number: number, step: number, value: number) {
     return this.guard(() => Q.reportTrial(this.db, studyId, number, step, value));

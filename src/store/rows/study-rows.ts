@@ -182,6 +182,8 @@ export const INSERT_REPORT = 'INSERT INTO trial_reports (study_id, number, step,
 
 export const STAMP_TRIAL = 'UPDATE trials SET updated_seq = ? WHERE study_id = ? AND number = ?';
 
+export const STUDY_SEQ = 'SELECT trial_seq FROM studies WHERE id = ?';
+
 export const NEXT_SEQ = 'UPDATE studies SET trial_seq = trial_seq + 1 WHERE id = ? RETURNING trial_seq';
 
 export const REPORTS_CHANGED_SINCE = `SELECT r.number, r.step, r.value FROM trial_reports r JOIN trials t ON t.study_id = r.study_id AND t.number = r.number

@@ -1,10 +1,10 @@
 import type { StudyDefinition, TrialAskRequest, TrialOutcome } from '../../domain/study.js';
+import { TrialHistoryCache } from '../rows/trial-history-cache.js';
 import type { StudyStore } from '../study-store.js';
 import type { SqliteConnection } from './connection.js';
 import * as Q from './sql/studies.js';
 import { storeErrorOf } from './sqlite-errors.js';
 import type { StatementCache } from './statement-cache.js';
-import { TrialHistoryCache } from './trial-history-cache.js';
 
 /** The studies of a SQLite store, on its connection (sql/studies.ts has the statements). */
 export class SqliteStudyStore implements StudyStore {

@@ -5,6 +5,7 @@ import { canonicalJson } from '../../../spec/canonical-json.js';
 import { sha256Hex } from '../../../spec/run-hash.js';
 import { ENSURE_EXPERIMENT } from '../../rows/records.js';
 import * as R from '../../rows/study-rows.js';
+import type { TrialHistoryCache } from '../../rows/trial-history-cache.js';
 import type { PgDatabase, PgSession } from '../pg-database.js';
 import { insertEvents, notifyPending } from './events.js';
 
@@ -49,6 +50,21 @@ export async function listTrials(db: PgSession, studyId: number): Promise<D.Tria
   return rows.map((row) => R.toTrial(row, byNumber.get(row.number)));
 }
 
+/**
+ * The study's trials as cached, brought up to date first: only under the study's lock, where
+ * the changes of this store's transactions cannot interleave (a read of the history outside
+ * the lock could land after a later one and put older trials back).
+ */
+async function currentTrials(tx: PgSession, cache: TrialHistoryCache, studyId: number): Promise<readonly D.TrialRecord[]> {
+  const { trial_seq: seq } = (await tx.get<{ trial_seq: number }>(R.STUDY_SEQ, [studyId])) as { trial_seq: number };
+  const since = cache.since(studyId, seq);
+  if (since !== seq) {
+    const rows = await tx.all<R.TrialRow>(R.TRIALS_CHANGED_SINCE, [studyId, since]);
+    cache.update(studyId, seq, rows, await tx.all<R.ReportRow>(R.REPORTS_CHANGED_SINCE, [studyId, since]));
+  }
+  return cache.trials(studyId);
+}
+
 async function getTrial(tx: PgSession, studyId: number, number: number): Promise<D.TrialRecord | undefined> {
   const row = await tx.get<R.TrialRow>(`SELECT ${R.TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND number = ?`, [studyId, number]);
   if (!row) return undefined;
@@ -67,25 +83,29 @@ async function nextSeq(tx: PgSession, studyId: number): Promise<number> {
  * Under the study's lock: the expired RUNNING trial of the lowest number is handed out again,
  * else the history is read and the next trial proposed and written with its run. `propose` is a
  * pure function of the history, so a transaction run again after a lost connection proposes the same.
+ * The trial written goes into the trial cache once committed rather than being read back.
  */
-export function askTrial(db: PgDatabase, request: D.TrialAskRequest): Promise<D.TrialAsked | undefined> {
+export async function askTrial(db: PgDatabase, cache: TrialHistoryCache, request: D.TrialAskRequest): Promise<D.TrialAsked | undefined> {
   const { studyId, owner, now, leaseExpiresAt } = request;
-  return db.transaction(async (tx) => {
-    if (!(await lockStudy(tx, studyId))) return undefined;
+  const { asked, seq } = await db.transaction(async (tx): Promise<{ asked?: D.TrialAsked; seq?: number }> => {
+    if (!(await lockStudy(tx, studyId))) return {};
     const expired = await tx.get<{ number: number }>(R.EXPIRED_TRIAL, [studyId, now]);
-    if (expired) return { trial: await reaskTrial(tx, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true };
-    const history = await listTrials(tx, studyId);
+    if (expired) return { asked: { trial: await reaskTrial(tx, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true } };
+    const history = [...(await currentTrials(tx, cache, studyId))];
     const number = history.length;
     const study = R.toStudy((await tx.get<R.StudyRow>(`${R.SELECT_STUDY} WHERE s.id = ?`, [studyId])) as R.StudyRow);
     const params = request.propose({ directions: study.directions, trials: history }, number);
-    if (params === undefined) return undefined;
+    if (params === undefined) return {};
     const trialParams = canonicalJson(params);
     const runId = request.queue
       ? await queueRun(tx, study.experimentId, request.queue, params, now, number)
       : await heldRun(tx, study.experimentId, trialParams, owner, now, number);
-    await tx.run(R.INSERT_TRIAL, [studyId, number, runId, trialParams, owner, leaseExpiresAt, now, await nextSeq(tx, studyId)]);
-    return { trial: (await getTrial(tx, studyId, number)) as D.TrialRecord, reasked: false };
+    const seq = await nextSeq(tx, studyId);
+    await tx.run(R.INSERT_TRIAL, [studyId, number, runId, trialParams, owner, leaseExpiresAt, now, seq]);
+    return { asked: { trial: R.askedTrial(studyId, number, runId, trialParams, owner, leaseExpiresAt), reasked: false }, seq };
   });
+  if (asked && seq !== undefined) cache.wrote(studyId, seq, asked.trial);
+  return asked;
 }
 
 async function heldRun(
@@ -151,19 +171,21 @@ async function reaskTrial(
   return trial;
 }
 
-export function tellTrial(
+export async function tellTrial(
   db: PgDatabase,
+  cache: TrialHistoryCache,
   studyId: number,
   number: number,
   outcome: D.TrialOutcome,
   now: number,
 ): Promise<{ trial: D.TrialRecord; told: boolean } | undefined> {
-  return db.transaction(async (tx) => {
-    if (!(await lockStudy(tx, studyId))) return undefined;
-    const before = await getTrial(tx, studyId, number);
-    if (!before) return undefined;
-    if (before.state !== 'RUNNING') return { trial: before, told: false };
-    await tx.run(R.TELL_TRIAL, [outcome.state, R.trialValuesOf(outcome), now, await nextSeq(tx, studyId), studyId, number]);
+  const { result, seq } = await db.transaction(async (tx): Promise<{ result?: { trial: D.TrialRecord; told: boolean }; seq?: number }> => {
+    if (!(await lockStudy(tx, studyId))) return {};
+    const before = (await currentTrials(tx, cache, studyId))[number];
+    if (!before) return {};
+    if (before.state !== 'RUNNING') return { result: { trial: before, told: false } };
+    const seq = await nextSeq(tx, studyId);
+    await tx.run(R.TELL_TRIAL, [outcome.state, R.trialValuesOf(outcome), now, seq, studyId, number]);
     const { objectives } = R.toStudy((await tx.get<R.StudyRow>(`${R.SELECT_STUDY} WHERE s.id = ?`, [studyId])) as R.StudyRow);
     const end = R.runEndOf(outcome, objectives);
     const run = await tx.get<{ attempt: number; worker_id: string | null }>(R.END_RUN, [...end, now, before.runId]);
@@ -178,8 +200,10 @@ export function tellTrial(
           reason: `trial told ${outcome.state}`,
         },
       ]);
-    return { trial: (await getTrial(tx, studyId, number)) as D.TrialRecord, told: true };
+    return { result: { trial: R.toldTrial(before, outcome), told: true }, seq };
   });
+  if (result && seq !== undefined) cache.wrote(studyId, seq, result.trial);
+  return result;
 }
 
 export function reportTrial(db: PgDatabase, studyId: number, number: number, step: number, value: number): Promise<void> {

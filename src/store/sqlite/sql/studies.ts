@@ -16,9 +16,9 @@ import { sha256Hex } from '../../../spec/run-hash.js';
 import { ENSURE_EXPERIMENT } from '../../rows/records.js';
 import { INSERT_EVENT } from '../../rows/run-row.js';
 import * as R from '../../rows/study-rows.js';
+import type { TrialHistoryCache } from '../../rows/trial-history-cache.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
-import type { TrialHistoryCache } from '../trial-history-cache.js';
 
 /** Creates the study (and its experiment, without a spec version, when new) in one transaction. */
 export function createStudy(
@@ -51,11 +51,22 @@ export function listStudies(sql: StatementCache): StudyRecord[] {
 }
 
 export function listTrials(db: SqliteConnection, sql: StatementCache, cache: TrialHistoryCache, studyId: number): TrialRecord[] {
-  return db.transaction(() => cache.trials(sql, studyId), 'deferred');
+  return db.transaction(() => [...currentTrials(sql, cache, studyId)], 'deferred');
+}
+
+/** The study's trials as cached, brought up to date first: not to be changed by the caller. */
+function currentTrials(sql: StatementCache, cache: TrialHistoryCache, studyId: number): readonly TrialRecord[] {
+  const { trial_seq: seq } = sql.get(R.STUDY_SEQ).get(studyId) as { trial_seq: number };
+  const since = cache.since(studyId, seq);
+  if (since !== seq) {
+    const rows = sql.get(R.TRIALS_CHANGED_SINCE).all(studyId, since) as R.TrialRow[];
+    cache.update(studyId, seq, rows, sql.get(R.REPORTS_CHANGED_SINCE).all(studyId, since) as R.ReportRow[]);
+  }
+  return cache.trials(studyId);
 }
 
 function getTrial(sql: StatementCache, cache: TrialHistoryCache, studyId: number, number: number): TrialRecord | undefined {
-  return cache.trial(sql, studyId, number);
+  return currentTrials(sql, cache, studyId)[number];
 }
 
 /** Counts a change of the study's trials: the count the changed trial is stamped with. */
@@ -80,7 +91,7 @@ export function askTrial(
   const { asked, seq } = db.transaction((): { asked?: TrialAsked; seq?: number } => {
     const expired = sql.get(R.EXPIRED_TRIAL).get(studyId, now) as { number: number } | undefined;
     if (expired) return { asked: { trial: reaskTrial(sql, cache, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true } };
-    const history = cache.trials(sql, studyId);
+    const history = [...currentTrials(sql, cache, studyId)];
     const number = history.length;
     const { directions, experimentId } = getStudyById(sql, cache, studyId);
     const params = request.propose({ directions, trials: history }, number);
