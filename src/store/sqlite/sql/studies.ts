@@ -90,7 +90,10 @@ export function askTrial(
   const { studyId, owner, now, leaseExpiresAt } = request;
   const { asked, seq } = db.transaction((): { asked?: TrialAsked; seq?: number } => {
     const expired = sql.get(R.EXPIRED_TRIAL).get(studyId, now) as { number: number } | undefined;
-    if (expired) return { asked: { trial: reaskTrial(sql, cache, studyId, expired.number, owner, now, leaseExpiresAt), reasked: true } };
+    if (expired) {
+      const { trial, seq } = reaskTrial(sql, cache, studyId, expired.number, owner, now, leaseExpiresAt);
+      return { asked: { trial, reasked: true }, seq };
+    }
     const history = [...currentTrials(sql, cache, studyId)];
     const number = history.length;
     const { directions, experimentId } = getStudyById(sql, cache, studyId);
@@ -154,12 +157,14 @@ function reaskTrial(
   owner: string,
   now: number,
   leaseExpiresAt: number,
-): TrialRecord {
-  sql.get(R.REASK_TRIAL).run(owner, leaseExpiresAt, nextSeq(sql, studyId), studyId, number);
-  const trial = getTrial(sql, cache, studyId, number) as TrialRecord;
-  const run = sql.get(R.REASK_RUN).get(owner, owner, now, trial.runId) as { attempt: number } | undefined;
-  if (run) sql.get(INSERT_EVENT).run(trial.runId, now, 'RUNNING', 'RUNNING', run.attempt, owner, R.reaskReason(number));
-  return trial;
+): { trial: TrialRecord; seq: number } {
+  // Read before the change: the cache holds committed trials only (the caller adds this one once committed).
+  const before = getTrial(sql, cache, studyId, number) as TrialRecord;
+  const seq = nextSeq(sql, studyId);
+  sql.get(R.REASK_TRIAL).run(owner, leaseExpiresAt, seq, studyId, number);
+  const run = sql.get(R.REASK_RUN).get(owner, owner, now, before.runId) as { attempt: number } | undefined;
+  if (run) sql.get(INSERT_EVENT).run(before.runId, now, 'RUNNING', 'RUNNING', run.attempt, owner, R.reaskReason(number));
+  return { trial: { ...before, leaseOwner: owner, leaseExpiresAt }, seq };
 }
 
 /** Ends a RUNNING trial and its run; the trial told goes into the trial cache once committed, as an ask's. */
