@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import LABBOOK_BIN, labbook_json
+import labbook
 from labbook import LabbookError, ProtocolError, StoreNotFoundError
 from labbook._engine_client import connect, engine_socket_path
 
@@ -127,3 +128,33 @@ def test_clients_starting_at_once_share_one_engine_started_without_engine_start(
     assert ppid not in {int(client) for _, client in said}
     assert session != os.getsid(0)
     assert f"engine {status['version']} (pid {status['pid']}) serves" in Path(status["log"]).read_text()
+
+
+def test_a_drive_starts_its_engine_while_it_walks_its_grid(project, engine_env, monkeypatch):
+    from labbook import _engine_client
+    from labbook._grid import Grid
+
+    launching = []
+    walk = Grid.by_hash
+
+    def by_hash(grid):
+        launching.append(len(_engine_client._launching))
+        return walk(grid)
+
+    monkeypatch.setattr(Grid, "by_hash", by_hash)
+    results = labbook.run(lambda ctx, config: config.x * 2, {"parameters": {"x": [1, 2]}}, workers=1, experiment="early")
+    assert [r.value for r in results] == [2, 4]
+    assert launching == [1]  # started, not waited for, while the grid was walked
+    assert _engine_client._launching == {}  # the connection waited for it
+
+
+def test_runs_of_a_cold_drive_talk_to_the_engine_the_driver_started(project, engine_env):
+    # The slots are forked while the driver's launch of the engine is pending: they must not wait for it themselves.
+    def talk(ctx, config):
+        from labbook._engine_client import connect as connect_here
+
+        with connect_here() as engine:
+            return engine.request("ping") is None
+
+    results = labbook.run(talk, {"parameters": {"x": [1, 2]}}, workers=2, experiment="talk")
+    assert [r.value for r in results] == [True, True]

@@ -17,7 +17,7 @@ from ._errors import CliError
 from ._config import Config
 from ._context import Context
 from ._engine import run_session
-from ._engine_client import connect
+from ._engine_client import connect, start_engine_early
 from ._grid import Grid
 from ._jobs import jobs_option
 from ._notify import Notifier
@@ -85,7 +85,7 @@ def drive(
     the engine's error (SpecError for the spec), its message prefixed with `source`: what the
     user wrote the spec in (default: the experiment's name)."""
     cli = cli or Cli()
-    ensure_store(cli)
+    start_engine_early(cli, ensure_store(cli))
     with Notifier(notify) as notifier:
         params = {"jobs": os.cpu_count() or 1, **(options or {}), "spec": spec}
         report = run_session(cli, params, handler, notifier.exit_listener, source=source or spec["name"])
@@ -113,6 +113,7 @@ def drive_grid(grid: Grid, make_call: CallFactory, options: Optional[Mapping[str
     """`drive` for a grid of Python objects: each run calls ``make_call(config)(ctx)`` with
     its parameters as the objects; returns one RunResult per run, in grid order."""
     cli = cli or Cli()
+    start_engine_early(cli, ensure_store(cli))  # while the grid is walked
     by_hash = grid.by_hash()
     spec = grid.spec()
     runs, completed_before = drive(spec, _handler(by_hash, canonical_json(spec["settings"]), make_call), options, notify, cli)

@@ -13,19 +13,22 @@ import os
 import socket
 import stat
 import subprocess
+import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
 from . import __version__
 from ._cli import Cli
 from ._errors import LabbookError, ProtocolError, error_for_answer
 from ._store_location import StoreRef, find_store, is_postgres_url, store_dir_of, without_password
 
-__all__ = ["EngineClient", "EngineUnavailableError", "connect", "engine_socket_path", "PROTOCOL_VERSION"]
+__all__ = ["EngineClient", "EngineUnavailableError", "connect", "engine_socket_path", "start_engine_early", "PROTOCOL_VERSION"]
 
 PROTOCOL_VERSION = 1
 # An engine that takes the connection but does not say hello by then is hung.
 _HELLO_TIMEOUT_SECONDS = 10.0
+# How long an engine that won the race to start may take to listen, before `engine start` is asked.
+_STARTING_ENGINE_SECONDS = 2.0
 _KEY_LENGTH = 16
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -185,10 +188,15 @@ def connect(
     store_dir = store_dir_of(store, base) if store else find_store(base, environ)
     if store_dir is not None:
         path = engine_socket_path(store_dir, environ)
+        launcher = _launched_here(path)
         engine = _greet(path, client)
         # None answers: start one (one Node process, not the CLI's two); `engine start` below handles the rest.
-        if engine is None and _serve_in_background(Cli(base, store, environ), store_dir):
-            engine = _greet(path, client)
+        if engine is None:
+            launcher = launcher or _launch(Cli(base, store, environ), store_dir)
+            if launcher is not None and _ready(launcher):
+                engine = _greet_soon(path, client)
+        elif launcher is not None:
+            _ready(launcher)  # its line must be read: an engine whose pipe is closed ends on writing to it
         if engine is not None and engine.hello.get("version") == __version__:
             return engine
         if engine is not None:
@@ -206,27 +214,70 @@ def connect(
     return engine
 
 
-def _serve_in_background(cli: Cli, store_dir: StoreRef) -> bool:
+# Engines started early (start_engine_early) and not waited for yet, by socket, with the pid of
+# the process that started each: a process forked meanwhile (a driver's slot) inherits this,
+# and must not wait for them (it does not hold their pipe alone, and it is not their parent).
+_launching: Dict[Path, Tuple[int, "subprocess.Popen[bytes]"]] = {}
+
+
+def start_engine_early(cli: Cli, store_dir: StoreRef) -> None:
+    """Starts the engine of the store when nothing is there (no socket), without waiting for
+    it: connect() waits for it later, so that what a driver does meanwhile (its grid, its fork
+    server) overlaps the engine's start."""
+    path = engine_socket_path(store_dir, cli.env)
+    if path not in _launching and not path.exists():
+        launcher = _launch(cli, store_dir)
+        if launcher is not None:
+            _launching[path] = (os.getpid(), launcher)
+
+
+def _launched_here(path: Path) -> "Optional[subprocess.Popen[bytes]]":
+    """The launcher of the engine this process started early for `path`, taken (once)."""
+    started = _launching.get(path)
+    if started is None or started[0] != os.getpid():
+        return None
+    del _launching[path]
+    return started[1]
+
+
+def _launch(cli: Cli, store_dir: StoreRef) -> "Optional[subprocess.Popen[bytes]]":
     """Starts ``labbook engine serve --background`` for the store, detached (its own session,
-    not a child of this process: a shell starts it and leaves). True once it says it is ready,
-    or that another engine took the lock first; False otherwise (the caller then asks ``labbook
-    engine start``, which says why it cannot)."""
+    not a child of this process: a shell starts it and leaves); None when it cannot."""
     cwd = os.path.expanduser("~") if is_postgres_url(store_dir) else os.path.dirname(os.path.realpath(store_dir))
     store = [] if cli.store is not None or is_postgres_url(store_dir) else ["--store", os.fspath(store_dir)]
     argv = ["/bin/sh", "-c", '"$@" &', "sh", *cli.argv([*store, "engine", "serve", "--background"])]
     try:
-        with subprocess.Popen(
+        return subprocess.Popen(
             argv, cwd=cwd, env=cli.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
-        ) as launcher:
-            launcher.wait()
-            said = launcher.stdout.readline() if launcher.stdout else b""
+        )
     except OSError:
-        return False
+        return None
+
+
+def _ready(launcher: "subprocess.Popen[bytes]") -> bool:
+    """True once the engine `launcher` started says it is ready, or that another engine took
+    the lock first; False otherwise (the caller then asks ``labbook engine start``, which says
+    why it cannot)."""
+    with launcher:
+        launcher.wait()
+        said = launcher.stdout.readline() if launcher.stdout else b""
     try:
         answer = json.loads(said)
     except ValueError:
         return False
     return "ready" in answer or (answer.get("error") or {}).get("code") == "LB_ENGINE_ALREADY_RUNNING"
+
+
+def _greet_soon(path: Path, client: str) -> Optional[EngineClient]:
+    """_greet, tried again for a moment: the engine that won a race to start (against the one
+    this client started) may not listen yet."""
+    delay, deadline = 0.005, time.monotonic() + _STARTING_ENGINE_SECONDS
+    while True:
+        engine = _greet(path, client)
+        if engine is not None or time.monotonic() > deadline:
+            return engine
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def _greet(path: Path, client: str) -> Optional[EngineClient]:
