@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EnvironmentCapture, MAX_DIFF_BYTES, pythonExecutable } from '../../../src/track/environment.js';
@@ -68,6 +68,23 @@ test('outside a repository the git fields are null', async (t) => {
   const dir = tempDir(t);
   const env = await new EnvironmentCapture().capture({ cwd: dir, argv: ['true'], params: {} });
   assert.deepEqual(env.git, { commit: null, branch: null, dirty: null, diff: null, diffTruncated: false, remote: null });
+});
+
+test("outside a repository no git process is started; below a repository's top, git is asked", async (t) => {
+  const repo = repository(t);
+  mkdirSync(join(repo, 'sub'));
+  const bin = tempDir(t);
+  const calls = join(bin, 'calls');
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> ${calls}\nexit 1\n`, { mode: 0o755 });
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+  t.after(() => {
+    process.env.PATH = path;
+  });
+  await new EnvironmentCapture().capture({ cwd: tempDir(t), argv: ['true'], params: {} });
+  assert.equal(existsSync(calls), false);
+  await new EnvironmentCapture().capture({ cwd: join(repo, 'sub'), argv: ['true'], params: {} });
+  assert.equal(readFileSync(calls, 'utf8').split('\n').filter(Boolean).length, 4);
 });
 
 test('a Python command gets its interpreter version and packages, probed once', async (t) => {
