@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 export interface ExecTextOptions {
   cwd?: string;
@@ -19,6 +21,7 @@ export interface ExecTextResult {
  */
 export function execText(file: string, args: readonly string[], options: ExecTextOptions = {}): Promise<ExecTextResult | null> {
   const maxBytes = options.maxBytes ?? 1024 * 1024;
+  if (!onPath(file, options.env ?? process.env)) return Promise.resolve(null);
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
@@ -61,4 +64,13 @@ export function execText(file: string, args: readonly string[], options: ExecTex
       else resolve({ stdout: Buffer.concat(chunks).toString('utf8'), truncated });
     });
   });
+}
+
+/**
+ * Whether a program named without a directory is in a directory of PATH: a probe of one that is
+ * not (nvidia-smi on a machine without GPUs) would fork this whole process to learn it.
+ */
+function onPath(file: string, env: NodeJS.ProcessEnv): boolean {
+  if (file.includes('/') || env.PATH === undefined) return true; // (without PATH, spawn has its own default)
+  return env.PATH.split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, file)));
 }

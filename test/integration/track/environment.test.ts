@@ -87,6 +87,23 @@ test("outside a repository no git process is started; below a repository's top, 
   assert.equal(readFileSync(calls, 'utf8').split('\n').filter(Boolean).length, 4);
 });
 
+test('the GPUs nvidia-smi lists are recorded; without it on PATH, none', async (t) => {
+  const bin = tempDir(t);
+  writeFileSync(join(bin, 'nvidia-smi'), '#!/bin/sh\necho "NVIDIA A100, 40960 MiB"\necho "NVIDIA A100, 40960 MiB"\n', { mode: 0o755 });
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+  t.after(() => {
+    process.env.PATH = path;
+  });
+  const env = await new EnvironmentCapture().capture({ cwd: tempDir(t), argv: ['true'], params: {} });
+  assert.deepEqual(env.gpus, [
+    { name: 'NVIDIA A100', memory: '40960 MiB' },
+    { name: 'NVIDIA A100', memory: '40960 MiB' },
+  ]);
+  process.env.PATH = '/nonexistent';
+  assert.deepEqual((await new EnvironmentCapture().capture({ cwd: tempDir(t), argv: ['true'], params: {} })).gpus, []);
+});
+
 test('a Python command gets its interpreter version and packages, probed once', async (t) => {
   const dir = tempDir(t);
   const capture = new EnvironmentCapture();
