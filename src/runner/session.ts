@@ -189,8 +189,11 @@ function noticeOf(run: RunRecord, failure: { reason: string; error: string }): R
 /** The valid specs of the experiments a session may claim runs of (an invalid one fails its runs as not runnable). */
 async function storedSpecs(store: Store, names: readonly string[] | undefined): Promise<ExperimentSpec[]> {
   const specs: ExperimentSpec[] = [];
-  for (const experiment of await store.listExperiments()) {
-    if (names && !names.includes(experiment.name)) continue;
+  // Those named, read by name: a store keeps every experiment it ever ran, and a session names one.
+  const experiments = names
+    ? (await Promise.all(names.map((name) => store.getExperiment(name)))).filter((found) => found !== undefined)
+    : await store.listExperiments();
+  for (const experiment of experiments) {
     try {
       specs.push(specFromRaw(experiment.spec).spec);
     } catch {
