@@ -24,11 +24,18 @@ export class OutcomeWriter {
 
   constructor(private readonly queue: Queue) {}
 
-  /** Resolves once the outcome is stored: the run's new state, or undefined when its lease is gone. */
-  write(request: FinishRequest): Promise<RunState | undefined> {
+  /**
+   * Resolves once the outcome is stored: the run's new state, or undefined when its lease is
+   * gone. With `now` (no other run is executing, so none will end within the window) the batch
+   * is written at once.
+   */
+  write(request: FinishRequest, now = false): Promise<RunState | undefined> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ request, resolve, reject });
-      this.timer ??= setTimeout(() => void this.flush(), WINDOW_MS);
+      if (now) {
+        clearTimeout(this.timer);
+        void this.flush();
+      } else this.timer ??= setTimeout(() => void this.flush(), WINDOW_MS);
     });
   }
 

@@ -369,7 +369,9 @@ export class Worker {
     const lease = { runId: run.id, workerId: this.id, attempt: run.attempt };
     let state: RunState | undefined;
     try {
-      state = outcome && (await this.outcomes.write({ lease, outcome, ...(environment !== undefined && { environment }) }));
+      // The last run executing: no other outcome is coming to share the transaction, so no need to wait for one.
+      const alone = this.executing === 0;
+      state = outcome && (await this.outcomes.write({ lease, outcome, ...(environment !== undefined && { environment }) }, alone));
     } catch (error) {
       if (!this.stopping.on(error)) throw error;
       this.stopping.refuse(run, active.startedAt === undefined);
