@@ -114,6 +114,8 @@ export class Worker {
   /** Per spec version: the environment of this worker, captured at its first run of it. */
   private readonly environments = new Map<string, Promise<JsonValue>>();
   private draining = false;
+  /** The last claim found fewer runs than it asked for. */
+  private queueDrained = false;
   private killing = false;
   private wake: (() => void) | undefined;
   private readonly report: WorkerReport = { claimed: 0, completed: 0, failed: 0, requeued: 0, lost: 0 };
@@ -202,6 +204,7 @@ export class Worker {
               })
               .catch((error: unknown) => (this.stopping.on(error) ? [] : Promise.reject(error)));
             this.report.claimed += claimed.length;
+            this.queueDrained = claimed.length < limit;
             budget -= claimed.length;
             this.backlog.push(...claimed);
           }
@@ -369,8 +372,10 @@ export class Worker {
     const lease = { runId: run.id, workerId: this.id, attempt: run.attempt };
     let state: RunState | undefined;
     try {
-      // The last run executing: no other outcome is coming to share the transaction, so no need to wait for one.
-      const alone = this.executing === 0;
+      // The last run executing, with nothing left to claim: no other outcome is coming to share
+      // the transaction, so no need to wait for one. (Short runs begun one at a time are often
+      // alone for a moment: their outcomes still wait, to share a commit.)
+      const alone = this.executing === 0 && this.backlog.length === 0 && this.queueDrained;
       state = outcome && (await this.outcomes.write({ lease, outcome, ...(environment !== undefined && { environment }) }, alone));
     } catch (error) {
       if (!this.stopping.on(error)) throw error;
