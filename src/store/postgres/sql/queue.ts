@@ -1,4 +1,5 @@
 import type { RunFilter, RunRecord, RunState } from '../../../domain/index.js';
+import { splitEnvironment } from '../../environment-parts.js';
 import { CANCEL_ASSIGNMENTS, cancellable, RESET_ASSIGNMENTS } from '../../rows/change-statements.js';
 import { finishStatement, resultJson } from '../../rows/finish-statements.js';
 import { ANY_EXPIRED, type ReapedRow, reapStatements } from '../../rows/reap-statements.js';
@@ -9,7 +10,7 @@ import type { PgDatabase, PgSession } from '../pg-database.js';
 import { insertEvents, notifyPending } from './events.js';
 import { getRun } from './reads.js';
 import { runFilterSql } from './run-filter.js';
-import { insertEnvironment } from './tracking.js';
+import { insertEnvironment, insertEnvironmentParts } from './tracking.js';
 
 const byClaimOrder = (a: RunRecord, b: RunRecord) => b.priority - a.priority || a.id - b.id;
 
@@ -84,11 +85,11 @@ export async function renewLeases(db: PgDatabase, workerId: string, runIds: read
 
 /**
  * Records each request's outcome (finishStatement, fenced by its lease) in one transaction.
- * A batch of plain completions (no environment), what a busy worker sends most, is one
- * statement instead: one round trip for the whole batch.
+ * A batch of completions, what a busy worker sends most, is one statement instead (and one
+ * for its environments' parts): a round trip or two for the whole batch.
  */
 export async function finishRuns(db: PgDatabase, requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>> {
-  if (requests.every((r) => r.outcome.kind === 'completed' && r.environment === undefined)) return completeRuns(db, requests, now);
+  if (requests.every((r) => r.outcome.kind === 'completed')) return completeRuns(db, requests, now);
   return db.transaction(async (tx) => {
     const states: Array<RunState | undefined> = [];
     let requeued = false;
@@ -108,29 +109,43 @@ export async function finishRuns(db: PgDatabase, requests: readonly FinishReques
   });
 }
 
-/** finishStatement's completion for many leases at once, with their events. */
-async function completeRuns(db: PgSession, requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>> {
-  const rows = await db.all<{ id: number }>(
-    `WITH done AS (
-       UPDATE runs r SET state = 'COMPLETED', result = u.result, exit_code = u.exit_code, finished_at = ?, failure_reason = NULL,
-         error = NULL, lease_owner = NULL, lease_expires_at = NULL
-       FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::int[]) AS u(id, worker_id, attempt, result, exit_code)
-       WHERE r.id = u.id AND r.state = 'RUNNING' AND r.lease_owner = u.worker_id AND r.attempt = u.attempt
-       RETURNING r.id, r.attempt, u.worker_id),
-     events AS (
-       INSERT INTO run_events (run_id, at, from_state, to_state, attempt, worker_id, reason)
-       SELECT id, ?, 'RUNNING', 'COMPLETED', attempt, worker_id, 'completed' FROM done ORDER BY id)
-     SELECT id FROM done`,
-    [
-      now,
-      requests.map((r) => r.lease.runId),
-      requests.map((r) => r.lease.workerId),
-      requests.map((r) => r.lease.attempt),
-      requests.map((r) => resultJson(r.outcome)),
-      requests.map((r) => (r.outcome.kind === 'completed' ? (r.outcome.exitCode ?? null) : null)),
-      now,
-    ],
-  );
+/** finishStatement's completion for many leases at once, with their events and environments. */
+async function completeRuns(db: PgDatabase, requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>> {
+  const environments = requests.map((r) => (r.environment === undefined ? undefined : splitEnvironment(r.environment)));
+  const parts = new Map(environments.flatMap((split) => [...(split?.parts ?? [])]));
+  const complete = (session: PgSession) =>
+    session.all<{ id: number }>(
+      `WITH done AS (
+         UPDATE runs r SET state = 'COMPLETED', result = u.result, exit_code = u.exit_code, finished_at = ?, failure_reason = NULL,
+           error = NULL, lease_owner = NULL, lease_expires_at = NULL
+         FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[]) AS u(id, worker_id, attempt, result, exit_code, environment)
+         WHERE r.id = u.id AND r.state = 'RUNNING' AND r.lease_owner = u.worker_id AND r.attempt = u.attempt
+         RETURNING r.id, r.attempt, u.worker_id, u.environment),
+       events AS (
+         INSERT INTO run_events (run_id, at, from_state, to_state, attempt, worker_id, reason)
+         SELECT id, ?, 'RUNNING', 'COMPLETED', attempt, worker_id, 'completed' FROM done ORDER BY id),
+       environments AS (
+         INSERT INTO environments (run_id, attempt, data) SELECT id, attempt, environment FROM done WHERE environment IS NOT NULL
+         ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data)
+       SELECT id FROM done`,
+      [
+        now,
+        requests.map((r) => r.lease.runId),
+        requests.map((r) => r.lease.workerId),
+        requests.map((r) => r.lease.attempt),
+        requests.map((r) => resultJson(r.outcome)),
+        requests.map((r) => (r.outcome.kind === 'completed' ? (r.outcome.exitCode ?? null) : null)),
+        environments.map((split) => (split ? JSON.stringify(split.skeleton) : null)),
+        now,
+      ],
+    );
+  const rows =
+    parts.size === 0
+      ? await complete(db)
+      : await db.transaction(async (tx) => {
+          await insertEnvironmentParts(tx, parts);
+          return complete(tx);
+        });
   const done = new Set(rows.map((row) => row.id));
   return requests.map((r) => (done.has(r.lease.runId) ? 'COMPLETED' : undefined));
 }

@@ -154,16 +154,20 @@ export async function listRunsMetricSummaries(db: PgSession, filter: RunFilter):
 /** One environment record per run attempt; its large parts are stored once (environment-parts.ts). */
 export async function insertEnvironment(tx: PgSession, runId: number, attempt: number, data: JsonValue): Promise<void> {
   const { skeleton, parts } = splitEnvironment(data);
-  if (parts.size > 0) {
-    await tx.run(
-      'INSERT INTO environment_parts (sha256, data) SELECT * FROM unnest(?::text[], ?::text[]) ON CONFLICT (sha256) DO NOTHING',
-      [[...parts.keys()], [...parts.values()]],
-    );
-  }
+  await insertEnvironmentParts(tx, parts);
   await tx.run(
     'INSERT INTO environments (run_id, attempt, data) VALUES (?, ?, ?) ON CONFLICT (run_id, attempt) DO UPDATE SET data = excluded.data',
     [runId, attempt, JSON.stringify(skeleton)],
   );
+}
+
+/** Environment parts (sha256 → text), each stored once whoever wrote it first. */
+export async function insertEnvironmentParts(tx: PgSession, parts: ReadonlyMap<string, string>): Promise<void> {
+  if (parts.size === 0) return;
+  await tx.run('INSERT INTO environment_parts (sha256, data) SELECT * FROM unnest(?::text[], ?::text[]) ON CONFLICT (sha256) DO NOTHING', [
+    [...parts.keys()],
+    [...parts.values()],
+  ]);
 }
 
 export async function getEnvironment(db: PgSession, runId: number, attempt?: number): Promise<JsonValue | undefined> {
