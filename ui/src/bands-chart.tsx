@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { Band } from './api.js';
-import { align, COLORS, themeColor } from './chart.js';
+import { align, COLORS, followWidth, themeColor } from './chart.js';
 import { formatValue } from './format.js';
 
 /**
@@ -45,12 +45,7 @@ export function BandsChart({ title, by, groups }: { title: string; by: string; g
       align(lines),
       element,
     );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(240, element.clientWidth), height: 260 }));
-    resize.observe(element);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
+    return followWidth(plot, element, 260);
   }, [title, by, groups]);
   return (
     <figure class="bands-figure">

@@ -46,11 +46,9 @@ export function Chart({ title, series }: { title: string; series: readonly Serie
       ],
     };
     plot.current = new uPlot(options, align(series), element);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(240, element.clientWidth), height: 220 }));
-    resize.observe(element);
+    const stop = followWidth(plot.current, element, 220);
     return () => {
-      resize.disconnect();
-      plot.current?.destroy();
+      stop();
       plot.current = null;
     };
     // The chart is rebuilt only when its series change identity; new points go through setData.
@@ -59,6 +57,16 @@ export function Chart({ title, series }: { title: string; series: readonly Serie
     plot.current?.setData(align(series));
   }, [series]);
   return <div class="chart" ref={box} data-chart={title} data-points={series.reduce((n, s) => n + s.xs.length, 0)} />;
+}
+
+/** Keeps `plot` as wide as `element` (at least 240 px) at `height`; returns what disconnects and destroys it. */
+export function followWidth(plot: uPlot, element: HTMLElement, height: number): () => void {
+  const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(240, element.clientWidth), height }));
+  resize.observe(element);
+  return () => {
+    resize.disconnect();
+    plot.destroy();
+  };
 }
 
 export function themeColor(): string {

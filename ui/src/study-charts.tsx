@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { StudyDetail, Trial } from './api.js';
-import { COLORS, themeColor } from './chart.js';
+import { COLORS, followWidth, themeColor } from './chart.js';
 import { formatValue } from './format.js';
 
 const complete = (trials: readonly Trial[], objective: number) =>
@@ -41,12 +41,7 @@ export function HistoryChart({ study }: { study: StudyDetail }) {
       [points.map((t) => t.number), values, bestSoFar],
       element,
     );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(240, element.clientWidth), height: 240 }));
-    resize.observe(element);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
+    return followWidth(plot, element, 240);
   }, [study]);
   return <div class="chart" ref={box} data-chart="history" data-points={points.length} />;
 }
