@@ -42,6 +42,11 @@ export function finishStatement(outcome: RunOutcome, now: number): { sql: string
   return { sql: outcome.notStarted ? RELEASE_NOT_STARTED : RELEASE, params: [outcome.reason, now], reason: outcome.reason };
 }
 
+/** A completed run's exit status as stored (null when it has none, or did not complete). */
+export function completedExitCode(outcome: RunOutcome): number | null {
+  return outcome.kind === 'completed' ? (outcome.exitCode ?? null) : null;
+}
+
 /** A completed run's result as stored: its JSON text, or null when it has none. */
 export function resultJson(outcome: RunOutcome): string | null {
   return outcome.kind === 'completed' && outcome.result !== null && outcome.result !== undefined ? JSON.stringify(outcome.result) : null;

@@ -1,7 +1,7 @@
 import type { RunFilter, RunRecord, RunState } from '../../../domain/index.js';
 import { splitEnvironment } from '../../environment-parts.js';
 import { CANCEL_ASSIGNMENTS, cancellable, RESET_ASSIGNMENTS } from '../../rows/change-statements.js';
-import { finishStatement, resultJson } from '../../rows/finish-statements.js';
+import { completedExitCode, finishStatement, resultJson } from '../../rows/finish-statements.js';
 import { ANY_EXPIRED, type ReapedRow, reapStatements } from '../../rows/reap-statements.js';
 import { ENSURE_EXPERIMENT } from '../../rows/records.js';
 import { RUN_COLUMNS, type RunRow, toRunRecord } from '../../rows/run-row.js';
@@ -134,7 +134,7 @@ async function completeRuns(db: PgDatabase, requests: readonly FinishRequest[], 
         requests.map((r) => r.lease.workerId),
         requests.map((r) => r.lease.attempt),
         requests.map((r) => resultJson(r.outcome)),
-        requests.map((r) => (r.outcome.kind === 'completed' ? (r.outcome.exitCode ?? null) : null)),
+        requests.map((r) => completedExitCode(r.outcome)),
         environments.map((split) => (split ? JSON.stringify(split.skeleton) : null)),
         now,
       ],

@@ -1,5 +1,5 @@
 import type { RunState } from '../../../domain/index.js';
-import { finishStatement, resultJson } from '../../rows/finish-statements.js';
+import { completedExitCode, finishStatement, resultJson } from '../../rows/finish-statements.js';
 import { INSERT_EVENT } from '../../rows/run-row.js';
 import type { FinishRequest } from '../../types.js';
 import type { SqliteConnection } from '../connection.js';
@@ -38,7 +38,7 @@ function completeRuns(sql: StatementCache, requests: readonly FinishRequest[], n
     lease.workerId,
     lease.attempt,
     resultJson(outcome),
-    outcome.kind === 'completed' ? (outcome.exitCode ?? null) : null,
+    completedExitCode(outcome),
   ]);
   const completed = new Set((sql.get(COMPLETE_MANY).all(now, JSON.stringify(leases)) as Array<{ id: number }>).map((row) => row.id));
   const done = requests.filter((request) => completed.has(request.lease.runId));
