@@ -26,8 +26,8 @@ export class OutcomeWriter {
 
   /**
    * Resolves once the outcome is stored: the run's new state, or undefined when its lease is
-   * gone. With `now` (no other run is executing, so none will end within the window) the batch
-   * is written at once.
+   * gone. With `now` (the caller knows no other outcome can come within the window: no other
+   * run executes, none is left to claim) the batch is written at once.
    */
   write(request: FinishRequest, now = false): Promise<RunState | undefined> {
     return new Promise((resolve, reject) => {
