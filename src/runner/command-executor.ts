@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { runArgv, runEnvironment } from './command-line.js';
 import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
-import { monitorGroup, signalGroup, terminateGroup } from './process-group.js';
+import { monitorGroup, terminateGroup } from './process-group.js';
 import { serveChannel } from './run-channel.js';
 import { Spawner, SpawnFailure } from './spawner.js';
 import { readStderrTail, stderrStartOf } from './stderr-tail.js';
@@ -29,43 +29,44 @@ const CHANNEL_DRAIN_MS = 2_000;
  * appended to files in the run directory and the fd-3 channel served (docs/protocol.md).
  */
 export class CommandExecutor implements Executor {
-  private readonly env: Record<string, string>;
-
   private constructor(
     private readonly spawner: Spawner,
     private readonly options: CommandExecutorOptions,
-  ) {
-    this.env = Object.fromEntries(Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  }
+  ) {}
 
-  static async create(options: CommandExecutorOptions): Promise<CommandExecutor> {
-    return new CommandExecutor(await Spawner.start(options.env), options);
+  /** `slots`: at most that many runs execute at once; the others wait in the launcher, in order. */
+  static create(options: CommandExecutorOptions, slots: number): CommandExecutor {
+    const env = Object.fromEntries(Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return new CommandExecutor(Spawner.start(env, slots), options);
   }
 
   start(task: RunTask): Execution {
+    const { run, spec, runDir, recorder } = task;
+    const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
+    const stderrPath = join(runDir, 'stderr.log');
+    const spawned = this.spawner.spawn({
+      argv: runArgv(spec.command ?? [], run.params, spec.settings, builtins),
+      cwd: task.cwd ?? this.options.cwd,
+      env: runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices),
+      stdoutPath: join(runDir, 'stdout.log'),
+      stderrPath,
+    });
     let pid: number | undefined;
     let stopped: StopReason | undefined;
     const terminate = () => terminateGroup(pid, this.options.killGraceMs);
+    const begun = Promise.withResolvers<void>();
     const ended = (async (): Promise<RunEnd> => {
-      const { run, spec, runDir, recorder } = task;
-      const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
-      const argv = runArgv(spec.command ?? [], run.params, spec.settings, builtins);
-      const stderrPath = join(runDir, 'stderr.log');
       const stderrStart = stderrStartOf(stderrPath, run.attempt);
-      let spawned: Awaited<ReturnType<Spawner['spawn']>>;
       try {
-        spawned = await this.spawner.spawn({
-          argv,
-          cwd: task.cwd ?? this.options.cwd,
-          env: { ...this.env, ...runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices) },
-          stdoutPath: join(runDir, 'stdout.log'),
-          stderrPath,
-        });
+        pid = await spawned.started; // rejects when lb-spawn died: the worker stops
       } catch (error) {
-        if (error instanceof SpawnFailure) return { ok: false, reason: 'spawn', error: error.message, exitCode: null };
-        throw error;
+        if (!(error instanceof SpawnFailure)) throw error;
+        begun.resolve();
+        return { ok: false, reason: 'spawn', error: error.message, exitCode: null };
       }
-      pid = spawned.pid;
+      if (pid === undefined)
+        return { ok: false, notStarted: true, reason: 'not started', error: 'stopped before it began', exitCode: null };
+      begun.resolve();
       if (stopped) terminate();
       const stopMonitor = monitorGroup(pid, recorder);
       const { shouldPrune } = this.options;
@@ -74,12 +75,12 @@ export class CommandExecutor implements Executor {
         ...(shouldPrune && { shouldPrune: (step: number, value: number) => shouldPrune(run.id, step, value) }),
         ...(task.preempted && { preempted: task.preempted }),
       });
-      const status = await spawned.exited.finally(stopMonitor); // rejects when lb-spawn died: the worker stops
-      signalGroup(pid, 'SIGKILL'); // what the run left behind in its group goes with it
+      // lb-spawn killed what the run left behind in its group before it said so.
+      const status = await spawned.exited.finally(stopMonitor);
       const drained = await drainWithin(channel, CHANNEL_DRAIN_MS);
       if (!drained) {
         recorder.log('warning', 'the fd-3 channel stayed open after the run exited (a process outside its group holds it); closed it');
-        spawned.connection.socket.destroy();
+        spawned.hangUp();
         await channel;
       }
       if (status.code === 0) return { ok: true, result: recorder.result, exitCode: 0 };
@@ -88,10 +89,13 @@ export class CommandExecutor implements Executor {
     })();
     return {
       ended,
+      begun: begun.promise,
       stop(reason) {
         if (stopped) return;
         stopped = reason;
-        terminate();
+        if (pid === undefined)
+          spawned.cancel(); // it may start meanwhile: then it is terminated as it starts
+        else terminate();
       },
     };
   }

@@ -110,7 +110,9 @@ export class DriverExecutor implements Executor {
       const stderrStart = stderrStartOf(stderrPath, run.attempt);
       const channel = serveChannel(
         {
-          socket: slot.socket,
+          send: (text) => {
+            if (!slot.socket.destroyed) slot.socket.write(text);
+          },
           onLine: (handler) => {
             entry.line = handler;
           },

@@ -9,13 +9,20 @@ import { requireSpawner } from './spawner.js';
 import type { ExecutorFactory } from './worker.js';
 
 export interface ExecutorsOptions extends CommandExecutorOptions {
-  /** The worker's slots: a Python driver opens at most that many slot processes. */
+  /** The worker's slots: each executor runs at most that many runs at once, and queues the others. */
   slots: number;
 }
 
+/**
+ * The most runs a worker hands each slot at once (WorkerOptions.runsPerSlot): every executor
+ * queues runs beyond its slots (lb-spawn, the function threads, a Python driver's slots), so a
+ * slot begins the next as soon as one ends, without waiting for the worker.
+ */
+export const EXECUTOR_RUNS_PER_SLOT = 8;
+
 /** A worker's executors, each started the first time a run needs it. */
 export class Executors implements ExecutorFactory {
-  private commands: Promise<CommandExecutor> | undefined;
+  private commands: CommandExecutor | undefined;
   private functions: FunctionExecutor | undefined;
   private driver: DriverExecutor | undefined;
 
@@ -23,7 +30,7 @@ export class Executors implements ExecutorFactory {
 
   async forSpec(spec: ExperimentSpec): Promise<Executor> {
     if (spec.command) {
-      this.commands ??= CommandExecutor.create(this.options);
+      this.commands ??= CommandExecutor.create(this.options, this.options.slots);
       return this.commands;
     }
     if (spec.driver) {
@@ -32,7 +39,7 @@ export class Executors implements ExecutorFactory {
       this.driver ??= new DriverExecutor({ ...this.options, socketPath, processes: this.options.slots });
       return this.driver;
     }
-    this.functions ??= new FunctionExecutor(this.options.cwd);
+    this.functions ??= new FunctionExecutor(this.options.cwd, this.options.slots);
     return this.functions;
   }
 
@@ -51,6 +58,6 @@ export class Executors implements ExecutorFactory {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.commands?.then((executor) => executor.close()), this.functions?.close(), this.driver?.close()]);
+    await Promise.all([this.commands?.close(), this.functions?.close(), this.driver?.close()]);
   }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
 import { FUNCTION_THREAD_URL } from '../package-files.js';
 import type { JsonValue } from '../spec/types.js';
-import type { Execution, Executor, RunEnd, RunTask } from './executor.js';
+import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
 import type { FromThread, ToThread } from './function-messages.js';
 import type { RunRecorder } from './run-recorder.js';
 
@@ -17,30 +17,74 @@ interface PooledThread {
   busy?: Busy;
 }
 
+/** A run waiting for a free thread. */
+interface Waiting {
+  task: RunTask;
+  begin: () => void;
+}
+
 /**
  * Runs a spec's `function` (`path/to/module.ts#export`) in worker threads, one run per
- * thread at a time; threads are reused, so a run costs a message, not a process. A run that
- * must stop early (timeout, interrupt) takes its thread down with it.
+ * thread at a time, at most `slots` threads busy (the other runs wait, in order); threads are
+ * reused, so a run costs a message, not a process. A run that must stop early (timeout,
+ * interrupt) takes its thread down with it; one still waiting goes back unstarted.
  */
 export class FunctionExecutor implements Executor {
   private readonly idle: PooledThread[] = [];
   private readonly all = new Set<PooledThread>();
+  private readonly waiting: Waiting[] = [];
+  private busy = 0;
 
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    private readonly slots: number,
+  ) {}
 
   start(task: RunTask): Execution {
+    const begun = Promise.withResolvers<void>();
+    const ended = Promise.withResolvers<RunEnd>();
+    let stopRunning: ((reason: StopReason) => void) | undefined;
+    const waiting: Waiting = {
+      task,
+      begin: () => {
+        stopRunning = this.execute(task, ended.resolve);
+        begun.resolve();
+      },
+    };
+    if (this.busy < this.slots) waiting.begin();
+    else this.waiting.push(waiting);
+    return {
+      ended: ended.promise,
+      begun: begun.promise,
+      stop: (reason) => {
+        if (stopRunning) {
+          stopRunning(reason);
+          return;
+        }
+        const at = this.waiting.indexOf(waiting);
+        if (at < 0) return;
+        this.waiting.splice(at, 1);
+        ended.resolve({ ok: false, notStarted: true, reason: 'not started', error: 'stopped before it began', exitCode: null });
+      },
+    };
+  }
+
+  /** Runs `task` on a thread now; returns how to stop it. */
+  private execute(task: RunTask, resolveEnd: (end: RunEnd) => void): (reason: StopReason) => void {
+    this.busy++;
     const pooled = this.idle.pop() ?? this.spawnThread();
     const [file, exportName] = splitReference(task.spec.function ?? '');
-    const ended = new Promise<RunEnd>((resolveEnd) => {
-      pooled.busy = {
-        recorder: task.recorder,
-        preempted: task.preempted,
-        finish: (end) => {
-          pooled.busy = undefined;
-          resolveEnd(end);
-        },
-      };
-    });
+    pooled.busy = {
+      recorder: task.recorder,
+      preempted: task.preempted,
+      finish: (end) => {
+        pooled.busy = undefined;
+        if (this.all.has(pooled)) this.idle.push(pooled);
+        this.busy--;
+        this.waiting.shift()?.begin();
+        resolveEnd(end);
+      },
+    };
     const { run, spec, runDir } = task;
     this.post(pooled, {
       type: 'run',
@@ -53,18 +97,11 @@ export class FunctionExecutor implements Executor {
       modulePath: resolve(this.cwd, file),
       exportName,
     });
-    const settled = ended.then((end) => {
-      if (this.all.has(pooled)) this.idle.push(pooled);
-      return end;
-    });
-    return {
-      ended: settled,
-      stop: (reason) => {
-        const busy = pooled.busy;
-        if (!busy) return;
-        this.discard(pooled);
-        busy.finish({ ok: false, reason: 'stopped', error: `stopped (${reason})`, exitCode: null });
-      },
+    return (reason) => {
+      const busy = pooled.busy;
+      if (!busy) return;
+      this.discard(pooled);
+      busy.finish({ ok: false, reason: 'stopped', error: `stopped (${reason})`, exitCode: null });
     };
   }
 

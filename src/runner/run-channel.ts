@@ -28,7 +28,7 @@ export function serveChannel(connection: RunConnection, recorder: RunRecorder, o
   let handling: Promise<void> = Promise.resolve();
   // An answer starts with `{"id":`: a Python driver's slot tells answers from the runs sent ahead by that.
   const reply = (id: number, body: { ok: true; value: JsonValue } | { ok: false; error: { code: string; message: string } }) => {
-    if (!connection.socket.destroyed) connection.socket.write(`${JSON.stringify({ id, ...body })}\n`);
+    connection.send(`${JSON.stringify({ id, ...body })}\n`);
   };
   const warn = (line: number, problem: string) => recorder.log('warning', `fd3 line ${line}: ${problem}; line ignored`);
 

@@ -8,7 +8,7 @@ import type { Store } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
 import type { Log } from '../util/log.js';
 import type { PruneHook } from './command-executor.js';
-import { Executors } from './executors.js';
+import { EXECUTOR_RUNS_PER_SLOT, Executors } from './executors.js';
 import type { Machine } from './machine.js';
 import { trackingOf } from './run-tracking.js';
 import { Worker, type WorkerEvent, type WorkerReport } from './worker.js';
@@ -34,7 +34,7 @@ export interface SessionOptions {
   /** Also wait for runs other workers hold (a resume after a crash waits for their leases to expire). */
   waitForOthers: boolean;
   maxRuns?: number;
-  /** The most runs each slot takes at once (WorkerOptions.runsPerSlot). */
+  /** The most runs each slot takes at once (WorkerOptions.runsPerSlot; default EXECUTOR_RUNS_PER_SLOT). */
   runsPerSlot?: number;
   leaseMs?: number;
   /** The machine whose CPUs, memory and GPUs runs are packed on by their `resources:` (WorkerOptions.machine). */
@@ -114,7 +114,7 @@ export function startSession(options: SessionOptions): Session {
     wait: options.wait,
     ...(options.experiments && { experiments: options.experiments }),
     ...(options.maxRuns !== undefined && { maxRuns: options.maxRuns }),
-    ...(options.runsPerSlot !== undefined && { runsPerSlot: options.runsPerSlot }),
+    runsPerSlot: options.runsPerSlot ?? EXECUTOR_RUNS_PER_SLOT,
     ...(options.machine && { machine: options.machine }),
     ...(options.pollMs !== undefined && { pollMs: options.pollMs }),
     ...(options.waitWhile && { waitWhile: options.waitWhile }),

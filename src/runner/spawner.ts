@@ -1,18 +1,18 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { SPAWNER_PATH } from '../package-files.js';
 import { LineSplitter } from './line-splitter.js';
 import { signalGroup } from './process-group.js';
 import { SpawnerLostError, SpawnerMissingError } from './runner-errors.js';
+import { SpawnerReplies } from './spawner-replies.js';
 
 /**
  * Starts run processes through lb-spawn (src/runner/spawner/lb-spawn.c): a small helper
- * that forks cheaply, gives every run its own process group, connects its fd 3 to this
- * process, and kills the runs' groups if this process dies. See that file for the wire format.
+ * that forks cheaply, starts the runs handed to it as slots free (without waiting for this
+ * process), gives every run its own process group, carries each run's fd 3 over its own
+ * pipes, and kills the runs' groups if this process dies. See that file for the wire format.
  * If the helper dies first, this process kills the runs' groups, and every run still waiting
  * for its start or its end gets a SpawnerLostError.
  */
@@ -20,6 +20,7 @@ import { SpawnerLostError, SpawnerMissingError } from './runner-errors.js';
 export interface SpawnRequest {
   argv: readonly string[];
   cwd: string;
+  /** The run's own variables, on top of the worker's environment (the one the Spawner started with). */
   env: Readonly<Record<string, string>>;
   stdoutPath: string;
   stderrPath: string;
@@ -31,20 +32,30 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
-/** The fd-3 connection of a run: its lines, then its end. */
+/** The fd-3 channel of a run: its lines, then its end. */
 export interface RunConnection {
-  socket: Socket;
   /** Lines received before `onLine` was set are replayed to it. */
   onLine(handler: (line: string) => void): void;
+  /** Writes to the run's side (nothing once it is closed). */
+  send(text: string): void;
   /** Resolves when the run's side closed (every process holding fd 3 exited). */
   closed: Promise<void>;
 }
 
 export interface SpawnedRun {
-  pid: number;
-  connection: RunConnection;
+  /**
+   * Resolves with the run's pid when it starts (it waits while the launcher's slots are taken),
+   * or with undefined when cancel() came first. Rejects with SpawnFailure when it cannot start,
+   * with SpawnerLostError when lb-spawn died first.
+   */
+  started: Promise<number | undefined>;
   /** Rejects with SpawnerLostError when lb-spawn died first (the run was killed then). */
   exited: Promise<ExitStatus>;
+  connection: RunConnection;
+  /** Takes the run back if it has not started (`started` resolves with undefined); one that started goes on. */
+  cancel(): void;
+  /** Stops serving its fd 3 (a process outside the run's group holds it open): `connection.closed` resolves. */
+  hangUp(): void;
 }
 
 /** The command could not be started (not found, not executable, bad directory). */
@@ -57,15 +68,17 @@ export class SpawnFailure extends Error {
   }
 }
 
-interface Pending {
-  token: string;
+interface Entry {
+  argv0: string;
   pid?: number;
-  started?: (pid: number) => void;
-  failed?: (errno: number) => void;
-  exit?: (status: ExitStatus) => void;
-  connection?: (connection: RunConnection) => void;
-  /** lb-spawn died: whatever the run still waits for fails with `error`. */
-  lost?: (error: SpawnerLostError) => void;
+  started: PromiseWithResolvers<number | undefined>;
+  exited: PromiseWithResolvers<ExitStatus>;
+  closed: PromiseWithResolvers<void>;
+  /** Made when the run first writes to fd 3 (most runs never do). */
+  lines?: LineSplitter;
+  handler?: (line: string) => void;
+  early: string[];
+  isClosed: boolean;
 }
 
 export function spawnerPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -80,77 +93,99 @@ export function requireSpawner(env: NodeJS.ProcessEnv, experiment?: string): str
 }
 
 export class Spawner {
-  private readonly pending = new Map<string, Pending>();
-  private readonly byToken = new Map<string, Pending>();
+  private readonly entries = new Map<string, Entry>();
   private nextId = 1;
   private closing = false;
   /** Why no more runs can be started: lb-spawn died. */
   private lost: SpawnerLostError | undefined;
+  /** Frames written in this turn of the event loop: they go in one write (each write wakes lb-spawn). */
+  private outgoing: string[] = [];
 
-  private constructor(
-    private readonly helper: ChildProcessByStdio<Writable, Readable, null>,
-    private readonly server: Server,
-  ) {
-    const replies = new LineSplitter((line) => this.onReply(line));
+  private constructor(private readonly helper: ChildProcessByStdio<Writable, Readable, null>) {
+    const replies = new SpawnerReplies({
+      line: (kind, id, a, b, c) => this.onReply(kind, id, a, b, c),
+      data: (id, bytes) => this.onData(id, bytes),
+    });
     helper.stdout.on('data', (chunk: Buffer) => replies.push(chunk));
     helper.stdin.on('error', () => {}); // an early helper exit surfaces through 'exit'
     helper.on('exit', (code, signal) => {
       if (this.closing) return;
       this.lost = new SpawnerLostError(helper.pid, signal ? `killed by ${signal}` : `ended (exit status ${code})`);
-      for (const entry of this.pending.values()) {
+      for (const entry of this.entries.values()) {
         // Its leader died with lb-spawn (PR_SET_PDEATHSIG); what it started in its group goes now.
         signalGroup(entry.pid, 'SIGKILL');
-        entry.lost?.(this.lost);
+        entry.started.reject(this.lost);
+        entry.exited.reject(this.lost);
+        this.endChannel(entry);
       }
-      this.pending.clear();
-      this.byToken.clear();
+      this.entries.clear();
     });
-    server.on('connection', (socket) => this.onConnection(socket));
   }
 
-  static async start(env: NodeJS.ProcessEnv = process.env): Promise<Spawner> {
+  /**
+   * Starts lb-spawn: every run starts from `env` plus its own variables, and at most
+   * `maxRunning` execute at once (the others wait, in the order they were handed over).
+   */
+  static start(env: NodeJS.ProcessEnv, maxRunning: number): Spawner {
     const path = requireSpawner(env);
-    const name = `labbook-${process.pid}-${randomBytes(6).toString('hex')}`;
-    const server = createServer({ pauseOnConnect: false });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(`\0${name}`, () => resolve());
-    });
-    const helper = spawn(path, [name], { stdio: ['pipe', 'pipe', 'inherit'] });
-    return new Spawner(helper, server);
+    return new Spawner(spawn(path, [String(maxRunning)], { stdio: ['pipe', 'pipe', 'inherit'], env }));
   }
 
-  /** Starts a run; resolves once it runs with its fd-3 connection established. */
-  spawn(request: SpawnRequest): Promise<SpawnedRun> {
-    if (this.lost) return Promise.reject(this.lost);
+  /** Hands a run over; it starts when a slot is free. */
+  spawn(request: SpawnRequest): SpawnedRun {
     const id = String(this.nextId++);
-    const token = randomBytes(12).toString('hex');
-    const entry: Pending = { token };
-    this.pending.set(id, entry);
-    this.byToken.set(token, entry);
-    const exited = Promise.withResolvers<ExitStatus>();
-    const connected = Promise.withResolvers<RunConnection>();
-    const started = Promise.withResolvers<number>();
-    entry.exit = exited.resolve;
-    entry.connection = connected.resolve;
-    entry.started = started.resolve;
-    entry.failed = (errno) => {
-      this.byToken.delete(token);
-      started.reject(new SpawnFailure(errno, request.argv[0] ?? ''));
-    };
-    entry.lost = (error) => {
-      for (const waiting of [started, connected, exited]) waiting.reject(error);
+    const entry: Entry = {
+      argv0: request.argv[0] ?? '',
+      started: Promise.withResolvers(),
+      exited: Promise.withResolvers(),
+      closed: Promise.withResolvers(),
+      early: [],
+      isClosed: false,
     };
     // Rejected when lb-spawn dies, perhaps before the caller holds them: it sees that through `started` or `exited`.
-    connected.promise.catch(() => {});
-    exited.promise.catch(() => {});
+    entry.started.promise.catch(() => {});
+    entry.exited.promise.catch(() => {});
+    const connection: RunConnection = {
+      closed: entry.closed.promise,
+      onLine: (handler) => {
+        entry.handler = handler;
+        for (const line of entry.early.splice(0)) handler(line);
+      },
+      send: (text) => {
+        if (!entry.isClosed) this.write('send', id, text);
+      },
+    };
+    const spawned: SpawnedRun = {
+      started: entry.started.promise,
+      exited: entry.exited.promise,
+      connection,
+      cancel: () => {
+        if (entry.pid === undefined && this.entries.has(id)) this.write('cancel', id);
+      },
+      hangUp: () => {
+        if (entry.isClosed) return;
+        this.write('hangup', id);
+        this.endChannel(entry);
+      },
+    };
+    if (this.lost) {
+      entry.started.reject(this.lost);
+      return spawned;
+    }
+    this.entries.set(id, entry);
     const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
-    const fields = ['spawn', id, request.cwd, request.stdoutPath, request.stderrPath, token];
-    fields.push(String(request.argv.length), ...request.argv, String(env.length), ...env);
-    const payload = Buffer.from(`${fields.join('\0')}\0`);
-    // One write per request: each write to the pipe wakes lb-spawn.
-    this.helper.stdin.write(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]));
-    return started.promise.then(async (pid) => ({ pid, connection: await connected.promise, exited: exited.promise }));
+    this.write(
+      'spawn',
+      id,
+      request.cwd,
+      request.stdoutPath,
+      request.stderrPath,
+      String(request.argv.length),
+      ...request.argv,
+      String(env.length),
+      ...env,
+    );
+    return spawned;
   }
 
   /** Stops the helper; it terminates the process groups of runs still going. */
@@ -160,58 +195,75 @@ export class Spawner {
       if (this.helper.exitCode !== null || this.helper.signalCode !== null) resolve();
       else this.helper.once('exit', () => resolve());
     });
+    this.flush();
     this.helper.stdin.end();
     await exited;
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private onReply(line: string): void {
-    const [kind, id, a, b] = line.split(' ');
-    const entry = this.pending.get(id ?? '');
+  /** One frame: NUL-terminated fields, after their length in bytes. */
+  private write(...fields: string[]): void {
+    const payload = `${fields.join('\0')}\0`;
+    if (this.outgoing.length === 0) process.nextTick(() => this.flush());
+    this.outgoing.push(`${Buffer.byteLength(payload)}\n${payload}`);
+  }
+
+  private flush(): void {
+    if (this.outgoing.length === 0) return;
+    const frames = this.outgoing.join('');
+    this.outgoing = [];
+    if (!this.lost) this.helper.stdin.write(frames);
+  }
+
+  private onReply(kind: string, id: string, a: string, b: string, c: string): void {
+    const entry = this.entries.get(id);
     if (!entry) return;
-    if (kind === 'started') {
-      entry.pid = Number(a);
-      entry.started?.(entry.pid);
-    } else if (kind === 'error') {
-      this.pending.delete(id as string);
-      entry.failed?.(Number(a));
-    } else if (kind === 'exited') {
-      this.pending.delete(id as string);
-      const signalNumber = Number(b);
-      entry.exit?.({ code: signalNumber ? null : Number(a), signal: signalNumber ? signalName(signalNumber) : null });
+    switch (kind) {
+      case 'started':
+        entry.pid = Number(a);
+        entry.started.resolve(entry.pid);
+        return;
+      case 'error':
+        this.entries.delete(id);
+        entry.started.reject(new SpawnFailure(Number(a), entry.argv0));
+        this.endChannel(entry);
+        return;
+      case 'cancelled':
+        this.entries.delete(id);
+        entry.started.resolve(undefined);
+        this.endChannel(entry);
+        return;
+      case 'exited': {
+        const signalNumber = Number(b);
+        entry.exited.resolve({ code: signalNumber ? null : Number(a), signal: signalNumber ? signalName(signalNumber) : null });
+        if (c === '1') {
+          this.entries.delete(id);
+          this.endChannel(entry);
+        }
+        return;
+      }
+      case 'closed': // after its exit: nothing more comes for it
+        this.entries.delete(id);
+        this.endChannel(entry);
+        return;
     }
   }
 
-  /** A run's fd 3 connects: its first line is the token naming the run. */
-  private onConnection(socket: Socket): void {
-    socket.on('error', () => {}); // a reset by a dying run is its end
-    const buffered: string[] = [];
-    let handler: ((line: string) => void) | undefined;
-    let entry: Pending | undefined;
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    const splitter = new LineSplitter((line) => {
-      if (!entry) {
-        entry = this.byToken.get(line);
-        if (!entry) {
-          socket.destroy(); // not one of ours
-          return;
-        }
-        this.byToken.delete(line);
-        entry.connection?.({
-          socket,
-          closed,
-          onLine(next) {
-            handler = next;
-            for (const early of buffered.splice(0)) next(early);
-          },
-        });
-        return;
-      }
-      if (handler) handler(line);
-      else buffered.push(line);
+  private onData(id: string, bytes: Buffer): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.isClosed) return;
+    entry.lines ??= new LineSplitter((line) => {
+      if (entry.handler) entry.handler(line);
+      else entry.early.push(line);
     });
-    socket.on('data', (chunk: Buffer) => splitter.push(chunk));
-    socket.on('end', () => splitter.end());
+    entry.lines.push(bytes);
+  }
+
+  /** The run's side closed (or is no longer served): its unterminated last line, then its end. */
+  private endChannel(entry: Entry): void {
+    if (entry.isClosed) return;
+    entry.lines?.end();
+    entry.isClosed = true;
+    entry.closed.resolve();
   }
 }
 

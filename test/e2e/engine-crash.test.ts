@@ -131,14 +131,15 @@ test('a worker takes over runs of a killed worker by itself once their lease exp
 
 test('runs a killed worker had claimed ahead and not started go back with their attempt and no loss', async (t) => {
   const sleep = uniqueSleep(60);
-  // Short runs (claimed ahead) but run 21, which hangs on its first attempt while `hold`
-  // exists; the runs after it take 20 ms then, so that the worker holds some ahead for seconds.
+  // Runs of 20 ms (claimed ahead, but too long to be handed to the launcher several per slot,
+  // where they would count as begun) but run 21, which hangs on its first attempt while `hold`
+  // exists, so that the worker holds some ahead for seconds.
   const dir = await project(
     t,
     `name: many
 parameters:
   x: range(1, 401)
-command: [sh, -c, 'if [ -e hold ]; then if [ {x} = 21 ] && [ "$LABBOOK_ATTEMPT" = 1 ]; then sleep ${sleep}; elif [ {x} -gt 21 ]; then sleep 0.02; fi; fi']
+command: [sh, -c, 'if [ -e hold ]; then if [ {x} = 21 ] && [ "$LABBOOK_ATTEMPT" = 1 ]; then sleep ${sleep}; else sleep 0.02; fi; fi']
 `,
   );
   writeFileSync(join(dir, 'hold'), '');

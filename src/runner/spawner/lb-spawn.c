@@ -3,6 +3,10 @@
  *
  * Node forks its whole (large) address space for every child; this small process forks
  * cheaply, so a worker that runs thousands of short commands is not bound by spawn cost.
+ * It holds the runs handed to it ahead and starts each as soon as a slot frees, without
+ * waiting for the worker, and it carries every run's fd 3 (the run protocol) over its own
+ * pipes, so a run costs the worker no connection of its own.
+ *
  * It also guards the runs, so that no run outlives the worker that started it by more than
  * about a second, whichever of them dies, even by SIGKILL:
  *  - the worker: our stdin reaches end-of-file, and we kill every run's process group
@@ -12,20 +16,28 @@
  *  - this launcher: each run's leader has PR_SET_PDEATHSIG(SIGKILL), and the worker, which
  *    sees us go, kills the runs' groups (what the leaders started goes with them).
  *
- * Usage: lb-spawn SOCKET_NAME   (an abstract Unix socket the worker listens on)
+ * Usage: lb-spawn MAX_RUNNING
+ * Every run starts from lb-spawn's own environment (the worker's), plus the variables of
+ * its request. At most MAX_RUNNING runs execute at once; the others wait, in the order sent.
  *
- * Requests on stdin, one per frame: "<length>\n" then <length> bytes of NUL-terminated fields
- *   spawn ID CWD STDOUT_PATH STDERR_PATH TOKEN ARGC ARG... ENVC ENV...
- * Each child gets its own session (setsid), /dev/null as stdin, the two files (appended)
- * as stdout and stderr, their directory created if missing (the run directory; doing it in
- * the child keeps the syscall off the worker's event loop), and, when TOKEN is not empty, fd 3 connected to SOCKET_NAME; the
- * first line it carries is TOKEN, so the worker knows which run the connection belongs to.
- * When a child ends, an output file it left empty is removed, and then the directory if
- * nothing else is in it: a run that wrote nothing leaves nothing behind (the directory is
- * there while it runs, for a command that writes into {run_dir}).
+ * Requests on stdin, one per frame: "<length>\n" then <length> bytes of NUL-terminated fields:
+ *   spawn ID CWD STDOUT_PATH STDERR_PATH ARGC ARG... ENVC ENV...
+ *   cancel ID     a run that has not started is dropped ("cancelled ID"); a started one goes on
+ *   send ID BYTES BYTES (the rest of the frame, without its last NUL) are written to its fd 3
+ *   hangup ID     closes our end of its fd 3 ("closed ID")
+ * Each run gets its own session (setsid), /dev/null as stdin, the two files (appended) as
+ * stdout and stderr, their directory created if missing (the run directory; doing it in the
+ * child keeps the syscall off the worker's event loop), and, as fd 3, a Unix stream socket
+ * whose other end is ours. When a run ends, what is left in its group is killed, an output
+ * file it left empty is removed, and then the directory if nothing else is in it: a run that
+ * wrote nothing leaves nothing behind (the directory is there while it runs, for a command
+ * that writes into {run_dir}).
  *
- * Replies on stdout, one line each:
- *   started ID PID | exited ID CODE SIGNAL | error ID ERRNO
+ * Replies on stdout: lines, and the frames of what runs write to fd 3:
+ *   started ID PID | error ID ERRNO | cancelled ID
+ *   exited ID CODE SIGNAL CLOSED   CLOSED is 1 when its fd 3 is closed too (all it sent came before)
+ *   closed ID                      its fd 3 closed after it exited (a process outside its group held it)
+ *   data ID LENGTH                 followed by LENGTH bytes the run wrote to fd 3
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,27 +52,39 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
 /* How long runs get to end after SIGTERM when the worker is gone, before SIGKILL. */
 #define STOP_GRACE_MS 500
+/* While this much is waiting to go to the worker, runs' fd 3 is not read (they wait, as on a full socket). */
+#define TO_WORKER_LIMIT (1 << 20)
 
-struct child {
-  pid_t pid;
-  char id[32];
-  char *stdout_path;
-  char *stderr_path;
+struct buffer {
+  char *data;
+  size_t length, capacity;
 };
 
-static struct child *children;
-static size_t child_count, child_capacity;
+enum run_state { QUEUED, RUNNING, EXITED };
+
+struct run {
+  enum run_state state;
+  pid_t pid;
+  char id[32];
+  /* The spawn frame, owned; the fields below point into it. */
+  char *request;
+  const char *cwd, *stdout_path, *stderr_path;
+  char **argv, **env;
+  /* Our end of its fd 3; -1 once closed. */
+  int channel;
+  struct buffer to_run;
+};
+
+static struct run **runs; /* in the order they were sent */
+static size_t run_count, run_capacity, running, max_running;
+static struct buffer to_worker;
 static int wake_pipe[2];
-static const char *socket_name;
 static pid_t launcher_pid;
 
 static void on_sigchld(int sig) {
@@ -71,27 +95,56 @@ static void on_sigchld(int sig) {
   errno = saved;
 }
 
-static void reply(const char *format, ...) __attribute__((format(printf, 1, 2)));
-static void reply(const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  vprintf(format, args);
-  va_end(args);
-  fflush(stdout);
+static void append(struct buffer *buffer, const void *bytes, size_t length) {
+  if (buffer->length + length > buffer->capacity) {
+    while (buffer->length + length > buffer->capacity) buffer->capacity = buffer->capacity ? buffer->capacity * 2 : 4096;
+    buffer->data = realloc(buffer->data, buffer->capacity);
+    if (!buffer->data) abort();
+  }
+  memcpy(buffer->data + buffer->length, bytes, length);
+  buffer->length += length;
 }
 
-static void remember(pid_t pid, const char *id, const char *out, const char *err) {
-  if (child_count == child_capacity) {
-    child_capacity = child_capacity ? child_capacity * 2 : 16;
-    children = realloc(children, child_capacity * sizeof *children);
-    if (!children) abort();
+/* Writes what `fd` takes now (it is non-blocking); false when it is gone. */
+static int write_some(int fd, struct buffer *buffer) {
+  size_t done = 0;
+  while (done < buffer->length) {
+    ssize_t n = write(fd, buffer->data + done, buffer->length - done);
+    if (n > 0) done += (size_t)n;
+    else if (n < 0 && errno == EINTR) continue;
+    else break;
   }
-  children[child_count].pid = pid;
-  snprintf(children[child_count].id, sizeof children[child_count].id, "%s", id);
-  children[child_count].stdout_path = strdup(out);
-  children[child_count].stderr_path = strdup(err);
-  if (!children[child_count].stdout_path || !children[child_count].stderr_path) abort();
-  child_count++;
+  int gone = done < buffer->length && errno != EAGAIN;
+  memmove(buffer->data, buffer->data + done, buffer->length - done);
+  buffer->length -= done;
+  return !gone;
+}
+
+static void reply(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static void reply(const char *format, ...) {
+  char line[128];
+  va_list args;
+  va_start(args, format);
+  int length = vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  append(&to_worker, line, (size_t)length < sizeof line ? (size_t)length : sizeof line - 1);
+}
+
+static struct run *find(const char *id) {
+  for (size_t i = 0; i < run_count; i++)
+    if (strcmp(runs[i]->id, id) == 0) return runs[i];
+  return NULL;
+}
+
+static void forget(size_t index) {
+  struct run *run = runs[index];
+  free(run->request);
+  free(run->argv);
+  free(run->env);
+  free(run->to_run.data);
+  free(run);
+  memmove(runs + index, runs + index + 1, (run_count - index - 1) * sizeof *runs);
+  run_count--;
 }
 
 /* The directory of an output file (the run directory) into `directory`; 0 when it has none. */
@@ -110,60 +163,65 @@ static void remove_if_empty(const char *path) {
 
 /* A run's outputs and directory, when it left them empty. Before "exited" or "error" is sent:
  * the worker reads the stderr tail after that, from what is left. */
-static void tidy_outputs(const char *out, const char *err) {
-  remove_if_empty(out);
-  remove_if_empty(err);
+static void tidy_outputs(const struct run *run) {
+  remove_if_empty(run->stdout_path);
+  remove_if_empty(run->stderr_path);
   char directory[4096];
-  if (run_directory_of(out, directory, sizeof directory)) rmdir(directory); /* fails, as it should, when the run left anything there */
+  if (run_directory_of(run->stdout_path, directory, sizeof directory)) rmdir(directory); /* fails, as it should, when the run left anything there */
 }
 
-static void reap(void) {
-  int status;
-  pid_t pid;
-  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-    for (size_t i = 0; i < child_count; i++) {
-      if (children[i].pid != pid) continue;
-      int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-      tidy_outputs(children[i].stdout_path, children[i].stderr_path);
-      free(children[i].stdout_path);
-      free(children[i].stderr_path);
-      reply("exited %s %d %d\n", children[i].id, code, sig);
-      children[i] = children[--child_count];
-      break;
+static void close_channel(struct run *run) {
+  close(run->channel);
+  run->channel = -1;
+  run->to_run.length = 0;
+}
+
+/* Passes on what the run wrote to fd 3: while the worker keeps up, or all of it (`drain`). */
+static void read_channel(struct run *run, int drain) {
+  char chunk[65536];
+  while (run->channel >= 0 && (drain || to_worker.length < TO_WORKER_LIMIT)) {
+    ssize_t n = read(run->channel, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0) { /* end of file, or a reset: the run's side is closed */
+      close_channel(run);
+      if (run->state == EXITED) reply("closed %s\n", run->id);
+      return;
     }
+    reply("data %s %zd\n", run->id, n);
+    append(&to_worker, chunk, (size_t)n);
   }
 }
 
-static int connect_channel(const char *token) {
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  struct sockaddr_un address = {.sun_family = AF_UNIX};
-  size_t name_length = strlen(socket_name);
-  if (name_length + 1 > sizeof address.sun_path) {
-    errno = ENAMETOOLONG;
-    return -1;
+/* Ended runs: their group goes (killed while the leader is a zombie, so its id cannot be
+ * reused yet), their outputs are tidied, what they sent is passed on, then their status. */
+static void reap(void) {
+  for (;;) {
+    siginfo_t info;
+    info.si_pid = 0;
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0) return;
+    pid_t pid = info.si_pid;
+    kill(-pid, SIGKILL);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    struct run *run = NULL;
+    for (size_t i = 0; i < run_count && !run; i++)
+      if (runs[i]->state == RUNNING && runs[i]->pid == pid) run = runs[i];
+    if (!run) continue;
+    if (run->channel >= 0) read_channel(run, 1); /* while it is RUNNING: an end of file here is said by "exited" */
+    run->state = EXITED;
+    running--;
+    tidy_outputs(run);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    reply("exited %s %d %d %d\n", run->id, code, sig, run->channel < 0);
   }
-  /* Abstract name: a leading NUL, then the name's bytes only, as Node (22 and newer) binds it. */
-  memcpy(address.sun_path + 1, socket_name, name_length);
-  socklen_t address_length = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + name_length);
-  if (connect(fd, (struct sockaddr *)&address, address_length) < 0) return -1;
-  size_t token_length = strlen(token);
-  char line[256];
-  if (token_length + 1 > sizeof line) {
-    errno = EINVAL;
-    return -1;
-  }
-  memcpy(line, token, token_length);
-  line[token_length] = '\n';
-  if (write(fd, line, token_length + 1) != (ssize_t)(token_length + 1)) return -1;
-  return fd;
 }
 
 static int open_output(const char *path) { return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); }
 
 /* In the child, after fork: set up descriptors and exec; on failure report errno and exit. */
-static void become_run(int report_fd, const char *cwd, const char *out, const char *err, const char *token, char **argv, char **envp) {
+static void become_run(int report_fd, const struct run *run, int channel_fd) {
   signal(SIGINT, SIG_DFL);
   signal(SIGQUIT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
@@ -177,21 +235,17 @@ static void become_run(int report_fd, const char *cwd, const char *out, const ch
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != launcher_pid) goto fail;
   setsid();
   char directory[4096];
-  if (run_directory_of(out, directory, sizeof directory) && mkdir(directory, 0777) < 0 && errno != EEXIST) goto fail;
+  if (run_directory_of(run->stdout_path, directory, sizeof directory) && mkdir(directory, 0777) < 0 && errno != EEXIST) goto fail;
   int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  int out_fd = open_output(out);
-  int err_fd = open_output(err);
-  int channel_fd = token[0] ? connect_channel(token) : -2;
-  if (in_fd < 0 || out_fd < 0 || err_fd < 0 || channel_fd == -1 || chdir(cwd) < 0) goto fail;
-  /* dup2 clears close-on-exec on the copies; fd 3 is the channel or closed. */
+  int out_fd = open_output(run->stdout_path);
+  int err_fd = open_output(run->stderr_path);
+  if (in_fd < 0 || out_fd < 0 || err_fd < 0 || chdir(run->cwd) < 0) goto fail;
+  /* dup2 clears close-on-exec on the copies (fds 0-2 are ours, so none of these is one of them). */
   if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) goto fail;
-  if (channel_fd >= 0) {
-    if (dup2(channel_fd, 3) < 0) goto fail;
-  } else {
-    close(3);
-  }
-  environ = envp;
-  execvp(argv[0], argv);
+  if (channel_fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(channel_fd, 3) < 0) goto fail;
+  for (char **variable = run->env; *variable; variable++)
+    if (putenv(*variable) < 0) goto fail;
+  execvp(run->argv[0], run->argv);
 fail:;
   int error = errno;
   ssize_t ignored = write(report_fd, &error, sizeof error);
@@ -199,40 +253,28 @@ fail:;
   _exit(127);
 }
 
-static void spawn(char **fields, size_t count) {
-  /* spawn ID CWD STDOUT STDERR TOKEN ARGC ARG... ENVC ENV... */
-  if (count < 7) return;
-  const char *id = fields[1];
-  size_t argc = strtoul(fields[6], NULL, 10);
-  if (argc == 0 || 7 + argc >= count) {
-    reply("error %s %d\n", id, EINVAL);
-    return;
+/* Starts a queued run; false when it could not be (its "error" is sent, it is to be forgotten). */
+static int start(struct run *run) {
+  int channel[2], report[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) < 0) {
+    reply("error %s %d\n", run->id, errno);
+    return 0;
   }
-  size_t envc = strtoul(fields[7 + argc], NULL, 10);
-  if (8 + argc + envc > count) {
-    reply("error %s %d\n", id, EINVAL);
-    return;
-  }
-  char **argv = calloc(argc + 1, sizeof *argv);
-  char **envp = calloc(envc + 1, sizeof *envp);
-  if (!argv || !envp) abort();
-  for (size_t i = 0; i < argc; i++) argv[i] = fields[7 + i];
-  for (size_t i = 0; i < envc; i++) envp[i] = fields[8 + argc + i];
-
-  int report[2];
   if (pipe2(report, O_CLOEXEC) < 0) {
-    reply("error %s %d\n", id, errno);
-    free(argv);
-    free(envp);
-    return;
+    reply("error %s %d\n", run->id, errno);
+    close(channel[0]);
+    close(channel[1]);
+    return 0;
   }
   pid_t pid = fork();
   if (pid == 0) {
     close(report[0]);
-    become_run(report[1], fields[2], fields[3], fields[4], fields[5], argv, envp);
+    close(channel[0]);
+    become_run(report[1], run, channel[1]);
   }
   int error = pid < 0 ? errno : 0;
   close(report[1]);
+  close(channel[1]);
   if (pid > 0) {
     int child_error;
     ssize_t n;
@@ -241,23 +283,69 @@ static void spawn(char **fields, size_t count) {
     if (n == sizeof child_error) {
       error = child_error;
       while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-      tidy_outputs(fields[3], fields[4]);
+      tidy_outputs(run);
     }
   }
   close(report[0]);
-  free(argv);
-  free(envp);
   if (error) {
-    reply("error %s %d\n", id, error);
-    return;
+    close(channel[0]);
+    reply("error %s %d\n", run->id, error);
+    return 0;
   }
-  remember(pid, id, fields[3], fields[4]);
-  reply("started %s %d\n", id, (int)pid);
+  fcntl(channel[0], F_SETFL, O_NONBLOCK);
+  run->channel = channel[0];
+  run->pid = pid;
+  run->state = RUNNING;
+  running++;
+  reply("started %s %d\n", run->id, (int)pid);
+  return 1;
 }
 
-/* A frame is NUL-terminated fields; its last byte is a NUL. */
+static void start_queued(void) {
+  for (size_t i = 0; i < run_count && running < max_running;) {
+    if (runs[i]->state != QUEUED || start(runs[i])) i++;
+    else forget(i);
+  }
+}
+
+/* spawn ID CWD STDOUT STDERR ARGC ARG... ENVC ENV...: queued (the frame is kept; fields point into it). */
+static void queue_run(char *frame, char **fields, size_t count) {
+  const char *id = fields[1];
+  size_t argc = count > 6 ? strtoul(fields[5], NULL, 10) : 0;
+  size_t envc = argc > 0 && 6 + argc < count ? strtoul(fields[6 + argc], NULL, 10) : 0;
+  if (argc == 0 || 6 + argc >= count || 7 + argc + envc > count || strlen(id) >= sizeof runs[0]->id) {
+    reply("error %.31s %d\n", id, EINVAL);
+    free(frame);
+    return;
+  }
+  struct run *run = calloc(1, sizeof *run);
+  char **argv = calloc(argc + 1, sizeof *argv);
+  char **env = calloc(envc + 1, sizeof *env);
+  if (!run || !argv || !env) abort();
+  for (size_t i = 0; i < argc; i++) argv[i] = fields[6 + i];
+  for (size_t i = 0; i < envc; i++) env[i] = fields[7 + argc + i];
+  snprintf(run->id, sizeof run->id, "%s", id);
+  run->request = frame;
+  run->cwd = fields[2];
+  run->stdout_path = fields[3];
+  run->stderr_path = fields[4];
+  run->argv = argv;
+  run->env = env;
+  run->channel = -1;
+  if (run_count == run_capacity) {
+    run_capacity = run_capacity ? run_capacity * 2 : 16;
+    runs = realloc(runs, run_capacity * sizeof *runs);
+    if (!runs) abort();
+  }
+  runs[run_count++] = run;
+}
+
+/* A frame is NUL-terminated fields; its last byte is a NUL. `frame` is ours to keep or free. */
 static void handle_frame(char *frame, size_t length) {
-  if (length == 0 || frame[length - 1] != '\0') return;
+  if (length == 0 || frame[length - 1] != '\0') {
+    free(frame);
+    return;
+  }
   size_t count = 0;
   for (size_t i = 0; i < length; i++) count += frame[i] == '\0';
   char **fields = calloc(count, sizeof *fields);
@@ -266,8 +354,31 @@ static void handle_frame(char *frame, size_t length) {
     fields[i] = frame + start;
     start += strlen(frame + start) + 1;
   }
-  if (strcmp(fields[0], "spawn") == 0) spawn(fields, count);
+  if (strcmp(fields[0], "spawn") == 0) {
+    queue_run(frame, fields, count);
+    free(fields);
+    return;
+  }
+  struct run *run = count >= 2 ? find(fields[1]) : NULL;
+  if (!run) {
+    /* it ended or was cancelled meanwhile: nothing to do */
+  } else if (strcmp(fields[0], "cancel") == 0 && run->state == QUEUED) {
+    reply("cancelled %s\n", run->id);
+    for (size_t i = 0; i < run_count; i++)
+      if (runs[i] == run) {
+        forget(i);
+        break;
+      }
+  } else if (strcmp(fields[0], "send") == 0 && run->channel >= 0) {
+    size_t skip = (size_t)(fields[1] - frame) + strlen(fields[1]) + 1;
+    append(&run->to_run, frame + skip, length - 1 - skip);
+    if (!write_some(run->channel, &run->to_run)) run->to_run.length = 0; /* it closed its side: the read says so */
+  } else if (strcmp(fields[0], "hangup") == 0 && run->channel >= 0) {
+    close_channel(run);
+    if (run->state == EXITED) reply("closed %s\n", run->id);
+  }
   free(fields);
+  free(frame);
 }
 
 static long long monotonic_ms(void) {
@@ -279,15 +390,16 @@ static long long monotonic_ms(void) {
 /* The worker is gone: stop every run's process group, politely first. A group outlives its
  * leader, so each gets SIGKILL at the end, also when its leader ended within the grace. */
 static void stop_all_and_exit(void) {
-  size_t count = child_count;
-  pid_t *groups = calloc(count ? count : 1, sizeof *groups);
+  size_t count = 0;
+  pid_t *groups = calloc(run_count ? run_count : 1, sizeof *groups);
   if (!groups) abort();
-  for (size_t i = 0; i < count; i++) {
-    groups[i] = children[i].pid;
-    kill(-groups[i], SIGTERM);
+  for (size_t i = 0; i < run_count; i++) {
+    if (runs[i]->state != RUNNING) continue;
+    groups[count] = runs[i]->pid;
+    kill(-groups[count++], SIGTERM);
   }
   long long deadline = monotonic_ms() + STOP_GRACE_MS;
-  for (long long left; child_count > 0 && (left = deadline - monotonic_ms()) > 0;) {
+  for (long long left; running > 0 && (left = deadline - monotonic_ms()) > 0;) {
     struct pollfd wake = {.fd = wake_pipe[0], .events = POLLIN};
     if (poll(&wake, 1, (int)left) > 0) {
       char drain[64];
@@ -299,12 +411,40 @@ static void stop_all_and_exit(void) {
   exit(0);
 }
 
+/* Reads what the worker sent and handles each complete frame. */
+static void read_requests(void) {
+  static char *buffer;
+  static size_t capacity, used;
+  if (used == capacity) {
+    capacity = capacity ? capacity * 2 : 1 << 16;
+    buffer = realloc(buffer, capacity);
+    if (!buffer) abort();
+  }
+  ssize_t n = read(0, buffer + used, capacity - used);
+  if (n < 0 && errno == EINTR) return;
+  if (n <= 0) stop_all_and_exit();
+  used += (size_t)n;
+  size_t at = 0;
+  for (char *newline; (newline = memchr(buffer + at, '\n', used - at));) {
+    size_t header = (size_t)(newline - (buffer + at)) + 1;
+    size_t length = strtoul(buffer + at, NULL, 10);
+    if (used - at < header + length) break;
+    char *frame = malloc(length ? length : 1);
+    if (!frame) abort();
+    memcpy(frame, buffer + at + header, length);
+    handle_frame(frame, length);
+    at += header + length;
+  }
+  memmove(buffer, buffer + at, used - at);
+  used -= at;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: lb-spawn SOCKET_NAME (started by a labbook worker, not by hand)\n");
+  max_running = argc == 2 ? strtoul(argv[1], NULL, 10) : 0;
+  if (max_running == 0) {
+    fprintf(stderr, "usage: lb-spawn MAX_RUNNING (started by a labbook worker, not by hand)\n");
     return 2;
   }
-  socket_name = argv[1];
   launcher_pid = getpid();
   /* Signals to the worker's process group (Ctrl-C, a hangup, kill -- -PGID) are the worker's
    * to handle: it stops the runs and then closes our stdin, which is how we end. A session of
@@ -318,47 +458,52 @@ int main(int argc, char **argv) {
   signal(SIGHUP, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);
   if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0) return 1;
+  fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
   struct sigaction action = {.sa_handler = on_sigchld, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
   sigaction(SIGCHLD, &action, NULL);
 
-  size_t capacity = 1 << 16, used = 0;
-  char *buffer = malloc(capacity);
-  if (!buffer) return 1;
+  struct pollfd *fds = NULL;
+  struct run **polled = NULL;
+  size_t fds_capacity = 0;
   for (;;) {
-    struct pollfd fds[2] = {{.fd = 0, .events = POLLIN}, {.fd = wake_pipe[0], .events = POLLIN}};
-    if (poll(fds, 2, -1) < 0) {
+    start_queued();
+    if (to_worker.length > 0 && !write_some(1, &to_worker)) stop_all_and_exit(); /* the worker is gone */
+    if (fds_capacity < run_count + 3) {
+      fds_capacity = (run_count + 3) * 2;
+      fds = realloc(fds, fds_capacity * sizeof *fds);
+      polled = realloc(polled, fds_capacity * sizeof *polled);
+      if (!fds || !polled) abort();
+    }
+    size_t count = 0;
+    fds[count++] = (struct pollfd){.fd = 0, .events = POLLIN};
+    fds[count++] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
+    fds[count++] = (struct pollfd){.fd = to_worker.length > 0 ? 1 : -1, .events = POLLOUT};
+    for (size_t i = 0; i < run_count; i++) {
+      struct run *run = runs[i];
+      if (run->channel < 0) continue;
+      short events = (short)((to_worker.length < TO_WORKER_LIMIT ? POLLIN : 0) | (run->to_run.length > 0 ? POLLOUT : 0));
+      polled[count] = run;
+      fds[count++] = (struct pollfd){.fd = run->channel, .events = events};
+    }
+    if (poll(fds, count, -1) < 0) {
       if (errno == EINTR) continue;
       return 1;
+    }
+    /* Runs' fd 3 first, so that what a run sent reaches the worker before its "exited". */
+    for (size_t i = 3; i < count; i++) {
+      struct run *run = polled[i];
+      if (fds[i].revents & POLLOUT && !write_some(run->channel, &run->to_run)) run->to_run.length = 0;
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_channel(run, (fds[i].revents & POLLIN) == 0);
     }
     if (fds[1].revents & POLLIN) {
       char drain[64];
       while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
       reap();
     }
-    if (!(fds[0].revents & (POLLIN | POLLHUP))) continue;
-    if (used == capacity) {
-      capacity *= 2;
-      buffer = realloc(buffer, capacity);
-      if (!buffer) abort();
+    for (size_t i = 0; i < run_count;) {
+      if (runs[i]->state == EXITED && runs[i]->channel < 0) forget(i);
+      else i++;
     }
-    ssize_t n = read(0, buffer + used, capacity - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) stop_all_and_exit();
-    used += (size_t)n;
-    for (;;) {
-      char *newline = memchr(buffer, '\n', used);
-      if (!newline) break;
-      size_t header = (size_t)(newline - buffer) + 1;
-      size_t length = strtoul(buffer, NULL, 10);
-      if (used < header + length) {
-        while (capacity < header + length) capacity *= 2;
-        buffer = realloc(buffer, capacity);
-        if (!buffer) abort();
-        break;
-      }
-      handle_frame(buffer + header, length);
-      memmove(buffer, buffer + header + length, used - header - length);
-      used -= header + length;
-    }
+    if (fds[0].revents & (POLLIN | POLLHUP)) read_requests();
   }
 }
