@@ -66,7 +66,8 @@ struct buffer {
   size_t length, capacity;
 };
 
-enum run_state { QUEUED, RUNNING, EXITED };
+/* STARTING: forked, not known yet to have exec'd (its report pipe says: errno, or end of file at exec). */
+enum run_state { QUEUED, STARTING, RUNNING, EXITED };
 
 struct run {
   enum run_state state;
@@ -78,11 +79,15 @@ struct run {
   char **argv, **env;
   /* Our end of its fd 3; -1 once closed. */
   int channel;
+  /* While STARTING: the pipe its child reports a failed exec on. */
+  int report;
   struct buffer to_run;
 };
 
 static struct run **runs; /* in the order they were sent */
-static size_t run_count, run_capacity, running, max_running;
+static size_t run_count, run_capacity, max_running;
+/* Runs STARTING or RUNNING. */
+static size_t running;
 static struct buffer to_worker;
 static int wake_pipe[2];
 static pid_t launcher_pid;
@@ -193,6 +198,28 @@ static void read_channel(struct run *run, int drain) {
   }
 }
 
+/* A STARTING run's report: it exec'd (RUNNING, "started"), or it could not ("error", reaped, to be
+ * forgotten: EXITED with its channel closed). Blocks until the child has exec'd or failed. */
+static void confirm_start(struct run *run) {
+  int child_error;
+  ssize_t n;
+  do n = read(run->report, &child_error, sizeof child_error);
+  while (n < 0 && errno == EINTR);
+  close(run->report);
+  run->report = -1;
+  if (n != sizeof child_error) {
+    run->state = RUNNING;
+    reply("started %s %d\n", run->id, (int)run->pid);
+    return;
+  }
+  while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR) {}
+  running--;
+  tidy_outputs(run);
+  close_channel(run);
+  run->state = EXITED;
+  reply("error %s %d\n", run->id, child_error);
+}
+
 /* Ended runs: their group goes (killed while the leader is a zombie, so its id cannot be
  * reused yet), their outputs are tidied, what they sent is passed on, then their status. */
 static void reap(void) {
@@ -201,12 +228,16 @@ static void reap(void) {
     info.si_pid = 0;
     if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0) return;
     pid_t pid = info.si_pid;
+    struct run *run = NULL;
+    for (size_t i = 0; i < run_count && !run; i++)
+      if ((runs[i]->state == STARTING || runs[i]->state == RUNNING) && runs[i]->pid == pid) run = runs[i];
+    if (run && run->state == STARTING) {
+      confirm_start(run); /* its report is there: it is dead */
+      if (run->state == EXITED) continue; /* it never started, and is reaped */
+    }
     kill(-pid, SIGKILL);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    struct run *run = NULL;
-    for (size_t i = 0; i < run_count && !run; i++)
-      if (runs[i]->state == RUNNING && runs[i]->pid == pid) run = runs[i];
     if (!run) continue;
     if (run->channel >= 0) read_channel(run, 1); /* while it is RUNNING: an end of file here is said by "exited" */
     run->state = EXITED;
@@ -253,7 +284,8 @@ fail:;
   _exit(127);
 }
 
-/* Starts a queued run; false when it could not be (its "error" is sent, it is to be forgotten). */
+/* Forks a queued run (STARTING); false when it could not be (its "error" is sent, it is to be
+ * forgotten). Its exec is confirmed later (confirm_start): meanwhile other runs go on. */
 static int start(struct run *run) {
   int channel[2], report[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) < 0) {
@@ -272,32 +304,21 @@ static int start(struct run *run) {
     close(channel[0]);
     become_run(report[1], run, channel[1]);
   }
-  int error = pid < 0 ? errno : 0;
+  int error = errno;
   close(report[1]);
   close(channel[1]);
-  if (pid > 0) {
-    int child_error;
-    ssize_t n;
-    do n = read(report[0], &child_error, sizeof child_error);
-    while (n < 0 && errno == EINTR);
-    if (n == sizeof child_error) {
-      error = child_error;
-      while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-      tidy_outputs(run);
-    }
-  }
-  close(report[0]);
-  if (error) {
+  if (pid < 0) {
+    close(report[0]);
     close(channel[0]);
     reply("error %s %d\n", run->id, error);
     return 0;
   }
   fcntl(channel[0], F_SETFL, O_NONBLOCK);
   run->channel = channel[0];
+  run->report = report[0];
   run->pid = pid;
-  run->state = RUNNING;
+  run->state = STARTING;
   running++;
-  reply("started %s %d\n", run->id, (int)pid);
   return 1;
 }
 
@@ -332,6 +353,7 @@ static void queue_run(char *frame, char **fields, size_t count) {
   run->argv = argv;
   run->env = env;
   run->channel = -1;
+  run->report = -1;
   if (run_count == run_capacity) {
     run_capacity = run_capacity ? run_capacity * 2 : 16;
     runs = realloc(runs, run_capacity * sizeof *runs);
@@ -394,7 +416,7 @@ static void stop_all_and_exit(void) {
   pid_t *groups = calloc(run_count ? run_count : 1, sizeof *groups);
   if (!groups) abort();
   for (size_t i = 0; i < run_count; i++) {
-    if (runs[i]->state != RUNNING) continue;
+    if (runs[i]->state != RUNNING && runs[i]->state != STARTING) continue;
     groups[count] = runs[i]->pid;
     kill(-groups[count++], SIGTERM);
   }
@@ -468,8 +490,8 @@ int main(int argc, char **argv) {
   for (;;) {
     start_queued();
     if (to_worker.length > 0 && !write_some(1, &to_worker)) stop_all_and_exit(); /* the worker is gone */
-    if (fds_capacity < run_count + 3) {
-      fds_capacity = (run_count + 3) * 2;
+    if (fds_capacity < 2 * run_count + 3) {
+      fds_capacity = (2 * run_count + 3) * 2;
       fds = realloc(fds, fds_capacity * sizeof *fds);
       polled = realloc(polled, fds_capacity * sizeof *polled);
       if (!fds || !polled) abort();
@@ -480,6 +502,10 @@ int main(int argc, char **argv) {
     fds[count++] = (struct pollfd){.fd = to_worker.length > 0 ? 1 : -1, .events = POLLOUT};
     for (size_t i = 0; i < run_count; i++) {
       struct run *run = runs[i];
+      if (run->report >= 0) {
+        polled[count] = run;
+        fds[count++] = (struct pollfd){.fd = run->report, .events = POLLIN};
+      }
       if (run->channel < 0) continue;
       short events = (short)((to_worker.length < TO_WORKER_LIMIT ? POLLIN : 0) | (run->to_run.length > 0 ? POLLOUT : 0));
       polled[count] = run;
@@ -492,6 +518,11 @@ int main(int argc, char **argv) {
     /* Runs' fd 3 first, so that what a run sent reaches the worker before its "exited". */
     for (size_t i = 3; i < count; i++) {
       struct run *run = polled[i];
+      if (fds[i].fd == run->report) {
+        if (fds[i].revents) confirm_start(run);
+        continue;
+      }
+      if (fds[i].fd != run->channel) continue; /* closed meanwhile (a failed start) */
       if (fds[i].revents & POLLOUT && !write_some(run->channel, &run->to_run)) run->to_run.length = 0;
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_channel(run, (fds[i].revents & POLLIN) == 0);
     }
