@@ -25,13 +25,14 @@
  *   cancel ID     a run that has not started is dropped ("cancelled ID"); a started one goes on
  *   send ID BYTES BYTES (the rest of the frame, without its last NUL) are written to its fd 3
  *   hangup ID     closes our end of its fd 3 ("closed ID")
- * Each run gets its own session (setsid), /dev/null as stdin, the two files (appended) as
- * stdout and stderr, their directory created if missing (the run directory; doing it in the
- * child keeps the syscall off the worker's event loop), and, as fd 3, a Unix stream socket
- * whose other end is ours. When a run ends, what is left in its group is killed, an output
- * file it left empty is removed, and then the directory if nothing else is in it: a run that
- * wrote nothing leaves nothing behind (the directory is there while it runs, for a command
- * that writes into {run_dir}).
+ * Each run gets its own session (setsid), /dev/null as stdin, the directory of its output
+ * files created if missing (the run directory; doing it in the child keeps the syscall off the
+ * worker's event loop), and, as stdout, stderr and fd 3, pipes and a Unix stream socket whose
+ * other ends are ours. What it writes to stdout and stderr is appended to the two files, each
+ * made when the run first writes there; all of it is there before its "exited". When a run
+ * ends, what is left in its group is killed and its directory removed if nothing is in it: a
+ * run that wrote nothing leaves nothing behind (the directory is there while it runs, for a
+ * command that writes into {run_dir}).
  *
  * Replies on stdout: lines, and the frames of what runs write to fd 3:
  *   started ID PID | error ID ERRNO | cancelled ID
@@ -58,6 +59,8 @@
 
 /* How long runs get to end after SIGTERM when the worker is gone, before SIGKILL. */
 #define STOP_GRACE_MS 500
+/* A run's stdout and stderr: the pipe we read, and the file it goes to (made at its first bytes). */
+enum { OUT, ERR };
 /* While this much is waiting to go to the worker, runs' fd 3 is not read (they wait, as on a full socket). */
 #define TO_WORKER_LIMIT (1 << 20)
 
@@ -79,6 +82,8 @@ struct run {
   char **argv, **env;
   /* Our end of its fd 3; -1 once closed. */
   int channel;
+  /* Our ends of its stdout and stderr pipes (-1 once closed), and their files (-1 until written). */
+  int output[2], file[2];
   /* While STARTING: the pipe its child reports a failed exec on. */
   int report;
   struct buffer to_run;
@@ -161,18 +166,47 @@ static int run_directory_of(const char *path, char *directory, size_t size) {
   return 1;
 }
 
-static void remove_if_empty(const char *path) {
-  struct stat info;
-  if (stat(path, &info) == 0 && S_ISREG(info.st_mode) && info.st_size == 0) unlink(path);
+/* The run directory, when the run left nothing in it (rmdir fails, as it should, otherwise).
+ * Before "exited" or "error" is sent: the worker reads the stderr tail after that. */
+static void remove_directory_if_empty(const struct run *run) {
+  char directory[4096];
+  if (run_directory_of(run->stdout_path, directory, sizeof directory)) rmdir(directory);
 }
 
-/* A run's outputs and directory, when it left them empty. Before "exited" or "error" is sent:
- * the worker reads the stderr tail after that, from what is left. */
-static void tidy_outputs(const struct run *run) {
-  remove_if_empty(run->stdout_path);
-  remove_if_empty(run->stderr_path);
-  char directory[4096];
-  if (run_directory_of(run->stdout_path, directory, sizeof directory)) rmdir(directory); /* fails, as it should, when the run left anything there */
+/* Appends what the run wrote to its output file, made (with its directory) at the first bytes. */
+static void append_output(struct run *run, int which, const char *bytes, size_t length) {
+  const char *path = which == OUT ? run->stdout_path : run->stderr_path;
+  if (run->file[which] < 0) {
+    run->file[which] = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    char directory[4096];
+    if (run->file[which] < 0 && errno == ENOENT && run_directory_of(path, directory, sizeof directory) && mkdir(directory, 0777) == 0)
+      run->file[which] = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (run->file[which] < 0) return; /* nowhere to keep it (the store went away): dropped, as on a full disk */
+  }
+  for (size_t done = 0; done < length;) {
+    ssize_t n = write(run->file[which], bytes + done, length - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += (size_t)n;
+  }
+}
+
+/* Moves what is in a run's stdout or stderr pipe to its file; at end of file, closes both. */
+static void read_output(struct run *run, int which) {
+  char chunk[65536];
+  while (run->output[which] >= 0) {
+    ssize_t n = read(run->output[which], chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0) {
+      close(run->output[which]);
+      run->output[which] = -1;
+      if (run->file[which] >= 0) close(run->file[which]);
+      run->file[which] = -1;
+      return;
+    }
+    append_output(run, which, chunk, (size_t)n);
+  }
 }
 
 static void close_channel(struct run *run) {
@@ -214,8 +248,11 @@ static void confirm_start(struct run *run) {
   }
   while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR) {}
   running--;
-  tidy_outputs(run);
+  remove_directory_if_empty(run);
   close_channel(run);
+  close(run->output[OUT]);
+  close(run->output[ERR]);
+  run->output[OUT] = run->output[ERR] = -1;
   run->state = EXITED;
   reply("error %s %d\n", run->id, child_error);
 }
@@ -240,19 +277,19 @@ static void reap(void) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (!run) continue;
     if (run->channel >= 0) read_channel(run, 1); /* while it is RUNNING: an end of file here is said by "exited" */
+    read_output(run, OUT);
+    read_output(run, ERR);
     run->state = EXITED;
     running--;
-    tidy_outputs(run);
+    remove_directory_if_empty(run);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     reply("exited %s %d %d %d\n", run->id, code, sig, run->channel < 0);
   }
 }
 
-static int open_output(const char *path) { return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); }
-
 /* In the child, after fork: set up descriptors and exec; on failure report errno and exit. */
-static void become_run(int report_fd, const struct run *run, int channel_fd) {
+static void become_run(int report_fd, const struct run *run, int channel_fd, const int output_fd[2]) {
   signal(SIGINT, SIG_DFL);
   signal(SIGQUIT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
@@ -268,11 +305,9 @@ static void become_run(int report_fd, const struct run *run, int channel_fd) {
   char directory[4096];
   if (run_directory_of(run->stdout_path, directory, sizeof directory) && mkdir(directory, 0777) < 0 && errno != EEXIST) goto fail;
   int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  int out_fd = open_output(run->stdout_path);
-  int err_fd = open_output(run->stderr_path);
-  if (in_fd < 0 || out_fd < 0 || err_fd < 0 || chdir(run->cwd) < 0) goto fail;
+  if (in_fd < 0 || chdir(run->cwd) < 0) goto fail;
   /* dup2 clears close-on-exec on the copies (fds 0-2 are ours, so none of these is one of them). */
-  if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) goto fail;
+  if (dup2(in_fd, 0) < 0 || dup2(output_fd[OUT], 1) < 0 || dup2(output_fd[ERR], 2) < 0) goto fail;
   if (channel_fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(channel_fd, 3) < 0) goto fail;
   for (char **variable = run->env; *variable; variable++)
     if (putenv(*variable) < 0) goto fail;
@@ -287,34 +322,41 @@ fail:;
 /* Forks a queued run (STARTING); false when it could not be (its "error" is sent, it is to be
  * forgotten). Its exec is confirmed later (confirm_start): meanwhile other runs go on. */
 static int start(struct run *run) {
-  int channel[2], report[2];
+  int channel[2], report[2], out[2], err[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) < 0) {
     reply("error %s %d\n", run->id, errno);
     return 0;
   }
-  if (pipe2(report, O_CLOEXEC) < 0) {
-    reply("error %s %d\n", run->id, errno);
-    close(channel[0]);
-    close(channel[1]);
-    return 0;
-  }
-  pid_t pid = fork();
+  int made = pipe2(report, O_CLOEXEC) == 0 ? 1 : 0;
+  made += made == 1 && pipe2(out, O_CLOEXEC) == 0;
+  made += made == 2 && pipe2(err, O_CLOEXEC) == 0;
+  pid_t pid = made == 3 ? fork() : -1;
   if (pid == 0) {
     close(report[0]);
     close(channel[0]);
-    become_run(report[1], run, channel[1]);
+    close(out[0]);
+    close(err[0]);
+    become_run(report[1], run, channel[1], (const int[2]){out[1], err[1]});
   }
   int error = errno;
-  close(report[1]);
   close(channel[1]);
+  if (made > 0) close(report[1]);
+  if (made > 1) close(out[1]);
+  if (made > 2) close(err[1]);
   if (pid < 0) {
-    close(report[0]);
     close(channel[0]);
+    if (made > 0) close(report[0]);
+    if (made > 1) close(out[0]);
+    if (made > 2) close(err[0]);
     reply("error %s %d\n", run->id, error);
     return 0;
   }
   fcntl(channel[0], F_SETFL, O_NONBLOCK);
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  fcntl(err[0], F_SETFL, O_NONBLOCK);
   run->channel = channel[0];
+  run->output[OUT] = out[0];
+  run->output[ERR] = err[0];
   run->report = report[0];
   run->pid = pid;
   run->state = STARTING;
@@ -354,6 +396,7 @@ static void queue_run(char *frame, char **fields, size_t count) {
   run->env = env;
   run->channel = -1;
   run->report = -1;
+  run->output[OUT] = run->output[ERR] = run->file[OUT] = run->file[ERR] = -1;
   if (run_count == run_capacity) {
     run_capacity = run_capacity ? run_capacity * 2 : 16;
     runs = realloc(runs, run_capacity * sizeof *runs);
@@ -430,6 +473,10 @@ static void stop_all_and_exit(void) {
     reap();
   }
   for (size_t i = 0; i < count; i++) kill(-groups[i], SIGKILL);
+  for (size_t i = 0; i < run_count; i++) { /* what they wrote before, kept */
+    read_output(runs[i], OUT);
+    read_output(runs[i], ERR);
+  }
   exit(0);
 }
 
@@ -490,8 +537,8 @@ int main(int argc, char **argv) {
   for (;;) {
     start_queued();
     if (to_worker.length > 0 && !write_some(1, &to_worker)) stop_all_and_exit(); /* the worker is gone */
-    if (fds_capacity < 2 * run_count + 3) {
-      fds_capacity = (2 * run_count + 3) * 2;
+    if (fds_capacity < 4 * run_count + 3) {
+      fds_capacity = (4 * run_count + 3) * 2;
       fds = realloc(fds, fds_capacity * sizeof *fds);
       polled = realloc(polled, fds_capacity * sizeof *polled);
       if (!fds || !polled) abort();
@@ -505,6 +552,11 @@ int main(int argc, char **argv) {
       if (run->report >= 0) {
         polled[count] = run;
         fds[count++] = (struct pollfd){.fd = run->report, .events = POLLIN};
+      }
+      for (int which = OUT; which <= ERR; which++) {
+        if (run->output[which] < 0) continue;
+        polled[count] = run;
+        fds[count++] = (struct pollfd){.fd = run->output[which], .events = POLLIN};
       }
       if (run->channel < 0) continue;
       short events = (short)((to_worker.length < TO_WORKER_LIMIT ? POLLIN : 0) | (run->to_run.length > 0 ? POLLOUT : 0));
@@ -522,6 +574,10 @@ int main(int argc, char **argv) {
         if (fds[i].revents) confirm_start(run);
         continue;
       }
+      if (fds[i].fd == run->output[OUT] || fds[i].fd == run->output[ERR]) {
+        if (fds[i].revents) read_output(run, fds[i].fd == run->output[OUT] ? OUT : ERR);
+        continue;
+      }
       if (fds[i].fd != run->channel) continue; /* closed meanwhile (a failed start) */
       if (fds[i].revents & POLLOUT && !write_some(run->channel, &run->to_run)) run->to_run.length = 0;
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_channel(run, (fds[i].revents & POLLIN) == 0);
@@ -532,7 +588,8 @@ int main(int argc, char **argv) {
       reap();
     }
     for (size_t i = 0; i < run_count;) {
-      if (runs[i]->state == EXITED && runs[i]->channel < 0) forget(i);
+      const struct run *run = runs[i];
+      if (run->state == EXITED && run->channel < 0 && run->output[OUT] < 0 && run->output[ERR] < 0) forget(i);
       else i++;
     }
     if (fds[0].revents & (POLLIN | POLLHUP)) read_requests();
