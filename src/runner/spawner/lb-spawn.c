@@ -32,7 +32,9 @@
  * made when the run first writes there; all of it is there before its "exited". When a run
  * ends, what is left in its group is killed and its directory removed if nothing is in it: a
  * run that wrote nothing leaves nothing behind (the directory is there while it runs, for a
- * command that writes into {run_dir}).
+ * command that writes into {run_dir}). Removing and making directories is the costliest part
+ * of a short run, so up to SPARE_LIMIT empty ones are kept aside (renamed .lb-spare-PID-N, next
+ * to the run directories) and renamed into place for the next runs; they go when we exit.
  *
  * Replies on stdout: lines, and the frames of what runs write to fd 3:
  *   started ID PID | error ID ERRNO | cancelled ID
@@ -53,12 +55,15 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 /* How long runs get to end after SIGTERM when the worker is gone, before SIGKILL. */
 #define STOP_GRACE_MS 500
+/* Empty run directories kept to be renamed into place, instead of removed and made again. */
+#define SPARE_LIMIT 8
 /* A run's stdout and stderr: the pipe we read, and the file it goes to (made at its first bytes). */
 enum { OUT, ERR };
 /* While this much is waiting to go to the worker, runs' fd 3 is not read (they wait, as on a full socket). */
@@ -95,6 +100,9 @@ static size_t run_count, run_capacity, max_running;
 static size_t running;
 static struct buffer to_worker;
 static int wake_pipe[2];
+static char *spares[SPARE_LIMIT];
+static size_t spare_count;
+static unsigned spare_serial;
 static pid_t launcher_pid;
 
 static void on_sigchld(int sig) {
@@ -166,11 +174,55 @@ static int run_directory_of(const char *path, char *directory, size_t size) {
   return 1;
 }
 
-/* The run directory, when the run left nothing in it (rmdir fails, as it should, otherwise).
+/* Whether a directory holds nothing (false when it cannot be read). */
+static int is_empty(const char *directory) {
+  int fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char entries[1024];
+  long n = syscall(SYS_getdents64, fd, entries, sizeof entries);
+  close(fd);
+  for (long at = 0; at < n;) {
+    const char *name = entries + at + 19; /* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+    unsigned short length;
+    memcpy(&length, entries + at + 16, sizeof length);
+    if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) return 0;
+    at += length;
+  }
+  return n >= 0;
+}
+
+/* The run's directory, from a spare when there is one (the child makes it otherwise). */
+static void take_spare_directory(const struct run *run) {
+  char directory[4096];
+  if (spare_count == 0 || !run_directory_of(run->stdout_path, directory, sizeof directory)) return;
+  char *spare = spares[--spare_count];
+  if (!is_empty(spare)) { /* something wrote there after it was set aside: it is left as it is */
+    free(spare);
+    return;
+  }
+  if (rename(spare, directory) == 0) free(spare); /* an empty directory of that name is replaced */
+  else spares[spare_count++] = spare; /* the run's directory holds files of an earlier attempt */
+}
+
+/* The run directory, when the run left nothing in it: set aside as a spare (nothing holds its
+ * fds any more), else removed (rmdir fails, as it should, when the run left anything there).
  * Before "exited" or "error" is sent: the worker reads the stderr tail after that. */
 static void remove_directory_if_empty(const struct run *run) {
   char directory[4096];
-  if (run_directory_of(run->stdout_path, directory, sizeof directory)) rmdir(directory);
+  if (!run_directory_of(run->stdout_path, directory, sizeof directory)) return;
+  int settled = run->channel < 0 && run->output[OUT] < 0 && run->output[ERR] < 0;
+  if (spare_count < SPARE_LIMIT && settled && run->file[OUT] < 0 && run->file[ERR] < 0 && is_empty(directory)) {
+    char spare[4200];
+    const char *slash = strrchr(directory, '/');
+    snprintf(spare, sizeof spare, "%.*s/.lb-spare-%d-%u", (int)(slash - directory), directory, (int)launcher_pid, spare_serial++);
+    if (rename(directory, spare) == 0) {
+      spares[spare_count] = strdup(spare);
+      if (!spares[spare_count]) abort();
+      spare_count++;
+      return;
+    }
+  }
+  rmdir(directory);
 }
 
 /* Appends what the run wrote to its output file, made (with its directory) at the first bytes. */
@@ -322,6 +374,7 @@ fail:;
 /* Forks a queued run (STARTING); false when it could not be (its "error" is sent, it is to be
  * forgotten). Its exec is confirmed later (confirm_start): meanwhile other runs go on. */
 static int start(struct run *run) {
+  take_spare_directory(run);
   int channel[2], report[2], out[2], err[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) < 0) {
     reply("error %s %d\n", run->id, errno);
@@ -477,6 +530,7 @@ static void stop_all_and_exit(void) {
     read_output(runs[i], OUT);
     read_output(runs[i], ERR);
   }
+  while (spare_count > 0) rmdir(spares[--spare_count]);
   exit(0);
 }
 

@@ -235,3 +235,35 @@ test('a process outside the run’s group that holds fd 3 keeps the channel open
   await run.connection.closed;
   assert.deepEqual(lines, ['hi']);
 });
+
+test('run directories set aside by the launcher are there and empty for the next runs, and gone when it closes', async (t) => {
+  const dir = tempDir(t);
+  const launcher = Spawner.start(process.env, 1);
+  const inRunDir = (name: string, script: string) => {
+    const runDir = join(dir, name);
+    return launcher.spawn({
+      ...request(dir, ['sh', '-c', script, 'sh', runDir]),
+      stdoutPath: join(runDir, 'stdout.log'),
+      stderrPath: join(runDir, 'stderr.log'),
+    });
+  };
+  // Each run checks that its directory is there and empty; the writer leaves a file in its own.
+  const check = 'test -d "$1" && test -z "$(ls -A "$1")" || exit 3';
+  const runs = [
+    inRunDir('a', check),
+    inRunDir('b', `${check}; touch "$1/kept"`),
+    ...['c', 'd', 'e', 'f'].map((name) => inRunDir(name, check)),
+  ];
+  const statuses = await Promise.all(runs.map((run) => run.exited));
+  assert.deepEqual(
+    statuses.map((status) => status.code),
+    [0, 0, 0, 0, 0, 0],
+  );
+  assert.ok(
+    readdirSync(dir).some((name) => name.startsWith('.lb-spare-')),
+    'the launcher keeps empty directories aside while it runs',
+  );
+  await launcher.close();
+  assert.deepEqual(readdirSync(dir), ['b'], 'only what a run wrote stays');
+  assert.deepEqual(readdirSync(join(dir, 'b')), ['kept']);
+});
