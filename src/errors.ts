@@ -1,3 +1,5 @@
+import { withThousands } from './util/thousands.js';
+
 /**
  * Every error a user can cause or meet derives from LabbookError. The code is stable
  * (documented in docs/errors.md, checked by a test) so scripts and the Python client can
@@ -61,7 +63,7 @@ export class GridTooLargeError extends LabbookError {
     readonly limit: number,
   ) {
     super(
-      `${experiment}: the grid has ${size}, more than the limit of ${limit.toLocaleString('en-US')}; nothing was added. ` +
+      `${experiment}: the grid has ${size}, more than the limit of ${withThousands(limit)}; nothing was added. ` +
         `Sweep fewer values, or split the grid into several specs; to add it anyway, raise the limit: --grid-limit ${runs} (or LABBOOK_GRID_LIMIT=${runs}).`,
     );
   }

@@ -1,4 +1,5 @@
 import { GridTooLargeError } from '../errors.js';
+import { withThousands } from '../util/thousands.js';
 import { gridLeaves, gridSize } from './parameter-grid.js';
 import type { ExperimentSpec } from './types.js';
 
@@ -25,5 +26,5 @@ export function checkGridSize(spec: ExperimentSpec, limit: number): void {
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return withThousands(n);
 }

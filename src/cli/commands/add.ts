@@ -10,6 +10,7 @@ import { executesRuns } from '../../spec/executes-runs.js';
 import { DEFAULT_GRID_LIMIT } from '../../spec/grid-size.js';
 import { type LoadedSpec, loadSpecFile } from '../../spec/load-spec.js';
 import type { Store } from '../../store/types.js';
+import { withThousands } from '../../util/thousands.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, withStore } from '../context.js';
 import { addMachineFlags, assertSpecFitsMachine, type MachineFlags, machineOf } from '../machine-options.js';
@@ -64,7 +65,7 @@ export function addEnqueueFlags(command: Command): Command {
     )
     .option(
       '--grid-limit <runs>',
-      `refuse a grid of more runs than this (default ${DEFAULT_GRID_LIMIT.toLocaleString('en-US')}, or $LABBOOK_GRID_LIMIT)`,
+      `refuse a grid of more runs than this (default ${withThousands(DEFAULT_GRID_LIMIT)}, or $LABBOOK_GRID_LIMIT)`,
     )
     .option('--snapshot', "runs execute a copy of the spec's git repository taken now (as code: {snapshot: true}); records its commit")
     .option('--allow-dirty', 'with --snapshot: take uncommitted changes too (recorded as a diff) instead of refusing them')
