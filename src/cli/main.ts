@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_USAGE, LabbookError } from '../errors.js';
+import { EXIT_USAGE } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type CliContext, processContext } from './context.js';
+import { reportError } from './report-error.js';
 
 type DefineCommand = (program: Command, ctx: CliContext) => void;
 
@@ -96,20 +97,6 @@ export async function runCli(argv: readonly string[], ctx: CliContext = processC
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    const debug = argv.includes('--debug');
-    if (error instanceof LabbookError) {
-      // With --json, scripts (and the Python client) get the stable code with the message.
-      if (argv.includes('--json')) ctx.stderr.write(`${JSON.stringify({ code: error.code, message: error.message })}\n`);
-      else ctx.stderr.write(`labbook: ${error.message}\n`);
-      if (debug) ctx.stderr.write(`${error.stack}\n`);
-      return error.exitCode;
-    }
-    ctx.stderr.write(`labbook: internal error: ${(error as Error).message ?? error}\n`);
-    ctx.stderr.write(
-      debug
-        ? `${(error as Error).stack}\n`
-        : 'This is a bug in labbook; please report it with the output of the same command run with --debug.\n',
-    );
-    return 1;
+    return reportError(ctx, argv, error);
   }
 }

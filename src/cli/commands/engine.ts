@@ -1,26 +1,19 @@
-import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   connectEngine,
   DEFAULT_IDLE_TIMEOUT_MS,
   type EngineSession,
   type EngineStatus,
-  enginePaths,
-  errorBody,
   findEngine,
-  type RunningEngine,
   serveEngine,
 } from '../../engine/index.js';
-import { EXIT_ENVIRONMENT, LabbookError, UsageError } from '../../errors.js';
-import { parseDuration } from '../../spec/duration.js';
+import { EXIT_ENVIRONMENT } from '../../errors.js';
 import { formatDuration } from '../../util/format-values.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, storeDirOf } from '../context.js';
+import { idleTimeoutMs, serveInBackground, untilStopped } from '../engine-background.js';
 
 type IdleOptions = GlobalOptions & { idleTimeout?: string };
-
-/** Node's timers hold at most 2^31 - 1 ms (24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function defineEngine(program: Command, ctx: CliContext): void {
   const engine = program
@@ -88,72 +81,18 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     )
     .addHelpText('after', examples('labbook engine serve', 'labbook engine serve --idle-timeout 10s'));
   bindAction(serve, ctx, async (ctx, options: IdleOptions & { background?: boolean }) => {
-    const storeDir = storeDirOf(ctx, options);
-    // In the background the engine keeps its own log, so that any client can start it with one process.
-    const write = options.background ? appendingTo(storeDir, ctx.env) : (line: string) => ctx.stderr.write(line);
-    const start = async () =>
-      serveEngine({
-        storeDir,
-        env: ctx.env,
-        idleTimeoutMs: idleTimeoutMs(options, ctx.env),
-        log: (message) => write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
-        clock: ctx.clock,
-      });
-    if (!options.background) {
-      const running = await start();
-      if (options.json) printJson(ctx, running.status());
-      else print(ctx, `engine ${running.status().version} (pid ${process.pid}) serves ${running.status().store}; Ctrl-C stops it`);
-      return untilStopped(running);
-    }
-    let running: RunningEngine;
-    try {
-      running = await start();
-    } catch (error) {
-      if (!(error instanceof LabbookError)) throw error;
-      ctx.stdout.write(`${JSON.stringify({ error: errorBody(error) })}\n`);
-      return error.exitCode;
-    }
-    ctx.stdout.write(`${JSON.stringify({ ready: running.status() })}\n`);
+    if (options.background) return serveInBackground(ctx, options);
+    const running = await serveEngine({
+      storeDir: storeDirOf(ctx, options),
+      env: ctx.env,
+      idleTimeoutMs: idleTimeoutMs(options, ctx.env),
+      log: (message) => ctx.stderr.write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
+      clock: ctx.clock,
+    });
+    if (options.json) printJson(ctx, running.status());
+    else print(ctx, `engine ${running.status().version} (pid ${process.pid}) serves ${running.status().store}; Ctrl-C stops it`);
     return untilStopped(running);
   });
-}
-
-/**
- * Appends lines to the log file of the store's engine (mode 0600). Opened per line, after
- * serveEngine made the engine's directory: the engine logs a few lines per client at most.
- */
-function appendingTo(storeDir: string, env: NodeJS.ProcessEnv): (line: string) => void {
-  let log: string | undefined;
-  return (line) => {
-    log ??= enginePaths(storeDir, env).log;
-    appendFileSync(log, line, { mode: 0o600 });
-  };
-}
-
-/** --idle-timeout, else $LABBOOK_ENGINE_IDLE_TIMEOUT, else the default; a malformed one says which it was. */
-function idleTimeoutMs(options: IdleOptions, env: NodeJS.ProcessEnv): number {
-  const [text, source, example] =
-    options.idleTimeout !== undefined
-      ? [options.idleTimeout, '--idle-timeout', '--idle-timeout 10m']
-      : [env.LABBOOK_ENGINE_IDLE_TIMEOUT, 'LABBOOK_ENGINE_IDLE_TIMEOUT', 'LABBOOK_ENGINE_IDLE_TIMEOUT=10m'];
-  if (text === undefined || text === '') return DEFAULT_IDLE_TIMEOUT_MS;
-  const ms = (parseDuration(text) ?? Number.NaN) * 1000;
-  if (!(ms > 0 && ms <= MAX_TIMER_MS)) {
-    throw new UsageError(`${source} '${text}' is not a duration between 1ms and 24 days; write e.g. ${example} (units ms, s, m, h, d)`);
-  }
-  return ms;
-}
-
-/** Serves until the engine stops by itself (idle, store gone, `engine stop`) or is interrupted. */
-async function untilStopped(engine: RunningEngine): Promise<number> {
-  const interrupt = (signal: NodeJS.Signals) => engine.stop(`received ${signal}`);
-  process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
-  try {
-    await engine.stopped;
-  } finally {
-    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
-  }
-  return 0;
 }
 
 /** Prints the status the engine gives, closes the session, and returns the exit status 0. */
