@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { runArgv, runEnvironment } from './command-line.js';
-import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
+import { type Execution, type Executor, notStarted, type RunEnd, type RunTask, type StopReason } from './executor.js';
 import { monitorGroup, terminateGroup } from './process-group.js';
 import { serveChannel } from './run-channel.js';
 import { Spawner, SpawnFailure } from './spawner.js';
@@ -64,8 +64,7 @@ export class CommandExecutor implements Executor {
         begun.resolve();
         return { ok: false, reason: 'spawn', error: error.message, exitCode: null };
       }
-      if (pid === undefined)
-        return { ok: false, notStarted: true, reason: 'not started', error: 'stopped before it began', exitCode: null };
+      if (pid === undefined) return notStarted('stopped before it began');
       begun.resolve();
       if (stopped) terminate();
       const stopMonitor = monitorGroup(pid, recorder);

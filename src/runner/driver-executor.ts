@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { PythonInfo } from '../track/environment.js';
 import { runEnvironment } from './command-line.js';
-import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
+import { type Execution, type Executor, notStarted, type RunEnd, type RunTask, type StopReason } from './executor.js';
 import { LineSplitter } from './line-splitter.js';
 import { monitorGroup, terminateGroup } from './process-group.js';
 import { serveChannel } from './run-channel.js';
@@ -137,7 +137,7 @@ export class DriverExecutor implements Executor {
       stopMonitor();
       await channel;
       if (code === 'skipped' || (code === null && !entry.begun)) {
-        return { ok: false, notStarted: true, reason: 'not started', error: 'its Python slot ended before it began', exitCode: null };
+        return notStarted('its Python slot ended before it began');
       }
       if (code === null) {
         this.discard(slot);

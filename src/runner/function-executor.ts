@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
 import { FUNCTION_THREAD_URL } from '../package-files.js';
 import type { JsonValue } from '../spec/types.js';
-import type { Execution, Executor, RunEnd, RunTask, StopReason } from './executor.js';
+import { type Execution, type Executor, notStarted, type RunEnd, type RunTask, type StopReason } from './executor.js';
 import type { FromThread, ToThread } from './function-messages.js';
 import type { RunRecorder } from './run-recorder.js';
 
@@ -17,12 +17,6 @@ interface PooledThread {
   busy?: Busy;
 }
 
-/** A run waiting for a free thread. */
-interface Waiting {
-  task: RunTask;
-  begin: () => void;
-}
-
 /**
  * Runs a spec's `function` (`path/to/module.ts#export`) in worker threads, one run per
  * thread at a time, at most `slots` threads busy (the other runs wait, in order); threads are
@@ -32,7 +26,8 @@ interface Waiting {
 export class FunctionExecutor implements Executor {
   private readonly idle: PooledThread[] = [];
   private readonly all = new Set<PooledThread>();
-  private readonly waiting: Waiting[] = [];
+  /** Runs waiting for a free thread: what begins each. */
+  private readonly waiting: Array<() => void> = [];
   private busy = 0;
 
   constructor(
@@ -44,15 +39,12 @@ export class FunctionExecutor implements Executor {
     const begun = Promise.withResolvers<void>();
     const ended = Promise.withResolvers<RunEnd>();
     let stopRunning: ((reason: StopReason) => void) | undefined;
-    const waiting: Waiting = {
-      task,
-      begin: () => {
-        stopRunning = this.execute(task, ended.resolve);
-        begun.resolve();
-      },
+    const begin = () => {
+      stopRunning = this.execute(task, ended.resolve);
+      begun.resolve();
     };
-    if (this.busy < this.slots) waiting.begin();
-    else this.waiting.push(waiting);
+    if (this.busy < this.slots) begin();
+    else this.waiting.push(begin);
     return {
       ended: ended.promise,
       begun: begun.promise,
@@ -61,10 +53,10 @@ export class FunctionExecutor implements Executor {
           stopRunning(reason);
           return;
         }
-        const at = this.waiting.indexOf(waiting);
+        const at = this.waiting.indexOf(begin);
         if (at < 0) return;
         this.waiting.splice(at, 1);
-        ended.resolve({ ok: false, notStarted: true, reason: 'not started', error: 'stopped before it began', exitCode: null });
+        ended.resolve(notStarted('stopped before it began'));
       },
     };
   }
@@ -81,7 +73,7 @@ export class FunctionExecutor implements Executor {
         pooled.busy = undefined;
         if (this.all.has(pooled)) this.idle.push(pooled);
         this.busy--;
-        this.waiting.shift()?.begin();
+        this.waiting.shift()?.();
         resolveEnd(end);
       },
     };

@@ -223,29 +223,29 @@ export class Spawner {
         entry.started.resolve(entry.pid);
         return;
       case 'error':
-        this.entries.delete(id);
         entry.started.reject(new SpawnFailure(Number(a), entry.argv0));
-        this.endChannel(entry);
+        this.done(id, entry);
         return;
       case 'cancelled':
-        this.entries.delete(id);
         entry.started.resolve(undefined);
-        this.endChannel(entry);
+        this.done(id, entry);
         return;
       case 'exited': {
         const signalNumber = Number(b);
         entry.exited.resolve({ code: signalNumber ? null : Number(a), signal: signalNumber ? signalName(signalNumber) : null });
-        if (c === '1') {
-          this.entries.delete(id);
-          this.endChannel(entry);
-        }
+        if (c === '1') this.done(id, entry);
         return;
       }
-      case 'closed': // after its exit: nothing more comes for it
-        this.entries.delete(id);
-        this.endChannel(entry);
+      case 'closed': // after its exit
+        this.done(id, entry);
         return;
     }
+  }
+
+  /** Nothing more comes for the run: its channel ends. */
+  private done(id: string, entry: Entry): void {
+    this.entries.delete(id);
+    this.endChannel(entry);
   }
 
   private onData(id: string, bytes: Buffer): void {

@@ -328,7 +328,7 @@ static void reap(void) {
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (!run) continue;
-    if (run->channel >= 0) read_channel(run, 1); /* while it is RUNNING: an end of file here is said by "exited" */
+    read_channel(run, 1); /* while it is RUNNING: an end of file here is said by "exited" */
     read_output(run, OUT);
     read_output(run, ERR);
     run->state = EXITED;
