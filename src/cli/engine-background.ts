@@ -17,16 +17,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export async function serveInBackground(ctx: CliContext, options: BackgroundServeOptions): Promise<number> {
   const storeDir = storeDirOf(ctx, options);
-  const write = appendingTo(storeDir, ctx.env);
   let running: RunningEngine;
   try {
-    running = await serveEngine({
-      storeDir,
-      env: ctx.env,
-      idleTimeoutMs: idleTimeoutMs(options, ctx.env),
-      log: (message) => write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
-      clock: ctx.clock,
-    });
+    running = await serveHere(ctx, storeDir, options, appendingTo(storeDir, ctx.env));
   } catch (error) {
     if (!(error instanceof LabbookError)) throw error;
     ctx.stdout.write(`${JSON.stringify({ error: errorBody(error) })}\n`);
@@ -34,6 +27,22 @@ export async function serveInBackground(ctx: CliContext, options: BackgroundServ
   }
   ctx.stdout.write(`${JSON.stringify({ ready: running.status() })}\n`);
   return untilStopped(running);
+}
+
+/** The engine of the store at `storeDir`, served in this process; its log lines, timestamped, go to `write`. */
+export function serveHere(
+  ctx: CliContext,
+  storeDir: string,
+  options: BackgroundServeOptions,
+  write: (line: string) => void,
+): Promise<RunningEngine> {
+  return serveEngine({
+    storeDir,
+    env: ctx.env,
+    idleTimeoutMs: idleTimeoutMs(options, ctx.env),
+    log: (message) => write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
+    clock: ctx.clock,
+  });
 }
 
 /** serveInBackground as the CLI's entry runs it: a mistake (no store here) is reported as every command reports it. */

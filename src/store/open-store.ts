@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { StoreNotFoundError, StoreNotLabbookError, UsageError } from '../errors.js';
+import { nearestHolding } from '../util/nearest-holding.js';
 import { isPostgresUrl } from './postgres/postgres-url.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
@@ -91,8 +92,6 @@ function storeDirOf(path: string): string {
 }
 
 function findStoreDir(cwd: string): string | undefined {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, STORE_DIR, DB_FILE))) return join(dir, STORE_DIR);
-    if (dirname(dir) === dir) return undefined;
-  }
+  const project = nearestHolding(cwd, join(STORE_DIR, DB_FILE));
+  return project === undefined ? undefined : join(project, STORE_DIR);
 }

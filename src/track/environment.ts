@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { INTERPRETER_DESCRIPTION_PATH } from '../package-files.js';
 import type { JsonValue, Params } from '../spec/types.js';
+import { nearestHolding } from '../util/nearest-holding.js';
 import { VERSION } from '../version.js';
 import { execText } from './exec-text.js';
 
@@ -105,7 +106,7 @@ const NO_GIT: GitState = { commit: null, branch: null, dirty: null, diff: null, 
 
 async function gitState(cwd: string): Promise<GitState> {
   // Outside a repository every probe fails: four processes spared (most of a short session's set-up).
-  if (!process.env.GIT_DIR && !insideGitWorkTree(cwd)) return NO_GIT;
+  if (!process.env.GIT_DIR && nearestHolding(cwd, '.git') === undefined) return NO_GIT;
   // Optional locks off: a probe must not take index.lock from under the user's own git.
   const env = { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
   const git = (args: string[], maxBytes?: number) =>
@@ -125,14 +126,6 @@ async function gitState(cwd: string): Promise<GitState> {
     diffTruncated: diff?.truncated ?? false,
     remote: remote ? withoutCredentials(remote.stdout.trim()) : null,
   };
-}
-
-/** Whether `cwd` or a directory above it has a `.git` (a repository's directory, or a worktree's file). */
-function insideGitWorkTree(cwd: string): boolean {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return true;
-    if (dirname(dir) === dir) return false;
-  }
 }
 
 /** `https://user:token@host/repo` → `https://host/repo`: never store a secret. */

@@ -1,17 +1,10 @@
 import type { Command } from 'commander';
-import {
-  connectEngine,
-  DEFAULT_IDLE_TIMEOUT_MS,
-  type EngineSession,
-  type EngineStatus,
-  findEngine,
-  serveEngine,
-} from '../../engine/index.js';
+import { connectEngine, DEFAULT_IDLE_TIMEOUT_MS, type EngineSession, type EngineStatus, findEngine } from '../../engine/index.js';
 import { EXIT_ENVIRONMENT } from '../../errors.js';
 import { formatDuration } from '../../util/format-values.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, storeDirOf } from '../context.js';
-import { idleTimeoutMs, serveInBackground, untilStopped } from '../engine-background.js';
+import { idleTimeoutMs, serveHere, serveInBackground, untilStopped } from '../engine-background.js';
 
 type IdleOptions = GlobalOptions & { idleTimeout?: string };
 
@@ -82,13 +75,7 @@ export function defineEngine(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples('labbook engine serve', 'labbook engine serve --idle-timeout 10s'));
   bindAction(serve, ctx, async (ctx, options: IdleOptions & { background?: boolean }) => {
     if (options.background) return serveInBackground(ctx, options);
-    const running = await serveEngine({
-      storeDir: storeDirOf(ctx, options),
-      env: ctx.env,
-      idleTimeoutMs: idleTimeoutMs(options, ctx.env),
-      log: (message) => ctx.stderr.write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
-      clock: ctx.clock,
-    });
+    const running = await serveHere(ctx, storeDirOf(ctx, options), options, (line) => ctx.stderr.write(line));
     if (options.json) printJson(ctx, running.status());
     else print(ctx, `engine ${running.status().version} (pid ${process.pid}) serves ${running.status().store}; Ctrl-C stops it`);
     return untilStopped(running);

@@ -31,7 +31,7 @@ const RELEASE_NOT_STARTED = `UPDATE runs SET state = 'PENDING', attempt = attemp
 /** The fenced UPDATE (returning the new state) for one outcome, its parameters less the fence's, and the audit event's reason. */
 export function finishStatement(outcome: RunOutcome, now: number): { sql: string; params: unknown[]; reason: string } {
   if (outcome.kind === 'completed')
-    return { sql: COMPLETE, params: [resultJson(outcome), outcome.exitCode ?? null, now], reason: 'completed' };
+    return { sql: COMPLETE, params: [resultJson(outcome), completedExitCode(outcome), now], reason: 'completed' };
   if (outcome.kind === 'failed') {
     return {
       sql: FAIL,
