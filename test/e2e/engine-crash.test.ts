@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { globSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunEvent, RunRecord } from '../../src/domain/index.js';
@@ -237,7 +237,8 @@ command: [sh, -c, 'touch "$LABBOOK_RUN_DIR/started"; while [ ! -e release ]; do 
   );
   const run = startLabbook(t, dir, ['run', 'sweep.yaml', '-j', '2', '--lease', '2s']);
   const store = await projectStore(t, dir);
-  await waitUntil(async () => (await store.listRuns({ states: ['RUNNING'] })).length === 2, { message: 'two runs started' });
+  // Started as processes, not only claimed: a run claimed and not started yet goes back on Ctrl-C.
+  await waitUntil(() => globSync('.labbook/runs/*/started', { cwd: dir }).length === 2, { message: 'two runs started' });
   run.child.kill('SIGINT');
   await waitUntil(() => /waiting for 2 running runs to finish/.test(run.stderr()), { message: `Ctrl-C noted: ${run.stderr()}` });
   writeFileSync(join(dir, 'release'), '');
