@@ -74,8 +74,7 @@ struct buffer {
   size_t length, capacity;
 };
 
-/* STARTING: forked, not known yet to have exec'd (its report pipe says: errno, or end of file at exec). */
-enum run_state { QUEUED, STARTING, RUNNING, EXITED };
+enum run_state { QUEUED, RUNNING, EXITED };
 
 struct run {
   enum run_state state;
@@ -89,14 +88,12 @@ struct run {
   int channel;
   /* Our ends of its stdout and stderr pipes (-1 once closed), and their files (-1 until written). */
   int output[2], file[2];
-  /* While STARTING: the pipe its child reports a failed exec on. */
-  int report;
   struct buffer to_run;
 };
 
 static struct run **runs; /* in the order they were sent */
 static size_t run_count, run_capacity, max_running;
-/* Runs STARTING or RUNNING. */
+/* Runs RUNNING. */
 static size_t running;
 static struct buffer to_worker;
 static int wake_pipe[2];
@@ -104,6 +101,8 @@ static char *spares[SPARE_LIMIT];
 static size_t spare_count;
 static unsigned spare_serial;
 static pid_t launcher_pid;
+/* Every run's stdin. */
+static int dev_null;
 
 static void on_sigchld(int sig) {
   (void)sig;
@@ -284,31 +283,6 @@ static void read_channel(struct run *run, int drain) {
   }
 }
 
-/* A STARTING run's report: it exec'd (RUNNING, "started"), or it could not ("error", reaped, to be
- * forgotten: EXITED with its channel closed). Blocks until the child has exec'd or failed. */
-static void confirm_start(struct run *run) {
-  int child_error;
-  ssize_t n;
-  do n = read(run->report, &child_error, sizeof child_error);
-  while (n < 0 && errno == EINTR);
-  close(run->report);
-  run->report = -1;
-  if (n != sizeof child_error) {
-    run->state = RUNNING;
-    reply("started %s %d\n", run->id, (int)run->pid);
-    return;
-  }
-  while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR) {}
-  running--;
-  remove_directory_if_empty(run);
-  close_channel(run);
-  close(run->output[OUT]);
-  close(run->output[ERR]);
-  run->output[OUT] = run->output[ERR] = -1;
-  run->state = EXITED;
-  reply("error %s %d\n", run->id, child_error);
-}
-
 /* Ended runs: their group goes (killed while the leader is a zombie, so its id cannot be
  * reused yet), their outputs are tidied, what they sent is passed on, then their status. */
 static void reap(void) {
@@ -319,11 +293,7 @@ static void reap(void) {
     pid_t pid = info.si_pid;
     struct run *run = NULL;
     for (size_t i = 0; i < run_count && !run; i++)
-      if ((runs[i]->state == STARTING || runs[i]->state == RUNNING) && runs[i]->pid == pid) run = runs[i];
-    if (run && run->state == STARTING) {
-      confirm_start(run); /* its report is there: it is dead */
-      if (run->state == EXITED) continue; /* it never started, and is reaped */
-    }
+      if (runs[i]->state == RUNNING && runs[i]->pid == pid) run = runs[i];
     kill(-pid, SIGKILL);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
@@ -340,67 +310,91 @@ static void reap(void) {
   }
 }
 
-/* In the child, after fork: set up descriptors and exec; on failure report errno and exit. */
-static void become_run(int report_fd, const struct run *run, int channel_fd, const int output_fd[2]) {
-  signal(SIGINT, SIG_DFL);
-  signal(SIGQUIT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  signal(SIGHUP, SIG_DFL);
-  signal(SIGPIPE, SIG_DFL);
-  signal(SIGCHLD, SIG_DFL);
+/* The signals lb-spawn handles or ignores: a run gets them at their defaults. */
+static const int HANDLED_SIGNALS[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD};
+
+/* A run's environment: ours (the worker's), with the run's own variables added or replacing
+ * ours of the same name. The strings are ours and the run's; the array is to be freed. */
+static char **run_environment(const struct run *run) {
+  size_t ours = 0, own = 0;
+  while (environ[ours]) ours++;
+  while (run->env[own]) own++;
+  char **envp = calloc(ours + own + 1, sizeof *envp);
+  if (!envp) abort();
+  size_t count = 0;
+  for (size_t i = 0; i < ours; i++) {
+    const char *equals = strchr(environ[i], '=');
+    size_t name_length = equals ? (size_t)(equals - environ[i]) + 1 : strlen(environ[i]);
+    int replaced = 0;
+    for (size_t j = 0; j < own && !replaced; j++) replaced = strncmp(run->env[j], environ[i], name_length) == 0;
+    if (!replaced) envp[count++] = environ[i];
+  }
+  for (size_t j = 0; j < own; j++) envp[count++] = run->env[j];
+  return envp;
+}
+
+/*
+ * In the child of vfork: it shares our memory until it execs, so it only makes system calls
+ * (no allocation, no global but `*error`), with arguments made before. On failure it leaves
+ * errno in `*error` and exits; we read it when vfork returns.
+ */
+static void become_run(volatile int *error, const struct run *run, char **envp, const char *directory, int channel_fd,
+                       const int output_fd[2]) {
+  struct sigaction default_action = {.sa_handler = SIG_DFL};
+  for (size_t i = 0; i < sizeof HANDLED_SIGNALS / sizeof *HANDLED_SIGNALS; i++) sigaction(HANDLED_SIGNALS[i], &default_action, NULL);
   sigset_t none;
   sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
   /* Dies with the launcher, even if it is killed before it could kill us (then the worker kills the rest of our group). */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != launcher_pid) goto fail;
   setsid();
-  char directory[4096];
-  if (run_directory_of(run->stdout_path, directory, sizeof directory) && mkdir(directory, 0777) < 0 && errno != EEXIST) goto fail;
-  int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (in_fd < 0 || chdir(run->cwd) < 0) goto fail;
+  if (directory && mkdir(directory, 0777) < 0 && errno != EEXIST) goto fail;
+  if (chdir(run->cwd) < 0) goto fail;
   /* dup2 clears close-on-exec on the copies (fds 0-2 are ours, so none of these is one of them). */
-  if (dup2(in_fd, 0) < 0 || dup2(output_fd[OUT], 1) < 0 || dup2(output_fd[ERR], 2) < 0) goto fail;
+  if (dup2(dev_null, 0) < 0 || dup2(output_fd[OUT], 1) < 0 || dup2(output_fd[ERR], 2) < 0) goto fail;
   if (channel_fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(channel_fd, 3) < 0) goto fail;
-  for (char **variable = run->env; *variable; variable++)
-    if (putenv(*variable) < 0) goto fail;
-  execvp(run->argv[0], run->argv);
-fail:;
-  int error = errno;
-  ssize_t ignored = write(report_fd, &error, sizeof error);
-  (void)ignored;
+  /* Signals were blocked around vfork (no handler of ours may run in the child): a run starts with none blocked. */
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  execvpe(run->argv[0], run->argv, envp); /* looked up in our PATH (a run's own variables never set it) */
+fail:
+  *error = errno;
   _exit(127);
 }
 
-/* Forks a queued run (STARTING); false when it could not be (its "error" is sent, it is to be
- * forgotten). Its exec is confirmed later (confirm_start): meanwhile other runs go on. */
+/*
+ * Starts a queued run (RUNNING, "started"); false when it could not be (its "error" is sent, it
+ * is to be forgotten). vfork: the child borrows our memory until it execs, so a start copies no
+ * page tables and we know at once whether the exec worked.
+ */
 static int start(struct run *run) {
   take_spare_directory(run);
-  int channel[2], report[2], out[2], err[2];
+  int channel[2], out[2], err[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) < 0) {
     reply("error %s %d\n", run->id, errno);
     return 0;
   }
-  int made = pipe2(report, O_CLOEXEC) == 0 ? 1 : 0;
-  made += made == 1 && pipe2(out, O_CLOEXEC) == 0;
-  made += made == 2 && pipe2(err, O_CLOEXEC) == 0;
-  pid_t pid = made == 3 ? fork() : -1;
-  if (pid == 0) {
-    close(report[0]);
-    close(channel[0]);
-    close(out[0]);
-    close(err[0]);
-    become_run(report[1], run, channel[1], (const int[2]){out[1], err[1]});
-  }
-  int error = errno;
+  int made = pipe2(out, O_CLOEXEC) == 0 ? 1 : 0;
+  made += made == 1 && pipe2(err, O_CLOEXEC) == 0;
+  char directory[4096];
+  int has_directory = run_directory_of(run->stdout_path, directory, sizeof directory);
+  char **envp = run_environment(run);
+  volatile int child_error = 0;
+  sigset_t all, before;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &before);
+  pid_t pid = made == 2 ? vfork() : -1;
+  if (pid == 0) become_run(&child_error, run, envp, has_directory ? directory : NULL, channel[1], (const int[2]){out[1], err[1]});
+  int error = pid < 0 ? errno : child_error;
+  sigprocmask(SIG_SETMASK, &before, NULL);
+  free(envp);
   close(channel[1]);
-  if (made > 0) close(report[1]);
-  if (made > 1) close(out[1]);
-  if (made > 2) close(err[1]);
-  if (pid < 0) {
+  if (made > 0) close(out[1]);
+  if (made > 1) close(err[1]);
+  if (pid > 0 && error) while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+  if (pid < 0 || error) {
+    if (pid > 0 && has_directory) rmdir(directory); /* the run never was: nothing of it is kept, not even as a spare */
     close(channel[0]);
-    if (made > 0) close(report[0]);
-    if (made > 1) close(out[0]);
-    if (made > 2) close(err[0]);
+    if (made > 0) close(out[0]);
+    if (made > 1) close(err[0]);
     reply("error %s %d\n", run->id, error);
     return 0;
   }
@@ -410,10 +404,10 @@ static int start(struct run *run) {
   run->channel = channel[0];
   run->output[OUT] = out[0];
   run->output[ERR] = err[0];
-  run->report = report[0];
   run->pid = pid;
-  run->state = STARTING;
+  run->state = RUNNING;
   running++;
+  reply("started %s %d\n", run->id, (int)pid);
   return 1;
 }
 
@@ -448,7 +442,6 @@ static void queue_run(char *frame, char **fields, size_t count) {
   run->argv = argv;
   run->env = env;
   run->channel = -1;
-  run->report = -1;
   run->output[OUT] = run->output[ERR] = run->file[OUT] = run->file[ERR] = -1;
   if (run_count == run_capacity) {
     run_capacity = run_capacity ? run_capacity * 2 : 16;
@@ -512,7 +505,7 @@ static void stop_all_and_exit(void) {
   pid_t *groups = calloc(run_count ? run_count : 1, sizeof *groups);
   if (!groups) abort();
   for (size_t i = 0; i < run_count; i++) {
-    if (runs[i]->state != RUNNING && runs[i]->state != STARTING) continue;
+    if (runs[i]->state != RUNNING) continue;
     groups[count] = runs[i]->pid;
     kill(-groups[count++], SIGTERM);
   }
@@ -581,6 +574,8 @@ int main(int argc, char **argv) {
   signal(SIGHUP, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);
   if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0) return 1;
+  dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (dev_null < 0) return 1;
   fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
   struct sigaction action = {.sa_handler = on_sigchld, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
   sigaction(SIGCHLD, &action, NULL);
@@ -591,8 +586,8 @@ int main(int argc, char **argv) {
   for (;;) {
     start_queued();
     if (to_worker.length > 0 && !write_some(1, &to_worker)) stop_all_and_exit(); /* the worker is gone */
-    if (fds_capacity < 4 * run_count + 3) {
-      fds_capacity = (4 * run_count + 3) * 2;
+    if (fds_capacity < 3 * run_count + 3) {
+      fds_capacity = (3 * run_count + 3) * 2;
       fds = realloc(fds, fds_capacity * sizeof *fds);
       polled = realloc(polled, fds_capacity * sizeof *polled);
       if (!fds || !polled) abort();
@@ -603,10 +598,6 @@ int main(int argc, char **argv) {
     fds[count++] = (struct pollfd){.fd = to_worker.length > 0 ? 1 : -1, .events = POLLOUT};
     for (size_t i = 0; i < run_count; i++) {
       struct run *run = runs[i];
-      if (run->report >= 0) {
-        polled[count] = run;
-        fds[count++] = (struct pollfd){.fd = run->report, .events = POLLIN};
-      }
       for (int which = OUT; which <= ERR; which++) {
         if (run->output[which] < 0) continue;
         polled[count] = run;
@@ -624,10 +615,6 @@ int main(int argc, char **argv) {
     /* Runs' fd 3 first, so that what a run sent reaches the worker before its "exited". */
     for (size_t i = 3; i < count; i++) {
       struct run *run = polled[i];
-      if (fds[i].fd == run->report) {
-        if (fds[i].revents) confirm_start(run);
-        continue;
-      }
       if (fds[i].fd == run->output[OUT] || fds[i].fd == run->output[ERR]) {
         if (fds[i].revents) read_output(run, fds[i].fd == run->output[OUT] ? OUT : ERR);
         continue;
