@@ -41,6 +41,9 @@
  *   exited ID CODE SIGNAL CLOSED   CLOSED is 1 when its fd 3 is closed too (all it sent came before)
  *   closed ID                      its fd 3 closed after it exited (a process outside its group held it)
  *   data ID LENGTH                 followed by LENGTH bytes the run wrote to fd 3
+ * in the order they happened. While MAX_RUNNING runs or more wait here, "started" and "exited"
+ * lines may be held up to REPLY_HOLD_US and sent together (see send_replies); any other reply
+ * goes at once, with those held before it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,6 +71,9 @@
 enum { OUT, ERR };
 /* While this much is waiting to go to the worker, runs' fd 3 is not read (they wait, as on a full socket). */
 #define TO_WORKER_LIMIT (1 << 20)
+/* While runs wait here for a slot, "started" and "exited" lines are held up to this long and sent
+ * together: each write wakes the worker, and the runs waiting here need nothing from it meanwhile. */
+#define REPLY_HOLD_US 5000
 
 struct buffer {
   char *data;
@@ -96,6 +102,9 @@ static size_t run_count, run_capacity, max_running;
 /* Runs RUNNING. */
 static size_t running;
 static struct buffer to_worker;
+/* Since when replies are held (0: none is), and whether one that must go at once is among them. */
+static long long held_since_us;
+static int reply_urgent;
 static int wake_pipe[2];
 static char *spares[SPARE_LIMIT];
 static size_t spare_count;
@@ -144,6 +153,7 @@ static void reply(const char *format, ...) {
   va_start(args, format);
   int length = vsnprintf(line, sizeof line, format, args);
   va_end(args);
+  if (strncmp(line, "started ", 8) != 0 && strncmp(line, "exited ", 7) != 0) reply_urgent = 1;
   append(&to_worker, line, (size_t)length < sizeof line ? (size_t)length : sizeof line - 1);
 }
 
@@ -492,10 +502,14 @@ static void handle_frame(char *frame, size_t length) {
   free(frame);
 }
 
-static long long monotonic_ms(void) {
+static long long monotonic_us(void) {
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+  return (long long)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+static long long monotonic_ms(void) {
+  return monotonic_us() / 1000;
 }
 
 /* The worker is gone: stop every run's process group, politely first. A group outlives its
@@ -555,6 +569,27 @@ static void read_requests(void) {
   used -= at;
 }
 
+/*
+ * Sends the replies when they are due: at once, unless all are "started" and "exited" lines and
+ * at least MAX_RUNNING runs wait here (the worker then has nothing to hand over soon), up to
+ * REPLY_HOLD_US. Returns how long they may still wait, in ms (-1: they went, or are going).
+ */
+static int send_replies(void) {
+  if (to_worker.length == 0) return -1;
+  long long now = monotonic_us();
+  if (held_since_us == 0) held_since_us = now;
+  size_t waiting = 0;
+  for (size_t i = 0; i < run_count; i++) waiting += runs[i]->state == QUEUED;
+  long long left = REPLY_HOLD_US - (now - held_since_us);
+  if (!reply_urgent && waiting >= max_running && left > 0) return (int)((left + 999) / 1000);
+  if (!write_some(1, &to_worker)) stop_all_and_exit(); /* the worker is gone */
+  if (to_worker.length == 0) {
+    held_since_us = 0;
+    reply_urgent = 0;
+  }
+  return -1;
+}
+
 int main(int argc, char **argv) {
   max_running = argc == 2 ? strtoul(argv[1], NULL, 10) : 0;
   if (max_running == 0) {
@@ -585,7 +620,7 @@ int main(int argc, char **argv) {
   size_t fds_capacity = 0;
   for (;;) {
     start_queued();
-    if (to_worker.length > 0 && !write_some(1, &to_worker)) stop_all_and_exit(); /* the worker is gone */
+    int hold_ms = send_replies();
     if (fds_capacity < 3 * run_count + 3) {
       fds_capacity = (3 * run_count + 3) * 2;
       fds = realloc(fds, fds_capacity * sizeof *fds);
@@ -595,7 +630,7 @@ int main(int argc, char **argv) {
     size_t count = 0;
     fds[count++] = (struct pollfd){.fd = 0, .events = POLLIN};
     fds[count++] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
-    fds[count++] = (struct pollfd){.fd = to_worker.length > 0 ? 1 : -1, .events = POLLOUT};
+    fds[count++] = (struct pollfd){.fd = to_worker.length > 0 && hold_ms < 0 ? 1 : -1, .events = POLLOUT};
     for (size_t i = 0; i < run_count; i++) {
       struct run *run = runs[i];
       for (int which = OUT; which <= ERR; which++) {
@@ -608,7 +643,7 @@ int main(int argc, char **argv) {
       polled[count] = run;
       fds[count++] = (struct pollfd){.fd = run->channel, .events = events};
     }
-    if (poll(fds, count, -1) < 0) {
+    if (poll(fds, count, hold_ms) < 0) {
       if (errno == EINTR) continue;
       return 1;
     }

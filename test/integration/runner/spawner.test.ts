@@ -195,6 +195,26 @@ test('runs beyond the slots wait and start in order as a slot frees; one still w
   assert.deepEqual(await first.exited, { code: 0, signal: null });
 });
 
+test('while runs wait for a slot, a run’s end still reaches the worker before the next run ends', async (t) => {
+  // The launcher holds "started" and "exited" lines briefly while runs wait; held, they must
+  // still go out on their own, not with the next event (here, nothing happens until the test says).
+  const dir = tempDir(t);
+  const launcher = spawner(t, 1);
+  const held = ['sh', '-c', 'while [ ! -e release ]; do sleep 0.02; done'];
+  const first = launcher.spawn(request(dir, ['true']));
+  const second = launcher.spawn(request(dir, held));
+  const third = launcher.spawn(request(dir, held));
+  let firstEnded = false;
+  void first.exited.then(() => {
+    firstEnded = true;
+  });
+  await waitUntil(() => firstEnded, { timeoutMs: 10_000, message: 'the first run’s exit never came while the second ran' });
+  await pidOf(second);
+  writeFileSync(join(dir, 'release'), '');
+  assert.deepEqual(await second.exited, { code: 0, signal: null });
+  assert.deepEqual(await third.exited, { code: 0, signal: null });
+});
+
 test('what a run wrote to fd 3 arrives before its exit; what it left in its group is killed as it ends', async (t) => {
   const dir = tempDir(t);
   const launcher = spawner(t);
