@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type TestContext, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { PgDatabase } from '../../src/store/postgres/pg-database.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { tempDir } from './temp-dir.js';
@@ -59,6 +60,22 @@ export async function postgresStore(t: TestContext, options: { reconnectForMs?: 
 export async function freshDatabase(t: TestContext): Promise<string> {
   const name = `lb_test_${randomBytes(6).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
-  t.after(() => admin(`DROP DATABASE ${name} WITH (FORCE)`));
+  t.after(() => dropDatabase(name));
   return `${(POSTGRES_URL as string).replace(/\/[^/]*$/, '')}/${name}`;
+}
+
+/**
+ * WITH (FORCE) ends the sessions still in the database, but not one it may not signal (an
+ * autovacuum worker that just started in it, on PostgreSQL 15): tried again a few times.
+ */
+async function dropDatabase(name: string, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if (attempt === attempts) throw error;
+      await delay(200 * attempt);
+    }
+  }
 }

@@ -8,6 +8,7 @@ import re
 import secrets
 import subprocess
 import textwrap
+import time
 
 import pytest
 
@@ -50,7 +51,19 @@ def postgres_store(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     yield url
     subprocess.run([str(LABBOOK_BIN), "engine", "stop"], cwd=tmp_path, capture_output=True)
-    subprocess.run(["psql", SERVER, "-qc", f"DROP DATABASE {name} WITH (FORCE)"], check=True, capture_output=True)
+    drop_database(name)
+
+
+def drop_database(name, attempts=5):
+    """Drops a test database. WITH (FORCE) ends the sessions still in it, but not one it may not
+    signal (an autovacuum worker that just started in it, on PostgreSQL 15): tried again, and
+    what psql said is shown if it keeps failing."""
+    for attempt in range(attempts):
+        dropped = subprocess.run(["psql", SERVER, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True, text=True)
+        if dropped.returncode == 0:
+            return
+        time.sleep(0.2 * (attempt + 1))
+    pytest.fail(f"could not drop the test database {name}: {dropped.stderr.strip()}")
 
 
 def test_runs_recorded_by_hand_reach_postgres_and_read_back(postgres_store, tmp_path):
