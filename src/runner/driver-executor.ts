@@ -164,6 +164,14 @@ export class DriverExecutor implements Executor {
     };
   }
 
+  /**
+   * Opens every slot now, idle until runs come: a session that has runs to add first has the
+   * fork server fork them meanwhile, instead of after it, when its first runs wait for them.
+   */
+  openSlots(): void {
+    while (this.all.size < this.options.processes) this.idle.push(this.openSlot(this.options.socketPath));
+  }
+
   async close(): Promise<void> {
     for (const slot of this.all) slot.socket.end();
     this.all.clear();

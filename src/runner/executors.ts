@@ -11,6 +11,8 @@ import type { ExecutorFactory } from './worker.js';
 export interface ExecutorsOptions extends CommandExecutorOptions {
   /** The worker's slots: each executor runs at most that many runs at once, and queues the others. */
   slots: number;
+  /** The Python driver's executor, made (and its slots opened) before the session; closed with the others. */
+  driver?: DriverExecutor;
 }
 
 /**
@@ -26,7 +28,9 @@ export class Executors implements ExecutorFactory {
   private functions: FunctionExecutor | undefined;
   private driver: DriverExecutor | undefined;
 
-  constructor(private readonly options: ExecutorsOptions) {}
+  constructor(private readonly options: ExecutorsOptions) {
+    this.driver = options.driver;
+  }
 
   async forSpec(spec: ExperimentSpec): Promise<Executor> {
     if (spec.command) {

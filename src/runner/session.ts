@@ -8,6 +8,7 @@ import type { Store } from '../store/types.js';
 import { errorLine } from '../util/error-line.js';
 import type { Log } from '../util/log.js';
 import type { PruneHook } from './command-executor.js';
+import type { DriverExecutor } from './driver-executor.js';
 import { EXECUTOR_RUNS_PER_SLOT, Executors } from './executors.js';
 import type { Machine } from './machine.js';
 import { trackingOf } from './run-tracking.js';
@@ -36,6 +37,8 @@ export interface SessionOptions {
   maxRuns?: number;
   /** The most runs each slot takes at once (WorkerOptions.runsPerSlot; default EXECUTOR_RUNS_PER_SLOT). */
   runsPerSlot?: number;
+  /** The Python driver's executor, when the caller made it before the session (see ExecutorsOptions.driver). */
+  driver?: DriverExecutor;
   leaseMs?: number;
   /** The machine whose CPUs, memory and GPUs runs are packed on by their `resources:` (WorkerOptions.machine). */
   machine?: () => Machine;
@@ -105,6 +108,7 @@ export function startSession(options: SessionOptions): Session {
     slots: options.slots,
     now: () => clock.now(),
     ...(options.shouldPrune && { shouldPrune: options.shouldPrune }),
+    ...(options.driver && { driver: options.driver }),
   });
   const worker = new Worker(queue, trackingOf(store, clock), executors, {
     host: options.host,
