@@ -10,7 +10,7 @@ import type { EngineState } from './engine-state.js';
  */
 export async function releaseRunsOfDeadLocalWorkers({ store, queue, clock }: EngineState): Promise<void> {
   const host = hostname();
-  const dead = (await store.listWorkers()).filter((worker) => worker.host === host && worker.stoppedAt === null && !isAlive(worker.pid));
+  const dead = (await store.listWorkers({ running: true })).filter((worker) => worker.host === host && !isAlive(worker.pid));
   if (dead.length === 0) return;
   const running = await store.listRuns({ states: ['RUNNING'] });
   const now = clock.now();

@@ -250,5 +250,6 @@ export interface Store extends CodeStore, ProvenanceStore, RunOrderStore, Series
 
   registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): Promise<void>;
   stopWorker(id: string, now: number): Promise<void>;
-  listWorkers(): Promise<WorkerRecord[]>;
+  /** Every worker registered, oldest first; with `running`, only those not stopped (the few a session checks). */
+  listWorkers(filter?: { running?: boolean }): Promise<WorkerRecord[]>;
 }

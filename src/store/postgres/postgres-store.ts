@@ -290,8 +290,8 @@ export class PostgresStore implements S.Store {
   stopWorker(id: string, now: number) {
     return this.guard(() => stopWorker(this.db, id, now));
   }
-  listWorkers() {
-    return this.guard(() => listWorkers(this.db));
+  listWorkers(filter: { running?: boolean } = {}) {
+    return this.guard(() => listWorkers(this.db, filter));
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {

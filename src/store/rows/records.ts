@@ -89,6 +89,10 @@ export interface WorkerRow {
   info: string;
 }
 
+/** The workers, oldest first; `running`: only those not stopped (both backends, no parameters). */
+export const listWorkersSql = (running: boolean): string =>
+  `SELECT * FROM workers ${running ? 'WHERE stopped_at IS NULL ' : ''}ORDER BY started_at`;
+
 export const toWorker = (row: WorkerRow): WorkerRecord => ({
   id: row.id,
   host: row.host,

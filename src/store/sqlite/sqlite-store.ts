@@ -258,8 +258,8 @@ export class SqliteStore implements Store {
   async stopWorker(id: string, now: number) {
     return this.guard(() => stopWorker(this.sql, id, now));
   }
-  async listWorkers() {
-    return this.guard(() => listWorkers(this.sql));
+  async listWorkers(filter: { running?: boolean } = {}) {
+    return this.guard(() => listWorkers(this.sql, filter));
   }
 
   async recordEntities(entities: readonly NewEntity[], now: number) {

@@ -533,6 +533,26 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       ]);
     });
 
+    test('the running workers are those not stopped, oldest first', async (t) => {
+      const store = await makeStore(t);
+      for (const [id, startedAt] of [
+        ['w2', T0 + 2],
+        ['w1', T0 + 1],
+        ['w3', T0 + 3],
+      ] as const) {
+        await store.registerWorker({ id, host: 'node1', pid: 42, startedAt, info: {} });
+      }
+      await store.stopWorker('w1', T0 + 9);
+      assert.deepEqual(
+        (await store.listWorkers({ running: true })).map((worker) => worker.id),
+        ['w2', 'w3'],
+      );
+      assert.deepEqual(
+        (await store.listWorkers()).map((worker) => worker.id),
+        ['w1', 'w2', 'w3'],
+      );
+    });
+
     test('a checkpoint is replaced by the next one and survives a retry', async (t) => {
       const store = await makeStore(t);
       await experimentWithRuns(store, 1, { retries: 1 });

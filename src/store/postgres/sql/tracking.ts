@@ -14,6 +14,7 @@ import { startsOfBatch, summarizeBatch, summaryParams, UPSERT_SUMMARY } from '..
 import {
   type ArtifactRow,
   type CheckpointRow,
+  listWorkersSql,
   RECORD_OBJECT,
   SAVE_ARTIFACT,
   SAVE_CHECKPOINT,
@@ -200,6 +201,6 @@ export async function stopWorker(db: PgSession, id: string, now: number): Promis
   await db.run('UPDATE workers SET stopped_at = ?, heartbeat_at = ? WHERE id = ?', [now, now, id]);
 }
 
-export async function listWorkers(db: PgSession): Promise<WorkerRecord[]> {
-  return (await db.all<WorkerRow>('SELECT * FROM workers ORDER BY started_at')).map(toWorker);
+export async function listWorkers(db: PgSession, { running = false }: { running?: boolean }): Promise<WorkerRecord[]> {
+  return (await db.all<WorkerRow>(listWorkersSql(running))).map(toWorker);
 }
