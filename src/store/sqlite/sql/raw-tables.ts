@@ -20,7 +20,7 @@ export function sqliteTables(db: SqliteConnection): TableAccess {
     // The hash keys of the runs (those recorded by hand have theirs from a trigger already).
     finish: async () => {
       db.exec(
-        'INSERT INTO run_hashes (hash_prefix, experiment_id, run_id) SELECT substr(hash, 1, 16), experiment_id, id FROM runs WHERE true ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING',
+        'INSERT INTO run_hashes (hash_prefix, experiment_id, run_id) SELECT substr(hash, 1, 16), experiment_id, id FROM runs WHERE true ORDER BY 2, 1, 3 ON CONFLICT DO NOTHING',
       );
     },
   };
