@@ -4,8 +4,9 @@ TypeScript benches (bench/report.ts): value and baseline in seconds, ratio = val
 import json
 
 
-def print_seconds_line(name, seconds, baseline, label, target, digits=3, missing="not installed"):
-    """Prints the figure, or a `skipped` line saying why when there is no baseline (None)."""
+def print_seconds_line(name, seconds, baseline, label, target, digits=3, missing="not installed", extra=None):
+    """Prints the figure, or a `skipped` line saying why when there is no baseline (None);
+    `extra`: more fields for the line."""
     if baseline is None:
         print(json.dumps({"name": name, "skipped": f"{label}: {missing}"}))
         return
@@ -17,5 +18,6 @@ def print_seconds_line(name, seconds, baseline, label, target, digits=3, missing
         "baselineLabel": label,
         "ratio": round(seconds / baseline, 2),
         "target": target,
+        **(extra or {}),
     }
     print(json.dumps(figure))
