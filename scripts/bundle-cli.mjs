@@ -7,8 +7,10 @@
 // writer, nodemailer, the HTTP server's Fastify) and tsx (it loads users' TypeScript at run time).
 // The YAML library, which src/spec/yaml.ts loads with require() on first use, is bundled into a
 // file of its own, dist/cli/yaml.cjs: one file instead of ~70 to resolve and compile (~12 ms).
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 rmSync('dist/cli', { recursive: true, force: true }); // chunks of an earlier build
@@ -68,3 +70,15 @@ await build({
   plugins: [yamlFromBundle],
   logLevel: 'warning',
 });
+
+// The build's identity (src/version.ts): a digest of every file of the bundle, so that a
+// checkout rebuilt with other code has another build, and its clients replace an engine still
+// running the code from before.
+const digest = createHash('sha256');
+for (const name of readdirSync('dist/cli').sort()) {
+  digest
+    .update(`${name}\0`)
+    .update(readFileSync(join('dist/cli', name)))
+    .update('\0');
+}
+writeFileSync('dist/cli/build-id', `${digest.digest('hex').slice(0, 16)}\n`);

@@ -358,9 +358,10 @@ export class EngineOtherVersionError extends LabbookError {
   readonly code = 'LB_ENGINE_OTHER_VERSION';
   override readonly exitCode = EXIT_ENVIRONMENT;
   override readonly httpStatus = 409;
-  constructor(storeDir: string, engine: { version: string; pid: number }, clients: number, version: string) {
+  /** `theirs` and `ours`: the two labbooks as version.ts's labbookLabel names them. */
+  constructor(storeDir: string, pid: number, theirs: string, ours: string, clients: number) {
     super(
-      `the engine serving ${storeDir} (pid ${engine.pid}) is labbook ${engine.version}, this is labbook ${version}, and it is busy ` +
+      `the engine serving ${storeDir} (pid ${pid}) is labbook ${theirs}, this is labbook ${ours}, and it is busy ` +
         `with ${clients} other client${clients === 1 ? '' : 's'}. Retry once they are done (it is then replaced), ` +
         "or stop it now with 'labbook engine stop' (their requests fail).",
     );

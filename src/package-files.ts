@@ -14,6 +14,8 @@ export const PACKAGE_ROOT_PATH = dirname(PACKAGE_JSON_PATH);
 export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_ROOT));
 /** The resident engine's check of who connects to it (src/engine/peer-uid.c, built by make). */
 export const PEER_UID_PATH = fileURLToPath(new URL('dist/bin/lb-peer-uid', PACKAGE_ROOT));
+/** The build's identity, written by scripts/bundle-cli.mjs (a digest of the bundle): see version.ts. */
+export const BUILD_ID_PATH = fileURLToPath(new URL('dist/cli/build-id', PACKAGE_ROOT));
 /** The bundled CLI, which a client runs to start the resident engine in the background. */
 export const CLI_PATH = fileURLToPath(new URL('dist/cli/labbook.js', PACKAGE_ROOT));
 /** How the engine describes a Python command's interpreter: the Python client's own code (run as a script). */

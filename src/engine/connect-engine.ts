@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { EngineOtherVersionError, EngineUnavailableError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { BUILD, labbookLabel, sameLabbook, VERSION } from '../version.js';
 import { ConnectionClosedError, EngineClient } from './engine-client.js';
 import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
 import type { HelloAnswer } from './protocol.js';
@@ -31,9 +31,9 @@ const FIRST_RETRY_MS = 5;
 const LONGEST_RETRY_MS = 250;
 
 /**
- * Connects to the store's engine of this labbook version, starting one when none answers.
- * Clients that start one at the same time all end up with the one that took the lock. An
- * engine of another version is replaced when it has no other client; when it has,
+ * Connects to the store's engine of this labbook version and build, starting one when none
+ * answers. Clients that start one at the same time all end up with the one that took the lock.
+ * An engine of another version or build is replaced when it has no other client; when it has,
  * EngineOtherVersionError. A dead engine's socket (kill -9) refuses the connection: a new
  * engine is started, which takes the lock the kernel released and replaces the socket.
  */
@@ -43,7 +43,7 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineSess
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   for (let retryMs = FIRST_RETRY_MS; ; retryMs = Math.min(retryMs * 2, LONGEST_RETRY_MS)) {
     const session = await greet(paths, options.client);
-    if (session?.hello.version === VERSION) return session;
+    if (session && sameLabbook(session.hello)) return session;
     if (session) await retire(session, options.storeDir);
     const started = session ? undefined : await startEngine(options.storeDir, paths, options.env, options.idleTimeout);
     if (Date.now() > deadline) {
@@ -101,7 +101,9 @@ async function retire(session: EngineSession, storeDir: string): Promise<void> {
   const answer = await session.client.request<{ stopping: boolean; clients?: number }>('shutdown', { ifIdle: true });
   if (!answer.stopping) {
     session.client.close();
-    throw new EngineOtherVersionError(storeDir, session.hello, answer.clients ?? 0, VERSION);
+    const { hello } = session;
+    const [theirs, ours] = [labbookLabel(hello.version, hello.build, { version: VERSION }), labbookLabel(VERSION, BUILD, hello)];
+    throw new EngineOtherVersionError(storeDir, hello.pid, theirs, ours, answer.clients ?? 0);
   }
   await session.client.closed;
 }

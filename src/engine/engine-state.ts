@@ -16,6 +16,7 @@ export interface EngineState {
   /** The store directory, as the engine was started with it. */
   readonly storeDir: string;
   readonly version: string;
+  readonly build: string | null;
   readonly pid: number;
   readonly clock: Clock;
   /** The runs that scripts run by hand record through the engine. */
@@ -63,6 +64,7 @@ export interface ClientInfo {
 export interface EngineStatus {
   pid: number;
   version: string;
+  build: string | null;
   protocol: number;
   store: string;
   socket: string;

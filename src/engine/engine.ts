@@ -7,7 +7,7 @@ import { Queue } from '../queue/queue.js';
 import type { HttpOptions, HttpServer, HttpServing } from '../server/http-server.js';
 import { openStore, storeDatabase } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
-import { VERSION } from '../version.js';
+import { BUILD, VERSION } from '../version.js';
 import { ClientConnection } from './engine-connection.js';
 import { EngineLock } from './engine-lock.js';
 import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
@@ -74,6 +74,7 @@ export async function serveEngine(options: EngineOptions): Promise<RunningEngine
 
 class Engine implements EngineState, RunningEngine {
   readonly version = VERSION;
+  readonly build = BUILD;
   readonly pid = process.pid;
   readonly storeDir: string;
   readonly stopped: Promise<string>;
@@ -115,13 +116,16 @@ class Engine implements EngineState, RunningEngine {
     server.on('connection', (socket) => void this.accept(socket));
     this.storeCheck = this.watchStore();
     this.armIdleTimer();
-    options.log(`engine ${VERSION} (pid ${this.pid}) serves ${this.storeDir} on ${paths.socket}; idle exit after ${this.idleTimeoutMs} ms`);
+    options.log(
+      `engine ${VERSION} (pid ${this.pid}) serves ${this.storeDir} on ${paths.socket}; idle exit after ${this.idleTimeoutMs} ms; build ${BUILD ?? 'none (unbundled)'}`,
+    );
   }
 
   status(): EngineStatus {
     return {
       pid: this.pid,
       version: this.version,
+      build: this.build,
       protocol: PROTOCOL_VERSION,
       store: this.storeDir,
       socket: this.paths.socket,

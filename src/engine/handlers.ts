@@ -41,7 +41,7 @@ export const HANDLERS = {
     z.object({ version: z.string(), client: z.string().optional() }).strict(),
     (params, { engine, session }): HelloAnswer => {
       session.greet(params);
-      return { version: engine.version, protocol: PROTOCOL_VERSION, pid: engine.pid, store: engine.storeDir };
+      return { version: engine.version, build: engine.build, protocol: PROTOCOL_VERSION, pid: engine.pid, store: engine.storeDir };
     },
     { beforeHello: true },
   ),

@@ -42,6 +42,8 @@ export interface Chunk {
 /** What `hello` answers, the part of the protocol that never changes: a client of any version can read it. */
 export interface HelloAnswer {
   version: string;
+  /** The engine's build (version.ts), null where it runs unbundled code. */
+  build: string | null;
   protocol: number;
   pid: number;
   store: string;

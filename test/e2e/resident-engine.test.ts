@@ -4,7 +4,7 @@ import { chmodSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { enginePaths } from '../../src/engine/engine-paths.js';
-import { VERSION } from '../../src/version.js';
+import { BUILD, VERSION } from '../../src/version.js';
 import { type CliResult, cliProcess } from '../helpers/cli.js';
 import { engineEnv, rawConnection } from '../helpers/engine.js';
 import { repoPath } from '../helpers/paths.js';
@@ -17,6 +17,7 @@ interface Status {
   running: boolean;
   pid: number;
   version: string;
+  build: string | null;
   socket: string;
   log: string;
 }
@@ -87,13 +88,14 @@ test('an engine without clients exits after its idle timeout; a connected client
   assert.match(readFileSync(log, 'utf8'), new RegExp(`engine \\(pid ${pid}\\) stopped: no client for 1000 ms`));
 });
 
-/** A copy of the built CLI that says it is labbook `version`, as another installation would. */
-function otherVersion(t: TestContext, version: string): string {
+/** A copy of the built CLI that says it is labbook `version` (of `build`), as another installation would. */
+function otherVersion(t: TestContext, version: string, build?: string): string {
   const root = tempDir(t, 'labbook-other-');
   cpSync(repoPath('dist', 'cli'), join(root, 'dist', 'cli'), { recursive: true });
   cpSync(repoPath('dist', 'bin'), join(root, 'dist', 'bin'), { recursive: true });
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ ...pkg, version }));
+  if (build) writeFileSync(join(root, 'dist', 'cli', 'build-id'), `${build}\n`);
   return join(root, 'dist', 'cli', 'labbook.js');
 }
 
@@ -134,6 +136,34 @@ test('a busy engine of another version is left alone, with an error that says wh
     error.message,
     new RegExp(`\\(pid ${old.pid}\\) is labbook 0\\.0\\.1-old, this is labbook ${VERSION}, and it is busy with 1 other client`),
   );
+  assert.deepEqual(enginesOf(dir), [old.pid]);
+});
+
+test('an idle engine of another build of this version (a checkout rebuilt since) is replaced by one of this build', async (t) => {
+  const { dir, env } = await engineProject(t);
+  const old = startOtherVersion(otherVersion(t, VERSION, 'before-the-pull'), dir, env);
+  assert.deepEqual([old.version, old.build], [VERSION, 'before-the-pull']);
+
+  const now = startedEngine(dir, env);
+  assert.deepEqual([now.version, now.build], [VERSION, BUILD]);
+  assert.ok(BUILD, 'make build gives the bundle a build id');
+  await gone(old.pid, 'replaced');
+  assert.deepEqual(enginesOf(dir), [now.pid]);
+});
+
+test('a busy engine of another build is left alone, with an error that names both builds', async (t) => {
+  const { dir, env } = await engineProject(t);
+  const old = startOtherVersion(otherVersion(t, VERSION, 'before-the-pull'), dir, env);
+  const client = await rawConnection(t, old.socket);
+  client.send({ id: 1, method: 'hello', params: { version: VERSION } });
+  await client.lines(1);
+
+  const start = engine(dir, env, 'start', '--json');
+  assert.equal(start.code, 3);
+  const { code, message } = JSON.parse(start.stderr);
+  assert.equal(code, 'LB_ENGINE_OTHER_VERSION');
+  const says = `is labbook ${VERSION} (build before-the-pull), this is labbook ${VERSION} (build ${BUILD}), and it is busy`;
+  assert.ok(message.includes(says), message);
   assert.deepEqual(enginesOf(dir), [old.pid]);
 });
 

@@ -1,5 +1,6 @@
 """The resident engine's Python client: connect (starting the engine when none answers), requests with ids, streamed answers, and the engine's errors as exceptions."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import LABBOOK_BIN, labbook_json
+from helpers import LABBOOK_BIN, REPO_ROOT, labbook_json
 import labbook
 from labbook import LabbookError, ProtocolError, StoreNotFoundError
 from labbook._engine_client import connect, engine_socket_path
@@ -158,3 +159,22 @@ def test_runs_of_a_cold_drive_talk_to_the_engine_the_driver_started(project, eng
 
     results = labbook.run(talk, {"parameters": {"x": [1, 2]}}, workers=2, experiment="talk")
     assert [r.value for r in results] == [True, True]
+
+
+def test_an_idle_engine_of_another_build_is_replaced_by_one_of_the_build_of_the_client(project, engine_env, tmp_path):
+    # Another installation of the same version, built from other code (a checkout before a pull).
+    other = tmp_path / "other-labbook"
+    for part in ("bin", "dist/cli", "dist/bin"):
+        shutil.copytree(REPO_ROOT / part, other / part)
+    shutil.copy(REPO_ROOT / "package.json", other / "package.json")
+    (other / "dist" / "cli" / "build-id").write_text("before-the-pull\n")
+    node = REPO_ROOT / ".tools" / "node" / "bin" / "node"
+    env = {**os.environ, "LABBOOK_NODE": str(node) if node.exists() else shutil.which("node") or "node"}
+    started = subprocess.run([str(other / "bin" / "labbook"), "--json", "engine", "start"], cwd=project, env=env, capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    old = json.loads(started.stdout)
+    assert (old["version"], old["build"]) == (labbook.__version__, "before-the-pull")
+
+    with connect() as engine:
+        assert engine.hello["build"] == (REPO_ROOT / "dist" / "cli" / "build-id").read_text().strip()
+        assert engine.hello["pid"] != old["pid"]

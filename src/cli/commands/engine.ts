@@ -99,6 +99,7 @@ async function printStatus(ctx: CliContext, options: GlobalOptions, session: Eng
     ctx,
     [
       `engine ${status.version} (pid ${status.pid}) serves ${status.store}`,
+      `  build:   ${status.build ?? 'none (unbundled)'}`,
       `  socket:  ${status.socket}`,
       `  log:     ${session.paths.log} (of an engine a client started)`,
       `  up:      ${formatDuration(status.uptimeMs)}; exits after ${formatDuration(status.idleTimeoutMs)} without clients`,

@@ -6,7 +6,7 @@ import { type TestContext, test } from 'node:test';
 import type { RunRecord } from '../../../src/domain/index.js';
 import { EngineClient } from '../../../src/engine/engine-client.js';
 import { EngineReportedError, type LabbookError } from '../../../src/errors.js';
-import { VERSION } from '../../../src/version.js';
+import { BUILD, VERSION } from '../../../src/version.js';
 import { cli } from '../../helpers/cli.js';
 import { engineEnv, engineInProcess, rawConnection, socketOf } from '../../helpers/engine.js';
 import { project } from '../../helpers/project.js';
@@ -29,7 +29,7 @@ async function engineWithRuns(t: TestContext) {
 
 const hello = { id: 0, method: 'hello', params: { version: VERSION, client: 'test' } };
 
-test('a client says hello first; the engine answers with its version, protocol, pid and store', async (t) => {
+test('a client says hello first; the engine answers with its version, build, protocol, pid and store', async (t) => {
   const { connection, dir } = await engineWithRuns(t);
   connection.send({ id: 1, method: 'ping' }, hello);
   const answers = await connection.answers(2);
@@ -38,7 +38,7 @@ test('a client says hello first; the engine answers with its version, protocol, 
   assert.deepEqual(answers.get(0), {
     id: 0,
     ok: true,
-    value: { version: VERSION, protocol: 1, pid: process.pid, store: `${dir}/.labbook` },
+    value: { version: VERSION, build: BUILD, protocol: 1, pid: process.pid, store: `${dir}/.labbook` },
   });
 });
 

@@ -3,6 +3,7 @@ store through it (never around it)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlparse
 from ._errors import CliNotFoundError, error_for_code
 from ._store_location import is_postgres_url
 
-__all__ = ["cli_command", "run_cli", "cli_json", "Cli"]
+__all__ = ["cli_command", "cli_build", "run_cli", "cli_json", "Cli"]
 
 
 def cli_command(env: Optional[Mapping[str, str]] = None) -> List[str]:
@@ -36,6 +37,29 @@ def cli_command(env: Optional[Mapping[str, str]] = None) -> List[str]:
     if found:
         return [found]
     raise CliNotFoundError(f"cannot find the labbook command: {_INSTALL_HINT}")
+
+
+def cli_build(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """The build of the labbook that cli_command runs (its dist/cli/build-id, a digest of its
+    bundle), or None when that is not a checkout's bin/labbook or it cannot be found: an engine
+    of another build runs other code than this CLI, as one of another version does."""
+    env = os.environ if env is None else env
+    return _build_of(env.get("LABBOOK_CLI"), env.get("PATH"))
+
+
+# Once per process for each way of finding the CLI (cli_command may read package metadata).
+@functools.lru_cache(maxsize=None)
+def _build_of(labbook_cli: Optional[str], path: Optional[str]) -> Optional[str]:
+    env = {k: v for k, v in (("LABBOOK_CLI", labbook_cli), ("PATH", path)) if v is not None}
+    try:
+        argv0 = cli_command(env)[0]
+    except CliNotFoundError:
+        return None
+    root = Path(os.path.realpath(shutil.which(argv0, path=path) or argv0)).parent.parent
+    try:
+        return (root / "dist" / "cli" / "build-id").read_text().strip() or None
+    except OSError:
+        return None
 
 
 _INSTALL_HINT = (

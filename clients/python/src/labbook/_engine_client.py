@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
 from . import __version__
-from ._cli import Cli
+from ._cli import Cli, cli_build
 from ._errors import LabbookError, ProtocolError, error_for_answer
 from ._store_location import StoreRef, find_store, is_postgres_url, store_dir_of, without_password
 
@@ -181,8 +181,8 @@ def connect(
     """A connection to the engine of the store (``store``, else ``$LABBOOK_STORE``, else the
     nearest ``.labbook`` above `cwd`): started here (``labbook engine serve --background``)
     when none answers, and by ``labbook engine start`` when that fails or one of another
-    version answers (it replaces an idle one). The CLI reports what stops it (no store, an
-    engine of another version that is busy) as its error: StoreNotFoundError, CliError with the code…"""
+    version or build answers (it replaces an idle one). The CLI reports what stops it (no store,
+    an engine of another version that is busy) as its error: StoreNotFoundError, CliError with the code…"""
     environ: Dict[str, str] = dict(os.environ if env is None else env)
     base = Path(cwd or os.getcwd())
     store_dir = store_dir_of(store, base) if store else find_store(base, environ)
@@ -197,7 +197,7 @@ def connect(
                 engine = _greet_soon(path, client)
         elif launcher is not None:
             _ready(launcher)  # its line must be read: an engine whose pipe is closed ends on writing to it
-        if engine is not None and engine.hello.get("version") == __version__:
+        if engine is not None and _same_labbook(engine.hello, environ):
             return engine
         if engine is not None:
             engine.close()
@@ -266,6 +266,14 @@ def _ready(launcher: "subprocess.Popen[bytes]") -> bool:
     except ValueError:
         return False
     return "ready" in answer or (answer.get("error") or {}).get("code") == "LB_ENGINE_ALREADY_RUNNING"
+
+
+def _same_labbook(hello: Mapping[str, Any], env: Mapping[str, str]) -> bool:
+    """Whether the engine that said `hello` runs this labbook: its version, and the build of the
+    CLI this client starts (where it can tell). Else ``labbook engine start`` replaces it when it
+    is idle, or says why not."""
+    build = cli_build(env)
+    return hello.get("version") == __version__ and (build is None or hello.get("build") == build)
 
 
 def _greet_soon(path: Path, client: str) -> Optional[EngineClient]:
