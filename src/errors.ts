@@ -358,7 +358,7 @@ export class EngineOtherVersionError extends LabbookError {
   readonly code = 'LB_ENGINE_OTHER_VERSION';
   override readonly exitCode = EXIT_ENVIRONMENT;
   override readonly httpStatus = 409;
-  /** `theirs` and `ours`: the two labbooks as version.ts's labbookLabel names them. */
+  /** `theirs` and `ours`: the two labbooks as version.ts's labbookLabels names them. */
   constructor(storeDir: string, pid: number, theirs: string, ours: string, clients: number) {
     super(
       `the engine serving ${storeDir} (pid ${pid}) is labbook ${theirs}, this is labbook ${ours}, and it is busy ` +

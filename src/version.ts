@@ -25,7 +25,17 @@ export function sameLabbook(engine: { version: string; build?: string | null | u
   return engine.version === VERSION && (engine.build ?? null) === BUILD;
 }
 
-/** A version as a message names it: with its build where the version alone does not tell two apart. */
-export function labbookLabel(version: string, build: string | null | undefined, other: { version: string }): string {
-  return version === other.version && build ? `${version} (build ${build})` : version;
+/** A build as status and logs show it. */
+export function buildLabel(build: string | null | undefined): string {
+  return build ?? 'none (unbundled)';
+}
+
+/**
+ * The engine's labbook and this process's as a message names them: each with its build where
+ * their versions are the same (the version alone does not tell them apart then).
+ */
+export function labbookLabels(engine: { version: string; build?: string | null | undefined }): { theirs: string; ours: string } {
+  const label = (version: string, build: string | null | undefined) =>
+    engine.version === VERSION && build ? `${version} (build ${build})` : version;
+  return { theirs: label(engine.version, engine.build), ours: label(VERSION, BUILD) };
 }

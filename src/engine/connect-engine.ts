@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { EngineOtherVersionError, EngineUnavailableError } from '../errors.js';
-import { BUILD, labbookLabel, sameLabbook, VERSION } from '../version.js';
+import { labbookLabels, sameLabbook, VERSION } from '../version.js';
 import { ConnectionClosedError, EngineClient } from './engine-client.js';
 import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
 import type { HelloAnswer } from './protocol.js';
@@ -101,9 +101,8 @@ async function retire(session: EngineSession, storeDir: string): Promise<void> {
   const answer = await session.client.request<{ stopping: boolean; clients?: number }>('shutdown', { ifIdle: true });
   if (!answer.stopping) {
     session.client.close();
-    const { hello } = session;
-    const [theirs, ours] = [labbookLabel(hello.version, hello.build, { version: VERSION }), labbookLabel(VERSION, BUILD, hello)];
-    throw new EngineOtherVersionError(storeDir, hello.pid, theirs, ours, answer.clients ?? 0);
+    const { theirs, ours } = labbookLabels(session.hello);
+    throw new EngineOtherVersionError(storeDir, session.hello.pid, theirs, ours, answer.clients ?? 0);
   }
   await session.client.closed;
 }

@@ -7,7 +7,7 @@ import { Queue } from '../queue/queue.js';
 import type { HttpOptions, HttpServer, HttpServing } from '../server/http-server.js';
 import { openStore, storeDatabase } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
-import { BUILD, VERSION } from '../version.js';
+import { BUILD, buildLabel, VERSION } from '../version.js';
 import { ClientConnection } from './engine-connection.js';
 import { EngineLock } from './engine-lock.js';
 import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
@@ -117,7 +117,7 @@ class Engine implements EngineState, RunningEngine {
     this.storeCheck = this.watchStore();
     this.armIdleTimer();
     options.log(
-      `engine ${VERSION} (pid ${this.pid}) serves ${this.storeDir} on ${paths.socket}; idle exit after ${this.idleTimeoutMs} ms; build ${BUILD ?? 'none (unbundled)'}`,
+      `engine ${VERSION} (pid ${this.pid}) serves ${this.storeDir} on ${paths.socket}; idle exit after ${this.idleTimeoutMs} ms; build ${buildLabel(BUILD)}`,
     );
   }
 

@@ -251,5 +251,9 @@ export interface Store extends CodeStore, ProvenanceStore, RunOrderStore, Series
   registerWorker(worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): Promise<void>;
   stopWorker(id: string, now: number): Promise<void>;
   /** Every worker registered, oldest first; with `running`, only those not stopped (the few a session checks). */
-  listWorkers(filter?: { running?: boolean }): Promise<WorkerRecord[]>;
+  listWorkers(filter?: WorkerFilter): Promise<WorkerRecord[]>;
+}
+
+export interface WorkerFilter {
+  running?: boolean;
 }

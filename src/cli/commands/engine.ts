@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { connectEngine, DEFAULT_IDLE_TIMEOUT_MS, type EngineSession, type EngineStatus, findEngine } from '../../engine/index.js';
 import { EXIT_ENVIRONMENT } from '../../errors.js';
 import { formatDuration } from '../../util/format-values.js';
+import { buildLabel } from '../../version.js';
 import { bindAction, examples } from '../command-kit.js';
 import { type CliContext, type GlobalOptions, print, printJson, storeDirOf } from '../context.js';
 import { idleTimeoutMs, serveHere, serveInBackground, untilStopped } from '../engine-background.js';
@@ -99,7 +100,7 @@ async function printStatus(ctx: CliContext, options: GlobalOptions, session: Eng
     ctx,
     [
       `engine ${status.version} (pid ${status.pid}) serves ${status.store}`,
-      `  build:   ${status.build ?? 'none (unbundled)'}`,
+      `  build:   ${buildLabel(status.build)}`,
       `  socket:  ${status.socket}`,
       `  log:     ${session.paths.log} (of an engine a client started)`,
       `  up:      ${formatDuration(status.uptimeMs)}; exits after ${formatDuration(status.idleTimeoutMs)} without clients`,

@@ -290,7 +290,7 @@ export class PostgresStore implements S.Store {
   stopWorker(id: string, now: number) {
     return this.guard(() => stopWorker(this.db, id, now));
   }
-  listWorkers(filter: { running?: boolean } = {}) {
+  listWorkers(filter: S.WorkerFilter = {}) {
     return this.guard(() => listWorkers(this.db, filter));
   }
 

@@ -22,6 +22,7 @@ import type {
   RunPageRequest,
   RunSort,
   Store,
+  WorkerFilter,
 } from '../types.js';
 import { SqliteConnection } from './connection.js';
 import { migrateSqlite } from './migrate.js';
@@ -258,7 +259,7 @@ export class SqliteStore implements Store {
   async stopWorker(id: string, now: number) {
     return this.guard(() => stopWorker(this.sql, id, now));
   }
-  async listWorkers(filter: { running?: boolean } = {}) {
+  async listWorkers(filter: WorkerFilter = {}) {
     return this.guard(() => listWorkers(this.sql, filter));
   }
 

@@ -25,6 +25,7 @@ import {
   type WorkerRow,
 } from '../../rows/records.js';
 import type { MetricColumns, SeriesSpan } from '../../series-store.js';
+import type { WorkerFilter } from '../../types.js';
 import type { PgDatabase, PgSession } from '../pg-database.js';
 import { runFilterSql } from './run-filter.js';
 
@@ -201,6 +202,6 @@ export async function stopWorker(db: PgSession, id: string, now: number): Promis
   await db.run('UPDATE workers SET stopped_at = ?, heartbeat_at = ? WHERE id = ?', [now, now, id]);
 }
 
-export async function listWorkers(db: PgSession, { running = false }: { running?: boolean }): Promise<WorkerRecord[]> {
+export async function listWorkers(db: PgSession, { running = false }: WorkerFilter): Promise<WorkerRecord[]> {
   return (await db.all<WorkerRow>(listWorkersSql(running))).map(toWorker);
 }

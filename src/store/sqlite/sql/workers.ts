@@ -1,5 +1,6 @@
 import type { WorkerRecord } from '../../../domain/index.js';
 import { listWorkersSql, toWorker, type WorkerRow } from '../../rows/records.js';
+import type { WorkerFilter } from '../../types.js';
 import type { StatementCache } from '../statement-cache.js';
 
 export function registerWorker(sql: StatementCache, worker: Omit<WorkerRecord, 'stoppedAt' | 'heartbeatAt'>): void {
@@ -12,6 +13,6 @@ export function stopWorker(sql: StatementCache, id: string, now: number): void {
   sql.get('UPDATE workers SET stopped_at = ?, heartbeat_at = ? WHERE id = ?').run(now, now, id);
 }
 
-export function listWorkers(sql: StatementCache, { running = false }: { running?: boolean }): WorkerRecord[] {
+export function listWorkers(sql: StatementCache, { running = false }: WorkerFilter): WorkerRecord[] {
   return (sql.get(listWorkersSql(running)).all() as WorkerRow[]).map(toWorker);
 }
