@@ -18,7 +18,7 @@ const MAX_CLAIM_AHEAD = 32;
  * hide the worker's answer to each run's end, and little held back behind a run that turns out
  * long (runs waiting in a slot begin only when the run before them ends).
  */
-const SLOT_AHEAD_MS = 5;
+const SLOT_AHEAD_MS = 10;
 
 /** How many runs to claim beyond the free slots. */
 export function runsToClaimAhead(meanRunMs: number, slots: number): number {

@@ -11,10 +11,11 @@ test('runs are claimed ahead only while they are short, about 50 ms of work per 
   assert.equal(runsToClaimAhead(0, 1), 32, 'a run too short for the clock to see');
 });
 
-test('a slot takes several runs only when they take under about 5 ms, never more than its executor allows', () => {
+test('a slot takes several runs only when they take under about 10 ms, never more than its executor allows', () => {
   assert.equal(runsPerSlot(Number.POSITIVE_INFINITY, 8), 1);
   assert.equal(runsPerSlot(10, 8), 1);
-  assert.equal(runsPerSlot(1, 8), 5);
+  assert.equal(runsPerSlot(2, 8), 5);
+  assert.equal(runsPerSlot(0.1, 128), 100);
   assert.equal(runsPerSlot(0, 8), 8);
   assert.equal(runsPerSlot(0.1, 1), 1);
 });
