@@ -16,6 +16,7 @@ closes its copy too: the server does so when it reaps the slot.)
 
 from __future__ import annotations
 
+import functools
 import os
 import select
 import signal
@@ -23,7 +24,7 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, Optional, Set, Tuple
+from typing import Callable, Dict, Optional, Set, Tuple
 
 from ._slot import ExitListener, RunHandler, Slot, slot_output
 
@@ -50,6 +51,7 @@ class ForkServer:
         return {"LABBOOK_PY_SERVER": str(self.path)}
 
     def start(self) -> None:
+        _prctl()  # looked up here, inherited by the slots
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(str(self.path))
         listener.listen(64)
@@ -219,14 +221,24 @@ def _die_with_parent(parent: int) -> None:
     """A slot is killed when the fork server dies, even by SIGKILL with the driver's process
     group (the slot has a group of its own). Linux's PR_SET_PDEATHSIG; elsewhere the slot
     ends when it next reads from the engine."""
-    if not sys.platform.startswith("linux"):
+    prctl = _prctl()
+    if prctl is None:
         return
-    import ctypes
-
     PR_SET_PDEATHSIG = 1
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before the request took effect
         os._exit(70)
+
+
+@functools.lru_cache(maxsize=None)
+def _prctl() -> Optional[Callable[..., int]]:
+    """Linux's prctl, found once per driver (ForkServer.start): importing ctypes takes ~3.5 ms,
+    which every slot would pay before its first run if it looked it up after its fork."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True).prctl
 
 
 def _kill_group(pid: int, signum: int) -> None:
