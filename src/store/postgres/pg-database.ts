@@ -17,6 +17,8 @@ const TYPES = {
 /** Runs statements: the pool (each on any connection) or one transaction's connection. */
 export interface PgSession {
   all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** The rows as arrays of values in column order, not objects. */
+  arrays<T extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** The first row, undefined when there is none. */
   get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
   run(sql: string, params?: readonly unknown[]): Promise<number>;
@@ -70,6 +72,9 @@ class QuerySession implements PgSession {
   async all<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     return (await this.target.query(numbered(sql), params ? [...params] : [])).rows as T[];
   }
+  async arrays<T extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return (await this.target.query({ text: numbered(sql), values: params ? [...params] : [], rowMode: 'array' })).rows as T[];
+  }
   async get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }
@@ -118,6 +123,9 @@ export class PgDatabase implements PgSession {
 
   all<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     return this.retrying(() => this.session.all<T>(sql, params));
+  }
+  arrays<T extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.retrying(() => this.session.arrays<T>(sql, params));
   }
   get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
     return this.retrying(() => this.session.get<T>(sql, params));

@@ -1,61 +1,66 @@
 import type { RunEvent, RunRecord, RunState } from '../../domain/index.js';
 
-/** Columns selected for a RunRecord; `r` is runs, `e` is experiments. */
+/**
+ * Columns selected for a RunRecord, in RunRow's order; `r` is runs, `e` is experiments. Both
+ * backends read these rows as arrays: for 1,000 runs, ~1.3 ms against ~3.4 ms as objects
+ * (node:sqlite's rows without a prototype are slow to read), twice in every driver's session.
+ */
 export const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.spec_version, r.hash, r.params, r.state, r.priority, r.attempt,
   r.failures, r.losses, r.retries, r.lease_owner, r.lease_expires_at, r.worker_id, r.created_at, r.queued_at,
   r.started_at, r.finished_at, r.exit_code, r.failure_reason, r.error, r.result`;
 
-export interface RunRow {
-  id: number;
-  experiment_id: number;
-  experiment: string;
-  spec_version: number | null;
-  hash: string;
-  params: string;
-  state: RunState;
-  priority: number;
-  attempt: number;
-  failures: number;
-  losses: number;
-  retries: number;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  worker_id: string | null;
-  created_at: number;
-  queued_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  exit_code: number | null;
-  failure_reason: string | null;
-  error: string | null;
-  result: string | null;
-}
+export type RunRow = [
+  id: number,
+  experimentId: number,
+  experiment: string,
+  specVersion: number | null,
+  hash: string,
+  params: string,
+  state: RunState,
+  priority: number,
+  attempt: number,
+  failures: number,
+  losses: number,
+  retries: number,
+  leaseOwner: string | null,
+  leaseExpiresAt: number | null,
+  workerId: string | null,
+  createdAt: number,
+  queuedAt: number,
+  startedAt: number | null,
+  finishedAt: number | null,
+  exitCode: number | null,
+  failureReason: string | null,
+  error: string | null,
+  result: string | null,
+];
 
 export function toRunRecord(row: RunRow): RunRecord {
+  const result = row[22];
   return {
-    id: row.id,
-    experimentId: row.experiment_id,
-    experiment: row.experiment,
-    specVersion: row.spec_version,
-    hash: row.hash,
-    params: JSON.parse(row.params),
-    state: row.state,
-    priority: row.priority,
-    attempt: row.attempt,
-    failures: row.failures,
-    losses: row.losses,
-    retries: row.retries,
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: row.lease_expires_at,
-    workerId: row.worker_id,
-    createdAt: row.created_at,
-    queuedAt: row.queued_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    exitCode: row.exit_code,
-    failureReason: row.failure_reason,
-    error: row.error,
-    result: row.result === null ? null : JSON.parse(row.result),
+    id: row[0],
+    experimentId: row[1],
+    experiment: row[2],
+    specVersion: row[3],
+    hash: row[4],
+    params: JSON.parse(row[5]),
+    state: row[6],
+    priority: row[7],
+    attempt: row[8],
+    failures: row[9],
+    losses: row[10],
+    retries: row[11],
+    leaseOwner: row[12],
+    leaseExpiresAt: row[13],
+    workerId: row[14],
+    createdAt: row[15],
+    queuedAt: row[16],
+    startedAt: row[17],
+    finishedAt: row[18],
+    exitCode: row[19],
+    failureReason: row[20],
+    error: row[21],
+    result: result === null ? null : JSON.parse(result),
   };
 }
 

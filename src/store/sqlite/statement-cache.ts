@@ -24,6 +24,13 @@ export class StatementCache {
     return statement;
   }
 
+  /** The statement of `sql` with its rows read as arrays of values in column order, not objects. */
+  arrays(sql: string): SqliteStatement {
+    const statement = this.get(sql);
+    statement.setReturnArrays(true);
+    return statement;
+  }
+
   get size(): number {
     return this.statements.size;
   }

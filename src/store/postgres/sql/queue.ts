@@ -31,7 +31,7 @@ export async function claimRuns(db: PgSession, request: ClaimRequest): Promise<R
     conditions.push('r.experiment_id NOT IN (SELECT id FROM experiments WHERE name = ANY(?::text[]))');
     pickArgs.push([...request.excludeExperiments]);
   }
-  const rows = await db.all<RunRow>(
+  const rows = await db.arrays<RunRow>(
     `WITH picked AS (
        SELECT r.id, r.priority FROM runs r WHERE ${conditions.join(' AND ')}
        ORDER BY r.priority DESC, r.id LIMIT ? FOR UPDATE SKIP LOCKED),

@@ -13,19 +13,19 @@ import { keyLookup, runFilterSql, scopeSql } from './run-filter.js';
 const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
 
 export async function getRun(db: PgSession, id: number): Promise<RunRecord | undefined> {
-  const row = await db.get<RunRow>(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.id = ?`, [id]);
+  const [row] = await db.arrays<RunRow>(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.id = ?`, [id]);
   return row && toRunRecord(row);
 }
 
 export async function findRunsByHashPrefix(db: PgSession, prefix: string, limit: number): Promise<RunRecord[]> {
   // The prefix was checked to be hex by the caller: it holds no LIKE wildcard.
-  const rows = await db.all<RunRow>(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.hash LIKE ? ORDER BY r.id LIMIT ?`, [`${prefix}%`, limit]);
+  const rows = await db.arrays<RunRow>(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.hash LIKE ? ORDER BY r.id LIMIT ?`, [`${prefix}%`, limit]);
   return rows.map(toRunRecord);
 }
 
 export async function listRuns(db: PgSession, filter: RunFilter, options: ListOptions = {}): Promise<RunRecord[]> {
   const { where, params } = await runFilterSql(db, filter);
-  const rows = await db.all<RunRow>(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY r.id LIMIT ?::bigint OFFSET ?`, [
+  const rows = await db.arrays<RunRow>(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY r.id LIMIT ?::bigint OFFSET ?`, [
     ...params,
     options.limit ?? null,
     options.offset ?? 0,
@@ -61,7 +61,7 @@ export async function pageRuns(db: PgSession, filter: RunFilter, request: RunPag
   const { where, params } = await runFilterSql(db, filter);
   const total = (await db.get<{ n: number }>(`SELECT count(*) AS n ${FROM} WHERE ${where}`, params))?.n ?? 0;
   const order = sortOrder(request.sort, request.sort && (await keyLookup(db, scopeSql(filter))), postgresDialect);
-  const rows = await db.all<RunRow>(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${order.sql} LIMIT ? OFFSET ?`, [
+  const rows = await db.arrays<RunRow>(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${order.sql} LIMIT ? OFFSET ?`, [
     ...params,
     ...order.params,
     request.limit,

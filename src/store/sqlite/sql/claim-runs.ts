@@ -34,7 +34,7 @@ export function claimRuns(db: SqliteConnection, sql: StatementCache, request: Cl
        started_at = CASE WHEN id IN (SELECT value FROM json_each(?)) THEN ? END, finished_at = NULL
      WHERE id IN (SELECT value FROM json_each(?)) AND state = 'PENDING'`,
   );
-  const read = sql.get(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
+  const read = sql.arrays(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
     WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.priority DESC, r.id`);
   const events = sql.get(`INSERT INTO run_events (run_id, at, from_state, to_state, attempt, worker_id, reason)
     SELECT d.value ->> 0, ?, 'PENDING', 'RUNNING', d.value ->> 1, ?, 'claimed' FROM json_each(?) AS d`);

@@ -19,7 +19,7 @@ export function pageRuns(sql: StatementCache, filter: RunFilter, request: RunPag
   const total = (sql.get(`SELECT count(*) AS n ${FROM} WHERE ${where}`).get(...params) as { n: number }).n;
   const order = sortOrder(request.sort, request.sort && sqliteKeyLookup(sql, scopeSql(filter)), sqliteDialect);
   const rows = sql
-    .get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
+    .arrays(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
     .all(...params, ...order.params, request.limit, request.offset) as RunRow[];
   return { total, runs: rows.map(toRunRecord) };
 }

@@ -8,13 +8,13 @@ import { runFilterSql } from './run-filter.js';
 const FROM = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
 
 export function getRun(sql: StatementCache, id: number): RunRecord | undefined {
-  const row = sql.get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.id = ?`).get(id) as RunRow | undefined;
+  const row = sql.arrays(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.id = ?`).get(id) as RunRow | undefined;
   return row && toRunRecord(row);
 }
 
 export function findRunsByHashPrefix(sql: StatementCache, prefix: string, limit: number): RunRecord[] {
   // GLOB is case-sensitive and uses no escapes; the prefix was checked to be hex by the caller.
-  return (sql.get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.hash GLOB ? ORDER BY r.id LIMIT ?`).all(`${prefix}*`, limit) as RunRow[]).map(
+  return (sql.arrays(`SELECT ${RUN_COLUMNS} ${FROM} WHERE r.hash GLOB ? ORDER BY r.id LIMIT ?`).all(`${prefix}*`, limit) as RunRow[]).map(
     toRunRecord,
   );
 }
@@ -22,7 +22,7 @@ export function findRunsByHashPrefix(sql: StatementCache, prefix: string, limit:
 export function listRuns(sql: StatementCache, filter: RunFilter, options: ListOptions = {}): RunRecord[] {
   const { where, params } = runFilterSql(sql, filter);
   const rows = sql
-    .get(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY r.id LIMIT ? OFFSET ?`)
+    .arrays(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY r.id LIMIT ? OFFSET ?`)
     .all(...params, options.limit ?? -1, options.offset ?? 0) as RunRow[];
   return rows.map(toRunRecord);
 }

@@ -12,8 +12,7 @@ export function readMetricColumns(sql: StatementCache, runId: number, key: strin
     | undefined;
   const columns: MetricColumns = { steps: [], values: [], at: [] };
   if (!latest) return columns;
-  const statement = sql.get('SELECT step, value, at FROM metrics WHERE run_id = ? AND key = ? AND attempt = ? ORDER BY rowid');
-  statement.setReturnArrays(true);
+  const statement = sql.arrays('SELECT step, value, at FROM metrics WHERE run_id = ? AND key = ? AND attempt = ? ORDER BY rowid');
   for (const row of statement.all(runId, key, latest.attempt) as Array<[number | null, number | null, number]>) {
     columns.steps.push(row[0]);
     columns.values.push(row[1]);
@@ -24,11 +23,10 @@ export function readMetricColumns(sql: StatementCache, runId: number, key: strin
 
 /** A series' blocks (rows/metric-blocks.ts), of the attempt its summary follows, in order. */
 export function readMetricBlocks(sql: StatementCache, runId: number, key: string): SeriesSpan[] {
-  const statement = sql.get(
+  const statement = sql.arrays(
     `SELECT ${SELECT_BLOCK_COLUMNS} FROM metric_blocks b
      JOIN metric_summaries s ON s.run_id = b.run_id AND s.key = b.key AND s.attempt = b.attempt
      WHERE b.run_id = ? AND b.key = ? ORDER BY b.block`,
   );
-  statement.setReturnArrays(true);
   return (statement.all(runId, key) as BlockRow[]).map(spanOfBlockRow);
 }
