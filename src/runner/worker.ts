@@ -113,6 +113,8 @@ export class Worker {
   private readonly environment = new EnvironmentCapture();
   /** Per spec version: the environment of this worker, captured at its first run of it. */
   private readonly environments = new Map<string, Promise<JsonValue>>();
+  /** Per captured environment: that of its runs without a seed, made once (and split and encoded once by the store). */
+  private readonly unseeded = new WeakMap<JsonObject, JsonValue>();
   private draining = false;
   /** The last claim found fewer runs than it asked for. */
   private queueDrained = false;
@@ -482,8 +484,15 @@ export class Worker {
         .then((environment) => inSnapshotEnvironment(environment as JsonObject, spec, this.tracking.dataDir));
       this.environments.set(specVersionKey(run), captured);
     }
+    const base = (await captured) as JsonObject;
     const seed = run.params.seed;
-    return onSharedBase((await captured) as JsonObject, { seed: seed === undefined ? null : seed });
+    if (seed !== undefined) return onSharedBase(base, { seed });
+    let environment = this.unseeded.get(base);
+    if (environment === undefined) {
+      environment = onSharedBase(base, { seed: null });
+      this.unseeded.set(base, environment);
+    }
+    return environment;
   }
 
   /** The spec a run executes: the version it was planned with, loaded once per worker. */

@@ -19,6 +19,31 @@ export interface SplitEnvironment {
   parts: ReadonlyMap<string, string>;
 }
 
+/** Skeletons' JSON, by split: the runs of a worker without a seed share one environment, hence one split. */
+const skeletonTexts = new WeakMap<SplitEnvironment, string>();
+
+/** The parts of several environments' splits, each split's once: the runs of a worker share theirs. */
+export function partsOfSplits(splits: Iterable<SplitEnvironment | undefined>): Map<string, string> {
+  const seen = new Set<SplitEnvironment>();
+  const parts = new Map<string, string>();
+  for (const split of splits) {
+    if (split === undefined || seen.has(split)) continue;
+    seen.add(split);
+    for (const [sha256, text] of split.parts) parts.set(sha256, text);
+  }
+  return parts;
+}
+
+/** The JSON text a store keeps for an environment: its skeleton's. */
+export function skeletonJson(split: SplitEnvironment): string {
+  let text = skeletonTexts.get(split);
+  if (text === undefined) {
+    text = JSON.stringify(split.skeleton);
+    skeletonTexts.set(split, text);
+  }
+  return text;
+}
+
 const NO_PARTS: ReadonlyMap<string, string> = new Map();
 
 /**

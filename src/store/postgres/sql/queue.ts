@@ -1,5 +1,5 @@
 import type { RunFilter, RunRecord, RunState } from '../../../domain/index.js';
-import { splitEnvironment } from '../../environment-parts.js';
+import { partsOfSplits, skeletonJson, splitEnvironment } from '../../environment-parts.js';
 import { CANCEL_ASSIGNMENTS, cancellable, RESET_ASSIGNMENTS } from '../../rows/change-statements.js';
 import { completedExitCode, finishStatement, resultJson } from '../../rows/finish-statements.js';
 import { ANY_EXPIRED, type ReapedRow, reapStatements } from '../../rows/reap-statements.js';
@@ -112,7 +112,7 @@ export async function finishRuns(db: PgDatabase, requests: readonly FinishReques
 /** finishStatement's completion for many leases at once, with their events and environments. */
 async function completeRuns(db: PgDatabase, requests: readonly FinishRequest[], now: number): Promise<Array<RunState | undefined>> {
   const environments = requests.map((r) => (r.environment === undefined ? undefined : splitEnvironment(r.environment)));
-  const parts = new Map(environments.flatMap((split) => [...(split?.parts ?? [])]));
+  const parts = partsOfSplits(environments);
   const complete = (session: PgSession) =>
     session.all<{ id: number }>(
       `WITH done AS (
@@ -135,7 +135,7 @@ async function completeRuns(db: PgDatabase, requests: readonly FinishRequest[], 
         requests.map((r) => r.lease.attempt),
         requests.map((r) => resultJson(r.outcome)),
         requests.map((r) => completedExitCode(r.outcome)),
-        environments.map((split) => (split ? JSON.stringify(split.skeleton) : null)),
+        environments.map((split) => (split ? skeletonJson(split) : null)),
         now,
       ],
     );
