@@ -14,12 +14,18 @@ import type { StatementCache } from '../statement-cache.js';
 const PICK = `SELECT r.id FROM runs r WHERE r.state = 'PENDING'`;
 const ORDER = 'ORDER BY r.priority DESC, r.id LIMIT ?';
 const ONLY = `r.experiment_id IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(?)))`;
+// One experiment (a driver's session, `labbook run`): its pending runs come in claim order from
+// runs_pending_by_experiment. With ONLY, SQLite sorts all of them at every claim.
+const ONLY_ONE = 'r.experiment_id = (SELECT id FROM experiments WHERE name = ?)';
 const NOT = `r.experiment_id NOT IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(?)))`;
 
 export function claimRuns(db: SqliteConnection, sql: StatementCache, request: ClaimRequest): RunRecord[] {
   const conditions: string[] = [];
   const pickArgs: unknown[] = [];
-  if (request.experiments) {
+  if (request.experiments?.length === 1) {
+    conditions.push(ONLY_ONE);
+    pickArgs.push(request.experiments[0]);
+  } else if (request.experiments) {
     conditions.push(ONLY);
     pickArgs.push(JSON.stringify(request.experiments));
   }
