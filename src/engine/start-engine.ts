@@ -14,6 +14,15 @@ export type StartOutcome = 'ready' | 'lost-race';
 const ALREADY_RUNNING = 'LB_ENGINE_ALREADY_RUNNING';
 
 /**
+ * V8 flags of the engine's Node (bin/labbook passes the same when it starts `engine serve`).
+ * A young generation of 16 MB from the start, instead of 1 MB grown by doubling: the first
+ * session of a new engine otherwise spends ~15 ms more collecting garbage, and promotes more
+ * of it to the old generation (RSS after 3,000 runs: 80 MB against 115 MB). Cold drives of
+ * 1,000 Python runs: median 0.228-0.231 s against 0.238-0.241 s.
+ */
+export const ENGINE_NODE_FLAGS = ['--min-semi-space-size=16'];
+
+/**
  * Starts `labbook engine serve --background` for the store, detached from this process (its
  * own session, so neither this process's end nor a Ctrl-C in its terminal stops it), logging
  * to the engine's log file. Resolves once it serves, or when it found another engine holding
@@ -25,7 +34,7 @@ export function startEngine(storeDir: string, paths: EnginePaths, env: NodeJS.Pr
   const postgres = isPostgresUrl(storeDir);
   const store = postgres ? [] : ['--store', storeDir];
   const args = [CLI_PATH, ...store, 'engine', 'serve', '--background', ...(idleTimeout ? ['--idle-timeout', idleTimeout] : [])];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, ...args], {
     cwd: postgres ? homedir() : dirname(storeDir),
     env: postgres ? { ...env, LABBOOK_STORE: storeDir } : env,
     detached: true,

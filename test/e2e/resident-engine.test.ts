@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { type TestContext, test } from 'node:test';
 import { enginePaths } from '../../src/engine/engine-paths.js';
+import { ENGINE_NODE_FLAGS } from '../../src/engine/start-engine.js';
 import { BUILD, VERSION } from '../../src/version.js';
 import { type CliResult, cliProcess } from '../helpers/cli.js';
 import { engineEnv, rawConnection } from '../helpers/engine.js';
@@ -183,6 +186,28 @@ test('after kill -9 of the engine, its socket and lock are left and the next cli
   assert.notEqual(second.pid, first.pid);
   assert.equal(second.socket, first.socket);
   assert.equal(engine(dir, env, 'status').code, 0);
+});
+
+test('engines start with their V8 flags, by labbook engine start and by bin/labbook as the Python client starts them', async (t) => {
+  const { dir, env } = await engineProject(t);
+  const flagsOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const started = startedEngine(dir, env);
+  for (const flag of ENGINE_NODE_FLAGS)
+    assert.ok(flagsOf(started.pid).includes(flag), `labbook engine start: ${flagsOf(started.pid).join(' ')}`);
+  assert.equal(engine(dir, env, 'stop').code, 0);
+  await gone(started.pid, 'stopped');
+  // The Python client's way: bin/labbook engine serve --background, detached, its ready line read.
+  const serve = spawn('/bin/sh', ['-c', '"$@" &', 'sh', repoPath('bin', 'labbook'), 'engine', 'serve', '--background'], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const [ready] = (await once(createInterface({ input: serve.stdout }), 'line')) as [string];
+  serve.stdout.destroy();
+  const { pid } = JSON.parse(ready).ready as { pid: number };
+  for (const flag of ENGINE_NODE_FLAGS) assert.ok(flagsOf(pid).includes(flag), `bin/labbook engine serve: ${flagsOf(pid).join(' ')}`);
+  assert.equal(engine(dir, env, 'stop').code, 0);
+  await gone(pid, 'stopped');
 });
 
 test('labbook engine stop stops it; stopping none is not an error', async (t) => {
