@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../../spec/types.js';
-import { partsOfSplits, readEnvironment, type SplitEnvironment, skeletonJson, splitEnvironment } from '../../environment-parts.js';
+import { partsOfSplits, readEnvironment, skeletonJson, splitEnvironment } from '../../environment-parts.js';
 import type { SqliteConnection } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
 
@@ -19,9 +19,9 @@ export function insertEnvironments(
   environments: ReadonlyArray<{ runId: number; attempt: number; data: JsonValue }>,
 ): void {
   if (environments.length === 0) return;
-  const splits = environments.map(({ data }) => splitEnvironment(data));
-  const rows = environments.map(({ runId, attempt }, i) => [runId, attempt, skeletonJson(splits[i] as SplitEnvironment)]);
-  const parts = partsOfSplits(splits);
+  const attempts = environments.map(({ runId, attempt, data }) => ({ runId, attempt, split: splitEnvironment(data) }));
+  const rows = attempts.map(({ runId, attempt, split }) => [runId, attempt, skeletonJson(split)]);
+  const parts = partsOfSplits(attempts.map(({ split }) => split));
   const insertPart = sql.get('INSERT INTO environment_parts (sha256, data) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING');
   for (const [sha256, text] of parts) insertPart.run(sha256, text);
   sql
