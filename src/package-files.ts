@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Files of the installed package that labbook opens at run time. Every compiled module of
- * labbook lies two directories below the package root, in dist/src/… (tsc's output) or in
- * dist/cli/… (the CLI's bundle, scripts/bundle-cli.mjs), so the root is the same from either.
+ * labbook lies two directories below the package root, in dist/src/… (tsc's output), dist/cli/…
+ * (the CLI's bundle, scripts/bundle-cli.mjs) or dist/engine/… (the engine's), so the root is the
+ * same from each.
  */
 const PACKAGE_ROOT = new URL('../../', import.meta.url);
 
@@ -16,6 +17,8 @@ export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_R
 export const PEER_UID_PATH = fileURLToPath(new URL('dist/bin/lb-peer-uid', PACKAGE_ROOT));
 /** The build's identity, written by scripts/bundle-cli.mjs (a digest of the bundle): see version.ts. */
 export const BUILD_ID_PATH = fileURLToPath(new URL('dist/cli/build-id', PACKAGE_ROOT));
+/** The resident engine's own bundle, which the CLI's entry loads to serve in the background (src/cli/engine-main.ts). */
+export const ENGINE_BUNDLE_PATH = fileURLToPath(new URL('dist/engine/engine.js', PACKAGE_ROOT));
 /** The bundled CLI, which a client runs to start the resident engine in the background. */
 export const CLI_PATH = fileURLToPath(new URL('dist/cli/labbook.js', PACKAGE_ROOT));
 /** How the engine describes a Python command's interpreter: the Python client's own code (run as a script). */

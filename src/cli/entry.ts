@@ -1,5 +1,6 @@
 import nodeModule from 'node:module';
-import { PACKAGE_ROOT_PATH } from '../package-files.js';
+import { pathToFileURL } from 'node:url';
+import { ENGINE_BUNDLE_PATH, PACKAGE_ROOT_PATH } from '../package-files.js';
 import { backgroundServeOptions } from './engine-background-args.js';
 import { refuseOldNode } from './node-version.js';
 
@@ -21,11 +22,12 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const args = process.argv.slice(2);
-// How clients start the engine: served without building the whole command line (~20 ms sooner).
+// How clients start the engine: served without building the whole command line (~20 ms sooner),
+// from the engine's own bundle (engine-main.ts says why), not from chunks of this one.
 const background = backgroundServeOptions(args);
 if (background) {
-  const [{ serveInBackgroundProcess }, { processContext }] = await Promise.all([import('./engine-background.js'), import('./context.js')]);
-  process.exitCode = await serveInBackgroundProcess(processContext(), args, background);
+  const { serveEngineProcess } = (await import(pathToFileURL(ENGINE_BUNDLE_PATH).href)) as typeof import('./engine-main.js');
+  process.exitCode = await serveEngineProcess(args, background);
 } else {
   const { runCli } = await import('./main.js');
   process.exitCode = await runCli(args);

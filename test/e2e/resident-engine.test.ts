@@ -94,8 +94,7 @@ test('an engine without clients exits after its idle timeout; a connected client
 /** A copy of the built CLI that says it is labbook `version` (of `build`), as another installation would. */
 function otherVersion(t: TestContext, version: string, build?: string): string {
   const root = tempDir(t, 'labbook-other-');
-  cpSync(repoPath('dist', 'cli'), join(root, 'dist', 'cli'), { recursive: true });
-  cpSync(repoPath('dist', 'bin'), join(root, 'dist', 'bin'), { recursive: true });
+  for (const part of ['cli', 'engine', 'bin']) cpSync(repoPath('dist', part), join(root, 'dist', part), { recursive: true });
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ ...pkg, version }));
   if (build) writeFileSync(join(root, 'dist', 'cli', 'build-id'), `${build}\n`);

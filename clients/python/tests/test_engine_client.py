@@ -164,7 +164,7 @@ def test_runs_of_a_cold_drive_talk_to_the_engine_the_driver_started(project, eng
 def test_an_idle_engine_of_another_build_is_replaced_by_one_of_the_build_of_the_client(project, engine_env, tmp_path):
     # Another installation of the same version, built from other code (a checkout before a pull).
     other = tmp_path / "other-labbook"
-    for part in ("bin", "dist/cli", "dist/bin"):
+    for part in ("bin", "dist/cli", "dist/engine", "dist/bin"):
         shutil.copytree(REPO_ROOT / part, other / part)
     shutil.copy(REPO_ROOT / "package.json", other / "package.json")
     (other / "dist" / "cli" / "build-id").write_text("before-the-pull\n")
