@@ -15,7 +15,7 @@ export const PACKAGE_ROOT_PATH = dirname(PACKAGE_JSON_PATH);
 export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_ROOT));
 /** The resident engine's check of who connects to it (src/engine/peer-uid.c, built by make). */
 export const PEER_UID_PATH = fileURLToPath(new URL('dist/bin/lb-peer-uid', PACKAGE_ROOT));
-/** The build's identity, written by scripts/bundle-cli.mjs (a digest of the bundle): see version.ts. */
+/** The build's identity, written by scripts/bundle-cli.mjs (a digest of both bundles): see version.ts. */
 export const BUILD_ID_PATH = fileURLToPath(new URL('dist/cli/build-id', PACKAGE_ROOT));
 /** The resident engine's own bundle, which the CLI's entry loads to serve in the background (src/cli/engine-main.ts). */
 export const ENGINE_BUNDLE_PATH = fileURLToPath(new URL('dist/engine/engine.js', PACKAGE_ROOT));

@@ -5,8 +5,8 @@ import { BUILD_ID_PATH, PACKAGE_JSON_PATH } from './package-files.js';
 export const VERSION: string = (JSON.parse(readFileSync(PACKAGE_JSON_PATH, 'utf8')) as { version: string }).version;
 
 /**
- * The build of this installation (a digest of its bundled CLI), or null where it was not
- * bundled. Two builds of one version differ in code (a checkout rebuilt after a pull): a client
+ * The build of this installation (a digest of its bundled CLI and engine), or null where it was
+ * not bundled. Two builds of one version differ in code (a checkout rebuilt after a pull): a client
  * treats an engine of another build as of another version, as Bazel checks its server's
  * binaries, not their version number.
  */

@@ -41,7 +41,7 @@ def cli_command(env: Optional[Mapping[str, str]] = None) -> List[str]:
 
 def cli_build(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
     """The build of the labbook that cli_command runs (its dist/cli/build-id, a digest of its
-    bundle), or None when that is not a checkout's bin/labbook or it cannot be found: an engine
+    bundles), or None when that is not a checkout's bin/labbook or it cannot be found: an engine
     of another build runs other code than this CLI, as one of another version does."""
     env = os.environ if env is None else env
     return _build_of(env.get("LABBOOK_CLI"), env.get("PATH"))
