@@ -93,9 +93,11 @@ export class CommandExecutor implements Executor {
         if (stopped) return;
         stopped = reason;
         if (pid === undefined)
-          spawned.cancel(); // it may start meanwhile: then it is terminated as it starts
+          spawned.cancel(); // if it starts meanwhile, it is terminated as it starts
         else terminate();
       },
+      // lb-spawn drops it if it still waits there; one it started meanwhile goes on (not `stopped`).
+      withdraw: () => spawned.cancel(),
     };
   }
 

@@ -104,6 +104,10 @@ export class DriverExecutor implements Executor {
       },
       end: markEnded,
     };
+    // A run still waiting in the slot is taken back (the slot answers `!skip`, unless it began it meanwhile).
+    const withdraw = () => {
+      if (!entry.begun && !slot.closed) slot.socket.write(`${JSON.stringify({ skip: task.run.id })}\n`);
+    };
     const ended = (async (): Promise<RunEnd> => {
       const { run, spec, runDir, recorder } = task;
       const stderrPath = join(runDir, 'stderr.log');
@@ -157,10 +161,10 @@ export class DriverExecutor implements Executor {
       stop: (reason) => {
         if (stopped) return;
         stopped = reason;
-        // A run still waiting in the slot is taken back (the slot answers `!skip`, unless it began it meanwhile).
         if (entry.begun) this.stopSlot(slot);
-        else if (!slot.closed) slot.socket.write(`${JSON.stringify({ skip: task.run.id })}\n`);
+        else withdraw();
       },
+      withdraw,
     };
   }
 

@@ -40,6 +40,11 @@ export interface Execution {
   begun?: Promise<void>;
   /** Ends the run early: politely first, then by force after a grace period. */
   stop(reason: StopReason): void;
+  /**
+   * Takes the run back if it has not begun (it ends `notStarted`). One that began meanwhile,
+   * before its executor heard of it, goes on: Ctrl-C lets begun runs finish.
+   */
+  withdraw(): void;
 }
 
 /** Runs claimed runs of one kind (commands, functions). */

@@ -43,21 +43,23 @@ export class FunctionExecutor implements Executor {
       stopRunning = this.execute(task, ended.resolve);
       begun.resolve();
     };
+    // A waiting run is begun here, in this thread: withdrawing it cannot race with its start.
+    const withdraw = () => {
+      const at = this.waiting.indexOf(begin);
+      if (at < 0) return;
+      this.waiting.splice(at, 1);
+      ended.resolve(notStarted('stopped before it began'));
+    };
     if (this.busy < this.slots) begin();
     else this.waiting.push(begin);
     return {
       ended: ended.promise,
       begun: begun.promise,
       stop: (reason) => {
-        if (stopRunning) {
-          stopRunning(reason);
-          return;
-        }
-        const at = this.waiting.indexOf(begin);
-        if (at < 0) return;
-        this.waiting.splice(at, 1);
-        ended.resolve(notStarted('stopped before it began'));
+        if (stopRunning) stopRunning(reason);
+        else withdraw();
       },
+      withdraw,
     };
   }
 

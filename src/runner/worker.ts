@@ -151,8 +151,12 @@ export class Worker {
     this.draining = true;
     void this.releaseBacklog().catch((error: unknown) => this.warn(`giving back runs not started failed: ${(error as Error).message}`));
     if (kill) this.killing = true;
-    // Runs that have not begun (waiting in a slot) go back to the queue too; with `kill`, all.
-    for (const active of this.active.values()) if (this.killing || active.startedAt === undefined) this.stopRun(active, 'interrupt');
+    for (const active of this.active.values()) {
+      if (this.killing) this.stopRun(active, 'interrupt');
+      // Runs that have not begun (waiting in a slot) go back to the queue too; one that began
+      // before its executor heard of it runs on, as the others do.
+      else if (active.startedAt === undefined) this.withdrawRun(active);
+    }
     this.wake?.();
   }
 
@@ -449,6 +453,13 @@ export class Worker {
     if (active.stop || active.ended) return;
     active.stop = reason;
     active.execution?.stop(reason);
+  }
+
+  /** A run not yet handed to its executor is stopped before it starts; one handed over is withdrawn. */
+  private withdrawRun(active: ActiveRun): void {
+    if (active.ended) return;
+    if (active.execution) active.execution.withdraw();
+    else this.stopRun(active, 'interrupt');
   }
 
   private async heartbeat(): Promise<void> {
