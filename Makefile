@@ -28,7 +28,7 @@ endif
 NPM_STAMP := node_modules/.install-stamp
 BUILD_STAMP := dist/.build-stamp
 SPAWNER := dist/bin/lb-spawn
-PEER_UID := dist/bin/lb-peer-uid
+PEER_CREDENTIALS := dist/bin/peer-credentials.node
 SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) scripts/bundle-cli.mjs $(wildcard src/store/*/migrations/*.sql) tsconfig.json
 # The dashboard (ui/, with the domain types it shares), built by Vite into dist/ui, which the HTTP server serves.
 UI_SOURCES := $(shell find ui src/domain -type f 2>/dev/null)
@@ -79,16 +79,17 @@ $(SPAWNER): src/runner/spawner/lb-spawn.c
 	@mkdir -p $(dir $@)
 	cc -O2 -Wall -Wextra -std=c11 -o $@ $<
 
-# The resident engine's check of who connects to it (see src/engine/peer-uid.c).
-$(PEER_UID): src/engine/peer-uid.c
+# The resident engine's check of who connects to it (see src/engine/peer-credentials.c): a
+# Node-API addon, built against the headers of the node-api-headers package (any Node's ABI).
+$(PEER_CREDENTIALS): src/engine/peer-credentials.c $(NPM_STAMP)
 	@mkdir -p $(dir $@)
-	cc -O2 -Wall -Wextra -std=c11 -o $@ $<
+	cc -O2 -Wall -Wextra -std=c11 -shared -fPIC -I node_modules/node-api-headers/include -o $@ $<
 
 $(UI_BUILT): $(NPM_STAMP) $(UI_SOURCES)
 	npx tsc -p ui/tsconfig.json
 	npx vite build --config ui/vite.config.mjs
 
-build: $(BUILD_STAMP) $(SPAWNER) $(PEER_UID) $(UI_BUILT)
+build: $(BUILD_STAMP) $(SPAWNER) $(PEER_CREDENTIALS) $(UI_BUILT)
 
 # apt-get needs root (as on CI); elsewhere install it by hand, or the browser tests are skipped.
 $(CHROMIUM):

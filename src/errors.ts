@@ -394,7 +394,7 @@ export class EnginePeerRefusedError extends LabbookError {
   }
 }
 
-/** The compiled helper that tells the engine who is connecting (lb-peer-uid) is not where the build puts it. */
+/** The compiled addon that tells the engine who is connecting (peer-credentials.node) is not where the build puts it. */
 export class EngineHelperMissingError extends LabbookError {
   readonly code = 'LB_ENGINE_HELPER_MISSING';
   override readonly exitCode = EXIT_ENVIRONMENT;

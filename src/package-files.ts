@@ -13,8 +13,8 @@ export const PACKAGE_JSON_PATH = fileURLToPath(new URL('package.json', PACKAGE_R
 export const PACKAGE_ROOT_PATH = dirname(PACKAGE_JSON_PATH);
 /** The process launcher of command runs (src/runner/spawner/lb-spawn.c, built by make). */
 export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_ROOT));
-/** The resident engine's check of who connects to it (src/engine/peer-uid.c, built by make). */
-export const PEER_UID_PATH = fileURLToPath(new URL('dist/bin/lb-peer-uid', PACKAGE_ROOT));
+/** The resident engine's check of who connects to it (src/engine/peer-credentials.c, a Node-API addon built by make). */
+export const PEER_CREDENTIALS_PATH = fileURLToPath(new URL('dist/bin/peer-credentials.node', PACKAGE_ROOT));
 /** The build's identity, written by scripts/bundle-cli.mjs (a digest of both bundles): see version.ts. */
 export const BUILD_ID_PATH = fileURLToPath(new URL('dist/cli/build-id', PACKAGE_ROOT));
 /** The resident engine's own bundle, which the CLI's entry loads to serve in the background (src/cli/engine-main.ts). */

@@ -13,7 +13,7 @@ import { EngineLock } from './engine-lock.js';
 import { type EnginePaths, enginePaths, prepareEngineDir } from './engine-paths.js';
 import type { EngineState, EngineStatus, Session } from './engine-state.js';
 import { HandRuns } from './hand-runs.js';
-import { peerCredentials, requirePeerCheck } from './peer-uid.js';
+import { peerCredentials, requirePeerCheck } from './peer-credentials.js';
 import { type Answer, errorBody, PROTOCOL_VERSION } from './protocol.js';
 import { RemoteRuns } from './remote-runs.js';
 import { RunPageCache } from './run-page-cache.js';
@@ -86,8 +86,6 @@ class Engine implements EngineState, RunningEngine {
   private readonly idleTimeoutMs: number;
   readonly queue: Queue;
   private readonly connections = new Set<ClientConnection>();
-  /** Connections whose peer is being checked: clients too, for the idle timer. */
-  private checking = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly storeCheck: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -113,7 +111,7 @@ class Engine implements EngineState, RunningEngine {
     this.remoteRuns = new RemoteRuns(this.handRuns, this.clock);
     this.runPages = new RunPageCache(store);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
-    server.on('connection', (socket) => void this.accept(socket));
+    server.on('connection', (socket) => this.accept(socket));
     this.storeCheck = this.watchStore();
     this.armIdleTimer();
     options.log(
@@ -140,7 +138,7 @@ class Engine implements EngineState, RunningEngine {
   private httpStatus: EngineStatus['http'] = null;
 
   clientCount(): number {
-    return this.connections.size + this.checking + this.httpClients;
+    return this.connections.size + this.httpClients;
   }
 
   serveHttp(options: HttpOptions): Promise<HttpServing> {
@@ -185,7 +183,7 @@ class Engine implements EngineState, RunningEngine {
 
   isIdleBut(session: Session): boolean {
     const [only, ...others] = this.connections;
-    return this.checking === 0 && others.length === 0 && only === session && only.inFlight === 1;
+    return others.length === 0 && only === session && only.inFlight === 1;
   }
 
   async reapExpiredLeases(): Promise<void> {
@@ -214,12 +212,10 @@ class Engine implements EngineState, RunningEngine {
     this.resolveStopped(reason);
   }
 
-  private async accept(socket: Socket): Promise<void> {
+  private accept(socket: Socket): void {
     socket.on('error', () => socket.destroy());
     clearTimeout(this.idleTimer);
-    this.checking++;
-    const peer = this.stopping ? undefined : await peerCredentials(socket);
-    this.checking--;
+    const peer = peerCredentials(socket);
     const uid = process.getuid?.() ?? 0;
     if (this.stopping || socket.destroyed) {
       socket.destroy();
