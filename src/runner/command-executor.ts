@@ -83,8 +83,9 @@ export class CommandExecutor implements Executor {
         await channel;
       }
       if (status.code === 0) return { ok: true, result: recorder.result, exitCode: 0 };
-      const how = status.signal ? `killed by ${status.signal}` : `exit status ${status.code}`;
-      return { ok: false, reason: how, error: await readStderrTail(stderrPath, stderrStart), exitCode: status.code };
+      const error = await readStderrTail(stderrPath, stderrStart);
+      if (status.signal) return { ok: false, reason: `killed by ${status.signal}`, error, exitCode: null, signal: status.signal };
+      return { ok: false, reason: `exit status ${status.code}`, error, exitCode: status.code };
     })();
     return {
       ended,

@@ -10,9 +10,10 @@ export type RunEnd =
   | { ok: true; result: JsonValue | null; exitCode: number | null }
   /**
    * `reason` says how it ended (`exit status 3`, `killed by SIGSEGV`, `exception`); `error` what it said (stderr tail, stack).
-   * `notStarted`: it never began (it waited in a slot that went away, or was stopped while it waited): it goes back to the queue as it was.
+   * `signal`: what killed its process, when a signal did. `notStarted`: it never began (it
+   * waited in a slot that went away, or was stopped while it waited): it goes back to the queue as it was.
    */
-  | { ok: false; reason: string; error: string; exitCode: number | null; notStarted?: true };
+  | { ok: false; reason: string; error: string; exitCode: number | null; signal?: string; notStarted?: true };
 
 /** The end of a run that never began (`why`: what took it back); it goes back to the queue as it was. */
 export function notStarted(why: string): RunEnd {

@@ -20,6 +20,7 @@ import { inCodeSnapshot, inSnapshotEnvironment } from './run-in-snapshot.js';
 import { RunPacker } from './run-packer.js';
 import type { RunTracking } from './run-tracking.js';
 import { CodeSnapshotMissingError, DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
+import { SignalSettle } from './signal-settle.js';
 import { keepSpaceReserve } from './space-reserve.js';
 import { WorkerStop } from './worker-stop.js';
 
@@ -127,6 +128,7 @@ export class Worker {
   private readonly stopping: WorkerStop;
   private readonly packer: RunPacker;
   private readonly preemption = new Preemption();
+  private readonly signalSettle = new SignalSettle();
 
   constructor(
     private readonly queue: Queue,
@@ -150,7 +152,10 @@ export class Worker {
   interrupt(kill: boolean): void {
     this.draining = true;
     void this.releaseBacklog().catch((error: unknown) => this.warn(`giving back runs not started failed: ${(error as Error).message}`));
-    if (kill) this.killing = true;
+    if (kill) {
+      this.killing = true;
+      this.signalSettle.stop();
+    }
     for (const active of this.active.values()) {
       if (this.killing) this.stopRun(active, 'interrupt');
       // Runs that have not begun (waiting in a slot) go back to the queue too; one that began
@@ -165,6 +170,7 @@ export class Worker {
    * checkpoint and exit, the others are stopped now (see Preemption); a second call stops all now.
    */
   preempt(graceMs: number): void {
+    this.signalSettle.stop();
     if (!this.preemption.begin(graceMs, () => this.interrupt(true))) {
       this.interrupt(true);
       return;
@@ -331,6 +337,8 @@ export class Worker {
       }
       const tookMs = this.queue.clock.now() - begunAt;
       this.meanRunMs = Number.isFinite(this.meanRunMs) ? 0.9 * this.meanRunMs + 0.1 * tookMs : tookMs;
+      // Killed by a signal that reached this worker too (a scheduler's cancel): stopped, not failed.
+      if (!active.stop && (await this.signalSettle.workerStoppedAround(end))) active.stop = 'interrupt';
       await this.record(active, this.describeEnd(end, active.stop, spec), await environment);
     } catch (error) {
       clearTimeout(active.timer);

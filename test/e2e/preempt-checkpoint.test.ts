@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ObjectStore } from '../../src/track/object-store.js';
 import { cli } from '../helpers/cli.js';
 import { startLabbook } from '../helpers/labbook-process.js';
@@ -147,3 +148,31 @@ for (const [how, graceArgs, signals] of [
     assert.equal(run?.losses, 0);
   });
 }
+
+// A scheduler's cancel signals the job's every process: a run may die of it before its worker
+// hears its own. The run below exits as a shell killed by SIGTERM does (143), and the worker gets
+// its SIGTERM ~20 ms later. (Had it come first, the worker would have stopped the run: the same
+// outcome. The code before the fix failed the run when the run's end came first.)
+const KILLED_WITH_ITS_WORKER = `if [ -f ran-once ]; then exit 0; fi
+touch ran-once exiting
+exit 143
+`;
+
+test('a run killed by the signal that stops its worker, just before the worker hears it, goes back without spending a retry', async (t) => {
+  const dir = await project(t, 'name: cancelled\nparameters:\n  x: [1]\ncommand: [sh, killed.sh]\nretries: 0\n');
+  writeFileSync(join(dir, 'killed.sh'), KILLED_WITH_ITS_WORKER);
+  const store = await projectStore(t, dir);
+  const worker = startLabbook(t, dir, ['run', 'sweep.yaml']);
+  await waitUntil(() => existsSync(join(dir, 'exiting')), { intervalMs: 5, message: `the run to exit (${worker.stderr()})` });
+  await delay(20);
+  worker.child.kill('SIGTERM');
+  await worker.exited;
+  const given = await store.getRun(1);
+  assert.equal(given?.state, 'PENDING', worker.stderr());
+  assert.equal(given?.failures, 0, 'no retry spent');
+  assert.equal(given?.losses, 0);
+
+  const again = await cli(dir, ['run', 'sweep.yaml']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal((await store.getRun(1))?.state, 'COMPLETED');
+});
