@@ -22,6 +22,7 @@ export {
   type MetricDefinition,
 } from './provenance.js';
 export {
+  RUN_RECORD_FIELDS,
   RUN_STATES,
   type RunEvent,
   type RunRecord,

@@ -43,6 +43,36 @@ export interface RunRecord {
   result: JsonValue | null;
 }
 
+// Typed as a record of every field: the compiler names one added to RunRecord and missing here.
+const RUN_RECORD_FIELD_SET: Record<keyof RunRecord, true> = {
+  id: true,
+  experimentId: true,
+  experiment: true,
+  specVersion: true,
+  hash: true,
+  params: true,
+  state: true,
+  priority: true,
+  attempt: true,
+  failures: true,
+  losses: true,
+  retries: true,
+  leaseOwner: true,
+  leaseExpiresAt: true,
+  workerId: true,
+  createdAt: true,
+  queuedAt: true,
+  startedAt: true,
+  finishedAt: true,
+  exitCode: true,
+  failureReason: true,
+  error: true,
+  result: true,
+};
+
+/** The fields of a RunRecord, for a client that asks for some of them (a driver session's report). */
+export const RUN_RECORD_FIELDS = Object.keys(RUN_RECORD_FIELD_SET) as [keyof RunRecord, ...(keyof RunRecord)[]];
+
 /** What a table of runs shows of each (the Python Reader's): see Store.listRunTableRows. */
 export interface RunTableRow {
   id: number;

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod/v3';
-import type { RunFilter, RunState } from '../domain/index.js';
+import { RUN_RECORD_FIELDS, type RunFilter, type RunState } from '../domain/index.js';
 import { describeEnqueue } from '../queue/describe-enqueue.js';
 import {
   DRIVER_ARGV_VARIABLE,
@@ -35,6 +35,8 @@ export const sessionParams = z
     env: z.record(z.string()),
     /** Whether the driver's stderr is a terminal: a live progress line, else a line every 30 s. */
     tty: z.boolean().default(false),
+    /** The fields of each run in the report (all when left out): what the driver reads of them. */
+    runFields: z.array(z.enum(RUN_RECORD_FIELDS)).optional(),
   })
   .strict();
 
@@ -105,7 +107,8 @@ export async function runDriverSession(params: SessionParams, call: Call): Promi
     };
     const result = await runWatchedSession(options, console, driverStops(call));
     console.write(sessionSummary(result));
-    return { ...(await sessionReport(result, () => engine.store.listRuns(filter))), exitStatus: sessionExitStatus(result) };
+    const report = await sessionReport(result, () => engine.store.listRuns(filter), params.runFields);
+    return { ...report, exitStatus: sessionExitStatus(result) };
   } finally {
     await driver.close(); // also when the session failed before it began; the session's executors close it otherwise
   }

@@ -102,3 +102,31 @@ def test_a_number_of_workers_below_one_is_refused_before_anything_is_added(proje
     ]
     assert "give a number of processes of at least 1, or None for one per CPU" in out[0]
     assert labbook_json(project, "ls") == []
+
+
+REPORT_FIELDS = textwrap.dedent(
+    """
+    from labbook._driver import drive
+    from labbook._runner import run_in_context
+    from labbook._errors import LabbookError
+
+    spec = {"name": "fields", "parameters": {"x": [1, 2]}}
+    def handler(env):
+        return run_in_context(env, lambda ctx: 1)
+    runs, _ = drive(spec, handler, {"jobs": 1, "runFields": ["id", "state"]})
+    print(sorted(sorted(run) for run in runs), sorted(run["state"] for run in runs))
+    runs, _ = drive(spec, handler, {"jobs": 1})
+    print(len(runs[0]))
+    try:
+        drive(spec, handler, {"jobs": 1, "runFields": ["id", "colour"]})
+    except LabbookError as error:
+        print(type(error).__name__, "colour" in str(error))
+    """
+)
+
+
+def test_a_drive_asks_the_report_for_the_run_fields_it_reads(project):
+    out = run_python(REPORT_FIELDS, cwd=project).stdout.splitlines()
+    assert out[0] == "[['id', 'state'], ['id', 'state']] ['COMPLETED', 'COMPLETED']"
+    assert out[1] == "23", "without runFields, whole run records"
+    assert out[2].endswith(" True"), out[2]

@@ -13,7 +13,7 @@ from ._context import Context
 from ._driver import command_line_errors, drive, ensure_store, experiment_name, read_config
 from ._errors import SpecError
 from ._jobs import jobs_option
-from ._results import RunResult, results_of
+from ._results import RESULT_FIELDS, RunResult, results_of
 from ._runner import run_in_context
 
 __all__ = ["experiment", "load_spec"]
@@ -55,7 +55,7 @@ def experiment(
             with command_line_errors(argv is None):
                 data = load_spec(spec, cli) if spec else {"parameters": {}}
                 data["name"] = name or data.get("name") or experiment_name(func)
-                options = {"overrides": overrides, "jobs": jobs}
+                options = {"overrides": overrides, "jobs": jobs, "runFields": RESULT_FIELDS}
                 runs, before = drive(data, lambda env: run_in_context(env, func), options, cli=cli, source=str(spec) if spec else None)
             return results_of(runs, before, cli.store or ensure_store(cli))
 

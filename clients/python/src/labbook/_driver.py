@@ -21,7 +21,7 @@ from ._engine_client import connect, start_engine_early
 from ._grid import Grid
 from ._jobs import jobs_option
 from ._notify import Notifier
-from ._results import RunResult, results_of
+from ._results import RESULT_FIELDS, RunResult, results_of
 from ._runner import run_in_context
 from ._store_location import find_store
 
@@ -116,7 +116,8 @@ def drive_grid(grid: Grid, make_call: CallFactory, options: Optional[Mapping[str
     start_engine_early(cli, ensure_store(cli))  # while the grid is walked
     by_hash = grid.by_hash()
     spec = grid.spec()
-    runs, completed_before = drive(spec, _handler(by_hash, canonical_json(spec["settings"]), make_call), options, notify, cli)
+    report_options = {**(options or {}), "runFields": RESULT_FIELDS}
+    runs, completed_before = drive(spec, _handler(by_hash, canonical_json(spec["settings"]), make_call), report_options, notify, cli)
     return results_of(runs, completed_before, ensure_store(cli), by_hash)
 
 

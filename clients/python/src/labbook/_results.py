@@ -10,7 +10,11 @@ from typing import Any, Dict, List, Mapping, Optional
 from ._context import PICKLED_RESULT
 from ._errors import LabbookError
 
-__all__ = ["RunResult", "results_of"]
+__all__ = ["RESULT_FIELDS", "RunResult", "results_of"]
+
+# The fields of the store's run records that results_of reads: what a driver asks the engine's
+# report for (a run record has 23; a report of 1,000 runs is then ~60% smaller to send and parse).
+RESULT_FIELDS = ["id", "hash", "params", "state", "result", "error", "attempt", "startedAt", "finishedAt"]
 
 
 @dataclass

@@ -106,7 +106,9 @@ class PyExperimenter:
         it cannot open, a bad ``n_jobs``) raises labbook's error."""
         if max_experiments == 0:  # PyExperimenter executes none; the engine's --max-runs takes 1 or more
             return
-        params: Dict[str, Any] = {"experiments": [self.table_name], "jobs": jobs_option(self.n_jobs if n_jobs is None else n_jobs, "n_jobs")}
+        jobs = jobs_option(self.n_jobs if n_jobs is None else n_jobs, "n_jobs")
+        # PyExperimenter's results are in its table: of the report's runs, only their ids.
+        params: Dict[str, Any] = {"experiments": [self.table_name], "jobs": jobs, "runFields": ["id"]}
         if max_experiments >= 0:
             params["maxRuns"] = max_experiments
         run_session(self._cli, params, self._handler(experiment_function))
@@ -115,7 +117,7 @@ class PyExperimenter:
         """Adds one experiment and executes it, on one process. The engine works through the
         table's queue: experiments still 'created' run too (PyExperimenter runs only this one)."""
         spec = self._spec({k: [v] for k, v in keyfield_values.items()})
-        run_session(self._cli, {"spec": spec, "jobs": 1}, self._handler(experiment_function), source=self.table_name)
+        run_session(self._cli, {"spec": spec, "jobs": 1, "runFields": ["id"]}, self._handler(experiment_function), source=self.table_name)
 
     def _handler(self, function: Callable[..., Any]) -> Callable[[Mapping[str, str]], int]:
         custom = self.custom_config
