@@ -7,8 +7,8 @@
 // writer, nodemailer, the HTTP server's Fastify) and tsx (it loads users' TypeScript at run time).
 // The YAML library, which src/spec/yaml.ts loads with require() on first use, is bundled into a
 // file of its own, dist/cli/yaml.cjs: one file instead of ~70 to resolve and compile (~12 ms).
-// The resident engine, as clients start it, is a bundle of its own, dist/engine/ (see
-// src/cli/engine-main.ts): 5 modules to load instead of 38 chunks of the CLI's (~11 ms).
+// The resident engine, as clients start it, is a bundle of its own, dist/engine/engine.cjs (see
+// src/cli/engine-main.ts and engine-loader.ts): one script instead of 38 chunks of the CLI's.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -77,10 +77,18 @@ await build({
   plugins: [yamlFromBundle('./yaml.cjs')],
 });
 
+// The engine is one CommonJS script, which src/cli/engine-loader.ts compiles with a code cache
+// of everything engines ran (Node's compile cache keeps only what is compiled at load). Its
+// lazily imported modules are in it too, initialised on first use; import.meta.url is the file's.
 await build({
   ...bundleOptions,
+  splitting: false,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
   entryPoints: { engine: 'dist/src/cli/engine-main.js' },
   outdir: 'dist/engine',
+  define: { 'import.meta.url': '__engineBundleUrl' },
+  banner: { js: "const __engineBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [yamlFromBundle('../cli/yaml.cjs')],
 });
 

@@ -17,8 +17,8 @@ export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_R
 export const PEER_CREDENTIALS_PATH = fileURLToPath(new URL('dist/bin/peer-credentials.node', PACKAGE_ROOT));
 /** The build's identity, written by scripts/bundle-cli.mjs (a digest of both bundles): see version.ts. */
 export const BUILD_ID_PATH = fileURLToPath(new URL('dist/cli/build-id', PACKAGE_ROOT));
-/** The resident engine's own bundle, which the CLI's entry loads to serve in the background (src/cli/engine-main.ts). */
-export const ENGINE_BUNDLE_PATH = fileURLToPath(new URL('dist/engine/engine.js', PACKAGE_ROOT));
+/** The resident engine's own bundle, which the CLI's entry loads to serve in the background (src/cli/engine-loader.ts). */
+export const ENGINE_BUNDLE_PATH = fileURLToPath(new URL('dist/engine/engine.cjs', PACKAGE_ROOT));
 /** The bundled CLI, which a client runs to start the resident engine in the background. */
 export const CLI_PATH = fileURLToPath(new URL('dist/cli/labbook.js', PACKAGE_ROOT));
 /** How the engine describes a Python command's interpreter: the Python client's own code (run as a script). */

@@ -2,6 +2,8 @@
 export interface BackgroundServeOptions {
   store?: string;
   idleTimeout?: string;
+  /** How the engine's code was compiled (src/cli/engine-loader.ts): for its log. */
+  codeCache?: string;
 }
 
 /**

@@ -42,6 +42,7 @@ export function serveHere(
     idleTimeoutMs: idleTimeoutMs(options, ctx.env),
     log: (message) => write(`${new Date(ctx.clock.now()).toISOString()} ${message}\n`),
     clock: ctx.clock,
+    ...(options.codeCache && { codeCache: options.codeCache }),
   });
 }
 

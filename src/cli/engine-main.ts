@@ -4,9 +4,10 @@ import type { BackgroundServeOptions } from './engine-background-args.js';
 
 /**
  * `labbook engine serve --background` in this process, as the CLI's entry hands it over when
- * a client starts the engine. Bundled apart from the CLI (dist/engine, scripts/bundle-cli.mjs):
- * the engine's code then loads as 5 modules instead of the 38 chunks it spans in the CLI's
- * bundle (Node's ESM loader costs ~0.8 ms a module), and the engine is ready ~11 ms sooner.
+ * a client starts the engine. Bundled apart from the CLI (dist/engine/engine.cjs, see
+ * scripts/bundle-cli.mjs), as one CommonJS script: not the 38 chunks the engine's code spans in
+ * the CLI's bundle (Node's ESM loader costs ~0.8 ms a module), and compiled with a code cache of
+ * all it runs (engine-loader.ts).
  */
 export function serveEngineProcess(args: readonly string[], options: BackgroundServeOptions): Promise<number> {
   return serveInBackgroundProcess(processContext(), args, options);

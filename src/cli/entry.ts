@@ -1,7 +1,7 @@
 import nodeModule from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { ENGINE_BUNDLE_PATH, PACKAGE_ROOT_PATH } from '../package-files.js';
+import { PACKAGE_ROOT_PATH } from '../package-files.js';
 import { backgroundServeOptions } from './engine-background-args.js';
+import { loadEngine } from './engine-loader.js';
 import { refuseOldNode } from './node-version.js';
 
 /** The CLI as a process: bin/labbook runs this (bundled with its dependencies, see scripts/bundle-cli.mjs). */
@@ -23,11 +23,11 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const args = process.argv.slice(2);
 // How clients start the engine: served without building the whole command line (~20 ms sooner),
-// from the engine's own bundle (engine-main.ts says why), not from chunks of this one.
+// from the engine's own bundle (engine-main.ts and engine-loader.ts say why), not from chunks of this one.
 const background = backgroundServeOptions(args);
 if (background) {
-  const { serveEngineProcess } = (await import(pathToFileURL(ENGINE_BUNDLE_PATH).href)) as typeof import('./engine-main.js');
-  process.exitCode = await serveEngineProcess(args, background);
+  const { engine, codeCache } = loadEngine(process.env);
+  process.exitCode = await engine.serveEngineProcess(args, { ...background, codeCache });
 } else {
   const { runCli } = await import('./main.js');
   process.exitCode = await runCli(args);

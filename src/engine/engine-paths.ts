@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { EngineDirUnusableError } from '../errors.js';
 import { isPostgresUrl, withoutPassword } from '../store/postgres/postgres-url.js';
+import { engineDir, engineDirProblem } from './engine-dir.js';
 
 /**
  * Where the engine of one store is found on this host (docs/protocol.md, "Where the engine
@@ -21,13 +22,6 @@ export interface EnginePaths {
 const MAX_SOCKET_PATH_BYTES = 107;
 /** 16 hex digits of the hash: a collision between two stores of one user is not a concern. */
 const KEY_LENGTH = 16;
-
-/** $XDG_RUNTIME_DIR/labbook, else $TMPDIR (or /tmp)/labbook-UID. */
-export function engineDir(env: NodeJS.ProcessEnv): string {
-  const runtime = env.XDG_RUNTIME_DIR;
-  if (runtime && isAbsolute(runtime)) return join(runtime, 'labbook');
-  return join(env.TMPDIR && isAbsolute(env.TMPDIR) ? env.TMPDIR : '/tmp', `labbook-${process.getuid?.() ?? 0}`);
-}
 
 /**
  * The engine's files for the store `storeDir`: a directory (which must exist), keyed by its
@@ -60,15 +54,7 @@ export function prepareEngineDir(paths: EnginePaths): void {
       `cannot create the engine's directory ${paths.dir} (${(error as Error).message}); set XDG_RUNTIME_DIR to a directory of yours`,
     );
   }
-  const found = lstatSync(paths.dir);
-  const uid = process.getuid?.() ?? 0;
-  const problem = !found.isDirectory()
-    ? 'is not a directory (a link?)'
-    : found.uid !== uid
-      ? `belongs to uid ${found.uid}, not to you (uid ${uid})`
-      : (found.mode & 0o077) !== 0
-        ? `may be entered by other users (mode ${(found.mode & 0o777).toString(8)})`
-        : undefined;
+  const problem = engineDirProblem(paths.dir);
   if (problem) {
     throw new EngineDirUnusableError(
       `the engine's directory ${paths.dir} ${problem}: remove it (labbook makes it again, mode 700) or set XDG_RUNTIME_DIR to a directory only you can enter`,

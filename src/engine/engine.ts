@@ -32,6 +32,8 @@ export interface EngineOptions {
   /** Where the engine says what it does: a line per event (start, stop, refused clients, bugs). */
   log: (message: string) => void;
   clock?: Clock;
+  /** How its code was compiled, for the log line that says it serves (src/cli/engine-loader.ts); none when served by the CLI. */
+  codeCache?: string;
 }
 
 /** An engine that serves its store until it is stopped, idle, or its store is gone. */
@@ -115,7 +117,8 @@ class Engine implements EngineState, RunningEngine {
     this.storeCheck = this.watchStore();
     this.armIdleTimer();
     options.log(
-      `engine ${VERSION} (pid ${this.pid}) serves ${this.storeDir} on ${paths.socket}; idle exit after ${this.idleTimeoutMs} ms; build ${buildLabel(BUILD)}`,
+      `engine ${VERSION} (pid ${this.pid}) serves ${this.storeDir} on ${paths.socket}; idle exit after ${this.idleTimeoutMs} ms; build ${buildLabel(BUILD)}` +
+        (options.codeCache ? `; code cache ${options.codeCache}` : ''),
     );
   }
 
