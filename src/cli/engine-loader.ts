@@ -12,10 +12,12 @@ import { BUILD_ID_PATH, ENGINE_BUNDLE_PATH } from '../package-files.js';
  * Node's own compile cache holds what V8 compiles as it loads a module: the functions that run
  * later (a session's claims, outcomes, protocol) are compiled again by every new engine, while
  * its first session runs. This cache is made when an engine exits, so it holds every function
- * the engine ran; it is kept when it grew. A cold drive of 1,000 Python runs: ~13 ms sooner.
+ * the engine ran; it is kept when it grew. A cold drive of 1,000 Python runs: ~14 ms sooner.
  *
  * It lives in the engines' directory (only this user may enter it), named by the build and the
- * Node version: V8 checks neither the bundle's text nor which build wrote the cache.
+ * Node version: V8 checks neither the bundle's text nor which build wrote the cache. V8 refuses
+ * one made under other V8 flags (the engine's are fixed: ENGINE_NODE_FLAGS); the engine then
+ * compiles as it goes and writes its own.
  */
 export function loadEngine(env: NodeJS.ProcessEnv): LoadedEngine {
   const source = readFileSync(ENGINE_BUNDLE_PATH, 'utf8');
