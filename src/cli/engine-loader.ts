@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { constants, Script } from 'node:vm';
@@ -72,9 +72,12 @@ function ownFileIn({ dir, file }: { dir: string; file: string }): Buffer | undef
   }
 }
 
+/** Caches of other builds are removed once unwritten this long: two builds in use keep theirs. */
+const STALE_CACHE_MS = 7 * 24 * 3600 * 1000;
+
 /**
  * Writes the cache of what this engine compiled when it holds more than the one it started with
- * (atomically: engines exit at once), and removes those of other builds. A cache is only a
+ * (atomically: engines exit at once), and removes stale ones of other builds. A cache is only a
  * speed-up: what goes wrong here is ignored.
  */
 function keepRicherCache(script: Script, { dir, file, build }: { dir: string; file: string; build: string }, kept: number): void {
@@ -85,9 +88,9 @@ function keepRicherCache(script: Script, { dir, file, build }: { dir: string; fi
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, file);
     for (const name of readdirSync(dir)) {
-      if (name.startsWith(CACHE_PREFIX) && name.endsWith(CACHE_SUFFIX) && !name.startsWith(`${CACHE_PREFIX}${build}-`)) {
-        rmSync(join(dir, name), { force: true });
-      }
+      if (!name.startsWith(CACHE_PREFIX) || !name.endsWith(CACHE_SUFFIX) || name.startsWith(`${CACHE_PREFIX}${build}-`)) continue;
+      const other = join(dir, name);
+      if (Date.now() - statSync(other).mtimeMs > STALE_CACHE_MS) rmSync(other, { force: true });
     }
   } catch {
     // no cache this time

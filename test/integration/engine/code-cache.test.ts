@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -41,13 +41,18 @@ test("the engine's code cache: written by the first engine of a build, taken by 
   assert.equal(load(runtime), 'accepted', 'the refused cache was written again');
 });
 
-test("the engine's code cache: one of another build goes when a new one is written", (t) => {
+test("the engine's code cache: another build's goes when a new one is written, if unwritten for a week", (t) => {
   const { runtime, dir } = enginesDir(t);
   const stale = join(dir, `engine-0123456789abcdef-${process.version}.v8cache`);
-  writeFileSync(stale, 'an older build', { mode: 0o600 });
+  const recent = join(dir, `engine-fedcba9876543210-${process.version}.v8cache`);
+  writeFileSync(stale, 'an old build', { mode: 0o600 });
+  writeFileSync(recent, 'another build in use', { mode: 0o600 });
+  const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+  utimesSync(stale, eightDaysAgo, eightDaysAgo);
   assert.equal(load(runtime), 'none');
   assert.equal(existsSync(stale), false);
-  assert.equal(caches(dir).length, 1);
+  assert.equal(existsSync(recent), true, 'two builds in use keep their caches');
+  assert.equal(caches(dir).length, 2);
 });
 
 test("the engine's code cache: none is read from, or written to, a directory others may enter", (t) => {
