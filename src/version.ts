@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { BUILD_ID_PATH, PACKAGE_JSON_PATH } from './package-files.js';
+import { readBuildId } from './build-id.js';
+import { PACKAGE_JSON_PATH } from './package-files.js';
 
 /** The package version, read once from package.json. */
 export const VERSION: string = (JSON.parse(readFileSync(PACKAGE_JSON_PATH, 'utf8')) as { version: string }).version;
@@ -10,15 +11,7 @@ export const VERSION: string = (JSON.parse(readFileSync(PACKAGE_JSON_PATH, 'utf8
  * treats an engine of another build as of another version, as Bazel checks its server's
  * binaries, not their version number.
  */
-export const BUILD: string | null = readBuild();
-
-function readBuild(): string | null {
-  try {
-    return readFileSync(BUILD_ID_PATH, 'utf8').trim() || null;
-  } catch {
-    return null;
-  }
-}
+export const BUILD: string | null = readBuildId();
 
 /** Whether an engine that says it is `engine` runs the code this process runs. */
 export function sameLabbook(engine: { version: string; build?: string | null | undefined }): boolean {

@@ -2,8 +2,9 @@ import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { constants, Script } from 'node:vm';
+import { readBuildId } from '../build-id.js';
 import { engineDir, engineDirProblem } from '../engine/engine-dir.js';
-import { BUILD_ID_PATH, ENGINE_BUNDLE_PATH } from '../package-files.js';
+import { ENGINE_BUNDLE_PATH } from '../package-files.js';
 
 /**
  * Loads the resident engine's bundle (dist/engine/engine.cjs: one CommonJS script, see
@@ -50,12 +51,7 @@ const CACHE_SUFFIX = '.v8cache';
 
 /** Where this build's engines keep their code cache; undefined for an unbundled build. */
 function codeCachePath(env: NodeJS.ProcessEnv): { dir: string; file: string; build: string } | undefined {
-  let build: string;
-  try {
-    build = readFileSync(BUILD_ID_PATH, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
+  const build = readBuildId();
   if (!build) return undefined;
   const dir = engineDir(env);
   return { dir, build, file: join(dir, `${CACHE_PREFIX}${build}-${process.version}${CACHE_SUFFIX}`) };

@@ -21,8 +21,9 @@ interface PeerCredentialsAddon {
 let addon: PeerCredentialsAddon | undefined;
 
 function loadedAddon(): PeerCredentialsAddon {
+  if (addon) return addon;
   if (!existsSync(PEER_CREDENTIALS_PATH)) throw new EngineHelperMissingError(PEER_CREDENTIALS_PATH);
-  addon ??= createRequire(import.meta.url)(PEER_CREDENTIALS_PATH) as PeerCredentialsAddon;
+  addon = createRequire(import.meta.url)(PEER_CREDENTIALS_PATH) as PeerCredentialsAddon;
   return addon;
 }
 
@@ -35,5 +36,5 @@ export function requirePeerCheck(): void {
 export function peerCredentials(socket: Socket): PeerCredentials | undefined {
   // An accepted Unix socket's libuv handle knows its descriptor; Node has no public way to it.
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  return (fd !== undefined && (addon ?? loadedAddon()).peerCredentials(fd)) || undefined;
+  return (fd !== undefined && loadedAddon().peerCredentials(fd)) || undefined;
 }
