@@ -24,6 +24,8 @@ export class MetricBatcher {
   private buffered = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Writes enqueued and not finished. */
+  private writes = 0;
   private readonly maxPoints: number;
   private readonly maxDelayMs: number;
 
@@ -62,6 +64,11 @@ export class MetricBatcher {
     return this.writing;
   }
 
+  /** Whether every point of the run sent so far is stored: none buffered, no write under way. */
+  isStored(runId: number): boolean {
+    return this.writes === 0 && !this.buffers.has(runId);
+  }
+
   flushAll(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -72,8 +79,14 @@ export class MetricBatcher {
   }
 
   private enqueueWrite(runId: number, buffer: RunBuffer): void {
+    this.writes++;
     this.writing = this.writing.then(() =>
-      this.store.appendMetrics(runId, buffer.attempt, buffer.points).catch((error: unknown) => this.options.onError(error)),
+      this.store
+        .appendMetrics(runId, buffer.attempt, buffer.points)
+        .catch((error: unknown) => this.options.onError(error))
+        .finally(() => {
+          this.writes--;
+        }),
     );
   }
 }

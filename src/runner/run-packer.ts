@@ -18,7 +18,8 @@ export class RunPacker {
   constructor(
     /** Called once, when a run first asks for resources (probing GPUs costs a process). */
     private readonly machine: (() => Machine) | undefined,
-    private readonly specOf: (run: RunRecord) => Promise<ExperimentSpec>,
+    /** The run's spec: at once when it was loaded before. */
+    private readonly specOf: (run: RunRecord) => ExperimentSpec | Promise<ExperimentSpec>,
   ) {}
 
   /**
@@ -34,10 +35,10 @@ export class RunPacker {
     const taken: RunRecord[] = [];
     while (taken.length < most && backlog.length > 0) {
       const run = backlog[0] as RunRecord;
-      const resources = await this.specOf(run).then(
-        (spec) => spec.resources,
-        () => undefined, // the run fails when it executes, saying why
-      );
+      const known = this.specOf(run);
+      // A spec that cannot be loaded fails the run when it executes, saying why.
+      const spec = known instanceof Promise ? await known.catch(() => undefined) : known;
+      const resources = spec?.resources;
       if (backlog[0] !== run) continue; // its lease was lost meanwhile (heartbeat)
       if (resources) {
         this.pool ??= new ResourcePool(this.machine());

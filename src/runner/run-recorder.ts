@@ -84,6 +84,11 @@ export class RunRecorder {
     return this.services.metrics.flushRun(this.runId);
   }
 
+  /** Nothing to store and no log open: close() has nothing to do (a short run's usual end, spared its awaits). */
+  get idle(): boolean {
+    return this.logStream === undefined && this.services.metrics.isStored(this.runId);
+  }
+
   /** Stores everything still buffered and closes the log. */
   async close(): Promise<void> {
     await this.flushMetrics();

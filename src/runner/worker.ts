@@ -12,6 +12,7 @@ import type { RunOutcome } from '../store/types.js';
 import { EnvironmentCapture, type PythonInfo } from '../track/environment.js';
 import { runsPerSlot, runsToClaimAhead } from './claim-policy.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
+import { LoadOnce } from './load-once.js';
 import type { Machine } from './machine.js';
 import type { MetricBatcher } from './metric-batcher.js';
 import { OutcomeWriter } from './outcome-writer.js';
@@ -20,7 +21,7 @@ import { inCodeSnapshot, inSnapshotEnvironment } from './run-in-snapshot.js';
 import { RunPacker } from './run-packer.js';
 import type { RunTracking } from './run-tracking.js';
 import { CodeSnapshotMissingError, DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
-import { SignalSettle } from './signal-settle.js';
+import { endedBySignal, SignalSettle } from './signal-settle.js';
 import { keepSpaceReserve } from './space-reserve.js';
 import { WorkerStop } from './worker-stop.js';
 
@@ -108,12 +109,13 @@ export class Worker {
   private readonly backlog: RunRecord[] = [];
   /** Moving mean of how long this worker's runs take, to decide whether claiming ahead pays. */
   private meanRunMs = Number.POSITIVE_INFINITY;
-  private readonly specs = new Map<string, Promise<ExperimentSpec>>();
+  /** Per spec version: its spec, the executor of its runs, and the environment of this worker, captured at its first run of it. */
+  private readonly specs = new LoadOnce<string, ExperimentSpec>();
+  private readonly executorsBySpec = new LoadOnce<string, Executor>();
+  private readonly environments = new LoadOnce<string, JsonValue>();
   private readonly metrics: MetricBatcher;
   private readonly outcomes: OutcomeWriter;
   private readonly environment = new EnvironmentCapture();
-  /** Per spec version: the environment of this worker, captured at its first run of it. */
-  private readonly environments = new Map<string, Promise<JsonValue>>();
   /** Per captured environment: that of its runs without a seed, made once (and split and encoded once by the store). */
   private readonly unseeded = new WeakMap<JsonObject, JsonValue>();
   private draining = false;
@@ -292,10 +294,12 @@ export class Worker {
       this.wake?.();
     };
     try {
-      const planned = await this.specOf(run);
+      // Values made for an earlier run are read without an await (see LoadOnce).
+      const version = specVersionKey(run);
+      const planned = this.specs.ready(version) ?? (await this.specOf(run));
       const snapshot = inCodeSnapshot(planned, this.tracking.dataDir, run.experiment);
       const spec = snapshot?.spec ?? planned;
-      const executor = await this.executors.forSpec(spec);
+      const executor = this.executorsBySpec.ready(version) ?? (await this.executorsBySpec.get(version, () => this.executors.forSpec(spec)));
       const runDir = this.tracking.runDirectory(run.id);
       // A command's directory is made by the launcher, in the run's own process before it
       // starts; a Python driver's slot makes it when the run writes something there; a
@@ -304,7 +308,7 @@ export class Worker {
       // The first capture of a worker probes git and Python: the run need not wait for it,
       // its outcome does (the environment is stored with the outcome, in one transaction).
       const environment = this.environmentOf(run, spec);
-      environment.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
+      if (environment instanceof Promise) environment.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
       const recorder = this.tracking.recorder(this.metrics, run.id, run.attempt, runDir);
       const devices = this.packer.devicesOf(run.id);
       const execution = executor.start({
@@ -330,7 +334,7 @@ export class Worker {
       const end = await execution.ended;
       freeSlot(); // the next run may start while this one's outcome is written
       clearTimeout(active.timer);
-      await recorder.close();
+      if (!recorder.idle) await recorder.close();
       if (!end.ok && end.notStarted) {
         await this.releaseUnstarted(run);
         return;
@@ -338,8 +342,8 @@ export class Worker {
       const tookMs = this.queue.clock.now() - begunAt;
       this.meanRunMs = Number.isFinite(this.meanRunMs) ? 0.9 * this.meanRunMs + 0.1 * tookMs : tookMs;
       // Killed by a signal that reached this worker too (a scheduler's cancel): stopped, not failed.
-      if (!active.stop && (await this.signalSettle.workerStoppedAround(end))) active.stop = 'interrupt';
-      await this.record(active, this.describeEnd(end, active.stop, spec), await environment);
+      if (!active.stop && endedBySignal(end) && (await this.signalSettle.workerStoppedAround(end))) active.stop = 'interrupt';
+      await this.record(active, this.describeEnd(end, active.stop, spec), environment instanceof Promise ? await environment : environment);
     } catch (error) {
       clearTimeout(active.timer);
       if (error instanceof DriverNotRunningError || error instanceof NothingToExecuteError || error instanceof CodeSnapshotMissingError) {
@@ -490,20 +494,25 @@ export class Worker {
    * packages), not per run: runs of one worker session share their code, and a git probe
    * per run would cost more than a short run. The run's own seed is set per run.
    */
-  private async environmentOf(run: RunRecord, spec: ExperimentSpec): Promise<JsonValue> {
-    let captured = this.environments.get(specVersionKey(run));
-    if (!captured) {
-      captured = this.environment
+  private environmentOf(run: RunRecord, spec: ExperimentSpec): JsonValue | Promise<JsonValue> {
+    const version = specVersionKey(run);
+    const captured = this.environments.ready(version);
+    if (captured !== undefined) return this.withSeedOf(run, captured as JsonObject);
+    const capturing = this.environments.get(version, () =>
+      this.environment
         .capture({
           cwd: this.options.cwd,
           argv: this.executors.commandLineOf(spec),
           python: this.executors.pythonOf(spec),
           params: {},
         })
-        .then((environment) => inSnapshotEnvironment(environment as JsonObject, spec, this.tracking.dataDir));
-      this.environments.set(specVersionKey(run), captured);
-    }
-    const base = (await captured) as JsonObject;
+        .then((environment) => inSnapshotEnvironment(environment as JsonObject, spec, this.tracking.dataDir)),
+    );
+    return capturing.then((base) => this.withSeedOf(run, base as JsonObject));
+  }
+
+  /** The worker's environment `base` with the run's seed (one object for every run without a seed). */
+  private withSeedOf(run: RunRecord, base: JsonObject): JsonValue {
     const seed = run.params.seed;
     if (seed !== undefined) return onSharedBase(base, { seed });
     let environment = this.unseeded.get(base);
@@ -514,14 +523,10 @@ export class Worker {
     return environment;
   }
 
-  /** The spec a run executes: the version it was planned with, loaded once per worker. */
-  private specOf(run: RunRecord): Promise<ExperimentSpec> {
-    let spec = this.specs.get(specVersionKey(run));
-    if (!spec) {
-      spec = this.loadSpec(run);
-      this.specs.set(specVersionKey(run), spec);
-    }
-    return spec;
+  /** The spec a run executes: the version it was planned with, loaded once per worker (at once when loaded before). */
+  private specOf(run: RunRecord): ExperimentSpec | Promise<ExperimentSpec> {
+    const version = specVersionKey(run);
+    return this.specs.ready(version) ?? this.specs.get(version, () => this.loadSpec(run));
   }
 
   private async loadSpec(run: RunRecord): Promise<ExperimentSpec> {
