@@ -7,6 +7,7 @@ import { type Execution, type Executor, notStarted, type RunEnd, type RunTask, t
 import { LineSplitter } from './line-splitter.js';
 import { monitorGroup, terminateGroup } from './process-group.js';
 import { serveChannel } from './run-channel.js';
+import type { RunRecorder } from './run-recorder.js';
 import { readStderrTail, stderrStartOf } from './stderr-tail.js';
 
 /** The Unix socket of the Python driver's fork server; the driver sets it for the engine it starts. */
@@ -44,6 +45,16 @@ interface SlotRun {
   begun: boolean;
   /** Its exit status; null when the slot went away; 'skipped' when the slot gave it back unbegun. */
   end: (code: number | null | 'skipped') => void;
+}
+
+/** A run that ended in its slot, and where its stderr is, for endOf. */
+interface EndingRun {
+  recorder: RunRecorder;
+  runDir: string;
+  stderrPath: string;
+  /** Where this attempt's stderr starts in it. */
+  stderrStart: number;
+  stopped: StopReason | undefined;
 }
 
 /** One persistent Python process of the driver, executing one run at a time. */
@@ -87,77 +98,62 @@ export class DriverExecutor implements Executor {
 
   start(task: RunTask): Execution {
     const slot = this.slotFor();
+    const { run, spec, runDir, recorder } = task;
+    const stderrPath = join(runDir, 'stderr.log');
+    const stderrStart = stderrStartOf(stderrPath, run.attempt);
     let stopped: StopReason | undefined;
-    let markBegun = () => {};
-    const begun = new Promise<void>((resolve) => {
-      markBegun = resolve;
-    });
-    let markEnded: SlotRun['end'] = () => {};
-    const finished = new Promise<number | null | 'skipped'>((resolve) => {
-      markEnded = resolve;
-    });
+    // Driven by the slot's lines rather than by awaits: a short run's path is the engine's hot path (see LoadOnce).
+    const begun = Promise.withResolvers<void>();
+    const finished = Promise.withResolvers<number | null | 'skipped'>();
+    let stopMonitor: (() => void) | undefined;
+    const monitor = () => {
+      if (slot.pid !== undefined && entry.begun && !stopMonitor) stopMonitor = monitorGroup(slot.pid, recorder);
+    };
     const entry: SlotRun = {
       begun: false,
       begin: () => {
         entry.begun = true;
-        markBegun();
+        begun.resolve();
+        if (slot.pid === undefined)
+          void slot.ready.then(monitor); // a new slot's pid, for sampling its CPU and memory
+        else monitor();
       },
-      end: markEnded,
+      end: finished.resolve,
     };
     // A run still waiting in the slot is taken back (the slot answers `!skip`, unless it began it meanwhile).
     const withdraw = () => {
-      if (!entry.begun && !slot.closed) slot.socket.write(`${JSON.stringify({ skip: task.run.id })}\n`);
+      if (!entry.begun && !slot.closed) slot.socket.write(`${JSON.stringify({ skip: run.id })}\n`);
     };
-    const ended = (async (): Promise<RunEnd> => {
-      const { run, spec, runDir, recorder } = task;
-      const stderrPath = join(runDir, 'stderr.log');
-      const stderrStart = stderrStartOf(stderrPath, run.attempt);
-      const channel = serveChannel(
-        {
-          send: (text) => {
-            if (!slot.socket.destroyed) slot.socket.write(text);
-          },
-          onLine: (handler) => {
-            entry.line = handler;
-          },
-          closed: finished.then(() => undefined),
+    const channel = serveChannel(
+      {
+        send: (text) => {
+          if (!slot.socket.destroyed) slot.socket.write(text);
         },
-        recorder,
-        { now: this.options.now, ...(task.preempted && { preempted: task.preempted }) },
-      );
-      slot.runs.push(entry);
-      if (slot.closed) entry.end(null);
-      else if (slot.runs.length === 1) entry.begin();
-      const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
-      const { LABBOOK_CHANNEL_FD: _, ...env } = runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices);
-      // Runs sent in one turn of the event loop (a batch the worker started) go in one write.
-      slot.socket.cork();
-      slot.socket.write(`${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
-      process.nextTick(() => slot.socket.uncork());
-      await Promise.race([begun, finished]);
-      await slot.ready; // a new slot's pid, for sampling its CPU and memory
-      const stopMonitor = slot.pid === undefined || !entry.begun ? () => {} : monitorGroup(slot.pid, recorder);
-      const code = await finished;
-      stopMonitor();
-      await channel;
-      if (code === 'skipped' || (code === null && !entry.begun)) {
-        return notStarted('its Python slot ended before it began');
-      }
-      if (code === null) {
-        this.discard(slot);
-        await moveOutputs(slot, runDir);
-        const tail = await readStderrTail(stderrPath, stderrStart);
-        const how = slot.error ?? (stopped ? `stopped (${stopped})` : 'the Python slot process died during the run');
-        return { ok: false, reason: stopped ? 'stopped' : 'slot died', error: tail ? `${tail}\n${how}` : how, exitCode: null };
-      }
-      if (slot.stopRequested) this.discard(slot);
-      else if (slot.runs.length === 0 && !this.idle.includes(slot)) this.idle.push(slot);
-      if (code === 0) return { ok: true, result: recorder.result, exitCode: 0 };
-      return { ok: false, reason: `exit status ${code}`, error: await readStderrTail(stderrPath, stderrStart), exitCode: code };
-    })();
+        onLine: (handler) => {
+          entry.line = handler;
+        },
+        closed: finished.promise,
+      },
+      recorder,
+      { now: this.options.now, ...(task.preempted && { preempted: task.preempted }) },
+    );
+    slot.runs.push(entry);
+    if (slot.closed) entry.end(null);
+    else if (slot.runs.length === 1) entry.begin();
+    const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
+    const { LABBOOK_CHANNEL_FD: _, ...env } = runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices);
+    // Runs sent in one turn of the event loop (a batch the worker started) go in one write.
+    slot.socket.cork();
+    slot.socket.write(`${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
+    process.nextTick(() => slot.socket.uncork());
+    const ended = finished.promise.then((code) => {
+      stopMonitor?.();
+      stopMonitor = () => {}; // a slot's pid known after the end starts no monitor
+      return channel.then(() => this.endOf(slot, entry, code, { recorder, runDir, stderrPath, stderrStart, stopped }));
+    });
     return {
       ended,
-      begun,
+      begun: begun.promise,
       stop: (reason) => {
         if (stopped) return;
         stopped = reason;
@@ -166,6 +162,30 @@ export class DriverExecutor implements Executor {
       },
       withdraw,
     };
+  }
+
+  /** How a run ended, from its slot's `!end` status (null: the slot went away; 'skipped': given back unbegun). */
+  private endOf(slot: Slot, entry: SlotRun, code: number | null | 'skipped', at: EndingRun): RunEnd | Promise<RunEnd> {
+    if (code === 'skipped' || (code === null && !entry.begun)) return notStarted('its Python slot ended before it began');
+    if (code === null) return this.endOfDeadSlot(slot, at);
+    if (slot.stopRequested) this.discard(slot);
+    else if (slot.runs.length === 0 && !this.idle.includes(slot)) this.idle.push(slot);
+    if (code === 0) return { ok: true, result: at.recorder.result, exitCode: 0 };
+    return readStderrTail(at.stderrPath, at.stderrStart).then((error) => ({
+      ok: false,
+      reason: `exit status ${code}`,
+      error,
+      exitCode: code,
+    }));
+  }
+
+  /** A slot that died mid-run fails the run: its output goes to the run's logs, with its stderr's tail as the error. */
+  private async endOfDeadSlot(slot: Slot, at: EndingRun): Promise<RunEnd> {
+    this.discard(slot);
+    await moveOutputs(slot, at.runDir);
+    const tail = await readStderrTail(at.stderrPath, at.stderrStart);
+    const how = slot.error ?? (at.stopped ? `stopped (${at.stopped})` : 'the Python slot process died during the run');
+    return { ok: false, reason: at.stopped ? 'stopped' : 'slot died', error: tail ? `${tail}\n${how}` : how, exitCode: null };
   }
 
   /**

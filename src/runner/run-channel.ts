@@ -25,12 +25,19 @@ class BadMessage extends Error {}
 /** Serves one run's connection; resolves when the run closed it and every message is handled. */
 export function serveChannel(connection: RunConnection, recorder: RunRecorder, options: ChannelOptions): Promise<void> {
   let lineNumber = 0;
-  let handling: Promise<void> = Promise.resolve();
+  let handling: Promise<void> | undefined;
+  /** Messages waiting in `handling`: while there are any, the next one waits its turn too. */
+  let waiting = 0;
   // An answer starts with `{"id":`: a Python driver's slot tells answers from the runs sent ahead by that.
   const reply = (id: number, body: { ok: true; value: JsonValue } | { ok: false; error: { code: string; message: string } }) => {
     connection.send(`${JSON.stringify({ id, ...body })}\n`);
   };
   const warn = (line: number, problem: string) => recorder.log('warning', `fd3 line ${line}: ${problem}; line ignored`);
+  const fail = (line: number, id: number | undefined, error: unknown) => {
+    const text = error instanceof BadMessage ? error.message : `could not be handled: ${(error as Error).message}`;
+    warn(line, text);
+    if (id !== undefined) reply(id, { ok: false, error: { code: 'LB_PROTOCOL_BAD_REQUEST', message: text } });
+  };
 
   connection.onLine((line) => {
     const number = ++lineNumber;
@@ -53,30 +60,41 @@ export function serveChannel(connection: RunConnection, recorder: RunRecorder, o
       }
       return;
     }
-    handling = handling.then(async () => {
-      const id = typeof message.id === 'number' && Number.isInteger(message.id) ? message.id : undefined;
+    const id = typeof message.id === 'number' && Number.isInteger(message.id) ? message.id : undefined;
+    // A message that needs no await (a result, a log line) is handled at once when none waits before it.
+    if (waiting === 0) {
+      let value: JsonValue | typeof LATER;
+      try {
+        value = handleAtOnce(message, recorder, options);
+      } catch (error) {
+        fail(number, id, error);
+        return;
+      }
+      if (value !== LATER) {
+        if (id !== undefined) reply(id, { ok: true, value });
+        return;
+      }
+    }
+    waiting++;
+    handling = (handling ?? Promise.resolve()).then(async () => {
       try {
         const value = await handleRunMessage(message, recorder, options);
         if (id !== undefined) reply(id, { ok: true, value });
       } catch (error) {
-        const text = error instanceof BadMessage ? error.message : `could not be handled: ${(error as Error).message}`;
-        warn(number, text);
-        if (id !== undefined) reply(id, { ok: false, error: { code: 'LB_PROTOCOL_BAD_REQUEST', message: text } });
+        fail(number, id, error);
+      } finally {
+        waiting--;
       }
     });
   });
   return connection.closed.then(() => handling);
 }
 
-/**
- * Records one message of the run protocol, or answers it (a request): what the channel does
- * with each line, and the engine with the messages of a run recorded by hand.
- */
-export async function handleRunMessage(
-  message: Record<string, unknown>,
-  recorder: RunRecorder,
-  options: ChannelOptions,
-): Promise<JsonValue> {
+/** What handleAtOnce answers for a message that needs an await (the store, a file). */
+const LATER = Symbol('later');
+
+/** Records a message that needs no await, or answers it; LATER for the others. */
+function handleAtOnce(message: Record<string, unknown>, recorder: RunRecorder, options: ChannelOptions): JsonValue | typeof LATER {
   switch (message.type) {
     case 'metrics':
       recorder.metrics(metricPoints(message, options.now()));
@@ -92,6 +110,25 @@ export async function handleRunMessage(
       recorder.log(level, message.message);
       return null;
     }
+    case 'preempted':
+      return options.preempted?.() ?? false;
+    default:
+      return LATER;
+  }
+}
+
+/**
+ * Records one message of the run protocol, or answers it (a request): what the channel does
+ * with each line, and the engine with the messages of a run recorded by hand.
+ */
+export async function handleRunMessage(
+  message: Record<string, unknown>,
+  recorder: RunRecorder,
+  options: ChannelOptions,
+): Promise<JsonValue> {
+  const atOnce = handleAtOnce(message, recorder, options);
+  if (atOnce !== LATER) return atOnce;
+  switch (message.type) {
     case 'artifact': {
       const name = requireText(message, 'name');
       const path = resolvePath(recorder.runDir, requireText(message, 'path'));
@@ -115,8 +152,6 @@ export async function handleRunMessage(
       if (typeof step !== 'number' || typeof value !== 'number') throw new BadMessage("'should_prune' needs a numeric 'step' and 'value'");
       return (await options.shouldPrune?.(step, value)) ?? false;
     }
-    case 'preempted':
-      return options.preempted?.() ?? false;
     case 'flush':
       await recorder.flushMetrics();
       return null;

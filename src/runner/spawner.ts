@@ -39,7 +39,7 @@ export interface RunConnection {
   /** Writes to the run's side (nothing once it is closed). */
   send(text: string): void;
   /** Resolves when the run's side closed (every process holding fd 3 exited). */
-  closed: Promise<void>;
+  closed: Promise<unknown>;
 }
 
 export interface SpawnedRun {
