@@ -92,6 +92,19 @@ await build({
   plugins: [yamlFromBundle('../cli/yaml.cjs')],
 });
 
+// What clients start the engine with (src/cli/engine-entry.ts): a CommonJS script too, not
+// the CLI's ES module entry, whose loader and chunks a new engine would wait for (~4 ms).
+await build({
+  ...bundleOptions,
+  splitting: false,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  entryPoints: { 'engine-entry': 'dist/src/cli/engine-entry.js' },
+  outdir: 'dist/cli',
+  define: { 'import.meta.url': '__entryUrl' },
+  banner: { js: "const __entryUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
 // The build's identity (src/version.ts): a digest of every file of both bundles, so that a
 // checkout rebuilt with other code has another build, and its clients replace an engine still
 // running the code from before.

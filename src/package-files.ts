@@ -17,10 +17,12 @@ export const SPAWNER_PATH = fileURLToPath(new URL('dist/bin/lb-spawn', PACKAGE_R
 export const PEER_CREDENTIALS_PATH = fileURLToPath(new URL('dist/bin/peer-credentials.node', PACKAGE_ROOT));
 /** The build's identity, written by scripts/bundle-cli.mjs (a digest of both bundles): see version.ts. */
 export const BUILD_ID_PATH = fileURLToPath(new URL('dist/cli/build-id', PACKAGE_ROOT));
-/** The resident engine's own bundle, which the CLI's entry loads to serve in the background (src/cli/engine-loader.ts). */
+/** The resident engine's own bundle, which its entry loads to serve in the background (src/cli/engine-loader.ts). */
 export const ENGINE_BUNDLE_PATH = fileURLToPath(new URL('dist/engine/engine.cjs', PACKAGE_ROOT));
-/** The bundled CLI, which a client runs to start the resident engine in the background. */
+/** The bundled CLI (schedulers' job scripts run its workers). */
 export const CLI_PATH = fileURLToPath(new URL('dist/cli/labbook.js', PACKAGE_ROOT));
+/** What a client runs to start the resident engine in the background (src/cli/engine-entry.ts). */
+export const ENGINE_ENTRY_PATH = fileURLToPath(new URL('dist/cli/engine-entry.cjs', PACKAGE_ROOT));
 /** How the engine describes a Python command's interpreter: the Python client's own code (run as a script). */
 export const INTERPRETER_DESCRIPTION_PATH = fileURLToPath(new URL('clients/python/src/labbook/_interpreter.py', PACKAGE_ROOT));
 /** The script of a function executor's threads: tsc's output, bundled CLI or not. */

@@ -1,7 +1,6 @@
 import nodeModule from 'node:module';
 import { PACKAGE_ROOT_PATH } from '../package-files.js';
-import { backgroundServeOptions } from './engine-background-args.js';
-import { loadEngine } from './engine-loader.js';
+import { endOnClosedPipes } from './closed-pipes.js';
 import { refuseOldNode } from './node-version.js';
 
 /** The CLI as a process: bin/labbook runs this (bundled with its dependencies, see scripts/bundle-cli.mjs). */
@@ -13,22 +12,8 @@ refuseOldNode(PACKAGE_ROOT_PATH);
 // every command and the engine start sooner (~10 % less start-up CPU).
 nodeModule.enableCompileCache();
 
-// A reader that goes away (`labbook ls | head`) ends the output, not in a crash.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
+endOnClosedPipes();
 
-const args = process.argv.slice(2);
-// How clients start the engine: served without building the whole command line (~20 ms sooner),
-// from the engine's own bundle (engine-main.ts and engine-loader.ts say why), not from chunks of this one.
-const background = backgroundServeOptions(args);
-if (background) {
-  const { engine, codeCache } = loadEngine(process.env);
-  process.exitCode = await engine.serveEngineProcess(args, { ...background, codeCache });
-} else {
-  const { runCli } = await import('./main.js');
-  process.exitCode = await runCli(args);
-}
+// Clients start the engine through engine-entry.ts, not through this.
+const { runCli } = await import('./main.js');
+process.exitCode = await runCli(process.argv.slice(2));

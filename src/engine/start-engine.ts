@@ -3,7 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { EngineReportedError, EngineUnavailableError } from '../errors.js';
-import { CLI_PATH } from '../package-files.js';
+import { ENGINE_ENTRY_PATH } from '../package-files.js';
 import { isPostgresUrl } from '../store/postgres/postgres-url.js';
 import type { EnginePaths } from './engine-paths.js';
 import type { ErrorBody } from './protocol.js';
@@ -33,7 +33,7 @@ export function startEngine(storeDir: string, paths: EnginePaths, env: NodeJS.Pr
   // A PostgreSQL store's URL may hold a password: it travels in the environment, not on a command line others can read.
   const postgres = isPostgresUrl(storeDir);
   const store = postgres ? [] : ['--store', storeDir];
-  const args = [CLI_PATH, ...store, 'engine', 'serve', '--background', ...(idleTimeout ? ['--idle-timeout', idleTimeout] : [])];
+  const args = [ENGINE_ENTRY_PATH, ...store, 'engine', 'serve', '--background', ...(idleTimeout ? ['--idle-timeout', idleTimeout] : [])];
   const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, ...args], {
     cwd: postgres ? homedir() : dirname(storeDir),
     env: postgres ? { ...env, LABBOOK_STORE: storeDir } : env,
