@@ -1,11 +1,11 @@
 import { appendFile, mkdir, readFile, unlink } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { PythonInfo } from '../track/environment.js';
 import { runEnvironment } from './command-line.js';
 import { type Execution, type Executor, notStarted, type RunEnd, type RunTask, type StopReason } from './executor.js';
 import { LineSplitter } from './line-splitter.js';
-import { monitorGroup, terminateGroup } from './process-group.js';
+import { SlotMonitor, terminateGroup } from './process-group.js';
 import { serveChannel } from './run-channel.js';
 import type { RunRecorder } from './run-recorder.js';
 import { readStderrTail, stderrStartOf } from './stderr-tail.js';
@@ -39,6 +39,7 @@ export interface DriverExecutorOptions {
 
 /** A run sent to a slot. */
 interface SlotRun {
+  recorder: RunRecorder;
   line?: (line: string) => void;
   /** Called when the slot begins it (at once on an idle slot, else when the run before ends). */
   begin: () => void;
@@ -62,11 +63,10 @@ interface Slot {
   socket: Socket;
   /** Its pid (the leader of its own process group), once it said hello. */
   pid?: number;
+  /** Samples its CPU and memory into the run going on (made with its pid, at its hello). */
+  monitor?: SlotMonitor;
   /** The files its runs' stdout and stderr go to while they run (from its hello). */
   outputs?: { stdout: string; stderr: string };
-  /** Resolves when it said hello (or went away before). */
-  ready: Promise<void>;
-  markReady: () => void;
   /** The runs sent to it, in order: the first one executes (its protocol lines go there, `!end` ends it), the others wait. */
   runs: SlotRun[];
   stopRequested: boolean;
@@ -99,24 +99,20 @@ export class DriverExecutor implements Executor {
   start(task: RunTask): Execution {
     const slot = this.slotFor();
     const { run, spec, runDir, recorder } = task;
-    const stderrPath = join(runDir, 'stderr.log');
+    // Concatenated: join() normalises, on every run's path (see LoadOnce for why that matters).
+    const stderrPath = `${runDir}${sep}stderr.log`;
     const stderrStart = stderrStartOf(stderrPath, run.attempt);
     let stopped: StopReason | undefined;
-    // Driven by the slot's lines rather than by awaits: a short run's path is the engine's hot path (see LoadOnce).
+    // Driven by the slot's lines rather than by awaits: a short run's path is the engine's hot path.
     const begun = Promise.withResolvers<void>();
     const finished = Promise.withResolvers<number | null | 'skipped'>();
-    let stopMonitor: (() => void) | undefined;
-    const monitor = () => {
-      if (slot.pid !== undefined && entry.begun && !stopMonitor) stopMonitor = monitorGroup(slot.pid, recorder);
-    };
     const entry: SlotRun = {
+      recorder,
       begun: false,
       begin: () => {
         entry.begun = true;
         begun.resolve();
-        if (slot.pid === undefined)
-          void slot.ready.then(monitor); // a new slot's pid, for sampling its CPU and memory
-        else monitor();
+        slot.monitor?.begin(recorder); // a new slot's monitor, made when it says hello, begins with its first run then
       },
       end: finished.resolve,
     };
@@ -146,11 +142,9 @@ export class DriverExecutor implements Executor {
     slot.socket.cork();
     slot.socket.write(`${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
     process.nextTick(() => slot.socket.uncork());
-    const ended = finished.promise.then((code) => {
-      stopMonitor?.();
-      stopMonitor = () => {}; // a slot's pid known after the end starts no monitor
-      return channel.then(() => this.endOf(slot, entry, code, { recorder, runDir, stderrPath, stderrStart, stopped }));
-    });
+    const ended = finished.promise.then((code) =>
+      channel.then(() => this.endOf(slot, entry, code, { recorder, runDir, stderrPath, stderrStart, stopped })),
+    );
     return {
       ended,
       begun: begun.promise,
@@ -215,11 +209,7 @@ export class DriverExecutor implements Executor {
   }
 
   private openSlot(path: string): Slot {
-    let markReady = () => {};
-    const ready = new Promise<void>((resolve) => {
-      markReady = resolve;
-    });
-    const slot: Slot = { socket: connect(path), ready, markReady, runs: [], stopRequested: false, closed: false };
+    const slot: Slot = { socket: connect(path), runs: [], stopRequested: false, closed: false };
     this.all.add(slot);
     const lines = new LineSplitter((line) => this.onLine(slot, line));
     slot.socket.on('data', (chunk: Buffer) => lines.push(chunk));
@@ -228,7 +218,7 @@ export class DriverExecutor implements Executor {
     });
     slot.socket.on('close', () => {
       slot.closed = true;
-      slot.markReady();
+      slot.monitor?.end();
       this.discard(slot);
       for (const run of slot.runs.splice(0)) run.end(null);
     });
@@ -247,10 +237,12 @@ export class DriverExecutor implements Executor {
     if (word === 'slot') {
       const hello = JSON.parse(value) as { pid: number; stdout: string; stderr: string };
       slot.pid = hello.pid;
+      slot.monitor = new SlotMonitor(hello.pid);
+      if (slot.runs[0]?.begun) slot.monitor.begin(slot.runs[0].recorder);
       slot.outputs = { stdout: hello.stdout, stderr: hello.stderr };
-      slot.markReady();
       if (slot.stopRequested) terminateGroup(slot.pid, this.options.killGraceMs);
     } else if (word === 'end' || word === 'skip') {
+      slot.monitor?.end();
       slot.runs.shift()?.end(word === 'end' ? Number(value) : 'skipped');
       // The slot went on to the next run it holds; in a slot being stopped, those are given back unbegun.
       if (!slot.stopRequested) slot.runs[0]?.begin();

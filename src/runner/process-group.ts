@@ -26,10 +26,43 @@ export function terminateGroup(pid: number | undefined, graceMs = DEFAULT_KILL_G
  * interval: short runs never pay for a /proc scan. Returns the function that stops it.
  */
 export function monitorGroup(pid: number, recorder: RunRecorder): () => void {
-  const monitor = new ResourceMonitor({ pid, intervalMs: MONITOR_INTERVAL_MS, onSample: (points) => recorder.metrics(points) });
-  const start = setTimeout(() => monitor.start(), MONITOR_INTERVAL_MS).unref();
-  return () => {
-    clearTimeout(start);
-    monitor.stop();
-  };
+  const monitor = new SlotMonitor(pid);
+  monitor.begin(recorder);
+  return () => monitor.end();
+}
+
+/**
+ * monitorGroup for a process group that executes runs one after another (a Python driver's
+ * slot): one timer, restarted as each run begins, instead of a timer and a monitor per run,
+ * which a slot's short runs would make by the thousand.
+ */
+export class SlotMonitor {
+  private timer: NodeJS.Timeout | undefined;
+  /** The run going on, since the timer was last restarted. */
+  private recorder: RunRecorder | undefined;
+  private monitor: ResourceMonitor | undefined;
+
+  constructor(private readonly pid: number) {}
+
+  /** A run begins: sampled into its recorder once it has gone on for an interval. */
+  begin(recorder: RunRecorder): void {
+    this.end();
+    this.recorder = recorder;
+    if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(() => this.sample(), MONITOR_INTERVAL_MS).unref();
+  }
+
+  /** The run ended (or its process group went away). */
+  end(): void {
+    this.recorder = undefined;
+    this.monitor?.stop();
+    this.monitor = undefined;
+  }
+
+  private sample(): void {
+    const recorder = this.recorder;
+    if (!recorder) return;
+    this.monitor = new ResourceMonitor({ pid: this.pid, intervalMs: MONITOR_INTERVAL_MS, onSample: (points) => recorder.metrics(points) });
+    this.monitor.start();
+  }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../queue/clock.js';
 import type { Store } from '../store/types.js';
-import { objectsOf, runDirectoryOf } from '../track/store-objects.js';
+import { objectsOf, runDirectoryIn, runsDirectoryOf } from '../track/store-objects.js';
 import { MetricBatcher } from './metric-batcher.js';
 import { RunRecorder } from './run-recorder.js';
 
@@ -21,11 +21,12 @@ export interface RunTracking {
 
 export function trackingOf(store: Store, clock: Clock): RunTracking {
   const objects = objectsOf(store);
+  const runs = runsDirectoryOf(store);
   return {
     location: store.location,
     dataDir: store.dataDir,
     metricBatcher: (onError) => new MetricBatcher(store, { onError }),
-    runDirectory: (runId) => runDirectoryOf(store, runId),
+    runDirectory: (runId) => runDirectoryIn(runs, runId),
     recorder: (metrics, runId, attempt, runDir) => new RunRecorder({ store, objects, metrics, clock }, runId, attempt, runDir),
   };
 }

@@ -129,6 +129,24 @@ def test_a_long_run_in_a_slot_has_its_cpu_and_memory_sampled(project):
     assert {"sys.cpu_percent", "sys.rss_mb"} <= keys, keys
 
 
+def test_a_long_run_after_short_ones_in_the_same_slot_is_sampled_and_they_are_not(project):
+    script = textwrap.dedent(
+        """
+        import time
+        import labbook
+
+        def run(ctx, config):
+            if config.x == 3:
+                time.sleep(4.6)
+
+        labbook.run(run, {"parameters": {"x": [0, 1, 2, 3]}}, workers=1, experiment="mixed")
+        """
+    )
+    run_python(script, cwd=project)
+    sampled = query_store(project, "SELECT DISTINCT r.params FROM metric_summaries m JOIN runs r ON r.id = m.run_id WHERE m.key LIKE 'sys.%'")
+    assert sampled == [('{"x":3}',)], sampled
+
+
 def test_a_run_that_writes_nothing_gets_no_run_directory_and_one_that_prints_keeps_its_output(project):
     script = textwrap.dedent(
         """
