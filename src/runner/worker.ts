@@ -10,7 +10,7 @@ import { specFromRaw } from '../spec/load-spec.js';
 import type { ExperimentSpec, JsonObject, JsonValue } from '../spec/types.js';
 import type { RunOutcome } from '../store/types.js';
 import { EnvironmentCapture, type PythonInfo } from '../track/environment.js';
-import { runsPerSlot, runsToClaimAhead } from './claim-policy.js';
+import { runsPerSlot, runsToClaimAhead, TypicalRunTime } from './claim-policy.js';
 import type { Execution, Executor, RunEnd, StopReason } from './executor.js';
 import { LoadOnce } from './load-once.js';
 import type { Machine } from './machine.js';
@@ -107,8 +107,8 @@ export class Worker {
   private executing = 0;
   /** Runs claimed ahead and not started yet; their leases are renewed like running ones'. */
   private readonly backlog: RunRecord[] = [];
-  /** Moving mean of how long this worker's runs take, to decide whether claiming ahead pays. */
-  private meanRunMs = Number.POSITIVE_INFINITY;
+  /** How long this worker's runs take, to decide whether claiming ahead pays. */
+  private readonly runTimes = new TypicalRunTime();
   /** Per spec version: its spec, the executor of its runs, and the environment of this worker, captured at its first run of it. */
   private readonly specs = new LoadOnce<string, ExperimentSpec>();
   private readonly executorsBySpec = new LoadOnce<string, Executor>();
@@ -121,6 +121,10 @@ export class Worker {
   private draining = false;
   /** The last claim found fewer runs than it asked for. */
   private queueDrained = false;
+  /** When it did: the worker claims again once a poll interval later, or when runs may have come (claimWanted). */
+  private drainedAt = 0;
+  /** Pending runs may have come since the queue was drained: queued by another process, or one of this worker's given back. */
+  private claimWanted = false;
   private killing = false;
   private wake: (() => void) | undefined;
   private readonly report: WorkerReport = { claimed: 0, completed: 0, failed: 0, requeued: 0, lost: 0 };
@@ -191,11 +195,14 @@ export class Worker {
     keepSpaceReserve(this.tracking.dataDir);
     const heartbeat = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.queue.leaseMs / 3)));
     // A store that can tell when runs are queued (PostgreSQL's notifications) ends an idle poll at once.
-    const unwatch = await this.queue.watchPending(() => this.wake?.());
+    const unwatch = await this.queue.watchPending(() => {
+      this.claimWanted = true;
+      this.wake?.();
+    });
     const running = new Set<Promise<void>>();
     try {
       for (;;) {
-        const perSlot = runsPerSlot(this.meanRunMs, this.options.runsPerSlot ?? 1);
+        const perSlot = runsPerSlot(this.runTimes.ms, this.options.runsPerSlot ?? 1);
         const capacity = this.options.slots * perSlot;
         const free = capacity - this.executing;
         let budget = (this.options.maxRuns ?? Number.POSITIVE_INFINITY) - this.report.claimed;
@@ -203,10 +210,10 @@ export class Worker {
         // Slots that queue runs are topped up once half of what they hold is done: one claim and
         // one write per slot for several runs, instead of one each per run that ends.
         if (!this.draining && free > 0 && (perSlot === 1 || free >= capacity / 2)) {
-          if (this.backlog.length === 0 && budget > 0) {
+          if (this.backlog.length === 0 && budget > 0 && this.mayClaim(running.size)) {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
             // Slots that queue runs hold those instead, so all that is claimed is handed over (and begins) now.
-            const ahead = perSlot === 1 ? runsToClaimAhead(this.meanRunMs, this.options.slots) : 0;
+            const ahead = perSlot === 1 ? runsToClaimAhead(this.runTimes.ms, this.options.slots) : 0;
             const limit = Math.min(free + ahead, budget);
             const claimed = await this.queue
               .claim(this.id, limit, {
@@ -219,6 +226,8 @@ export class Worker {
               .catch((error: unknown) => (this.stopping.on(error) ? [] : Promise.reject(error)));
             this.report.claimed += claimed.length;
             this.queueDrained = claimed.length < limit;
+            this.drainedAt = this.queue.clock.now();
+            this.claimWanted = false;
             budget -= claimed.length;
             this.backlog.push(...claimed);
           }
@@ -339,8 +348,7 @@ export class Worker {
         await this.releaseUnstarted(run);
         return;
       }
-      const tookMs = this.queue.clock.now() - begunAt;
-      this.meanRunMs = Number.isFinite(this.meanRunMs) ? 0.9 * this.meanRunMs + 0.1 * tookMs : tookMs;
+      this.runTimes.add(this.queue.clock.now() - begunAt);
       // Killed by a signal that reached this worker too (a scheduler's cancel): stopped, not failed.
       if (!active.stop && endedBySignal(end) && (await this.signalSettle.workerStoppedAround(end))) active.stop = 'interrupt';
       await this.record(active, this.describeEnd(end, active.stop, spec), environment instanceof Promise ? await environment : environment);
@@ -407,7 +415,10 @@ export class Worker {
     }
     if (state === 'COMPLETED') this.report.completed++;
     else if (state === 'FAILED') this.report.failed++;
-    else this.report.requeued++;
+    else {
+      this.report.requeued++;
+      this.claimWanted = true; // a retry, this worker's to claim again
+    }
     // A run given back because the worker stops is reported as stopped, whatever it did.
     const stopped = stop ?? (this.stopping.error && 'interrupt');
     this.options.onEvent?.({ type: 'finished', run, end, state, ...(stopped && { stop: stopped }) });
@@ -454,11 +465,22 @@ export class Worker {
     try {
       await this.queue.release({ runId: run.id, workerId: this.id, attempt: run.attempt }, 'not started', { notStarted: true });
       this.report.claimed--;
+      this.claimWanted = true; // pending again: this worker may claim it back (its slot went away, say)
     } catch (error) {
       if (error instanceof LeaseLostError) return;
       if (!this.stopping.on(error)) throw error;
       this.stopping.refuse(run, true);
     }
+  }
+
+  /**
+   * Whether to claim now. Once a claim found the queue drained, the runs that end do not each
+   * claim again (at the end of a sweep, a transaction per run for nothing): the worker claims
+   * when pending runs may have come, when it has nothing running, or a poll interval later.
+   */
+  private mayClaim(running: number): boolean {
+    if (!this.queueDrained || this.claimWanted || running === 0) return true;
+    return this.queue.clock.now() - this.drainedAt >= (this.options.pollMs ?? 1_000);
   }
 
   private stopRun(active: ActiveRun, reason: StopReason): void {
