@@ -43,7 +43,10 @@ const RECENT_RUNS = 9;
  * session's 130 ms).
  */
 export class TypicalRunTime {
-  private readonly recent: number[] = [];
+  /** The last runs' durations, as a ring; sorted into `sorted` (no allocation per run: this is on every run's path). */
+  private readonly recent = new Float64Array(RECENT_RUNS);
+  private readonly sorted = new Float64Array(RECENT_RUNS);
+  private count = 0;
   private median = Number.POSITIVE_INFINITY;
 
   get ms(): number {
@@ -51,9 +54,10 @@ export class TypicalRunTime {
   }
 
   add(ms: number): void {
-    this.recent.push(ms);
-    if (this.recent.length > RECENT_RUNS) this.recent.shift();
-    const sorted = this.recent.toSorted((a, b) => a - b);
+    this.recent[this.count++ % RECENT_RUNS] = ms;
+    const sorted = this.count < RECENT_RUNS ? this.recent.slice(0, this.count) : this.sorted;
+    if (sorted === this.sorted) sorted.set(this.recent);
+    sorted.sort();
     this.median = sorted[(sorted.length - 1) >> 1] as number;
   }
 }

@@ -1,5 +1,6 @@
 import { fillTemplate } from '../spec/command-template.js';
 import type { JsonObject, JsonValue } from '../spec/types.js';
+import { jsonOnce } from '../util/json-once.js';
 
 /** What the built-in placeholders ({run_id}, {run_dir}, {experiment}, {attempt}) stand for. */
 export interface RunBuiltins {
@@ -41,7 +42,7 @@ export function runEnvironment(
     LABBOOK_EXPERIMENT: builtins.experiment,
     LABBOOK_ATTEMPT: String(builtins.attempt),
     LABBOOK_PARAMS: JSON.stringify(run.params),
-    LABBOOK_SETTINGS: JSON.stringify(settings),
+    LABBOOK_SETTINGS: jsonOnce(settings),
     LABBOOK_STORE: storeDir,
     LABBOOK_CHANNEL_FD: '3',
     ...(devices && { CUDA_VISIBLE_DEVICES: devices.join(',') }),

@@ -71,6 +71,8 @@ interface Slot {
   runs: SlotRun[];
   stopRequested: boolean;
   closed: boolean;
+  /** What to write to it at the end of this turn of the event loop (see send). */
+  outbox?: string;
   /** Why the connection failed (the fork server is not there), if it did. */
   error?: string;
 }
@@ -118,13 +120,11 @@ export class DriverExecutor implements Executor {
     };
     // A run still waiting in the slot is taken back (the slot answers `!skip`, unless it began it meanwhile).
     const withdraw = () => {
-      if (!entry.begun && !slot.closed) slot.socket.write(`${JSON.stringify({ skip: run.id })}\n`);
+      if (!entry.begun && !slot.closed) send(slot, `${JSON.stringify({ skip: run.id })}\n`);
     };
     const channel = serveChannel(
       {
-        send: (text) => {
-          if (!slot.socket.destroyed) slot.socket.write(text);
-        },
+        send: (text) => send(slot, text),
         onLine: (handler) => {
           entry.line = handler;
         },
@@ -138,10 +138,7 @@ export class DriverExecutor implements Executor {
     else if (slot.runs.length === 1) entry.begin();
     const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
     const { LABBOOK_CHANNEL_FD: _, ...env } = runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices);
-    // Runs sent in one turn of the event loop (a batch the worker started) go in one write.
-    slot.socket.cork();
-    slot.socket.write(`${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
-    process.nextTick(() => slot.socket.uncork());
+    send(slot, `${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
     const ended = finished.promise.then((code) =>
       channel.then(() => this.endOf(slot, entry, code, { recorder, runDir, stderrPath, stderrStart, stopped })),
     );
@@ -260,6 +257,24 @@ export class DriverExecutor implements Executor {
     if (at >= 0) this.idle.splice(at, 1);
     if (!slot.closed) slot.socket.end();
   }
+}
+
+/**
+ * Writes `text` to the slot with whatever else is written to it in this turn of the event loop
+ * (the runs of a batch the worker started, a skip, answers), in order and in one write: one
+ * string and one write per batch instead of a stream write and a tick per run.
+ */
+function send(slot: Slot, text: string): void {
+  if (slot.outbox !== undefined) {
+    slot.outbox += text;
+    return;
+  }
+  slot.outbox = text;
+  process.nextTick(() => {
+    const written = slot.outbox as string;
+    slot.outbox = undefined;
+    if (!slot.socket.destroyed) slot.socket.write(written);
+  });
 }
 
 /** What a dead slot's run wrote goes to the run's stdout.log / stderr.log, as the slot would have done. */

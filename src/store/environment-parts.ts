@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sharedBaseOf } from '../domain/environment-base.js';
 import type { JsonValue } from '../spec/types.js';
+import { jsonOnce } from '../util/json-once.js';
 
 /**
  * Every run stores its environment, and the runs of one worker share most of it: a Python
@@ -19,9 +20,6 @@ export interface SplitEnvironment {
   parts: ReadonlyMap<string, string>;
 }
 
-/** Skeletons' JSON, by split: the runs of a worker without a seed share one environment, hence one split. */
-const skeletonTexts = new WeakMap<SplitEnvironment, string>();
-
 /** The parts of several environments' splits, each split's once: the runs of a worker share theirs. */
 export function partsOfSplits(splits: Iterable<SplitEnvironment | undefined>): Map<string, string> {
   const seen = new Set<SplitEnvironment>();
@@ -34,14 +32,12 @@ export function partsOfSplits(splits: Iterable<SplitEnvironment | undefined>): M
   return parts;
 }
 
-/** The JSON text a store keeps for an environment: its skeleton's. */
-export function skeletonJson(split: SplitEnvironment): string {
-  let text = skeletonTexts.get(split);
-  if (text === undefined) {
-    text = JSON.stringify(split.skeleton);
-    skeletonTexts.set(split, text);
-  }
-  return text;
+/**
+ * The JSON text a store keeps for an environment: its skeleton's (made once per split: the runs of
+ * a worker without a seed share one environment, hence one split).
+ */
+export function skeletonJson({ skeleton }: SplitEnvironment): string {
+  return typeof skeleton === 'object' && skeleton !== null ? jsonOnce(skeleton) : JSON.stringify(skeleton);
 }
 
 const NO_PARTS: ReadonlyMap<string, string> = new Map();
