@@ -47,7 +47,7 @@ export class CommandExecutor implements Executor {
     const spawned = this.spawner.spawn({
       argv: runArgv(spec.command ?? [], run.params, spec.settings, builtins),
       cwd: task.cwd ?? this.options.cwd,
-      env: runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices),
+      env: { ...runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices), LABBOOK_CHANNEL_FD: '3' },
       stdoutPath: join(runDir, 'stdout.log'),
       stderrPath,
     });

@@ -27,7 +27,11 @@ export function runArgv(template: readonly string[], params: JsonObject, setting
   return template.map((part) => fillTemplate(part, lookup));
 }
 
-/** The environment a run gets on top of the worker's; with `devices`, the GPUs lent to it are the only ones it sees. */
+/**
+ * The environment a run gets on top of the worker's; with `devices`, the GPUs lent to it are the
+ * only ones it sees. A command's also says where its protocol channel is (LABBOOK_CHANNEL_FD); a
+ * Python slot's run speaks on the slot's connection.
+ */
 export function runEnvironment(
   run: { params: JsonObject; hash: string },
   settings: JsonObject,
@@ -44,7 +48,6 @@ export function runEnvironment(
     LABBOOK_PARAMS: JSON.stringify(run.params),
     LABBOOK_SETTINGS: jsonOnce(settings),
     LABBOOK_STORE: storeDir,
-    LABBOOK_CHANNEL_FD: '3',
     ...(devices && { CUDA_VISIBLE_DEVICES: devices.join(',') }),
   };
 }

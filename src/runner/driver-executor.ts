@@ -137,7 +137,7 @@ export class DriverExecutor implements Executor {
     if (slot.closed) entry.end(null);
     else if (slot.runs.length === 1) entry.begin();
     const builtins = { run_id: run.id, run_dir: runDir, experiment: run.experiment, attempt: run.attempt };
-    const { LABBOOK_CHANNEL_FD: _, ...env } = runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices);
+    const env = runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices);
     send(slot, `${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
     const ended = finished.promise.then((code) =>
       channel.then(() => this.endOf(slot, entry, code, { recorder, runDir, stderrPath, stderrStart, stopped })),
