@@ -207,10 +207,13 @@ export class Worker {
         const free = capacity - this.executing;
         let budget = (this.options.maxRuns ?? Number.POSITIVE_INFINITY) - this.report.claimed;
         let started: RunRecord[] = [];
+        let putOff = false;
         // Slots that queue runs are topped up once half of what they hold is done: one claim and
         // one write per slot for several runs, instead of one each per run that ends.
         if (!this.draining && free > 0 && (perSlot === 1 || free >= capacity / 2)) {
-          if (this.backlog.length === 0 && budget > 0 && this.mayClaim(running.size)) {
+          const wanted = this.backlog.length === 0 && budget > 0;
+          putOff = wanted && !this.mayClaim(running.size);
+          if (wanted && !putOff) {
             // Short runs are claimed a few ahead: one transaction per batch instead of per run.
             // Slots that queue runs hold those instead, so all that is claimed is handed over (and begins) now.
             const ahead = perSlot === 1 ? runsToClaimAhead(this.runTimes.ms, this.options.slots) : 0;
@@ -247,12 +250,15 @@ export class Worker {
           const canClaimMore = !this.draining && budget > 0;
           if (!canClaimMore) break;
           if (!this.options.wait && !(await this.options.waitWhile?.())) break;
-          await this.sleep(this.options.pollMs ?? 1_000);
+          await this.sleep(this.pollMs);
           continue;
         }
+        // A claim put off is made a poll interval after the claim that drained the queue, even when no run ends meanwhile.
+        const recheck = putOff ? setTimeout(() => this.wake?.(), this.drainedAt + this.pollMs - this.queue.clock.now()) : undefined;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
         });
+        clearTimeout(recheck);
         this.wake = undefined;
       }
     } finally {
@@ -476,11 +482,18 @@ export class Worker {
   /**
    * Whether to claim now. Once a claim found the queue drained, the runs that end do not each
    * claim again (at the end of a sweep, a transaction per run for nothing): the worker claims
-   * when pending runs may have come, when it has nothing running, or a poll interval later.
+   * when pending runs may have come, when it has nothing running, or a poll interval later (a
+   * timer wakes it then if no run ends before: runs queued meanwhile by another process fill its
+   * free slots within a poll interval, whatever the runs it holds).
    */
   private mayClaim(running: number): boolean {
     if (!this.queueDrained || this.claimWanted || running === 0) return true;
-    return this.queue.clock.now() - this.drainedAt >= (this.options.pollMs ?? 1_000);
+    return this.queue.clock.now() - this.drainedAt >= this.pollMs;
+  }
+
+  /** How often a worker looks for runs when none comes by itself. */
+  private get pollMs(): number {
+    return this.options.pollMs ?? 1_000;
   }
 
   private stopRun(active: ActiveRun, reason: StopReason): void {
