@@ -55,8 +55,10 @@ export class TypicalRunTime {
 
   add(ms: number): void {
     this.recent[this.count++ % RECENT_RUNS] = ms;
-    const sorted = this.count < RECENT_RUNS ? this.recent.slice(0, this.count) : this.sorted;
-    if (sorted === this.sorted) sorted.set(this.recent);
+    let sorted = this.sorted;
+    if (this.count < RECENT_RUNS)
+      sorted = this.recent.slice(0, this.count); // the ring is not full yet
+    else sorted.set(this.recent);
     sorted.sort();
     this.median = sorted[(sorted.length - 1) >> 1] as number;
   }

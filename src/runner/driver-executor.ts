@@ -48,9 +48,8 @@ interface SlotRun {
   end: (code: number | null | 'skipped') => void;
 }
 
-/** A run that ended in its slot, and where its stderr is, for endOf. */
+/** Where the files of a run that ended in its slot are, and whether it was stopped, for endOf. */
 interface EndingRun {
-  recorder: RunRecorder;
   runDir: string;
   stderrPath: string;
   /** Where this attempt's stderr starts in it. */
@@ -140,7 +139,7 @@ export class DriverExecutor implements Executor {
     const env = runEnvironment(run, spec.settings, builtins, this.options.storeDir, task.devices);
     send(slot, `${JSON.stringify({ env, cwd: this.options.cwd })}\n`);
     const ended = finished.promise.then((code) =>
-      channel.then(() => this.endOf(slot, entry, code, { recorder, runDir, stderrPath, stderrStart, stopped })),
+      channel.then(() => this.endOf(slot, entry, code, { runDir, stderrPath, stderrStart, stopped })),
     );
     return {
       ended,
@@ -161,7 +160,7 @@ export class DriverExecutor implements Executor {
     if (code === null) return this.endOfDeadSlot(slot, at);
     if (slot.stopRequested) this.discard(slot);
     else if (slot.runs.length === 0 && !this.idle.includes(slot)) this.idle.push(slot);
-    if (code === 0) return { ok: true, result: at.recorder.result, exitCode: 0 };
+    if (code === 0) return { ok: true, result: entry.recorder.result, exitCode: 0 };
     return readStderrTail(at.stderrPath, at.stderrStart).then((error) => ({
       ok: false,
       reason: `exit status ${code}`,

@@ -14,7 +14,7 @@ const TERMINATING_SIGNALS = new Set(['SIGHUP', 'SIGINT', 'SIGKILL', 'SIGTERM']);
 const SHELL_STATUSES_OF_SIGNALS = new Set([129, 130, 137, 143]);
 
 /** Whether the run ended killed by a terminating signal, directly or as its shell reports it. */
-export function endedBySignal(end: RunEnd): boolean {
+function endedBySignal(end: RunEnd): boolean {
   if (end.ok) return false;
   if (end.signal !== undefined) return TERMINATING_SIGNALS.has(end.signal);
   return end.exitCode !== null && SHELL_STATUSES_OF_SIGNALS.has(end.exitCode);
@@ -24,10 +24,18 @@ export class SignalSettle {
   private stopped = false;
   private readonly waiting = new Set<() => void>();
 
-  /** True when the worker was told to stop its runs, by now or within SETTLE_MS of a run killed by a signal. */
-  async workerStoppedAround(end: RunEnd): Promise<boolean> {
+  /**
+   * True when the worker was told to stop its runs, by now or within SETTLE_MS of a run killed by
+   * a signal; false at once, without a promise, for any other end (every run's path asks).
+   */
+  workerStoppedAround(end: RunEnd): boolean | Promise<boolean> {
     if (!endedBySignal(end)) return false;
     if (this.stopped) return true;
+    return this.settled();
+  }
+
+  /** Whether the worker's stop comes within SETTLE_MS. */
+  private async settled(): Promise<boolean> {
     await new Promise<void>((resolve) => {
       const settled = () => {
         clearTimeout(timer);

@@ -21,7 +21,7 @@ import { inCodeSnapshot, inSnapshotEnvironment } from './run-in-snapshot.js';
 import { RunPacker } from './run-packer.js';
 import type { RunTracking } from './run-tracking.js';
 import { CodeSnapshotMissingError, DriverNotRunningError, NothingToExecuteError, NotRunnableError } from './runner-errors.js';
-import { endedBySignal, SignalSettle } from './signal-settle.js';
+import { SignalSettle } from './signal-settle.js';
 import { keepSpaceReserve } from './space-reserve.js';
 import { WorkerStop } from './worker-stop.js';
 
@@ -311,7 +311,8 @@ export class Worker {
     try {
       // Values made for an earlier run are read without an await (see LoadOnce).
       const version = specVersionKey(run);
-      const planned = this.specs.ready(version) ?? (await this.specOf(run));
+      const known = this.specOf(run);
+      const planned = known instanceof Promise ? await known : known;
       const snapshot = inCodeSnapshot(planned, this.tracking.dataDir, run.experiment);
       const spec = snapshot?.spec ?? planned;
       const executor = this.executorsBySpec.ready(version) ?? (await this.executorsBySpec.get(version, () => this.executors.forSpec(spec)));
@@ -356,7 +357,8 @@ export class Worker {
       }
       this.runTimes.add(this.queue.clock.now() - begunAt);
       // Killed by a signal that reached this worker too (a scheduler's cancel): stopped, not failed.
-      if (!active.stop && endedBySignal(end) && (await this.signalSettle.workerStoppedAround(end))) active.stop = 'interrupt';
+      const stoppedAround = !active.stop && this.signalSettle.workerStoppedAround(end);
+      if (stoppedAround instanceof Promise ? await stoppedAround : stoppedAround) active.stop = 'interrupt';
       await this.record(active, this.describeEnd(end, active.stop, spec), environment instanceof Promise ? await environment : environment);
     } catch (error) {
       clearTimeout(active.timer);
