@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -43,6 +44,9 @@ def handler(env):
         return 0
     if action == "leave-a-writer-behind":
         subprocess.Popen(["sh", "-c", "sleep 0.2; echo late"])
+        return 0
+    if action == "leave-a-thread-behind":
+        threading.Thread(target=lambda: (time.sleep(0.2), os.write(1, b"late thread\n"), os.write(2, b"late error\n"))).start()
         return 0
     if action == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
@@ -160,6 +164,18 @@ def test_what_a_process_left_behind_by_a_run_writes_later_goes_to_that_runs_log(
         time.sleep(0.02)
     assert engine.run(tmp_path / "second", ACTION="exit", CODE="0")[1] == 0
     assert (tmp_path / "first" / "stdout.log").read_text() == "late\n"
+    assert not (tmp_path / "second").exists()
+
+
+def test_what_a_thread_left_behind_by_a_run_writes_between_runs_goes_to_that_runs_log(engine, tmp_path):
+    assert engine.run(tmp_path / "first", ACTION="leave-a-thread-behind")[1] == 0
+    for _ in range(1500):  # polls until the thread wrote; not a timing assertion
+        if os.path.getsize(engine.outputs["stderr"]) > 0:
+            break
+        time.sleep(0.02)
+    assert engine.run(tmp_path / "second", ACTION="exit", CODE="0")[1] == 0
+    assert (tmp_path / "first" / "stdout.log").read_text() == "late thread\n"
+    assert (tmp_path / "first" / "stderr.log").read_text() == "late error\n"
     assert not (tmp_path / "second").exists()
 
 

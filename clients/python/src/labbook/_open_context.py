@@ -8,7 +8,6 @@ import json
 import os
 import re
 import sys
-from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
 from ._backends import Backend, NullBackend
@@ -42,7 +41,7 @@ def open_context(
         backend: Backend = WorkerBackend(
             Channel(int(env["LABBOOK_CHANNEL_FD"])),
             int(env["LABBOOK_RUN_ID"]),
-            Path(env["LABBOOK_RUN_DIR"]),
+            env["LABBOOK_RUN_DIR"],
             int(env.get("LABBOOK_ATTEMPT", "1")),
         )
         return Context(

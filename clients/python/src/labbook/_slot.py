@@ -33,6 +33,7 @@ import faulthandler
 import io
 import json
 import os
+import select
 import socket
 import sys
 from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Set
@@ -74,13 +75,16 @@ class Slot:
         self._skipped: Set[str] = set()
         self._answers: List[bytes] = []
         self._closed = False
+        # Whether the engine sent something since the slot last read (polled before each run).
+        self._sent = select.poll()
+        self._sent.register(conn, select.POLLIN)
+        # The LABBOOK_* variables the slot set in os.environ for the run before.
+        self._variables: Dict[str, str] = {}
 
     def serve(self) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
         os.close(devnull)
-        # Between runs, output goes where the driver's goes (its terminal).
-        self.console = (os.dup(1), os.dup(2))
         self.outputs = [
             _SlotOutput(slot_output(self.output_dir, os.getpid(), name), name, target)
             for target, name in ((1, "stdout"), (2, "stderr"))
@@ -104,29 +108,32 @@ class Slot:
             message = self._next_run()
             if message is None:
                 return
-            if message["env"]["LABBOOK_RUN_ID"] in self._skipped:
-                self._skipped.discard(message["env"]["LABBOOK_RUN_ID"])
+            variables = message["env"]
+            if variables["LABBOOK_RUN_ID"] in self._skipped:
+                self._skipped.discard(variables["LABBOOK_RUN_ID"])
                 self.conn.sendall(b"!skip\n")
                 continue
-            env = {**message["env"], "LABBOOK_CHANNEL_FD": str(self.conn.fileno())}
             self._answers.clear()  # late answers to the run before (nobody waits for them)
-            code = self._run(env, message.get("cwd"))
+            code = self._run(variables, message.get("cwd"))
             if self.on_exit is not None:
-                self.on_exit(env, code)
+                self.on_exit(variables, code)
             self.conn.sendall(take_last_lines(self.conn.fileno()) + f"!end {code}\n".encode())
 
-    def _run(self, env: Mapping[str, str], cwd: Optional[str]) -> int:
+    def _run(self, variables: Mapping[str, str], cwd: Optional[str]) -> int:
         _flush_std_streams()
         for output in self.outputs:
-            output.begin(env["LABBOOK_RUN_DIR"])
+            output.begin(variables["LABBOOK_RUN_DIR"])
         try:
             if cwd:
                 os.chdir(cwd)
-            # The run's variables, as a command gets them; the channel is this connection,
-            # which its subprocesses do not inherit, so its number stays out.
-            # (Only those that changed: most are the same from run to run, and each costs a putenv.)
-            os.environ.update({k: v for k, v in env.items() if k != "LABBOOK_CHANNEL_FD" and os.environ.get(k) != v})
-            return self.handler(env)
+            # The run's variables, as a command gets them: those that changed since the run
+            # before (most stay the same, and each costs a putenv; comparing with os.environ
+            # would cost an encoding and a decoding each). The channel is this connection,
+            # which its subprocesses do not inherit, so its number stays out of os.environ.
+            changed = {k: v for k, v in variables.items() if self._variables.get(k) != v}
+            os.environ.update(changed)
+            self._variables.update(changed)
+            return self.handler({**variables, "LABBOOK_CHANNEL_FD": str(self.conn.fileno())})
         except BaseException:  # noqa: BLE001 - the handler's own failure is this run's, not the slot's
             import traceback
 
@@ -134,15 +141,15 @@ class Slot:
             return 70
         finally:
             _flush_std_streams()
-            for output, console in zip(self.outputs, self.console):
-                output.end(console)
+            for output in self.outputs:
+                output.end()
 
     def _next_run(self) -> Optional[Dict[str, Any]]:
         """The next run to begin, after reading what the engine sent meanwhile (it may have
         taken back a run sent ahead); None once the engine ended the connection."""
         while not self._waiting and not self._closed:
             self._receive(block=True)
-        if not self._closed:
+        if not self._closed and self._sent.poll(0):
             self._receive(block=False)
         return None if self._closed else self._waiting.popleft()
 
@@ -179,14 +186,17 @@ class Slot:
 
 
 class _SlotOutput:
-    """Where a slot's descriptor 1 or 2 points during a run: first a file of the slot, then,
-    from the run's first write through sys.stdout / sys.stderr on, the run's own log."""
+    """Where a slot's descriptor 1 or 2 points: a file of the slot, and from a run's first
+    write through sys.stdout / sys.stderr on until the run ends, the run's own log. What
+    reaches the slot's file between runs (a thread the run before left behind) goes to the
+    log of the run before when the next begins."""
 
     def __init__(self, path: str, name: str, target: int) -> None:
         self.path = path
         self.name = name
         self.target = target
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+        os.dup2(self.fd, target)
         self.run_dir: Optional[str] = None
         self.promoted = False
         # The run before: what a process it left behind writes to the file afterwards is its.
@@ -197,7 +207,6 @@ class _SlotOutput:
             self._move_to_log(self.last_run_dir)
         self.run_dir = run_dir
         self.promoted = False
-        os.dup2(self.fd, self.target)
 
     def promote(self) -> None:
         """Points the descriptor at the run's log, after what the slot's file holds."""
@@ -211,10 +220,11 @@ class _SlotOutput:
         finally:
             os.close(log)
 
-    def end(self, console: int) -> None:
-        """The run is over: the descriptor goes back to the console, and what the slot's file
-        holds (written below Python before the first Python-level write) to the run's log."""
-        os.dup2(console, self.target)
+    def end(self) -> None:
+        """The run is over: the descriptor goes back to the slot's file, and what that holds
+        (written below Python before the first Python-level write) to the run's log."""
+        if self.promoted:
+            os.dup2(self.fd, self.target)
         if self.run_dir is not None:
             self._move_to_log(self.run_dir)
         self.last_run_dir, self.run_dir = self.run_dir, None

@@ -12,20 +12,20 @@ __all__ = ["WorkerBackend"]
 
 
 class WorkerBackend:
-    def __init__(self, channel: Channel, run_id: int, run_dir: Path, attempt: int) -> None:
+    def __init__(self, channel: Channel, run_id: int, run_dir: str, attempt: int) -> None:
         self.channel = channel
         self.run_id: Optional[int] = run_id
-        self._run_dir = run_dir
-        self._run_dir_made = False
+        self._run_dir_text = run_dir
+        self._run_dir: Optional[Path] = None
         self.attempt = attempt
 
     @property
     def run_dir(self) -> Path:
         """The run's directory, made on first use (a driver's run gets one only when it writes
-        something; a command's exists already)."""
-        if not self._run_dir_made:
+        something; a command's exists already). A Path only then: most short runs never ask."""
+        if self._run_dir is None:
+            self._run_dir = Path(self._run_dir_text)
             self._run_dir.mkdir(parents=True, exist_ok=True)
-            self._run_dir_made = True
         return self._run_dir
 
     def points(self, points: Sequence[Point]) -> None:
