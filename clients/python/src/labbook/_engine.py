@@ -39,11 +39,7 @@ def run_session(
     server = ForkServer(handler, on_exit)
     # Forked before the connection is made: a copy of it in the server would hide the driver's end from the engine.
     server.start()
-    try:
-        engine = connect(cli.cwd, cli.store, cli.env, client="python driver")
-    except BaseException:
-        server.stop()
-        raise
+    # Made before the connection too: meanwhile, an engine just started may still be starting.
     request = {
         **params,
         "driver": {"socket": str(server.path), "argv": [sys.executable, *sys.argv], "python": interpreter_info()},
@@ -51,6 +47,11 @@ def run_session(
         "env": cli.env,
         "tty": sys.stderr.isatty(),
     }
+    try:
+        engine = connect(cli.cwd, cli.store, cli.env, client="python driver")
+    except BaseException:
+        server.stop()
+        raise
     try:
         with _Interrupts() as interrupts:
             report = _run(cli, engine, request, interrupts)
