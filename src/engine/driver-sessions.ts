@@ -96,6 +96,7 @@ export async function runDriverSession(params: SessionParams, call: Call): Promi
       slots: params.jobs,
       ...(params.maxRuns !== undefined && { maxRuns: params.maxRuns }),
       ...(filter.experiments && { experiments: filter.experiments }),
+      ...(loaded && { specs: [loaded.spec] }),
       wait: false,
       waitForOthers: loaded !== undefined,
       runsPerSlot: DRIVER_RUNS_PER_SLOT,

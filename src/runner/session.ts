@@ -30,6 +30,8 @@ export interface SessionOptions {
   slots: number;
   /** Work on these experiments only (all when absent). */
   experiments?: readonly string[];
+  /** The specs of `experiments` when the caller has them (it just added their runs): not read and normalised again. */
+  specs?: readonly ExperimentSpec[];
   /** Keep polling for new runs when there are none. */
   wait: boolean;
   /** Also wait for runs other workers hold (a resume after a crash waits for their leases to expire). */
@@ -146,7 +148,7 @@ export function startSession(options: SessionOptions): Session {
   const finish = async (): Promise<SessionResult> => {
     try {
       // What cannot run here (a command without the process launcher) is refused before any claim.
-      for (const spec of await storedSpecs(store, options.experiments)) executors.assertCanExecute(spec);
+      for (const spec of options.specs ?? (await storedSpecs(store, options.experiments))) executors.assertCanExecute(spec);
       const report = await worker.run();
       const failures = await store.listRuns({ ...filter, states: ['FAILED'] });
       const result = { report, interrupted: interrupts > 0, counts: await countStates(store, filter), failures, started };

@@ -64,6 +64,7 @@ async function run(ctx: CommandContext, options: RunOptions, file: string, overr
       ...settings,
       store,
       experiments: [experiment.name],
+      specs: [loaded.spec],
       wait: false,
       waitForOthers: true,
     });
