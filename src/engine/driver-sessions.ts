@@ -36,7 +36,7 @@ export const sessionParams = z
     /** Whether the driver's stderr is a terminal: a live progress line, else a line every 30 s. */
     tty: z.boolean().default(false),
     /** The fields of each run in the report (all when left out): what the driver reads of them. */
-    runFields: z.array(z.enum(RUN_RECORD_FIELDS)).optional(),
+    runFields: z.array(z.enum(RUN_RECORD_FIELDS)).nonempty().optional(),
   })
   .strict();
 
@@ -108,7 +108,8 @@ export async function runDriverSession(params: SessionParams, call: Call): Promi
     };
     const result = await runWatchedSession(options, console, driverStops(call));
     console.write(sessionSummary(result));
-    const report = await sessionReport(result, () => engine.store.listRuns(filter), params.runFields);
+    const fields = params.runFields;
+    const report = await sessionReport(result, () => (fields ? engine.store.listRunFields(filter, fields) : engine.store.listRuns(filter)));
     return { ...report, exitStatus: sessionExitStatus(result) };
   } finally {
     await driver.close(); // also when the session failed before it began; the session's executors close it otherwise

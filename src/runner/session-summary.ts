@@ -23,19 +23,8 @@ export function sessionOutcome({ report, interrupted, counts, failures }: Sessio
  * What `--report` writes, and what the engine answers a Python driver's session with: the
  * outcome, the ids of the runs started here (`started`) and the runs `runs` lists.
  */
-export async function sessionReport(
-  result: SessionResult,
-  runs: () => Promise<RunRecord[]>,
-  fields?: readonly (keyof RunRecord)[],
-): Promise<object> {
-  const records = await runs();
-  return { ...sessionOutcome(result), started: result.started, runs: fields ? records.map((run) => pick(run, fields)) : records };
-}
-
-function pick(run: RunRecord, fields: readonly (keyof RunRecord)[]): Partial<RunRecord> {
-  const picked: Record<string, unknown> = {};
-  for (const field of fields) picked[field] = run[field];
-  return picked;
+export async function sessionReport(result: SessionResult, runs: () => Promise<Array<Partial<RunRecord>>>): Promise<object> {
+  return { ...sessionOutcome(result), started: result.started, runs: await runs() };
 }
 
 /** Counts, the first failures with their first error line, and what to do next: for stderr. */

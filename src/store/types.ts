@@ -206,6 +206,8 @@ export interface Store extends CodeStore, ProvenanceStore, RunOrderStore, Series
   getRun(id: number): Promise<RunRecord | undefined>;
   findRunsByHashPrefix(prefix: string, limit: number): Promise<RunRecord[]>;
   listRuns(filter: RunFilter, options?: ListOptions): Promise<RunRecord[]>;
+  /** `listRuns`, each run with only `fields` (at least one). */
+  listRunFields<K extends keyof RunRecord>(filter: RunFilter, fields: readonly [K, ...K[]]): Promise<Array<Pick<RunRecord, K>>>;
   countRuns(filter: RunFilter): Promise<StateCount[]>;
   /** The runs `listRuns` gives, as a table of them shows them, with their metrics' last values, in one read. */
   listRunTableRows(filter: RunFilter): Promise<RunTableRow[]>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeSnapshotRecord } from '../../domain/code-snapshot.js';
-import type { ArtifactRecord, MetricPoint, RunFilter, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
+import type { ArtifactRecord, MetricPoint, RunFilter, RunRecord, RunState, StoredObject, WorkerRecord } from '../../domain/index.js';
 import type { AggregateQuery } from '../../query/dialect.js';
 import type { JsonValue } from '../../spec/types.js';
 import type { EntitySelector, NewEntity } from '../provenance-types.js';
@@ -26,6 +26,7 @@ import {
   findRunsByHashPrefix,
   getRun,
   listRunEvents,
+  listRunFields,
   listRuns,
   listRunTableRows,
   metricPointsAfter,
@@ -181,6 +182,9 @@ export class PostgresStore implements S.Store {
   }
   listRuns(filter: RunFilter, options?: S.ListOptions) {
     return this.guard(() => listRuns(this.db, filter, options));
+  }
+  listRunFields<K extends keyof RunRecord>(filter: RunFilter, fields: readonly [K, ...K[]]) {
+    return this.guard(() => listRunFields(this.db, filter, fields));
   }
   countRuns(filter: RunFilter) {
     return this.guard(() => countRuns(this.db, filter));

@@ -3,6 +3,7 @@ import type {
   CodeSnapshotRecord,
   MetricPoint,
   RunFilter,
+  RunRecord,
   RunState,
   StoredObject,
   WorkerRecord,
@@ -42,7 +43,7 @@ import { appendMetrics, listMetricSummaries, listRunsMetricSummaries, readMetric
 import { addArtifact, getCheckpoint, listArtifacts, recordObject, saveCheckpoint } from './sql/objects.js';
 import { orderedRunIds, pageRuns } from './sql/page-runs.js';
 import { annotateEntity, findEntities, lineageEdges, recordEntities } from './sql/provenance.js';
-import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRuns } from './sql/read-runs.js';
+import { countRuns, findRunsByHashPrefix, getRun, listRunEvents, listRunFields, listRuns } from './sql/read-runs.js';
 import { scopeSql } from './sql/run-filter.js';
 import { listRunTableRows } from './sql/run-table-rows.js';
 import { startRunByHand } from './sql/runs-by-hand.js';
@@ -167,6 +168,9 @@ export class SqliteStore implements Store {
   }
   async listRuns(filter: RunFilter, options?: ListOptions) {
     return this.guard(() => listRuns(this.sql, filter, options));
+  }
+  async listRunFields<K extends keyof RunRecord>(filter: RunFilter, fields: readonly [K, ...K[]]) {
+    return this.guard(() => listRunFields(this.sql, filter, fields));
   }
   async countRuns(filter: RunFilter) {
     return this.guard(() => countRuns(this.sql, filter));

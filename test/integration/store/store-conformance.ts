@@ -76,6 +76,24 @@ export function describeStoreConformance(backend: string, makeStore: StoreFactor
       );
     });
 
+    test('listRunFields reads the fields asked for of the runs listRuns lists, in their order', async (t) => {
+      const store = await makeStore(t);
+      await experimentWithRuns(store, 3);
+      await experimentWithRuns(store, 1, { name: 'other' });
+      const done = await claimOne(store);
+      await store.finishRun(leaseOf(done), { kind: 'completed', result: { score: [1, 'a'] } }, T0 + 1);
+      const fields = ['result', 'id', 'params', 'experiment', 'state', 'startedAt', 'error'] as const;
+      const picked = await store.listRunFields({ experiments: ['exp'] }, fields);
+      const full = await store.listRuns({ experiments: ['exp'] });
+      assert.equal(picked.length, 3);
+      assert.deepEqual(
+        picked,
+        full.map((run) => Object.fromEntries(fields.map((field) => [field, run[field]]))),
+      );
+      assert.deepEqual(Object.keys(picked[0] ?? {}), [...fields]);
+      assert.deepEqual(picked[0]?.result, { score: [1, 'a'] });
+    });
+
     test('re-enqueueing is idempotent: only new runs are added, completed ones are the cache', async (t) => {
       const store = await makeStore(t);
       const experiment = await experimentWithRuns(store, 2);

@@ -4,7 +4,7 @@ import type { AggregateQuery, AggregateRow } from '../../../query/dialect.js';
 import { type AggregateSql, aggregateStatement } from '../../rows/aggregate-statement.js';
 import { sortOrder } from '../../rows/page-order.js';
 import { type RunTableRowText, toRunTableRow } from '../../rows/records.js';
-import { RUN_COLUMNS, type RunEventRow, type RunRow, toRunEvent, toRunRecord } from '../../rows/run-row.js';
+import { RUN_COLUMNS, type RunEventRow, type RunRow, runFieldsRead, toRunEvent, toRunRecord } from '../../rows/run-row.js';
 import type { ListOptions, RunPage, RunPageRequest, RunSort } from '../../types.js';
 import type { PgSession } from '../pg-database.js';
 import { postgresDialect } from './query-dialect.js';
@@ -31,6 +31,16 @@ export async function listRuns(db: PgSession, filter: RunFilter, options: ListOp
     options.offset ?? 0,
   ]);
   return rows.map(toRunRecord);
+}
+
+export async function listRunFields<K extends keyof RunRecord>(
+  db: PgSession,
+  filter: RunFilter,
+  fields: readonly [K, ...K[]],
+): Promise<Array<Pick<RunRecord, K>>> {
+  const { where, params } = await runFilterSql(db, filter);
+  const read = runFieldsRead(fields);
+  return (await db.arrays<unknown[]>(`SELECT ${read.columns} ${FROM} WHERE ${where} ORDER BY r.id`, params)).map(read.toRecord);
 }
 
 export async function countRuns(db: PgSession, filter: RunFilter): Promise<StateCount[]> {

@@ -1,5 +1,5 @@
 import type { RunEvent, RunFilter, RunRecord, StateCount } from '../../../domain/index.js';
-import { RUN_COLUMNS, type RunEventRow, type RunRow, toRunEvent, toRunRecord } from '../../rows/run-row.js';
+import { RUN_COLUMNS, type RunEventRow, type RunRow, runFieldsRead, toRunEvent, toRunRecord } from '../../rows/run-row.js';
 import type { ListOptions } from '../../types.js';
 import { plainRows } from '../connection.js';
 import type { StatementCache } from '../statement-cache.js';
@@ -25,6 +25,16 @@ export function listRuns(sql: StatementCache, filter: RunFilter, options: ListOp
     .arrays(`SELECT ${RUN_COLUMNS} ${FROM} WHERE ${where} ORDER BY r.id LIMIT ? OFFSET ?`)
     .all(...params, options.limit ?? -1, options.offset ?? 0) as RunRow[];
   return rows.map(toRunRecord);
+}
+
+export function listRunFields<K extends keyof RunRecord>(
+  sql: StatementCache,
+  filter: RunFilter,
+  fields: readonly [K, ...K[]],
+): Array<Pick<RunRecord, K>> {
+  const { where, params } = runFilterSql(sql, filter);
+  const read = runFieldsRead(fields);
+  return (sql.arrays(`SELECT ${read.columns} ${FROM} WHERE ${where} ORDER BY r.id`).all(...params) as unknown[][]).map(read.toRecord);
 }
 
 export function countRuns(sql: StatementCache, filter: RunFilter): StateCount[] {
