@@ -64,8 +64,8 @@ def labbook_seconds(cli):
 
 
 def check_stored(cli, project):
-    runs = json.loads(subprocess.run([cli, "ls", "--json"], cwd=project, check=True, capture_output=True, text=True).stdout)
-    runs = runs if isinstance(runs, list) else runs.get("runs", [])
+    listed = subprocess.run([cli, "ls", "--json"], cwd=project, check=True, capture_output=True, text=True).stdout
+    runs = [json.loads(line) for line in listed.splitlines() if line.strip()]  # one run per line
     assert len(runs) == 1 and runs[0]["state"] == "COMPLETED", f"expected one COMPLETED run, got {runs}"
     run_id = runs[0]["id"]
     series = json.loads(subprocess.run([cli, "metrics", str(run_id), KEYS[-1], "--json"], cwd=project, check=True, capture_output=True, text=True).stdout)
