@@ -14,6 +14,8 @@ export interface RunTracking {
   readonly location: string;
   /** The directory beside the database: run directories, objects, the space reserve. */
   readonly dataDir: string;
+  /** Where the runs' directories are: `<dataDir>/runs`. */
+  readonly runsDirectory: string;
   metricBatcher(onError: (error: unknown) => void): MetricBatcher;
   runDirectory(runId: number): string;
   recorder(metrics: MetricBatcher, runId: number, attempt: number, runDir: string): RunRecorder;
@@ -25,6 +27,7 @@ export function trackingOf(store: Store, clock: Clock): RunTracking {
   return {
     location: store.location,
     dataDir: store.dataDir,
+    runsDirectory: runs,
     metricBatcher: (onError) => new MetricBatcher(store, { onError }),
     runDirectory: (runId) => runDirectoryIn(runs, runId),
     recorder: (metrics, runId, attempt, runDir) => new RunRecorder({ store, objects, metrics, clock }, runId, attempt, runDir),

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { onSharedBase } from '../domain/environment-base.js';
 import type { RunRecord, RunState } from '../domain/index.js';
 import { LeaseLostError, type ResourcesExceedMachineError } from '../errors.js';
@@ -191,7 +190,7 @@ export class Worker {
 
   async run(): Promise<WorkerReport> {
     await this.queue.join({ id: this.id, host: this.options.host, pid: this.options.pid, info: { slots: this.options.slots } });
-    mkdirSync(join(this.tracking.dataDir, 'runs'), { recursive: true });
+    mkdirSync(this.tracking.runsDirectory, { recursive: true });
     keepSpaceReserve(this.tracking.dataDir);
     const heartbeat = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.queue.leaseMs / 3)));
     // A store that can tell when runs are queued (PostgreSQL's notifications) ends an idle poll at once.
